@@ -1,0 +1,174 @@
+// Candidate cycles → simulated verdicts → findings with expanded witness chains.
+import { createHash } from 'node:crypto';
+import type { FunctionFacts } from '../facts/types.js';
+import type { ChainStep, CpuScenario, Finding, ScenarioStep } from '../report/types.js';
+import type { CycleRule } from '../rules/rule.js';
+import { IPI } from '../summaries/domain.js';
+import type { WitnessId, WitnessTable } from '../summaries/witness.js';
+import type { DependencyGraph } from './graph.js';
+import { type Verdict, simulate } from './simulate.js';
+import type { DepEdge } from './types.js';
+
+const MAX_VARIANT_COMBINATIONS = 64;
+const INDIRECT_PENALTY = 0.7;
+const FAIRNESS_PENALTY = 0.5;
+
+export interface FindingContext {
+  functions: FunctionFacts[];
+  witnesses: WitnessTable;
+  rules: readonly CycleRule[];
+}
+
+export interface CycleOutcome {
+  findings: Finding[];
+  infeasible: number;
+}
+
+export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], ctx: FindingContext): CycleOutcome {
+  const byFingerprint = new Map<string, Finding>();
+  let infeasible = 0;
+  for (const raw of cycles) {
+    const resources = canonicalRotation(raw);
+    const rule = ctx.rules.find((r) => r.owns(resources));
+    if (!rule) continue;
+    const choice = chooseVariants(graph, resources);
+    if (!choice) { infeasible++; continue; }
+    const finding = buildFinding(rule, resources, choice.edges, choice.verdict, ctx);
+    const old = byFingerprint.get(finding.fingerprint);
+    if (!old || finding.confidence > old.confidence) byFingerprint.set(finding.fingerprint, finding);
+  }
+  const findings = [...byFingerprint.values()].sort(compareFindings);
+  return { findings, infeasible };
+}
+
+/** Rotates a cycle to start at its least resource, so one cycle has one spelling. */
+export function canonicalRotation(cycle: string[]): string[] {
+  let best = 0;
+  for (let i = 1; i < cycle.length; i++) if ((cycle[i] as string) < (cycle[best] as string)) best = i;
+  return [...cycle.slice(best), ...cycle.slice(0, best)];
+}
+
+/** The first combination of edge variants (modes, irq states) whose simulation deadlocks. */
+function chooseVariants(graph: DependencyGraph, resources: string[]): { edges: DepEdge[]; verdict: Verdict } | null {
+  const options = resources.map((from, i) => {
+    const to = resources[(i + 1) % resources.length] as string;
+    const edge = graph.edge(from, to);
+    return edge === undefined ? [] : graph.getEdgeAttribute(edge, 'variants');
+  });
+  let tried = 0;
+  let fallback: { edges: DepEdge[]; verdict: Verdict } | null = null;
+  const pick: DepEdge[] = [];
+  const search = (i: number): { edges: DepEdge[]; verdict: Verdict } | null => {
+    if (i === options.length) {
+      tried++;
+      const verdict = simulate(pick);
+      if (!verdict.feasible) return null;
+      const found = { edges: [...pick], verdict };
+      if (!verdict.needsWriterFairness) return found;
+      fallback ??= found;
+      return null;
+    }
+    for (const v of options[i] ?? []) {
+      if (tried >= MAX_VARIANT_COMBINATIONS) return null;
+      pick.push(v);
+      const found = search(i + 1);
+      pick.pop();
+      if (found) return found;
+    }
+    return null;
+  };
+  return search(0) ?? fallback;
+}
+
+function buildFinding(rule: CycleRule, resources: string[], edges: DepEdge[], verdict: Verdict, ctx: FindingContext): Finding {
+  const paths = edges.map((e) => ({ hold: expand(e.hold, ctx), wait: e.hold === e.wait ? [] : expand(e.wait, ctx) }));
+  const cpus: CpuScenario[] = edges.map((e, i) => cpuScenario(i, e, paths[i] as CpuPaths));
+  const reasons = [...new Set([...edges.flatMap((e) => e.reasons), ...verdict.notes])].sort();
+  let confidence = 1;
+  if (edges.some((e) => e.reasons.length > 0)) confidence *= INDIRECT_PENALTY;
+  if (verdict.needsWriterFairness) confidence *= FAIRNESS_PENALTY;
+  const first = cpus[0];
+  const waitStep = first?.chain[first.chain.length - 1];
+  return {
+    rule: rule.id,
+    severity: confidence < 0.6 ? 'warning' : rule.severity,
+    confidence: Math.round(confidence * 100) / 100,
+    reasons,
+    fingerprint: fingerprint(rule.id, resources, cpus),
+    message: rule.message(resources),
+    resources,
+    cpus,
+    interleaving: interleaving(verdict, cpus, paths),
+    location: waitStep ? { file: waitStep.file, line: waitStep.line, col: waitStep.col } : { file: '', line: 0, col: 0 },
+  };
+}
+
+/** The steps that took the held resource, and those down to the wait (empty when one op does both). */
+interface CpuPaths { hold: ChainStep[]; wait: ChainStep[] }
+
+function cpuScenario(cpu: number, e: DepEdge, { hold, wait }: CpuPaths): CpuScenario {
+  return {
+    cpu,
+    holds: [e.from, ...e.alsoHeld.map((h) => h.lock)],
+    holdMode: e.holdMode,
+    waitsFor: e.to,
+    waitMode: e.waitMode,
+    irqsDisabled: e.irqsOff || e.from === IPI,
+    chain: [...hold, ...wait],
+  };
+}
+
+function expand(id: WitnessId, ctx: FindingContext): ChainStep[] {
+  return ctx.witnesses.chain(id).map((link, depth) => {
+    const fn = ctx.functions[link.fn];
+    return {
+      function: fn?.name ?? '?',
+      file: fn?.file ?? '?',
+      line: link.line,
+      col: link.col,
+      event: link.text,
+      kind: link.kind,
+      depth,
+    };
+  });
+}
+
+/** Lockdep-style lines: what each CPU does, in the order the simulation proved blocking. */
+function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]): ScenarioStep[] {
+  return verdict.steps.map((step) => {
+    const cpu = cpus[step.cpu] as CpuScenario;
+    const { hold, wait } = paths[step.cpu] as CpuPaths;
+    const holdEnd = hold[hold.length - 1];
+    const waitEnd = wait.length ? wait[wait.length - 1] : holdEnd;
+    if (step.phase === 'hold') {
+      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}(); /* irqs off */` : lockAction(holdEnd, cpu.holds[0] ?? '?');
+      return { cpu: step.cpu, action, blocks: false };
+    }
+    const suffix = step.phase === 'hold+wait' ? ' /* irqs off */' : '';
+    const action = cpu.waitsFor === IPI ? `${apiOf(waitEnd)}(); /* waits for IPI */` : lockAction(waitEnd, cpu.waitsFor) + suffix;
+    return { cpu: step.cpu, action, blocks: true };
+  });
+}
+
+function apiOf(step: ChainStep | undefined): string {
+  return /^([A-Za-z_]\w*)/.exec(step?.event ?? '')?.[1] ?? 'lock';
+}
+
+function lockAction(step: ChainStep | undefined, cls: string): string {
+  return `${apiOf(step)}(${cls});`;
+}
+
+function fingerprint(rule: string, resources: string[], cpus: CpuScenario[]): string {
+  const functions = cpus.map((c) => c.chain.map((s) => s.function).join('>'));
+  return createHash('sha256').update([rule, resources.join('|'), ...functions].join('\n')).digest('hex').slice(0, 32);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return cmp(a.rule, b.rule) || cmp(a.location.file, b.location.file)
+    || a.location.line - b.location.line || cmp(a.fingerprint, b.fingerprint);
+}
+
+/** Code-unit order: the same everywhere, unlike localeCompare. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

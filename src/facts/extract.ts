@@ -1,0 +1,746 @@
+// Tree → facts. Pure apart from parsing: the output is plain data for one file.
+import type { Node } from 'web-tree-sitter';
+import { normalizeKernelC, TYPE_ARG_MACROS } from '../parse/normalize.js';
+import { parseC } from '../parse/parser.js';
+import type {
+  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, StructFacts, TypeRef,
+} from './types.js';
+
+const UNKNOWN_TYPE: TypeRef = { name: '', pointer: 0 };
+const MAX_EVENT_TEXT = 160;
+
+interface Ctx {
+  file: string;
+  /** Added to tree rows to get 1-based source lines (macro bodies are parsed apart). */
+  lineOffset: number;
+  loopMacros: Map<number, string>;
+  /** Offset of the parsed text inside the normalised file (macro batches). */
+  errors: number;
+}
+
+export async function extractFileFacts(path: string, source: string): Promise<FileFacts> {
+  const normalized = normalizeKernelC(source);
+  const tree = await parseC(normalized.text);
+  const facts: FileFacts = {
+    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], aliases: {},
+    errorNodes: 0, rewrites: normalized.rewrites,
+  };
+  const ctx: Ctx = {
+    file: path, lineOffset: 1, errors: 0,
+    loopMacros: new Map(normalized.loopMacros.map((m) => [m.offset, m.name])),
+  };
+  const macros: MacroDef[] = [];
+  try {
+    walkTopLevel(tree.rootNode, [], ctx, facts, macros);
+  } finally {
+    tree.delete();
+  }
+  facts.errorNodes += ctx.errors;
+  facts.functions.push(...(await extractMacros(path, macros, facts)));
+  return facts;
+}
+
+// ---------------------------------------------------------------- top level
+
+function walkTopLevel(node: Node, conditions: string[], ctx: Ctx, facts: FileFacts, macros: MacroDef[]): void {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    switch (child.type) {
+      case 'function_definition': {
+        const fn = convertFunction(child, conditions, ctx);
+        if (fn) facts.functions.push(fn);
+        break;
+      }
+      case 'declaration':
+        recordDeclaration(child, ctx, facts);
+        break;
+      case 'type_definition':
+        recordTypedef(child, facts);
+        break;
+      case 'struct_specifier':
+      case 'union_specifier':
+        recordStruct(child, facts);
+        break;
+      case 'expression_statement':
+        collectStructs(child, facts);
+        break;
+      case 'preproc_function_def':
+        macros.push(...macroDef(child, conditions, ctx));
+        break;
+      case 'preproc_def':
+        recordAlias(child, facts);
+        break;
+      case 'preproc_ifdef':
+      case 'preproc_if':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+      case 'preproc_else':
+        walkConditional(child, conditions, ctx, facts, macros);
+        break;
+      case 'linkage_specification':
+      case 'declaration_list':
+        walkTopLevel(child, conditions, ctx, facts, macros);
+        break;
+      case 'ERROR':
+        ctx.errors++;
+        walkTopLevel(child, conditions, ctx, facts, macros);
+        break;
+      default:
+        if (child.isMissing) ctx.errors++;
+    }
+  }
+}
+
+/** Condition text of an `#if`-family node's own arm. */
+export function conditionOf(node: Node): string {
+  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
+    const name = node.childForFieldName('name')?.text ?? '?';
+    const negated = (node.child(0)?.type ?? '').includes('ifndef') || (node.child(0)?.text ?? '').includes('ndef');
+    return negated ? `!defined(${name})` : `defined(${name})`;
+  }
+  return collapse(node.childForFieldName('condition')?.text ?? '1');
+}
+
+/** Body children of a conditional arm: everything but its condition and its alternative. */
+function armChildren(node: Node): Node[] {
+  const skip = new Set<number>();
+  for (const f of ['name', 'condition', 'alternative']) {
+    const n = node.childForFieldName(f);
+    if (n) skip.add(n.id);
+  }
+  return node.namedChildren.filter((c): c is Node => !!c && !skip.has(c.id));
+}
+
+function walkConditional(node: Node, conditions: string[], ctx: Ctx, facts: FileFacts, macros: MacroDef[]): void {
+  const arms = conditionalArms(node);
+  for (const arm of arms) {
+    const pseudo = { namedChildren: arm.children } as unknown as Node;
+    walkTopLevel(pseudo, [...conditions, arm.condition], ctx, facts, macros);
+  }
+}
+
+interface Arm { condition: string; children: Node[]; isElse: boolean }
+
+/** Splits `#if A … #elif B … #else …` into arms with exclusive conditions. */
+function conditionalArms(node: Node): Arm[] {
+  const arms: Arm[] = [];
+  const previous: string[] = [];
+  let current: Node | null = node;
+  while (current) {
+    const isElse = current.type === 'preproc_else';
+    const own = isElse ? '' : conditionOf(current);
+    const negations = previous.map((p) => `!(${p})`);
+    const condition = isElse ? negations.join(' && ') || '1' : [...negations, `(${own})`].join(' && ');
+    arms.push({ condition: previous.length === 0 && !isElse ? own : condition, children: armChildren(current), isElse });
+    if (!isElse) previous.push(own);
+    current = current.childForFieldName('alternative');
+  }
+  return arms;
+}
+
+function recordDeclaration(node: Node, ctx: Ctx, facts: FileFacts): void {
+  const type = typeOfSpecifier(node.childForFieldName('type'));
+  collectStructs(node, facts);
+  for (const d of node.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    const { name, pointer, isFunction } = declaratorInfo(d);
+    if (!name || isFunction) continue;
+    facts.globals[name] = { name: type.name, pointer: type.pointer + pointer };
+    const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+    if (value) collectBindings(value, ctx, facts.bindings);
+  }
+}
+
+/** `.field = fn` pairs anywhere inside an initialiser (nested ones included). */
+function collectBindings(node: Node, ctx: Ctx, out: FieldFunctionBinding[]): void {
+  if (node.type === 'initializer_pair') {
+    const designators = node.childrenForFieldName('designator');
+    const last = designators[designators.length - 1];
+    const value = node.childForFieldName('value');
+    const field = last?.type === 'field_designator' ? last.namedChild(0)?.text : undefined;
+    const fn = value ? functionNameOf(value) : undefined;
+    if (field && fn) out.push({ field, fn, file: ctx.file, line: node.startPosition.row + ctx.lineOffset });
+    if (value && !fn) collectBindings(value, ctx, out);
+    return;
+  }
+  for (const c of node.namedChildren) if (c) collectBindings(c, ctx, out);
+}
+
+function functionNameOf(value: Node): string | undefined {
+  let v: Node | null = value;
+  while (v && (v.type === 'pointer_expression' || v.type === 'parenthesized_expression' || v.type === 'cast_expression')) {
+    v = v.type === 'cast_expression' ? v.childForFieldName('value') : v.namedChild(v.namedChildCount - 1);
+  }
+  return v?.type === 'identifier' ? v.text : undefined;
+}
+
+function recordTypedef(node: Node, facts: FileFacts): void {
+  const type = typeOfSpecifier(node.childForFieldName('type'));
+  collectStructs(node, facts);
+  for (const d of node.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    const { name, pointer } = declaratorInfo(d);
+    if (name && type.name) facts.typedefs[name] = { name: type.name, pointer: type.pointer + pointer };
+  }
+}
+
+/** Struct and union bodies anywhere below `node` (nested definitions included). */
+function collectStructs(node: Node, facts: FileFacts): void {
+  if ((node.type === 'struct_specifier' || node.type === 'union_specifier') && node.childForFieldName('body')) {
+    recordStruct(node, facts);
+    return;
+  }
+  for (const c of node.namedChildren) if (c && c.type !== 'compound_statement') collectStructs(c, facts);
+}
+
+function recordStruct(node: Node, facts: FileFacts): void {
+  const body = node.childForFieldName('body');
+  const name = node.childForFieldName('name')?.text;
+  if (!body) return;
+  const fields: Record<string, TypeRef> = {};
+  collectFields(body, fields, facts);
+  if (name) facts.structs.push({ name, fields });
+}
+
+function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileFacts): void {
+  for (const member of body.namedChildren) {
+    if (!member) continue;
+    if (member.type === 'field_declaration') {
+      const typeNode = member.childForFieldName('type');
+      const type = typeOfSpecifier(typeNode);
+      const declarators = member.childrenForFieldName('declarator').filter((d): d is Node => !!d);
+      if (declarators.length === 0 && typeNode && (typeNode.type === 'struct_specifier' || typeNode.type === 'union_specifier')) {
+        // Anonymous member struct/union: its fields belong to the parent.
+        const inner = typeNode.childForFieldName('body');
+        if (inner && !typeNode.childForFieldName('name')) collectFields(inner, fields, facts);
+      }
+      if (typeNode) collectStructs(typeNode, facts);
+      for (const d of declarators) {
+        const { name, pointer } = declaratorInfo(d);
+        if (name) fields[name] = { name: type.name, pointer: type.pointer + pointer };
+      }
+    } else if (member.type.startsWith('preproc_')) {
+      // Both arms of a conditional field contribute.
+      for (const arm of conditionalArms(member)) {
+        collectFields({ namedChildren: arm.children } as unknown as Node, fields, facts);
+      }
+    }
+  }
+}
+
+function recordAlias(node: Node, facts: FileFacts): void {
+  const name = node.childForFieldName('name')?.text;
+  const value = node.childForFieldName('value')?.text.trim();
+  if (name && value && /^[A-Za-z_]\w*$|^\d+$/.test(value)) facts.aliases[name] = value;
+}
+
+// ---------------------------------------------------------------- types and declarators
+
+function typeOfSpecifier(node: Node | null): TypeRef {
+  if (!node) return UNKNOWN_TYPE;
+  switch (node.type) {
+    case 'struct_specifier':
+    case 'union_specifier':
+    case 'enum_specifier':
+      return { name: node.childForFieldName('name')?.text ?? '', pointer: 0 };
+    case 'type_identifier':
+    case 'primitive_type':
+      return { name: node.text, pointer: 0 };
+    case 'sized_type_specifier':
+      return { name: collapse(node.text), pointer: 0 };
+    case 'type_descriptor': {
+      const t = typeOfSpecifier(node.childForFieldName('type'));
+      return { name: t.name, pointer: t.pointer + pointerDepth(node.childForFieldName('declarator')) };
+    }
+    default:
+      return { name: node.text.length < 60 ? collapse(node.text) : '', pointer: 0 };
+  }
+}
+
+function pointerDepth(d: Node | null): number {
+  let depth = 0;
+  for (let n = d; n; n = n.childForFieldName('declarator')) {
+    if (n.type === 'pointer_declarator' || n.type === 'abstract_pointer_declarator') depth++;
+  }
+  return depth;
+}
+
+interface DeclaratorInfo { name: string | undefined; pointer: number; isFunction: boolean; fnDeclarator: Node | null }
+
+function declaratorInfo(d: Node): DeclaratorInfo {
+  let pointer = 0;
+  let isFunction = false;
+  let fnDeclarator: Node | null = null;
+  let n: Node | null = d;
+  while (n) {
+    switch (n.type) {
+      case 'identifier':
+      case 'field_identifier':
+      case 'type_identifier':
+        return { name: n.text, pointer, isFunction, fnDeclarator };
+      case 'pointer_declarator':
+        if (!isFunction) pointer++;
+        break;
+      case 'array_declarator':
+        pointer++;
+        break;
+      case 'function_declarator':
+        if (!isFunction) { isFunction = true; fnDeclarator = n; }
+        break;
+      case 'parenthesized_declarator':
+        n = n.namedChild(0);
+        continue;
+      default:
+        break;
+    }
+    n = n.childForFieldName('declarator');
+  }
+  return { name: undefined, pointer, isFunction, fnDeclarator };
+}
+
+function paramsOf(fnDeclarator: Node | null): Param[] {
+  const list = fnDeclarator?.childForFieldName('parameters');
+  if (!list) return [];
+  const params: Param[] = [];
+  for (const p of list.namedChildren) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const type = typeOfSpecifier(p.childForFieldName('type'));
+    const d = p.childForFieldName('declarator');
+    if (!d) {
+      if (type.name !== 'void') params.push({ name: '', type });
+      continue;
+    }
+    const info = declaratorInfo(d);
+    params.push({ name: info.name ?? '', type: { name: type.name, pointer: type.pointer + info.pointer } });
+  }
+  return params;
+}
+
+// ---------------------------------------------------------------- functions
+
+function convertFunction(node: Node, conditions: string[], ctx: Ctx): FunctionFacts | null {
+  const declarator = node.childForFieldName('declarator');
+  const body = node.childForFieldName('body');
+  if (!declarator || !body) return null;
+  const info = declaratorInfo(declarator);
+  if (!info.name || !info.isFunction) return null;
+  const before = ctx.errors;
+  if (declarator.hasError) ctx.errors++;
+  const isStatic = node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+  const ret = typeOfSpecifier(node.childForFieldName('type'));
+  const stmts = convertBlock(body, ctx);
+  return {
+    name: info.name,
+    file: ctx.file,
+    line: node.startPosition.row + ctx.lineOffset,
+    isStatic,
+    conditions,
+    params: paramsOf(info.fnDeclarator),
+    returnType: { name: ret.name, pointer: ret.pointer + info.pointer },
+    body: stmts,
+    isMacro: false,
+    errors: ctx.errors - before,
+  };
+}
+
+function pos(node: Node, ctx: Ctx): Pos {
+  return { line: node.startPosition.row + ctx.lineOffset, col: node.startPosition.column + 1 };
+}
+
+function convertBlock(node: Node | null, ctx: Ctx): Stmt[] {
+  if (!node) return [];
+  if (node.type !== 'compound_statement') return convertStmt(node, ctx);
+  const out: Stmt[] = [];
+  for (const c of node.namedChildren) if (c) out.push(...convertStmt(c, ctx));
+  return out;
+}
+
+function convertStmt(node: Node, ctx: Ctx): Stmt[] {
+  switch (node.type) {
+    case 'compound_statement':
+      return [{ k: 'block', body: convertBlock(node, ctx) }];
+    case 'expression_statement': {
+      const e = node.namedChild(0);
+      if (node.hasError) countErrors(node, ctx);
+      return e ? [{ k: 'expr', e: convertExpr(e, ctx), pos: pos(node, ctx) }] : [];
+    }
+    case 'declaration':
+      return convertDeclaration(node, ctx);
+    case 'if_statement': {
+      const alt = node.childForFieldName('alternative');
+      return [{
+        k: 'if',
+        cond: convertExpr(unparen(node.childForFieldName('condition')), ctx),
+        then: convertBlock(node.childForFieldName('consequence'), ctx),
+        else: alt ? convertBlock(alt.type === 'else_clause' ? alt.namedChild(0) : alt, ctx) : [],
+        pos: pos(node, ctx),
+      }];
+    }
+    case 'for_statement': {
+      const init = node.childForFieldName('initializer');
+      const initStmts = init && init.type === 'declaration' ? convertDeclaration(init, ctx) : [];
+      const loop: Stmt = {
+        k: 'loop',
+        init: init && init.type !== 'declaration' ? convertExpr(init, ctx) : null,
+        test: optExpr(node.childForFieldName('condition'), ctx),
+        update: optExpr(node.childForFieldName('update'), ctx),
+        body: convertBlock(node.childForFieldName('body'), ctx),
+        macro: ctx.loopMacros.get(node.startIndex) ?? null,
+        pos: pos(node, ctx),
+      };
+      return [...initStmts, loop];
+    }
+    case 'while_statement':
+    case 'do_statement':
+      return [{
+        k: 'loop', init: null, update: null, macro: null, pos: pos(node, ctx),
+        test: optExpr(unparen(node.childForFieldName('condition')), ctx),
+        body: convertBlock(node.childForFieldName('body'), ctx),
+      }];
+    case 'switch_statement':
+      return [convertSwitch(node, ctx)];
+    case 'return_statement': {
+      const v = node.namedChild(0);
+      return [{ k: 'return', value: v ? convertExpr(v, ctx) : null, pos: pos(node, ctx) }];
+    }
+    case 'goto_statement':
+      return [{ k: 'goto', label: node.childForFieldName('label')?.text ?? '', pos: pos(node, ctx) }];
+    case 'labeled_statement': {
+      const label = node.childForFieldName('label')?.text ?? '';
+      const rest = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'statement_identifier');
+      return [{ k: 'label', name: label }, ...rest.flatMap((c) => convertStmt(c, ctx))];
+    }
+    case 'break_statement':
+      return [{ k: 'break' }];
+    case 'continue_statement':
+      return [{ k: 'continue' }];
+    case 'case_statement':
+      return node.namedChildren.filter((c): c is Node => !!c && c.id !== node.childForFieldName('value')?.id)
+        .flatMap((c) => convertStmt(c, ctx));
+    case 'preproc_ifdef':
+    case 'preproc_if':
+      return [convertPreprocStmt(node, ctx)];
+    case 'function_definition':
+      // `for_each_x (a) { … }` that escaped normalisation parses as a nested definition.
+      return [{
+        k: 'loop', init: null, test: null, update: null, pos: pos(node, ctx),
+        macro: node.childForFieldName('type')?.text ?? null,
+        body: convertBlock(node.childForFieldName('body'), ctx),
+      }];
+    case 'attributed_statement':
+      return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'attribute_declaration')
+        .flatMap((c) => convertStmt(c, ctx));
+    case 'ERROR':
+      ctx.errors++;
+      return recoverFromError(node, ctx);
+    case 'comment':
+    case 'preproc_call':
+    case 'preproc_def':
+    case 'preproc_function_def':
+    case 'preproc_include':
+    case 'type_definition':
+    case 'gnu_asm_expression':
+    case 'asm_statement':
+      return [];
+    default:
+      if (node.isMissing) { ctx.errors++; return []; }
+      if (isExpressionNode(node)) return [{ k: 'expr', e: convertExpr(node, ctx), pos: pos(node, ctx) }];
+      return recoverFromError(node, ctx);
+  }
+}
+
+function convertDeclaration(node: Node, ctx: Ctx): Stmt[] {
+  const base = typeOfSpecifier(node.childForFieldName('type'));
+  const out: Stmt[] = [];
+  for (const d of node.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    const info = declaratorInfo(d);
+    if (!info.name || info.isFunction) continue;
+    const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+    out.push({
+      k: 'decl', name: info.name, pos: pos(d, ctx),
+      type: { name: base.name, pointer: base.pointer + info.pointer },
+      init: value ? convertExpr(value, ctx) : null,
+    });
+  }
+  return out;
+}
+
+function convertSwitch(node: Node, ctx: Ctx): Stmt {
+  const body = node.childForFieldName('body');
+  const cases: Stmt[][] = [];
+  let current: Stmt[] | null = null;
+  for (const c of body?.namedChildren ?? []) {
+    if (!c) continue;
+    if (c.type === 'case_statement') {
+      current = [];
+      cases.push(current);
+    } else if (!current) {
+      current = [];
+      cases.push(current);
+    }
+    current.push(...convertStmt(c, ctx));
+  }
+  return { k: 'switch', value: convertExpr(unparen(node.childForFieldName('condition')), ctx), cases, pos: pos(node, ctx) };
+}
+
+function convertPreprocStmt(node: Node, ctx: Ctx): Stmt {
+  const arms = conditionalArms(node);
+  const toStmts = (arm: Arm): Stmt[] => arm.children.flatMap((c) => convertStmt(c, ctx));
+  // Nest arms right to left: #if A / #elif B / #else C  ==  pp(A, …, pp(!(A) && (B), …, C)).
+  const last = arms[arms.length - 1];
+  let tail: Stmt[] = last?.isElse ? toStmts(last) : [];
+  for (let i = arms.length - (last?.isElse ? 2 : 1); i >= 1; i--) {
+    const arm = arms[i];
+    if (arm) tail = [{ k: 'pp', cond: arm.condition, then: toStmts(arm), else: tail }];
+  }
+  const first = arms[0];
+  return { k: 'pp', cond: first?.condition ?? '1', then: first ? toStmts(first) : [], else: tail };
+}
+
+/** Statements and expressions inside an ERROR node are still worth their calls. */
+function recoverFromError(node: Node, ctx: Ctx): Stmt[] {
+  const out: Stmt[] = [];
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (isStatementNode(c) || c.type === 'ERROR') out.push(...convertStmt(c, ctx));
+    else if (isExpressionNode(c)) out.push({ k: 'expr', e: convertExpr(c, ctx), pos: pos(c, ctx) });
+    else out.push(...recoverFromError(c, ctx));
+  }
+  return out;
+}
+
+function countErrors(node: Node, ctx: Ctx): void {
+  if (node.isError || node.isMissing) ctx.errors++;
+  for (const c of node.children) if (c && c.hasError) countErrors(c, ctx);
+  for (const c of node.children) if (c && !c.hasError && c.isMissing) ctx.errors++;
+}
+
+const STATEMENT_TYPES = new Set([
+  'compound_statement', 'expression_statement', 'declaration', 'if_statement', 'for_statement',
+  'while_statement', 'do_statement', 'switch_statement', 'return_statement', 'goto_statement',
+  'labeled_statement', 'break_statement', 'continue_statement', 'case_statement',
+]);
+function isStatementNode(n: Node): boolean { return STATEMENT_TYPES.has(n.type); }
+
+const EXPRESSION_TYPES = new Set([
+  'identifier', 'call_expression', 'field_expression', 'pointer_expression', 'assignment_expression',
+  'binary_expression', 'unary_expression', 'update_expression', 'conditional_expression',
+  'cast_expression', 'comma_expression', 'parenthesized_expression', 'subscript_expression',
+]);
+function isExpressionNode(n: Node): boolean { return EXPRESSION_TYPES.has(n.type); }
+
+// ---------------------------------------------------------------- expressions
+
+function unparen(node: Node | null): Node | null {
+  let n = node;
+  while (n && n.type === 'parenthesized_expression' && n.namedChildCount === 1 && n.namedChild(0)?.type !== 'compound_statement') {
+    n = n.namedChild(0);
+  }
+  return n;
+}
+
+function optExpr(node: Node | null, ctx: Ctx): Expr | null {
+  return node ? convertExpr(node, ctx) : null;
+}
+
+function convertExpr(node: Node | null, ctx: Ctx): Expr {
+  if (!node) return { k: 'other' };
+  switch (node.type) {
+    case 'identifier':
+      return { k: 'id', name: node.text };
+    case 'number_literal': {
+      const v = Number.parseInt(node.text, node.text.startsWith('0x') ? 16 : 10);
+      return { k: 'num', value: Number.isNaN(v) ? 1 : v };
+    }
+    case 'true':
+      return { k: 'num', value: 1 };
+    case 'false':
+    case 'null':
+      return { k: 'num', value: 0 };
+    case 'string_literal':
+    case 'concatenated_string':
+    case 'char_literal':
+      return { k: 'str' };
+    case 'field_expression':
+      return {
+        k: 'field',
+        base: convertExpr(node.childForFieldName('argument'), ctx),
+        field: node.childForFieldName('field')?.text ?? '',
+        arrow: node.childForFieldName('operator')?.text === '->' || node.text.includes('->'),
+      };
+    case 'pointer_expression': {
+      const arg = convertExpr(node.childForFieldName('argument'), ctx);
+      return node.childForFieldName('operator')?.text === '&' ? { k: 'addr', arg } : { k: 'deref', arg };
+    }
+    case 'subscript_expression':
+      return {
+        k: 'index',
+        base: convertExpr(node.childForFieldName('argument'), ctx),
+        index: convertExpr(node.childForFieldName('index'), ctx),
+      };
+    case 'call_expression':
+      return convertCall(node, ctx);
+    case 'assignment_expression':
+      return {
+        k: 'assign',
+        op: node.childForFieldName('operator')?.text ?? '=',
+        left: convertExpr(node.childForFieldName('left'), ctx),
+        right: convertExpr(node.childForFieldName('right'), ctx),
+      };
+    case 'unary_expression': {
+      const op = node.childForFieldName('operator')?.text;
+      const arg = convertExpr(node.childForFieldName('argument'), ctx);
+      return op === '!' ? { k: 'not', arg } : { k: 'seq', items: [arg] };
+    }
+    case 'binary_expression': {
+      const op = node.childForFieldName('operator')?.text ?? '';
+      const left = convertExpr(node.childForFieldName('left'), ctx);
+      const right = convertExpr(node.childForFieldName('right'), ctx);
+      return op === '&&' || op === '||' ? { k: 'logic', op, left, right } : { k: 'bin', op, left, right };
+    }
+    case 'conditional_expression':
+      return {
+        k: 'cond',
+        test: convertExpr(node.childForFieldName('condition'), ctx),
+        then: convertExpr(node.childForFieldName('consequence'), ctx),
+        else: convertExpr(node.childForFieldName('alternative'), ctx),
+      };
+    case 'cast_expression':
+      return {
+        k: 'cast',
+        type: typeOfSpecifier(node.childForFieldName('type')),
+        arg: convertExpr(node.childForFieldName('value'), ctx),
+      };
+    case 'parenthesized_expression': {
+      const inner = node.namedChild(0);
+      if (inner?.type === 'compound_statement') return { k: 'stmt', body: convertBlock(inner, ctx) };
+      if (node.namedChildCount === 1) return convertExpr(inner, ctx);
+      return { k: 'seq', items: node.namedChildren.filter((c): c is Node => !!c).map((c) => convertExpr(c, ctx)) };
+    }
+    case 'comma_expression':
+      return {
+        k: 'seq',
+        items: [convertExpr(node.childForFieldName('left'), ctx), convertExpr(node.childForFieldName('right'), ctx)],
+      };
+    case 'update_expression':
+      return { k: 'seq', items: [convertExpr(node.childForFieldName('argument'), ctx)] };
+    case 'compound_literal_expression':
+    case 'initializer_list':
+    case 'initializer_pair':
+      return { k: 'seq', items: node.namedChildren.filter((c): c is Node => !!c && isValueNode(c)).map((c) => convertExpr(c, ctx)) };
+    case 'type_descriptor':
+      return { k: 'type', type: typeOfSpecifier(node) };
+    case 'sizeof_expression':
+    case 'alignof_expression':
+    case 'offsetof_expression':
+    case 'gnu_asm_expression':
+      return { k: 'other' };
+    case 'ERROR':
+      ctx.errors++;
+      return { k: 'seq', items: node.namedChildren.filter((c): c is Node => !!c && isValueNode(c)).map((c) => convertExpr(c, ctx)) };
+    default:
+      if (node.isMissing) ctx.errors++;
+      return { k: 'other' };
+  }
+}
+
+function isValueNode(n: Node): boolean {
+  return isExpressionNode(n) || n.type === 'initializer_list' || n.type === 'initializer_pair' || n.type === 'ERROR';
+}
+
+function convertCall(node: Node, ctx: Ctx): Expr {
+  const calleeNode = node.childForFieldName('function');
+  const callee = convertExpr(calleeNode, ctx);
+  const argsNode = node.childForFieldName('arguments');
+  const calleeName = callee.k === 'id' ? callee.name : '';
+  const args: Expr[] = [];
+  for (const a of argsNode?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    // The type argument of container_of-style macros is a bare name after normalisation.
+    if (TYPE_ARG_MACROS.has(calleeName) && args.length === 1 && a.type === 'identifier') {
+      args.push({ k: 'type', type: { name: a.text, pointer: 1 } });
+      continue;
+    }
+    args.push(a.type === 'compound_statement' ? { k: 'stmt', body: convertBlock(a, ctx) } : convertExpr(a, ctx));
+  }
+  return { k: 'call', callee, args, pos: pos(node, ctx), text: eventText(node.text) };
+}
+
+function eventText(text: string): string {
+  const t = collapse(text);
+  return t.length > MAX_EVENT_TEXT ? `${t.slice(0, MAX_EVENT_TEXT - 3)}...` : t;
+}
+
+function collapse(text: string): string {
+  return text.replace(/\\\n/g, ' ').replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
+}
+
+// ---------------------------------------------------------------- macros
+
+interface MacroDef { name: string; params: string[]; body: string; line: number; conditions: string[] }
+
+function macroDef(node: Node, conditions: string[], ctx: Ctx): MacroDef[] {
+  const name = node.childForFieldName('name')?.text;
+  const value = node.childForFieldName('value');
+  if (!name || !value) return [];
+  const params = (node.childForFieldName('parameters')?.namedChildren ?? [])
+    .filter((p): p is Node => !!p && p.type === 'identifier').map((p) => p.text);
+  return [{ name, params, body: value.text, line: value.startPosition.row + ctx.lineOffset, conditions }];
+}
+
+/**
+ * Function-like macros become pseudo-functions: all bodies of a file are wrapped in dummy
+ * definitions and parsed in one batch, each keeping its own line numbers.
+ */
+async function extractMacros(path: string, defs: MacroDef[], facts: FileFacts): Promise<FunctionFacts[]> {
+  if (defs.length === 0) return [];
+  const starts: number[] = [];
+  let text = '';
+  let line = 0;
+  for (const [i, def] of defs.entries()) {
+    starts.push(line);
+    // Line continuations become plain newlines so lines keep their numbers.
+    const body = def.body.replace(/\\\r?\n/g, '\n').replace(/(^|[^#])#(?!#)\s*(\w+)/g, '$1"$2"').replace(/##/g, '  ');
+    const chunk = `void __kd_macro_${i}(void) {${wrapMacroBody(body)}\n;}\n`;
+    text += chunk;
+    line += countLines(chunk);
+  }
+  const normalized = normalizeKernelC(text);
+  const tree = await parseC(normalized.text);
+  const loopMacros = new Map(normalized.loopMacros.map((m) => [m.offset, m.name]));
+  const out: FunctionFacts[] = [];
+  try {
+    for (const child of tree.rootNode.namedChildren) {
+      if (!child || child.type !== 'function_definition') continue;
+      const id = /__kd_macro_(\d+)/.exec(child.childForFieldName('declarator')?.text ?? '')?.[1];
+      const def = id === undefined ? undefined : defs[Number(id)];
+      if (!def) continue;
+      const ctx: Ctx = { file: path, lineOffset: def.line - (starts[Number(id)] ?? 0), loopMacros, errors: 0 };
+      const body = convertBlock(child.childForFieldName('body'), ctx);
+      facts.errorNodes += ctx.errors;
+      out.push({
+        name: def.name, file: path, line: def.line, isStatic: false, conditions: def.conditions,
+        params: def.params.map((p) => ({ name: p, type: UNKNOWN_TYPE })),
+        returnType: UNKNOWN_TYPE, body, isMacro: true, errors: ctx.errors,
+      });
+    }
+  } finally {
+    tree.delete();
+  }
+  return out;
+}
+
+/** A bare expression body becomes `return (expr);` so its value is the macro's value. */
+function wrapMacroBody(body: string): string {
+  const t = body.trim();
+  if (t === '') return '';
+  if (/^(do|for|while|if|switch)\b|^\{/.test(t) || /;\s*$/.test(t)) return `${body};`;
+  return `return ${body};`;
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}

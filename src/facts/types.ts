@@ -1,0 +1,79 @@
+// Per-file facts: what the parser understood of a file, as plain JSON-serialisable data.
+// Statements and expressions are a small IR, enough to follow lock pointers and control flow.
+
+export interface Pos { line: number; col: number }
+
+/** A type as far as this analysis cares: the struct/union/typedef name and pointer depth. */
+export interface TypeRef { name: string; pointer: number }
+
+export type Expr =
+  | { k: 'id'; name: string }
+  | { k: 'num'; value: number }
+  | { k: 'str' }
+  | { k: 'field'; base: Expr; field: string; arrow: boolean }
+  | { k: 'addr'; arg: Expr }
+  | { k: 'deref'; arg: Expr }
+  | { k: 'index'; base: Expr; index: Expr }
+  | { k: 'call'; callee: Expr; args: Expr[]; pos: Pos; text: string }
+  | { k: 'assign'; op: string; left: Expr; right: Expr }
+  | { k: 'not'; arg: Expr }
+  | { k: 'logic'; op: '&&' | '||'; left: Expr; right: Expr }
+  | { k: 'bin'; op: string; left: Expr; right: Expr }
+  | { k: 'cond'; test: Expr; then: Expr; else: Expr }
+  | { k: 'cast'; type: TypeRef; arg: Expr }
+  | { k: 'seq'; items: Expr[] }
+  | { k: 'stmt'; body: Stmt[] }
+  | { k: 'type'; type: TypeRef }
+  | { k: 'other' };
+
+export type Stmt =
+  | { k: 'expr'; e: Expr; pos: Pos }
+  | { k: 'decl'; name: string; type: TypeRef; init: Expr | null; pos: Pos }
+  | { k: 'block'; body: Stmt[] }
+  | { k: 'if'; cond: Expr; then: Stmt[]; else: Stmt[]; pos: Pos }
+  /** A preprocessor conditional inside a body: `cond` is the condition text of the `then` arm. */
+  | { k: 'pp'; cond: string; then: Stmt[]; else: Stmt[] }
+  /** `init` runs once; `test`, `body`, `update` run zero or more times. `macro`: a `for_each_*` loop. */
+  | { k: 'loop'; init: Expr | null; test: Expr | null; update: Expr | null; body: Stmt[]; macro: string | null; pos: Pos }
+  | { k: 'switch'; value: Expr; cases: Stmt[][]; pos: Pos }
+  | { k: 'return'; value: Expr | null; pos: Pos }
+  | { k: 'goto'; label: string; pos: Pos }
+  | { k: 'label'; name: string }
+  | { k: 'break' }
+  | { k: 'continue' };
+
+export interface Param { name: string; type: TypeRef }
+
+export interface FunctionFacts {
+  name: string;
+  file: string;
+  line: number;
+  isStatic: boolean;
+  /** `#if` conditions enclosing the definition, outermost first (`!X` for an `#else` arm). */
+  conditions: string[];
+  params: Param[];
+  returnType: TypeRef;
+  body: Stmt[];
+  /** Function-like macro rather than a C function. */
+  isMacro: boolean;
+  /** ERROR or MISSING nodes inside the definition. */
+  errors: number;
+}
+
+export interface StructFacts { name: string; fields: Record<string, TypeRef> }
+
+/** `.field = function` in an initialiser, or `x->field = function` in code. */
+export interface FieldFunctionBinding { field: string; fn: string; file: string; line: number }
+
+export interface FileFacts {
+  path: string;
+  functions: FunctionFacts[];
+  structs: StructFacts[];
+  typedefs: Record<string, TypeRef>;
+  globals: Record<string, TypeRef>;
+  bindings: FieldFunctionBinding[];
+  /** Object-like macros with a plain identifier or number value: `#define X Y`. */
+  aliases: Record<string, string>;
+  errorNodes: number;
+  rewrites: number;
+}

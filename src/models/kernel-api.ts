@@ -1,0 +1,167 @@
+// The kernel's lock, irq and IPI API as data (smatch-style tables). The analysis reads
+// these tables; adding an API means adding a row, not touching the analysis.
+
+export type LockMode = 'read' | 'write';
+export type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
+
+export interface LockOp {
+  op: 'acquire' | 'release' | 'trylock';
+  /** Argument holding the lock pointer. */
+  lockArg: number;
+  mode: LockMode;
+  /** Spinning locks block irq handlers' CPUs; sleeping ones (mutex, rwsem) never spin with irqs off. */
+  spins: boolean;
+  /** Irq effect that comes with the op: `_irq` disables before spinning, `_irqrestore` restores. */
+  irq?: IrqEffect;
+  /** Argument holding the saved flags for `_irqsave` / `_irqrestore`. */
+  flagsArg?: number;
+}
+
+export interface IrqOp { irq: IrqEffect; flagsArg?: number }
+
+/** A wait for other CPUs to run an IPI callback; `when` says which argument turns it on. */
+export interface IpiWaitOp {
+  ipiWait: true;
+  when: { always: true } | { arg: number; flag?: string };
+}
+
+export type ApiModel = LockOp | IrqOp | IpiWaitOp | { rcu: 'enter' | 'exit' } | { passThrough: number };
+
+const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
+  { prefix: 'spin', mode: 'write' },
+  { prefix: 'raw_spin', mode: 'write' },
+  { prefix: 'read', mode: 'read' },
+  { prefix: 'write', mode: 'write' },
+  { prefix: 'write_seq', mode: 'write' },
+];
+
+/** Suffix of `<family>_lock<suffix>` and what it adds to the acquisition. */
+const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number }[] = [
+  { suffix: '' },
+  { suffix: '_nested' },
+  { suffix: '_nest_lock' },
+  { suffix: '_bh' },
+  { suffix: '_irq', irq: 'disable' },
+  { suffix: '_irqsave', irq: 'save', flagsArg: 1 },
+  { suffix: '_irqsave_nested', irq: 'save', flagsArg: 1 },
+];
+
+const RELEASE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number }[] = [
+  { suffix: '' },
+  { suffix: '_bh' },
+  { suffix: '_irq', irq: 'enable' },
+  { suffix: '_irqrestore', irq: 'restore', flagsArg: 1 },
+];
+
+function spinningLockTable(): Record<string, ApiModel> {
+  const table: Record<string, ApiModel> = {};
+  for (const { prefix, mode } of SPINNING_FAMILIES) {
+    const lock = prefix === 'write_seq' ? 'write_seqlock' : `${prefix}_lock`;
+    const unlock = prefix === 'write_seq' ? 'write_sequnlock' : `${prefix}_unlock`;
+    for (const a of ACQUIRE_SUFFIXES) table[lock + a.suffix] = { op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a) };
+    for (const r of RELEASE_SUFFIXES) table[unlock + r.suffix] = { op: 'release', lockArg: 0, mode, spins: true, ...irqPart(r) };
+    const trylock = prefix === 'write_seq' ? null : `${prefix}_trylock`;
+    if (trylock) {
+      table[trylock] = { op: 'trylock', lockArg: 0, mode, spins: true };
+      table[`${trylock}_bh`] = { op: 'trylock', lockArg: 0, mode, spins: true };
+      table[`${trylock}_irq`] = { op: 'trylock', lockArg: 0, mode, spins: true, irq: 'disable' };
+      table[`${trylock}_irqsave`] = { op: 'trylock', lockArg: 0, mode, spins: true, irq: 'save', flagsArg: 1 };
+    }
+  }
+  return table;
+}
+
+function irqPart(s: { irq?: IrqEffect; flagsArg?: number }): { irq?: IrqEffect; flagsArg?: number } {
+  const out: { irq?: IrqEffect; flagsArg?: number } = {};
+  if (s.irq) out.irq = s.irq;
+  if (s.flagsArg !== undefined) out.flagsArg = s.flagsArg;
+  return out;
+}
+
+const sleeping = (op: LockOp['op'], mode: LockMode): LockOp => ({ op, lockArg: 0, mode, spins: false });
+
+const SLEEPING_LOCKS: Record<string, LockOp> = {
+  mutex_lock: sleeping('acquire', 'write'),
+  mutex_lock_nested: sleeping('acquire', 'write'),
+  mutex_lock_interruptible: sleeping('acquire', 'write'),
+  mutex_lock_killable: sleeping('acquire', 'write'),
+  mutex_lock_io: sleeping('acquire', 'write'),
+  mutex_trylock: sleeping('trylock', 'write'),
+  mutex_unlock: sleeping('release', 'write'),
+  down_read: sleeping('acquire', 'read'),
+  down_read_nested: sleeping('acquire', 'read'),
+  down_read_killable: sleeping('acquire', 'read'),
+  down_read_interruptible: sleeping('acquire', 'read'),
+  down_read_trylock: sleeping('trylock', 'read'),
+  up_read: sleeping('release', 'read'),
+  down_write: sleeping('acquire', 'write'),
+  down_write_nested: sleeping('acquire', 'write'),
+  down_write_killable: sleeping('acquire', 'write'),
+  down_write_trylock: sleeping('trylock', 'write'),
+  up_write: sleeping('release', 'write'),
+  mmap_read_lock: sleeping('acquire', 'read'),
+  mmap_read_unlock: sleeping('release', 'read'),
+  mmap_write_lock: sleeping('acquire', 'write'),
+  mmap_write_unlock: sleeping('release', 'write'),
+};
+
+const IRQ_OPS: Record<string, IrqOp> = {
+  local_irq_disable: { irq: 'disable' },
+  local_irq_enable: { irq: 'enable' },
+  raw_local_irq_disable: { irq: 'disable' },
+  raw_local_irq_enable: { irq: 'enable' },
+  local_irq_save: { irq: 'save', flagsArg: 0 },
+  local_irq_restore: { irq: 'restore', flagsArg: 0 },
+  raw_local_irq_save: { irq: 'save', flagsArg: 0 },
+  raw_local_irq_restore: { irq: 'restore', flagsArg: 0 },
+};
+
+const waitIf = (arg: number, flag?: string): IpiWaitOp =>
+  ({ ipiWait: true, when: flag ? { arg, flag } : { arg } });
+
+/** Cross-CPU function calls: the caller spins until every target CPU has run the callback. */
+const IPI_WAITS: Record<string, IpiWaitOp> = {
+  smp_call_function: waitIf(2),
+  smp_call_function_many: waitIf(3),
+  smp_call_function_single: waitIf(3),
+  smp_call_function_any: waitIf(3),
+  smp_call_function_many_cond: waitIf(3, 'SCF_WAIT'),
+  on_each_cpu: waitIf(2),
+  on_each_cpu_mask: waitIf(3),
+  on_each_cpu_cond: waitIf(3),
+  on_each_cpu_cond_mask: waitIf(3),
+  csd_lock_wait: { ipiWait: true, when: { always: true } },
+  kick_all_cpus_sync: { ipiWait: true, when: { always: true } },
+};
+
+/** Functions whose value is their argument's, as far as lock identity goes. */
+const PASS_THROUGH: Record<string, { passThrough: number }> = {
+  this_cpu_ptr: { passThrough: 0 },
+  raw_cpu_ptr: { passThrough: 0 },
+  per_cpu_ptr: { passThrough: 0 },
+  per_cpu: { passThrough: 0 },
+  READ_ONCE: { passThrough: 0 },
+  rcu_dereference: { passThrough: 0 },
+  rcu_dereference_protected: { passThrough: 0 },
+  rcu_dereference_raw: { passThrough: 0 },
+  rcu_dereference_check: { passThrough: 0 },
+  smp_load_acquire: { passThrough: 0 },
+};
+
+export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
+  ...spinningLockTable(),
+  ...SLEEPING_LOCKS,
+  ...IRQ_OPS,
+  ...IPI_WAITS,
+  ...PASS_THROUGH,
+  rcu_read_lock: { rcu: 'enter' },
+  rcu_read_unlock: { rcu: 'exit' },
+};
+
+export function modelOf(name: string): ApiModel | undefined {
+  return Object.prototype.hasOwnProperty.call(KERNEL_API, name) ? KERNEL_API[name] : undefined;
+}
+
+export const isLockOp = (m: ApiModel): m is LockOp => 'op' in m;
+export const isIrqOp = (m: ApiModel): m is IrqOp => 'irq' in m && !('op' in m);
+export const isIpiWait = (m: ApiModel): m is IpiWaitOp => 'ipiWait' in m;

@@ -1,0 +1,255 @@
+// Kernel C is not ISO C. Before tree-sitter sees a file we rewrite the idioms that
+// derail it, always keeping every byte offset and newline in place so that lines and
+// columns in reports stay those of the real source.
+
+/** Annotations that carry no semantics for this analysis and confuse declarators. */
+const BLANK_WORDS = new Set([
+  '__init', '__exit', '__initdata', '__initconst', '__exitdata', '__ref', '__refdata', '__meminit',
+  '__cpuinit', '__devinit', '__sched', '__always_inline', '__inline', 'noinline', 'notrace', 'asmlinkage',
+  '__visible', '__latent_entropy', '__cold', '__hot', '__weak', '__noreturn', '__maybe_unused',
+  '__always_unused', '__must_check', '__pure', '__rcu', '__user', '__iomem', '__percpu', '__force',
+  '__kernel', '__safe', '__nocast', '__bitwise', '__private', '__noclone', 'noinstr', '__cpuidle',
+  '__kprobes', '__irq_entry', '__softirq_entry', '__read_mostly', '__ro_after_init', '__used',
+  '__packed', '__randomize_layout', '__no_randomize_layout', '__no_sanitize_address', 'nokprobe_inline',
+  '__flatten', '__noinline_for_stack', '__head', '__nostackprotector', '__noinitretpoline',
+  '__always_used', '__mustcheck', '__lockfunc', '__naked', '__fastcall', '__attribute_const__',
+  '__malloc', '__cacheline_aligned', '__cacheline_aligned_in_smp', '____cacheline_aligned',
+  '____cacheline_aligned_in_smp', '__page_aligned_data', '__page_aligned_bss', 'fastcall',
+  '__ksym', '__bpf_kfunc', 'noinstr_', '__acquire_ret', '__no_kcsan', '__no_sanitize_or_inline',
+  '__init_or_module', '__meminitdata', '__initdata_or_meminfo', '__data_racy', 'inline',
+]);
+
+/** Annotations followed by a parenthesised argument list, blanked with it. */
+const BLANK_CALL_WORDS = new Set([
+  '__attribute__', '__attribute', '__acquires', '__releases', '__must_hold', '__cond_acquires',
+  '__cond_releases', '__aligned', '__section', '__printf', '__scanf', '__alloc_size', '__diagnose_as',
+  '__counted_by', '__guarded_by', '__pt_guarded_by', '__assume_aligned', '__nonstring', '__designated_init',
+  '__no_sanitize', '__annotate', '__realloc_size', '__alias', '__cleanup', 'EXPORT_SYMBOL',
+  'EXPORT_SYMBOL_GPL', 'EXPORT_SYMBOL_NS', 'EXPORT_SYMBOL_NS_GPL', 'EXPORT_PER_CPU_SYMBOL',
+  'EXPORT_PER_CPU_SYMBOL_GPL', 'EXPORT_TRACEPOINT_SYMBOL', 'EXPORT_TRACEPOINT_SYMBOL_GPL',
+  'NOKPROBE_SYMBOL', 'ALLOW_ERROR_INJECTION', 'EXPORT_STATIC_CALL', 'EXPORT_STATIC_CALL_GPL',
+  '__ATTR_RO', '_ASM_EXTABLE', '__stringify_label', '__must_be_array',
+]);
+
+/** Macros whose second argument is a type: `container_of(ptr, struct page, lru)`. */
+export const TYPE_ARG_MACROS = new Set([
+  'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry',
+  'list_first_entry_or_null', 'list_last_entry_or_null', 'hlist_entry', 'hlist_entry_safe',
+  'rb_entry', 'rb_entry_safe', 'llist_entry', 'list_entry_rcu', 'list_first_or_null_rcu',
+  'hlist_entry_rcu', 'hlist_first_rcu', 'container_of_safe', 'READ_ONCE_TYPE',
+]);
+
+const LOOP_MACRO = /^(?:\w*_)?for_each(?:_\w+)?$/;
+const SYSCALL_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE([0-6])$|^BPF_CALL_([0-5])$/;
+
+/** A loop macro rewritten to a `for`: where it is and what it was called. */
+export interface LoopMacroSite {
+  /** Offset of the `for` keyword in the normalised text (same as the macro name's). */
+  offset: number;
+  name: string;
+}
+
+export interface Normalized {
+  text: string;
+  loopMacros: LoopMacroSite[];
+  /** Number of idioms rewritten, for parse-health statistics. */
+  rewrites: number;
+}
+
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** Rewrites kernel idioms in place (length- and newline-preserving). */
+export function normalizeKernelC(source: string): Normalized {
+  const out = source.split('');
+  const loopMacros: LoopMacroSite[] = [];
+  let rewrites = 0;
+  IDENT.lastIndex = 0;
+  for (let m = IDENT.exec(source); m; m = IDENT.exec(source)) {
+    const word = m[0];
+    const start = m.index;
+    const end = start + word.length;
+    if (start > 0 && /[0-9.]/.test(source[start - 1] ?? '')) continue; // part of a number literal
+    if (BLANK_WORDS.has(word)) {
+      if (word === 'inline' || word === '__inline') continue; // tree-sitter knows `inline`
+      blank(out, start, end);
+      rewrites++;
+      continue;
+    }
+    if (BLANK_CALL_WORDS.has(word)) {
+      const open = nextNonSpace(source, end);
+      if (source[open] !== '(') {
+        if (word.startsWith('__')) { blank(out, start, end); rewrites++; }
+        continue;
+      }
+      const close = matchParen(source, open);
+      if (close < 0) continue;
+      let stop = close + 1;
+      if (word.startsWith('EXPORT') || word === 'NOKPROBE_SYMBOL' || word === 'ALLOW_ERROR_INJECTION') {
+        const semi = nextNonSpace(source, stop);
+        if (source[semi] === ';') stop = semi + 1;
+      }
+      blank(out, start, stop);
+      IDENT.lastIndex = stop;
+      rewrites++;
+      continue;
+    }
+    if (TYPE_ARG_MACROS.has(word)) {
+      if (stripStructInTypeArg(source, out, end)) rewrites++;
+      continue;
+    }
+    if (LOOP_MACRO.test(word) && word.length >= 5) {
+      if (rewriteLoopMacro(source, out, start, end)) {
+        loopMacros.push({ offset: start, name: word });
+        rewrites++;
+      }
+      continue;
+    }
+    const sys = SYSCALL_MACRO.exec(word);
+    if (sys) {
+      if (rewriteSyscallDefine(source, out, start, end, word.startsWith('BPF_CALL') ? 'bpf_' : 'sys_')) rewrites++;
+    }
+  }
+  return { text: out.join(''), loopMacros, rewrites };
+}
+
+function blank(out: string[], start: number, end: number): void {
+  for (let i = start; i < end; i++) if (out[i] !== '\n') out[i] = ' ';
+}
+
+function nextNonSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === '\\' && text[i + 1] === '\n') { i += 2; continue; }
+    break;
+  }
+  return i;
+}
+
+/** Index of the `)` matching the `(` at `open`, skipping strings and comments; -1 if none. */
+export function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      i = skipQuoted(text, i);
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      if (e < 0) return -1;
+      i = e + 1;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return i;
+    } else if (c === ';' && depth === 1 && i - open > 4000) return -1;
+  }
+  return -1;
+}
+
+function skipQuoted(text: string, at: number): number {
+  const q = text[at];
+  for (let i = at + 1; i < text.length; i++) {
+    if (text[i] === '\\') { i++; continue; }
+    if (text[i] === q || text[i] === '\n') return i;
+  }
+  return text.length;
+}
+
+/** `for_each_x (a, b) {` → `for   (;;a, b) {`: the arguments stay where they were. */
+function rewriteLoopMacro(source: string, out: string[], start: number, end: number): boolean {
+  if (isDefineName(source, start)) return false;
+  const open = nextNonSpace(source, end);
+  if (source[open] !== '(') return false;
+  const close = matchParen(source, open);
+  if (close < 0) return false;
+  const after = nextNonSpace(source, close + 1);
+  const next = source[after] ?? '';
+  // A use as a statement is followed by a body; a use inside an expression or a
+  // declaration of the macro itself is not.
+  if (next === ';' || next === ')' || next === ',' || next === '' || next === '=' || next === '\\') return false;
+  const wordLen = end - start;
+  out[start] = 'f'; out[start + 1] = 'o'; out[start + 2] = 'r';
+  for (let i = start + 3; i < end; i++) out[i] = ' ';
+  blank(out, end, open);
+  // `(` goes where the name ended, then `;;` over the old `(`.
+  out[end - 2] = '(';
+  out[end - 1] = ';';
+  out[open] = ';';
+  return wordLen >= 5;
+}
+
+function isDefineName(source: string, start: number): boolean {
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  return /^\s*#\s*define\s+$/.test(source.slice(lineStart, start));
+}
+
+/** `container_of(p, struct page, lru)` → `container_of(p,        page, lru)`. */
+function stripStructInTypeArg(source: string, out: string[], end: number): boolean {
+  const open = nextNonSpace(source, end);
+  if (source[open] !== '(') return false;
+  const close = matchParen(source, open);
+  if (close < 0) return false;
+  const inner = source.slice(open, close);
+  const m = /,\s*((?:const\s+)?(?:struct|union)\s+)([A-Za-z_]\w*)\s*,/.exec(inner);
+  if (!m) return false;
+  const at = open + m.index + m[0].indexOf(m[1] ?? '');
+  blank(out, at, at + (m[1] ?? '').length);
+  return true;
+}
+
+/**
+ * `SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)` → `long sys_kill(pid_t  pid, int  sig)`.
+ * The kernel names the body `__do_sys_kill`; we keep `sys_kill`, the name people grep for.
+ */
+function rewriteSyscallDefine(source: string, out: string[], start: number, end: number, prefix: string): boolean {
+  if (isDefineName(source, start)) return false;
+  const open = nextNonSpace(source, end);
+  if (source[open] !== '(') return false;
+  const close = matchParen(source, open);
+  if (close < 0) return false;
+  const body = nextNonSpace(source, close + 1);
+  if (source[body] !== '{') return false;
+  const args = splitTopLevel(source, open + 1, close);
+  const first = args[0];
+  if (!first) return false;
+  const name = source.slice(first.start, first.end).trim();
+  if (!/^\w+$/.test(name)) return false;
+  const head = `long ${prefix}${name}(`;
+  const headEnd = args.length > 1 ? (args[1]?.start ?? close) : close;
+  if (head.length > headEnd - start) return false;
+  blank(out, start, headEnd);
+  for (let i = 0; i < head.length; i++) out[start + i] = head[i] ?? ' ';
+  if (args.length === 1) {
+    const v = 'void';
+    if (head.length + v.length <= close - start) for (let i = 0; i < v.length; i++) out[start + head.length + i] = v[i] ?? ' ';
+  }
+  // Arguments come as `type, name` pairs: the comma inside each pair becomes a space.
+  for (let k = 1; k + 1 < args.length; k += 2) {
+    const comma = args[k]?.end ?? -1;
+    if (comma >= 0 && source[comma] === ',') out[comma] = ' ';
+  }
+  out[close] = ')';
+  return true;
+}
+
+function splitTopLevel(text: string, from: number, to: number): { start: number; end: number }[] {
+  const parts: { start: number; end: number }[] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push({ start, end: i });
+      start = i + 1;
+    }
+  }
+  parts.push({ start, end: to });
+  return parts;
+}

@@ -1,0 +1,348 @@
+// Lock identity: which lock class a lock expression names. A small field-sensitive,
+// flow-insensitive points-to pass, evaluated lazily and memoised:
+//   &tasklist_lock        → tasklist_lock
+//   &mm->page_table_lock  → mm_struct.page_table_lock     (struct type from declarations)
+//   pvmw->ptl             → whatever is stored into page_vma_mapped_walk.ptl
+//   *(ptlp) = __ptl       → a store through an out-parameter, bound at each call site
+import { modelOf } from '../models/kernel-api.js';
+import type { Expr, FunctionFacts, TypeRef } from '../facts/types.js';
+import {
+  type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, resolveCallee,
+  structName, walkExpr,
+} from './program.js';
+
+/** An abstract pointer value: the address of a lock of some class, a parameter, or unknown. */
+export type AbsVal = { k: 'lock'; cls: string } | { k: 'param'; i: number } | { k: 'unknown'; why: string };
+
+/** Classes that name no real lock object; they never join a cycle. */
+export function isUnknownClass(cls: string): boolean {
+  return cls.startsWith('?');
+}
+
+const MAX_VALUES = 12;
+const MAX_DEPTH = 12;
+
+interface FnInfo {
+  params: Map<string, number>;
+  localTypes: Map<string, TypeRef>;
+  /** Right-hand sides assigned to each local (initialisers included). */
+  localAssigns: Map<string, Expr[]>;
+  /** Calls passing `&local` as argument `i`: the callee may store through it. */
+  localOutArgs: Map<string, { call: Extract<Expr, { k: 'call' }>; argIndex: number }[]>;
+  returns: Expr[];
+}
+
+type FieldStore =
+  | { fn: FnId; value: Expr }
+  | { fn: FnId; call: Extract<Expr, { k: 'call' }>; argIndex: number };
+
+export class LockIdentity {
+  private readonly infos = new Map<FnId, FnInfo>();
+  private readonly returnMemo = new Map<FnId, AbsVal[]>();
+  private readonly outStoreMemo = new Map<string, AbsVal[]>();
+  private readonly fieldMemo = new Map<string, AbsVal[]>();
+  private readonly localMemo = new Map<string, AbsVal[]>();
+  private readonly inProgress = new Set<string>();
+  private fieldStores: Map<string, FieldStore[]> | null = null;
+
+  constructor(private readonly program: Program) {}
+
+  /** Abstract values of `e` evaluated in function `fn`. */
+  valueOf(fn: FnId, e: Expr, depth = 0): AbsVal[] {
+    if (depth > MAX_DEPTH) return [{ k: 'unknown', why: 'too deep' }];
+    const info = this.info(fn);
+    switch (e.k) {
+      case 'id': {
+        const p = info.params.get(e.name);
+        if (p !== undefined) return [{ k: 'param', i: p }];
+        if (info.localTypes.has(e.name)) return this.localValue(fn, e.name, depth);
+        return [{ k: 'lock', cls: e.name }];
+      }
+      case 'addr':
+        return this.addressOf(fn, e.arg, depth);
+      case 'field': {
+        const s = this.structOf(fn, e.base);
+        if (!s) return [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
+        const stored = this.fieldValues(`${s}.${e.field}`, depth);
+        // A pointer field nobody stores into names its pointee by the field.
+        return stored.length > 0 ? stored : [{ k: 'lock', cls: `${s}.${e.field}` }];
+      }
+      case 'call':
+        return this.callValue(fn, e, depth);
+      case 'cast':
+      case 'not':
+        return this.valueOf(fn, e.arg, depth + 1);
+      case 'cond':
+        return union([this.valueOf(fn, e.then, depth + 1), this.valueOf(fn, e.else, depth + 1)]);
+      case 'seq':
+        return e.items.length ? this.valueOf(fn, e.items[e.items.length - 1] as Expr, depth + 1) : [];
+      case 'assign':
+        return this.valueOf(fn, e.right, depth + 1);
+      case 'stmt': {
+        const last = e.body[e.body.length - 1];
+        return last && last.k === 'expr' ? this.valueOf(fn, last.e, depth + 1) : [];
+      }
+      case 'index':
+        return this.valueOf(fn, e.base, depth + 1);
+      case 'deref':
+        if (e.arg.k === 'addr') return this.valueOf(fn, e.arg.arg, depth + 1);
+        return [{ k: 'unknown', why: 'load through pointer' }];
+      default:
+        return [{ k: 'unknown', why: `expression ${e.k}` }];
+    }
+  }
+
+  /** Value of `&e`: the lock object `e` itself. */
+  private addressOf(fn: FnId, e: Expr, depth: number): AbsVal[] {
+    switch (e.k) {
+      case 'id': {
+        const info = this.info(fn);
+        if (info.params.has(e.name)) return [{ k: 'unknown', why: 'address of a parameter' }];
+        if (info.localTypes.has(e.name)) return [{ k: 'lock', cls: `?local:${e.name}` }];
+        return [{ k: 'lock', cls: e.name }];
+      }
+      case 'field': {
+        const s = this.structOf(fn, e.base);
+        return s ? [{ k: 'lock', cls: `${s}.${e.field}` }] : [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
+      }
+      case 'index':
+        return this.addressOf(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
+      case 'deref':
+        return this.valueOf(fn, e.arg, depth + 1);
+      case 'cast':
+        return this.addressOf(fn, e.arg, depth + 1);
+      default:
+        return [{ k: 'unknown', why: `address of ${e.k}` }];
+    }
+  }
+
+  private callValue(fn: FnId, call: Extract<Expr, { k: 'call' }>, depth: number): AbsVal[] {
+    const name = calleeName(call);
+    if (!name) return [{ k: 'unknown', why: 'indirect call' }];
+    const model = modelOf(name);
+    if (model && 'passThrough' in model) {
+      const arg = call.args[model.passThrough];
+      return arg ? this.valueOf(fn, arg, depth + 1) : [];
+    }
+    const defs = resolveCallee(this.program, this.fn(fn), name);
+    if (defs.length === 0) return [{ k: 'unknown', why: `unresolved ${name}()` }];
+    return union(defs.map((d) => this.substitute(this.returnsOf(d), fn, call, depth)));
+  }
+
+  /** Replaces a callee's parameter values by the caller's argument values. */
+  private substitute(values: AbsVal[], caller: FnId, call: Extract<Expr, { k: 'call' }>, depth: number): AbsVal[] {
+    return union(values.map((v) => {
+      if (v.k !== 'param') return [v];
+      const arg = call.args[v.i];
+      return arg ? this.valueOf(caller, arg, depth + 1) : [{ k: 'unknown', why: 'missing argument' } as AbsVal];
+    }));
+  }
+
+  /** Values a function may return, in its own terms (parameters stay symbolic). */
+  returnsOf(fn: FnId): AbsVal[] {
+    const memo = this.returnMemo.get(fn);
+    if (memo) return memo;
+    const key = `ret:${fn}`;
+    if (this.inProgress.has(key)) return [];
+    this.inProgress.add(key);
+    const values = union(this.info(fn).returns.map((r) => this.valueOf(fn, r, 1)));
+    this.inProgress.delete(key);
+    this.returnMemo.set(fn, values);
+    return values;
+  }
+
+  private localValue(fn: FnId, name: string, depth: number): AbsVal[] {
+    const key = `${fn}:${name}`;
+    const memo = this.localMemo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(key)) return [];
+    this.inProgress.add(key);
+    const info = this.info(fn);
+    const direct = (info.localAssigns.get(name) ?? []).map((rhs) => this.valueOf(fn, rhs, depth + 1));
+    const viaOut = (info.localOutArgs.get(name) ?? []).map(({ call, argIndex }) => this.outArgValues(fn, call, argIndex, depth));
+    const values = union([...direct, ...viaOut]);
+    this.inProgress.delete(key);
+    if (depth === 0 || values.length > 0) this.localMemo.set(key, values);
+    return values;
+  }
+
+  /** What callees store through argument `argIndex` of `call`, in the caller's terms. */
+  private outArgValues(caller: FnId, call: Extract<Expr, { k: 'call' }>, argIndex: number, depth: number): AbsVal[] {
+    const name = calleeName(call);
+    if (!name || modelOf(name)) return [];
+    const defs = resolveCallee(this.program, this.fn(caller), name);
+    return union(defs.map((d) => this.substitute(this.outStores(d, argIndex), caller, call, depth)));
+  }
+
+  /** Values stored by `fn` through its parameter `i` (`*(ptlp) = __ptl`). */
+  private outStores(fn: FnId, i: number): AbsVal[] {
+    const key = `${fn}:${i}`;
+    const memo = this.outStoreMemo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(`out:${key}`)) return [];
+    this.inProgress.add(`out:${key}`);
+    const param = this.fn(fn).params[i]?.name;
+    const found: AbsVal[][] = [];
+    if (param) {
+      forEachExpr(this.fn(fn).body, (e) => {
+        if (e.k !== 'assign' || e.op !== '=') return;
+        const target = e.left.k === 'deref' ? e.left.arg : e.left.k === 'index' ? e.left.base : null;
+        if (target && target.k === 'id' && target.name === param) found.push(this.valueOf(fn, e.right, 1));
+      });
+    }
+    const values = union(found);
+    this.inProgress.delete(`out:${key}`);
+    this.outStoreMemo.set(key, values);
+    return values;
+  }
+
+  /** Values stored anywhere into field `struct.field`. */
+  private fieldValues(key: string, depth: number): AbsVal[] {
+    const memo = this.fieldMemo.get(key);
+    if (memo) return memo;
+    if (this.inProgress.has(`field:${key}`)) return [];
+    this.inProgress.add(`field:${key}`);
+    const stores = this.allFieldStores().get(key) ?? [];
+    const values = union(stores.map((s) => {
+      const v = 'value' in s ? this.valueOf(s.fn, s.value, depth + 1) : this.outArgValues(s.fn, s.call, s.argIndex, depth);
+      // A parameter stored into a field has no value outside its call: not a class.
+      return v.filter((x) => x.k === 'lock');
+    }));
+    this.inProgress.delete(`field:${key}`);
+    this.fieldMemo.set(key, values);
+    return values;
+  }
+
+  private allFieldStores(): Map<string, FieldStore[]> {
+    if (this.fieldStores) return this.fieldStores;
+    const stores = new Map<string, FieldStore[]>();
+    this.program.functions.forEach((f, fn) => {
+      forEachExpr(f.body, (e) => {
+        if (e.k === 'assign' && e.op === '=' && e.left.k === 'field') {
+          const s = this.structOf(fn, e.left.base);
+          if (s) getOrInit(stores, `${s}.${e.left.field}`, () => []).push({ fn, value: e.right });
+        } else if (e.k === 'call' && calleeName(e) && !modelOf(calleeName(e) ?? '')) {
+          e.args.forEach((a, argIndex) => {
+            if (a.k === 'addr' && a.arg.k === 'field') {
+              const s = this.structOf(fn, a.arg.base);
+              if (s) getOrInit(stores, `${s}.${a.arg.field}`, () => []).push({ fn, call: e, argIndex });
+            }
+          });
+        }
+      });
+    });
+    this.fieldStores = stores;
+    return stores;
+  }
+
+  /** Struct type of an expression, or null when the declarations do not say. */
+  structOf(fn: FnId, e: Expr, depth = 0): string | null {
+    if (depth > MAX_DEPTH) return null;
+    const info = this.info(fn);
+    switch (e.k) {
+      case 'id': {
+        const p = info.params.get(e.name);
+        const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(e.name);
+        return structName(this.program, type);
+      }
+      case 'field': {
+        const s = this.structOf(fn, e.base, depth + 1);
+        return s ? structName(this.program, this.program.structs.get(s)?.[e.field]) : null;
+      }
+      case 'call': {
+        const typeArg = e.args.find((a) => a.k === 'type');
+        if (typeArg && typeArg.k === 'type') return structName(this.program, typeArg.type);
+        const name = calleeName(e);
+        if (!name) return null;
+        const model = modelOf(name);
+        if (model && 'passThrough' in model) {
+          const arg = e.args[model.passThrough];
+          return arg ? this.structOf(fn, arg, depth + 1) : null;
+        }
+        for (const d of resolveCallee(this.program, this.fn(fn), name)) {
+          const s = structName(this.program, this.fn(d).returnType);
+          if (s) return s;
+        }
+        return null;
+      }
+      case 'cast': {
+        return structName(this.program, e.type) ?? this.structOf(fn, e.arg, depth + 1);
+      }
+      case 'addr': case 'deref': case 'not':
+        return this.structOf(fn, e.arg, depth + 1);
+      case 'index':
+        return this.structOf(fn, e.base, depth + 1);
+      case 'cond':
+        return this.structOf(fn, e.then, depth + 1) ?? this.structOf(fn, e.else, depth + 1);
+      case 'assign':
+        return this.structOf(fn, e.left, depth + 1);
+      case 'seq':
+        return e.items.length ? this.structOf(fn, e.items[e.items.length - 1] as Expr, depth + 1) : null;
+      case 'stmt': {
+        const last = e.body[e.body.length - 1];
+        return last && last.k === 'expr' ? this.structOf(fn, last.e, depth + 1) : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private fn(id: FnId): FunctionFacts {
+    const f = this.program.functions[id];
+    if (!f) throw new Error(`no function ${id}`);
+    return f;
+  }
+
+  private info(fn: FnId): FnInfo {
+    const cached = this.infos.get(fn);
+    if (cached) return cached;
+    const f = this.fn(fn);
+    const info: FnInfo = {
+      params: new Map(f.params.map((p, i) => [p.name, i] as [string, number]).filter(([n]) => n !== '')),
+      localTypes: new Map(), localAssigns: new Map(), localOutArgs: new Map(), returns: [],
+    };
+    forEachDecl(f.body, (d) => {
+      info.localTypes.set(d.name, d.type);
+      if (d.init) getOrInit(info.localAssigns, d.name, () => []).push(d.init);
+    });
+    forEachExpr(f.body, (e) => {
+      if (e.k === 'assign' && e.op === '=' && e.left.k === 'id' && info.localTypes.has(e.left.name)) {
+        getOrInit(info.localAssigns, e.left.name, () => []).push(e.right);
+      } else if (e.k === 'call') {
+        e.args.forEach((a, argIndex) => {
+          if (a.k === 'addr' && a.arg.k === 'id' && info.localTypes.has(a.arg.name)) {
+            getOrInit(info.localOutArgs, a.arg.name, () => []).push({ call: e, argIndex });
+          }
+        });
+      }
+    });
+    forEachReturn(f.body, (r) => { if (r.value) info.returns.push(r.value); });
+    this.infos.set(fn, info);
+    return info;
+  }
+}
+
+function arrayClass(cls: string): string {
+  return cls.endsWith('[]') ? cls : `${cls}[]`;
+}
+
+export function absKey(v: AbsVal): string {
+  return v.k === 'lock' ? v.cls : v.k === 'param' ? `#p${v.i}` : '?';
+}
+
+function union(lists: AbsVal[][]): AbsVal[] {
+  const seen = new Map<string, AbsVal>();
+  for (const list of lists) {
+    for (const v of list) {
+      const key = v.k === 'unknown' ? `?${v.why}` : absKey(v);
+      if (!seen.has(key)) seen.set(key, v);
+      if (seen.size >= MAX_VALUES) return [...seen.values()];
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Visits every call in an expression tree (exported for statistics). */
+export function forEachCall(e: Expr, visit: (c: Extract<Expr, { k: 'call' }>) => void): void {
+  walkExpr(e, (x) => { if (x.k === 'call') visit(x); });
+}

@@ -1,0 +1,180 @@
+// Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
+import type { Expr, FileFacts, FunctionFacts, Stmt, TypeRef } from '../facts/types.js';
+
+export type FnId = number;
+
+export interface Program {
+  functions: FunctionFacts[];
+  /** Non-static functions, static functions of headers, and macros, by name. */
+  globalDefs: Map<string, FnId[]>;
+  /** Static functions of `.c` files: file → name → ids. */
+  fileStatics: Map<string, Map<string, FnId[]>>;
+  structs: Map<string, Record<string, TypeRef>>;
+  typedefs: Map<string, TypeRef>;
+  globals: Map<string, TypeRef>;
+  /** Field name → functions assigned to it in an initialiser or an assignment. */
+  fieldBindings: Map<string, string[]>;
+  aliases: Map<string, string>;
+}
+
+export function linkProgram(files: FileFacts[]): Program {
+  const program: Program = {
+    functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
+    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(),
+  };
+  // Sorted input makes ids, and so every later tie-break, independent of read order.
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of sorted) {
+    const isHeader = file.path.endsWith('.h');
+    for (const fn of file.functions) {
+      const id = program.functions.length;
+      program.functions.push(fn);
+      if (fn.isStatic && !isHeader && !fn.isMacro) {
+        const statics = getOrInit(program.fileStatics, file.path, () => new Map<string, FnId[]>());
+        getOrInit(statics, fn.name, () => []).push(id);
+      } else {
+        getOrInit(program.globalDefs, fn.name, () => []).push(id);
+      }
+    }
+    for (const s of file.structs) {
+      const fields = getOrInit(program.structs, s.name, () => ({}));
+      Object.assign(fields, s.fields);
+    }
+    for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(k, v);
+    for (const [k, v] of Object.entries(file.globals)) if (!program.globals.has(k)) program.globals.set(k, v);
+    for (const [k, v] of Object.entries(file.aliases)) program.aliases.set(k, v);
+    for (const b of file.bindings) addBinding(program, b.field, b.fn);
+  }
+  for (const fn of program.functions) collectAssignedFunctionPointers(program, fn.body);
+  return program;
+}
+
+function addBinding(program: Program, field: string, fn: string): void {
+  const list = getOrInit(program.fieldBindings, field, () => []);
+  if (!list.includes(fn)) list.push(fn);
+}
+
+/** `x->field = some_function;` binds the field like an initialiser does. */
+function collectAssignedFunctionPointers(program: Program, body: Stmt[]): void {
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id' && program.globalDefs.has(e.right.name)) {
+      addBinding(program, e.left.field, e.right.name);
+    }
+  });
+}
+
+/** Definitions a call from `from` to `name` may reach: file statics first, then globals, then aliases. */
+export function resolveCallee(program: Program, from: FunctionFacts, name: string): FnId[] {
+  const local = program.fileStatics.get(from.file)?.get(name);
+  if (local) return local;
+  const global = program.globalDefs.get(name);
+  if (global) return global;
+  const alias = program.aliases.get(name);
+  return alias && alias !== name ? program.globalDefs.get(alias) ?? [] : [];
+}
+
+/** Struct name behind a type, following typedefs (`spinlock_t` → `spinlock`). */
+export function structName(program: Program, type: TypeRef | undefined): string | null {
+  let name = type?.name ?? '';
+  for (let hops = 0; hops < 8 && name; hops++) {
+    if (program.structs.has(name)) return name;
+    const next = program.typedefs.get(name);
+    if (!next || next.name === name) break;
+    name = next.name;
+  }
+  return name && program.structs.has(name) ? name : null;
+}
+
+export function getOrInit<K, V>(map: Map<K, V>, key: K, init: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = init();
+    map.set(key, v);
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- IR walking
+
+/** Visits every expression in statements, sub-expressions included, in source order. */
+export function forEachExpr(stmts: Stmt[], visit: (e: Expr) => void): void {
+  for (const s of stmts) forEachExprInStmt(s, visit);
+}
+
+function forEachExprInStmt(s: Stmt, visit: (e: Expr) => void): void {
+  switch (s.k) {
+    case 'expr': walkExpr(s.e, visit); break;
+    case 'decl': if (s.init) walkExpr(s.init, visit); break;
+    case 'block': forEachExpr(s.body, visit); break;
+    case 'if': walkExpr(s.cond, visit); forEachExpr(s.then, visit); forEachExpr(s.else, visit); break;
+    case 'pp': forEachExpr(s.then, visit); forEachExpr(s.else, visit); break;
+    case 'loop':
+      for (const e of [s.init, s.test, s.update]) if (e) walkExpr(e, visit);
+      forEachExpr(s.body, visit);
+      break;
+    case 'switch': walkExpr(s.value, visit); for (const c of s.cases) forEachExpr(c, visit); break;
+    case 'return': if (s.value) walkExpr(s.value, visit); break;
+    default: break;
+  }
+}
+
+export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
+  visit(e);
+  for (const child of childExprs(e)) walkExpr(child, visit);
+  if (e.k === 'stmt') forEachExpr(e.body, visit);
+}
+
+export function childExprs(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'field': return [e.base];
+    case 'addr': case 'deref': case 'not': case 'cast': return [e.arg];
+    case 'index': return [e.base, e.index];
+    case 'call': return [e.callee, ...e.args];
+    case 'assign': case 'logic': case 'bin': return [e.left, e.right];
+    case 'cond': return [e.test, e.then, e.else];
+    case 'seq': return e.items;
+    default: return [];
+  }
+}
+
+/** Every declaration in a body, nested blocks and statement expressions included. */
+export function forEachDecl(stmts: Stmt[], visit: (d: Extract<Stmt, { k: 'decl' }>) => void): void {
+  for (const s of stmts) {
+    switch (s.k) {
+      case 'decl':
+        visit(s);
+        if (s.init) forEachStmtExpr(s.init, (b) => forEachDecl(b, visit));
+        break;
+      case 'expr': forEachStmtExpr(s.e, (b) => forEachDecl(b, visit)); break;
+      case 'block': forEachDecl(s.body, visit); break;
+      case 'if': case 'pp': forEachDecl(s.then, visit); forEachDecl(s.else, visit); break;
+      case 'loop': forEachDecl(s.body, visit); break;
+      case 'switch': for (const c of s.cases) forEachDecl(c, visit); break;
+      case 'return': if (s.value) forEachStmtExpr(s.value, (b) => forEachDecl(b, visit)); break;
+      default: break;
+    }
+  }
+}
+
+function forEachStmtExpr(e: Expr, visit: (body: Stmt[]) => void): void {
+  if (e.k === 'stmt') { visit(e.body); return; }
+  for (const c of childExprs(e)) forEachStmtExpr(c, visit);
+}
+
+/** Every `return` statement of a body. */
+export function forEachReturn(stmts: Stmt[], visit: (r: Extract<Stmt, { k: 'return' }>) => void): void {
+  for (const s of stmts) {
+    switch (s.k) {
+      case 'return': visit(s); break;
+      case 'block': forEachReturn(s.body, visit); break;
+      case 'if': case 'pp': forEachReturn(s.then, visit); forEachReturn(s.else, visit); break;
+      case 'loop': forEachReturn(s.body, visit); break;
+      case 'switch': for (const c of s.cases) forEachReturn(c, visit); break;
+      default: break;
+    }
+  }
+}
+
+export function calleeName(e: Extract<Expr, { k: 'call' }>): string | null {
+  return e.callee.k === 'id' ? e.callee.name : null;
+}

@@ -1,0 +1,32 @@
+// Lockdep's "Possible unsafe locking scenario" table: one column per CPU, one row per step.
+import type { Finding } from './types.js';
+
+const INDENT = '       ';
+
+/** Renders the interleaving of a finding as lockdep does; columns shrink to fit `maxWidth`. */
+export function renderScenarioTable(finding: Finding, maxWidth = 100): string {
+  const cpuCount = finding.cpus.length;
+  const widest = Math.max(8, ...finding.interleaving.map((s) => s.action.length + 2));
+  const column = Math.max(12, Math.min(widest, Math.floor((maxWidth - INDENT.length) / cpuCount)));
+  const cell = (text: string): string => fit(text, column - 1).padEnd(column);
+  const row = (cpu: number, text: string): string =>
+    (INDENT + ' '.repeat(column * cpu) + cell(text)).trimEnd();
+
+  const lines = [' Possible unsafe locking scenario:', ''];
+  lines.push((INDENT + finding.cpus.map((c) => cell(`CPU${c.cpu}`)).join('')).trimEnd());
+  lines.push((INDENT + finding.cpus.map(() => cell('----')).join('')).trimEnd());
+  for (const step of finding.interleaving) {
+    lines.push(row(step.cpu, step.action + (step.blocks ? '' : '')));
+  }
+  lines.push('', '  *** DEADLOCK ***');
+  return lines.join('\n');
+}
+
+/** Shortens text to `width` characters, keeping its start and its end. */
+export function fit(text: string, width: number): string {
+  if (text.length <= width) return text;
+  if (width < 5) return text.slice(0, width);
+  const head = Math.ceil((width - 3) / 2);
+  const tail = width - 3 - head;
+  return text.slice(0, head) + '...' + text.slice(text.length - tail);
+}

@@ -1,0 +1,85 @@
+// The report: the data every renderer (text, json, sarif, mail) reads. Plain JSON.
+
+export type RuleId = 'ipi-cycle' | 'lock-cycle';
+export type Severity = 'error' | 'warning' | 'note';
+export type StepKind = 'acquire' | 'call' | 'wait' | 'irqs-off' | 'release';
+
+/** One step of a CPU's path: a call, or the lock/irq/wait event at its end. */
+export interface ChainStep {
+  function: string;
+  /** Path relative to the scanned root, '/' separated. */
+  file: string;
+  line: number;
+  /** 1-based column. */
+  col: number;
+  /** Source text of the event or call, e.g. `read_lock(&tasklist_lock)`. */
+  event: string;
+  kind: StepKind;
+  /** Call depth below the CPU's root function (root = 0). */
+  depth: number;
+}
+
+/** What one CPU of the scenario holds and waits for. */
+export interface CpuScenario {
+  cpu: number;
+  /** Resources held while waiting: lock classes (`tasklist_lock`, `page.ptl`) or `IPI` (irqs off). */
+  holds: string[];
+  /** How the key held resource was taken: `read`, `write`, or `irqs-off` for IPI. */
+  holdMode: string;
+  waitsFor: string;
+  waitMode: string;
+  irqsDisabled: boolean;
+  /** First the steps that took the held resource, then the steps down to the wait. */
+  chain: ChainStep[];
+}
+
+/** One line of the lockdep-style interleaving: CPU `cpu` does `action`. */
+export interface ScenarioStep {
+  cpu: number;
+  action: string;
+  blocks: boolean;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** 0..1; lowered by the reasons below. */
+  confidence: number;
+  reasons: string[];
+  fingerprint: string;
+  message: string;
+  /** The cycle in order, rotated to a canonical start. */
+  resources: string[];
+  cpus: CpuScenario[];
+  interleaving: ScenarioStep[];
+  /** Primary location: where CPU0 starts its wait. */
+  location: { file: string; line: number; col: number };
+}
+
+export interface Problem {
+  file: string;
+  kind: 'parse-error' | 'unreadable' | 'not-utf8' | 'too-large' | 'binary' | 'symlink-loop';
+  message: string;
+}
+
+export interface ReportStats {
+  files: number;
+  functions: number;
+  macros: number;
+  parseErrors: number;
+  functionsWithErrors: number;
+  lockOps: number;
+  unknownLockOps: number;
+  edges: number;
+  candidateCycles: number;
+  infeasibleCycles: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'kdeadlock'; version: string };
+  config: { arch: string; configFile: string | null; conditionals: 'both-arms' | 'evaluated' };
+  stats: ReportStats;
+  findings: Finding[];
+  problems: Problem[];
+}

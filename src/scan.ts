@@ -1,0 +1,104 @@
+// The pipeline, stage by stage: files → facts → program → summaries → graph → cycles → findings.
+import path from 'node:path';
+import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/graph.js';
+import { findingsFromCycles } from './deadlock/findings.js';
+import { extractFileFacts } from './facts/extract.js';
+import type { FileFacts } from './facts/types.js';
+import { LockIdentity } from './program/lock-identity.js';
+import { linkProgram } from './program/program.js';
+import type { Problem, Report } from './report/types.js';
+import { RULES } from './rules/index.js';
+import type { CycleRule } from './rules/rule.js';
+import { discoverFiles } from './source/discover.js';
+import { readSource } from './source/read.js';
+import type { AnalysisStats } from './summaries/analyze-function.js';
+import { summarizeProgram } from './summaries/bottom-up.js';
+import { WitnessTable } from './summaries/witness.js';
+import { toolVersion } from './version.js';
+
+export interface ScanOptions {
+  root: string;
+  paths: string[];
+  arch: string;
+  rules?: string[];
+  maxCycleLength?: number;
+  maxCycles?: number;
+  maxIndirectTargets?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Timings { [stage: string]: number }
+
+export async function collectFacts(root: string, files: string[], problems: Problem[], onProgress?: (d: number, t: number) => void): Promise<FileFacts[]> {
+  const out: FileFacts[] = [];
+  for (const [i, rel] of files.entries()) {
+    const read = await readSource(root, rel);
+    if (read.problem) problems.push(read.problem);
+    if (read.ok) {
+      const facts = await extractFileFacts(rel, read.text);
+      if (facts.errorNodes > 0) {
+        problems.push({ file: rel, kind: 'parse-error', message: `${facts.errorNodes} syntax error node(s); the rest of the file was analysed` });
+      }
+      out.push(facts);
+    }
+    onProgress?.(i + 1, files.length);
+  }
+  return out;
+}
+
+export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
+  const root = path.resolve(opts.root);
+  let t = performance.now();
+  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
+
+  const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
+  const problems = [...discovered.problems];
+  lap('discover');
+  const facts = await collectFacts(root, discovered.files, problems, opts.onProgress);
+  lap('parse+facts');
+  return analyzeFacts(facts, problems, opts, timings, t);
+}
+
+/** Everything after parsing: pure over the facts. */
+export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): Report {
+  let t = start;
+  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
+  const program = linkProgram(facts);
+  const identity = new LockIdentity(program);
+  const witnesses = new WitnessTable();
+  const collector = new EdgeCollector(witnesses);
+  const stats: AnalysisStats = { lockOps: 0, unknownLockOps: 0, unresolvedCalls: 0, indirectCalls: 0 };
+  lap('link');
+  summarizeProgram({
+    program, identity, witnesses, summaries: new Map(), addEdge: collector.add, stats,
+    maxIndirectTargets: opts.maxIndirectTargets ?? 8,
+  });
+  lap('summaries');
+  const edges = collector.edges();
+  const graph = buildDependencyGraph(edges);
+  const search = findCycles(graph, opts.maxCycleLength ?? 4, opts.maxCycles ?? 20000);
+  lap('cycles');
+  const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
+  const outcome = findingsFromCycles(graph, search.cycles, { functions: program.functions, witnesses, rules });
+  lap('simulate');
+  const functions = program.functions.filter((f) => !f.isMacro);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'kdeadlock', version: toolVersion() },
+    config: { arch: opts.arch, configFile: null, conditionals: 'both-arms' },
+    stats: {
+      files: facts.length,
+      functions: functions.length,
+      macros: program.functions.length - functions.length,
+      parseErrors: facts.reduce((n, f) => n + f.errorNodes, 0),
+      functionsWithErrors: functions.filter((f) => f.errors > 0).length,
+      lockOps: stats.lockOps,
+      unknownLockOps: stats.unknownLockOps,
+      edges: edges.length,
+      candidateCycles: search.cycles.length,
+      infeasibleCycles: outcome.infeasible,
+    },
+    findings: outcome.findings,
+    problems: problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
+  };
+}

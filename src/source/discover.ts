@@ -1,0 +1,108 @@
+// File discovery under a kernel tree: which .c/.h files a scan reads, and the problems met
+// on the way (unreadable directories, symlink loops). Nothing here is fatal.
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Problem } from '../report/types.js';
+
+export interface DiscoverOptions {
+  root: string;
+  /** Paths to scan, relative to root; empty = the whole tree. */
+  paths: string[];
+  arch: string;
+}
+
+export interface Discovered {
+  /** Paths relative to root, '/'-separated, sorted. */
+  files: string[];
+  problems: Problem[];
+}
+
+const SKIPPED_TOP_DIRS = new Set(['Documentation', 'tools', 'scripts', 'samples', 'usr', 'LICENSES', '.git']);
+
+export class InputError extends Error {}
+
+export async function discoverFiles(opts: DiscoverOptions): Promise<Discovered> {
+  const root = path.resolve(opts.root);
+  const rootStat = await stat(root).catch(() => null);
+  if (!rootStat?.isDirectory()) throw new InputError(`no such directory: ${opts.root}`);
+  const found = new Set<string>();
+  const problems: Problem[] = [];
+  const seenDirs = new Set<string>();
+  const starts = opts.paths.length ? opts.paths : ['.'];
+  // Headers come from the tree's include directories whatever is scanned.
+  const headerDirs = ['include', `arch/${opts.arch}/include`];
+  for (const p of starts) {
+    const abs = path.resolve(root, p);
+    if (!abs.startsWith(root)) throw new InputError(`path outside the root: ${p}`);
+    const st = await stat(abs).catch(() => null);
+    if (!st) throw new InputError(`no such path: ${p}`);
+    if (st.isFile()) {
+      if (isSource(abs)) found.add(relative(root, abs));
+      continue;
+    }
+    await walk(root, abs, opts.arch, found, problems, seenDirs, false);
+  }
+  for (const dir of headerDirs) {
+    const abs = path.join(root, dir);
+    if ((await stat(abs).catch(() => null))?.isDirectory()) await walk(root, abs, opts.arch, found, problems, seenDirs, true);
+  }
+  return { files: [...found].sort(), problems };
+}
+
+async function walk(root: string, dir: string, arch: string, found: Set<string>, problems: Problem[], seen: Set<string>, headersOnly: boolean): Promise<void> {
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch {
+    problems.push({ file: relative(root, dir), kind: 'symlink-loop', message: 'cannot resolve directory (broken link or loop)' });
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push({ file: relative(root, dir), kind: 'unreadable', message: `cannot read directory: ${(err as Error).message}` });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const abs = path.join(dir, entry.name);
+    const rel = relative(root, abs);
+    if (isExcluded(rel, arch)) continue;
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(abs).catch(() => null);
+      if (!target) {
+        problems.push({ file: rel, kind: 'symlink-loop', message: 'broken or looping symbolic link' });
+        continue;
+      }
+      isDir = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDir) await walk(root, abs, arch, found, problems, seen, headersOnly);
+    else if (isFile && isSource(abs) && (!headersOnly || abs.endsWith('.h'))) found.add(rel);
+  }
+}
+
+/** Other architectures and non-kernel directories are not part of an `--arch` build. */
+export function isExcluded(rel: string, arch: string): boolean {
+  const parts = rel.split('/');
+  if (parts.length > 1 && SKIPPED_TOP_DIRS.has(parts[0] ?? '')) return true;
+  if (parts[0] === 'arch' && parts.length > 1 && parts[1] !== arch) return true;
+  return false;
+}
+
+function isSource(p: string): boolean {
+  return p.endsWith('.c') || p.endsWith('.h');
+}
+
+function relative(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/') || '.';
+}
+
+export async function isSymlink(p: string): Promise<boolean> {
+  return (await lstat(p).catch(() => null))?.isSymbolicLink() ?? false;
+}

@@ -1,0 +1,551 @@
+// One function, interpreted once over its IR: three verbs — acquire, release, and integrate
+// a callee's summary at a call site — over a state of held locks and irq state. Edges
+// "hold A, wait for B" go to the sink where both halves are known; the rest is summarised
+// for callers.
+import type { Expr, Stmt } from '../facts/types.js';
+import {
+  type IpiWaitOp, type LockOp, type IrqOp, isIpiWait, isIrqOp, isLockOp, modelOf,
+} from '../models/kernel-api.js';
+import { type FnId, type Program, calleeName, childExprs, resolveCallee } from '../program/program.js';
+import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
+import type { DepEdge } from '../deadlock/types.js';
+import {
+  type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type Summary, IPI,
+  EMPTY_SUMMARY, eventKey, joinIrq, paramIndexOf, paramLock,
+} from './domain.js';
+import type { WitnessId, WitnessTable } from './witness.js';
+import type { StepKind } from '../report/types.js';
+
+export interface AnalysisStats {
+  lockOps: number;
+  unknownLockOps: number;
+  unresolvedCalls: number;
+  indirectCalls: number;
+}
+
+export interface AnalysisContext {
+  program: Program;
+  identity: LockIdentity;
+  witnesses: WitnessTable;
+  summaries: Map<FnId, Summary>;
+  addEdge: (edge: DepEdge) => void;
+  stats: AnalysisStats;
+  /** Max functions an ops-struct field may resolve to before the call is left unresolved. */
+  maxIndirectTargets: number;
+}
+
+interface State {
+  held: HeldLock[];
+  irq: IrqState;
+  irqWitness: WitnessId;
+  saved: Record<string, { irq: IrqState; witness: WitnessId }>;
+  guard: Guard;
+  released: LockKey[];
+  dead: boolean;
+  /** Reasons attached to everything on this path (indirect calls). */
+  reasons: string[];
+}
+
+type Call = Extract<Expr, { k: 'call' }>;
+
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, reasons: [] };
+
+export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
+  return new FunctionAnalysis(ctx, fnId).run();
+}
+
+class FunctionAnalysis {
+  private readonly events = new Map<string, LockEvent>();
+  private readonly releases = new Set<LockKey>();
+  private readonly returnsHeld = new Map<string, HeldLock>();
+  private exitIrq: IrqState | null = null;
+  private exitIrqWitness: WitnessId = -1;
+  private readonly labels = new Map<string, State>();
+  private readonly breakStates: State[][] = [];
+
+  constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {}
+
+  run(): Summary {
+    const fn = this.ctx.program.functions[this.fnId];
+    if (!fn) return EMPTY_SUMMARY;
+    const start: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: false, reasons: [] };
+    const end = this.block(fn.body, start);
+    this.recordExit(end);
+    return {
+      events: [...this.events.values()],
+      releases: [...this.releases],
+      returnsHeld: [...this.returnsHeld.values()],
+      irqExit: this.exitIrq ?? 'entry',
+      irqExitWitness: this.exitIrqWitness,
+    };
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private block(stmts: Stmt[], state: State): State {
+    let s = state;
+    for (const stmt of stmts) {
+      if (s.dead && stmt.k !== 'label') continue;
+      s = this.stmt(stmt, s);
+    }
+    return s;
+  }
+
+  private stmt(stmt: Stmt, s: State): State {
+    switch (stmt.k) {
+      case 'expr': return this.expr(stmt.e, s);
+      case 'decl': return stmt.init ? this.expr(stmt.init, s) : s;
+      case 'block': return this.block(stmt.body, s);
+      case 'if': {
+        const [t, f] = this.cond(stmt.cond, s);
+        return join(this.block(stmt.then, t), this.block(stmt.else, f));
+      }
+      case 'pp': return join(this.block(stmt.then, s), this.block(stmt.else, s));
+      case 'loop': return this.loop(stmt, s);
+      case 'switch': {
+        const v = this.expr(stmt.value, s);
+        this.breakStates.push([]);
+        let fall: State = DEAD;
+        for (const c of stmt.cases) fall = this.block(c, join(v, fall));
+        const breaks = this.breakStates.pop() ?? [];
+        return [v, fall, ...breaks].reduce(join, DEAD);
+      }
+      case 'return': {
+        const after = stmt.value ? this.expr(stmt.value, s) : s;
+        this.recordExit(after);
+        return { ...after, dead: true };
+      }
+      case 'goto': {
+        this.labels.set(stmt.label, join(this.labels.get(stmt.label) ?? DEAD, s));
+        return { ...s, dead: true };
+      }
+      case 'label': return join(s, this.labels.get(stmt.name) ?? DEAD);
+      case 'break':
+      case 'continue': {
+        const top = this.breakStates[this.breakStates.length - 1];
+        if (top) top.push(s);
+        return { ...s, dead: true };
+      }
+      default: return s;
+    }
+  }
+
+  private loop(stmt: Extract<Stmt, { k: 'loop' }>, s0: State): State {
+    const entry = stmt.init ? this.expr(stmt.init, s0) : s0;
+    this.breakStates.push([]);
+    let head = entry;
+    let exit: State = DEAD;
+    // Two rounds reach the held sets a loop can produce; a third would add nothing new
+    // for the common lock/unlock-in-body shapes.
+    for (let round = 0; round < 2; round++) {
+      const [inBody, out] = stmt.test ? this.cond(stmt.test, head) : [head, head];
+      exit = join(exit, out);
+      let after = this.block(stmt.body, inBody);
+      if (stmt.update && !after.dead) after = this.expr(stmt.update, after);
+      head = join(head, after);
+    }
+    const breaks = this.breakStates.pop() ?? [];
+    return [exit, ...breaks].reduce(join, DEAD);
+  }
+
+  private recordExit(s: State): void {
+    if (s.dead) return;
+    for (const h of s.held) {
+      const key = `${h.lock}|${h.mode}`;
+      if (!this.returnsHeld.has(key)) this.returnsHeld.set(key, h);
+    }
+    for (const r of s.released) this.releases.add(r);
+    if (this.exitIrq === null) {
+      this.exitIrq = s.irq;
+      this.exitIrqWitness = s.irqWitness;
+    } else {
+      this.exitIrq = joinIrq(this.exitIrq, s.irq);
+    }
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  /** States on the true and the false branch: trylock success and parameter guards split here. */
+  private cond(e: Expr, s: State): [State, State] {
+    switch (e.k) {
+      case 'not': {
+        const [t, f] = this.cond(e.arg, s);
+        return [f, t];
+      }
+      case 'logic': {
+        const [lt, lf] = this.cond(e.left, s);
+        if (e.op === '&&') {
+          const [rt, rf] = this.cond(e.right, lt);
+          return [rt, join(lf, rf)];
+        }
+        const [rt, rf] = this.cond(e.right, lf);
+        return [join(lt, rt), rf];
+      }
+      case 'call': {
+        const name = calleeName(e);
+        const model = name ? modelOf(name) : undefined;
+        if (model && isLockOp(model) && model.op === 'trylock') {
+          const after = this.evalArgs(e, s);
+          return [this.acquire(e, model, after, false), after];
+        }
+        const v = this.expr(e, s);
+        return [v, v];
+      }
+      default: {
+        const v = this.expr(e, s);
+        const guard = this.guardOf(e);
+        return guard ? [{ ...v, guard }, v] : [v, v];
+      }
+    }
+  }
+
+  /** `wait`, `scf_flags & SCF_WAIT`, or a local assigned once from either, as a guard. */
+  private guardOf(e: Expr, depth = 0): Guard {
+    const fn = this.ctx.program.functions[this.fnId];
+    if (!fn || depth > 2) return null;
+    if (e.k === 'id') {
+      const p = fn.params.findIndex((x) => x.name === e.name);
+      if (p >= 0) return { param: p };
+      const assigned = this.singleLocalAssignment(e.name);
+      return assigned ? this.guardOf(assigned, depth + 1) : null;
+    }
+    if (e.k === 'bin' && e.op === '&' && e.left.k === 'id' && e.right.k === 'id') {
+      const p = fn.params.findIndex((x) => x.name === (e.left.k === 'id' ? e.left.name : ''));
+      if (p >= 0) return { param: p, flag: e.right.name };
+    }
+    if (e.k === 'cast') return this.guardOf(e.arg, depth + 1);
+    return null;
+  }
+
+  private singleLocalAssignment(name: string): Expr | null {
+    const fn = this.ctx.program.functions[this.fnId];
+    let found: Expr | null = null;
+    let count = 0;
+    const visit = (stmts: Stmt[]): void => {
+      for (const st of stmts) {
+        if (st.k === 'decl' && st.name === name) { count++; found = st.init; }
+        else if (st.k === 'expr' && st.e.k === 'assign' && st.e.left.k === 'id' && st.e.left.name === name) { count++; found = st.e.right; }
+        else if (st.k === 'block') visit(st.body);
+      }
+    };
+    visit(fn?.body ?? []);
+    return count === 1 ? found : null;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  private expr(e: Expr, s: State): State {
+    if (s.dead) return s;
+    switch (e.k) {
+      case 'call': return this.call(e, s);
+      case 'assign': return this.expr(e.left, this.expr(e.right, s));
+      case 'logic':
+      case 'cond': {
+        const test = e.k === 'cond' ? e.test : e.left;
+        const [t, f] = this.cond(test, s);
+        if (e.k === 'cond') return join(this.expr(e.then, t), this.expr(e.else, f));
+        return e.op === '&&' ? join(this.expr(e.right, t), f) : join(t, this.expr(e.right, f));
+      }
+      case 'stmt': return this.block(e.body, s);
+      case 'field': return this.expr(e.base, s);
+      case 'addr': case 'deref': case 'not': case 'cast': return this.expr(e.arg, s);
+      case 'index': return this.expr(e.index, this.expr(e.base, s));
+      case 'bin': return this.expr(e.right, this.expr(e.left, s));
+      case 'seq': return e.items.reduce((acc, x) => this.expr(x, acc), s);
+      default: return s;
+    }
+  }
+
+  private evalArgs(c: Call, s: State): State {
+    return c.args.reduce((acc, a) => this.expr(a, acc), s);
+  }
+
+  private call(c: Call, s0: State): State {
+    const s = this.evalArgs(c, s0);
+    const name = calleeName(c);
+    if (name) {
+      const model = modelOf(name);
+      if (model) {
+        if (isLockOp(model)) return model.op === 'release' ? this.release(c, model, s) : this.acquire(c, model, s, model.op === 'acquire');
+        if (isIrqOp(model)) return this.irqOp(c, model, s);
+        if (isIpiWait(model)) return this.ipiWait(c, model, s);
+        return s;
+      }
+      const defs = resolveCallee(this.ctx.program, this.fn(), name);
+      if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return s; }
+      return this.integrateAll(c, defs, s, []);
+    }
+    if (c.callee.k === 'field') {
+      const targets = this.ctx.program.fieldBindings.get(c.callee.field) ?? [];
+      if (targets.length === 0 || targets.length > this.ctx.maxIndirectTargets) { this.ctx.stats.unresolvedCalls++; return this.expr(c.callee, s); }
+      this.ctx.stats.indirectCalls++;
+      const defs = targets.flatMap((t) => resolveCallee(this.ctx.program, this.fn(), t));
+      return this.integrateAll(c, defs, this.expr(c.callee, s), [`calls ->${c.callee.field}() through an ops-struct binding`]);
+    }
+    this.ctx.stats.unresolvedCalls++;
+    return s;
+  }
+
+  private integrateAll(c: Call, defs: FnId[], s: State, reasons: string[]): State {
+    let out: State = DEAD;
+    for (const d of defs) {
+      const summary = this.ctx.summaries.get(d);
+      out = join(out, summary ? this.integrate(c, summary, s, reasons) : s);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ the three verbs
+
+  private acquire(c: Call, model: LockOp, s0: State, waits: boolean): State {
+    let s = s0;
+    const witness = this.link(c, 'acquire');
+    if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
+    const keys = this.lockKeys(c, model.lockArg);
+    const held = [...s.held];
+    for (const lock of keys) {
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], witness }, true);
+      if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
+    }
+    return { ...s, held };
+  }
+
+  private release(c: Call, model: LockOp, s0: State): State {
+    const keys = this.lockKeys(c, model.lockArg, false);
+    let held = s0.held;
+    const released = [...s0.released];
+    for (const lock of keys) {
+      const at = lastIndexWhere(held, (h) => h.lock === lock);
+      if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
+      else if (!isUnknownClass(lock) && !released.includes(lock)) released.push(lock);
+    }
+    const s = { ...s0, held, released };
+    return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
+  }
+
+  /** Integrates a callee's summary at a call site. */
+  private integrate(c: Call, summary: Summary, s0: State, reasons: string[]): State {
+    let s = s0;
+    const callLink = (next: WitnessId): WitnessId =>
+      this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind: 'call', next });
+    const withReasons = reasons.length ? { ...s, reasons: [...s.reasons, ...reasons] } : s;
+    for (const ev of summary.events) {
+      const guard = ev.kind === 'ipi-wait' ? this.guardAtCall(ev.guard, c) : null;
+      if (guard === 'never') continue;
+      const released = ev.released.flatMap((r) => this.bindLock(r, c));
+      for (const lock of this.bindLock(ev.lock, c)) {
+        const irq = ev.irq === 'entry' ? s.irq : ev.irq;
+        this.onEvent(withReasons, { ...ev, lock, irq, guard, released, witness: callLink(ev.witness) }, ev.irq === 'entry');
+      }
+    }
+    if (summary.releases.length) {
+      let held = s.held;
+      const releasedHere = [...s.released];
+      for (const r of summary.releases.flatMap((x) => this.bindLock(x, c))) {
+        const at = lastIndexWhere(held, (h) => h.lock === r);
+        if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
+        else if (!releasedHere.includes(r)) releasedHere.push(r);
+      }
+      s = { ...s, held, released: releasedHere };
+    }
+    if (summary.returnsHeld.length) {
+      const held = [...s.held];
+      for (const h of summary.returnsHeld) {
+        for (const lock of this.bindLock(h.lock, c)) {
+          if (!isUnknownClass(lock)) held.push({ ...h, lock, witness: callLink(h.witness) });
+        }
+      }
+      s = { ...s, held };
+    }
+    if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
+      s = { ...s, irq: summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
+    }
+    return s;
+  }
+
+  /**
+   * A lock event at this point: edges from every held lock (and from `IPI` when irqs are
+   * off here), then into this function's summary, relative to its entry.
+   */
+  private onEvent(s: State, ev: LockEvent, irqDecidedHere: boolean): void {
+    const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
+    if (isUnknownClass(target)) return;
+    const targetIsClass = paramIndexOf(target) === null;
+    if (targetIsClass) {
+      const held = s.held.filter((h) => !ev.released.includes(h.lock) && paramIndexOf(h.lock) === null);
+      const alsoHeld = held.map((h) => ({ lock: h.lock, mode: h.mode }));
+      for (const h of held) {
+        if (h.lock === target) continue;
+        this.ctx.addEdge({
+          from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode,
+          waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId, hold: h.witness, wait: ev.witness,
+          alsoHeld: alsoHeld.filter((x) => x.lock !== h.lock), reasons: s.reasons,
+        });
+      }
+      if (irqDecidedHere && ev.irq === 'off' && ev.spins) {
+        this.ctx.addEdge({
+          from: IPI, to: target, holdMode: 'irqs-off', waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode,
+          waitSpins: true, irqsOff: true, fn: this.fnId, hold: s.irqWitness >= 0 ? s.irqWitness : ev.witness,
+          wait: ev.witness, alsoHeld, reasons: s.reasons,
+        });
+      }
+    }
+    const relative: LockEvent = {
+      ...ev,
+      guard: ev.kind === 'ipi-wait' ? ev.guard ?? s.guard : null,
+      released: [...new Set([...ev.released, ...s.released])].sort(),
+    };
+    const key = eventKey(relative);
+    const existing = this.events.get(key);
+    if (!existing || this.ctx.witnesses.length(existing.witness) > this.ctx.witnesses.length(relative.witness)) {
+      this.events.set(key, relative);
+    }
+  }
+
+  // ------------------------------------------------------------ irqs and IPIs
+
+  private irqOp(c: Call, model: IrqOp, s: State): State {
+    return this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, model.irq === 'disable' || model.irq === 'save' ? 'irqs-off' : 'release'));
+  }
+
+  private applyIrq(c: Call, effect: IrqOp['irq'], flagsArg: number | undefined, s: State, witness: WitnessId): State {
+    const flags = flagsArg !== undefined ? flagsName(c.args[flagsArg]) : null;
+    switch (effect) {
+      case 'disable': return { ...s, irq: 'off', irqWitness: witness };
+      case 'enable': return { ...s, irq: 'on' };
+      case 'save': {
+        const saved = flags ? { ...s.saved, [flags]: { irq: s.irq, witness: s.irqWitness } } : s.saved;
+        return { ...s, saved, irq: 'off', irqWitness: witness };
+      }
+      case 'restore': {
+        const prior = flags ? s.saved[flags] : undefined;
+        return prior ? { ...s, irq: prior.irq, irqWitness: prior.witness } : { ...s, irq: 'entry' };
+      }
+    }
+  }
+
+  private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
+    const guard = 'always' in model.when ? null : this.guardAtCall({ param: model.when.arg, ...(model.when.flag ? { flag: model.when.flag } : {}) }, c);
+    if (guard === 'never') return s;
+    const witness = this.link(c, 'wait');
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [], witness }, true);
+    return s;
+  }
+
+  /**
+   * Evaluates "argument `param` is set (has `flag`)" at a call: `never` when the argument is a
+   * literal zero or lacks the flag, a guard on our own parameter when it is passed through,
+   * null (always) otherwise.
+   */
+  private guardAtCall(guard: Guard, c: Call): Guard | 'never' {
+    if (!guard) return null;
+    const arg = c.args[guard.param];
+    if (!arg) return null;
+    if (arg.k === 'num') return arg.value === 0 ? 'never' : null;
+    const fn = this.fn();
+    if (arg.k === 'id') {
+      const p = fn.params.findIndex((x) => x.name === arg.name);
+      if (p >= 0) return guard.flag ? { param: p, flag: guard.flag } : { param: p };
+    }
+    if (guard.flag) {
+      const mentions = identifiers(arg);
+      if (mentions.has(guard.flag)) return null;
+      if (arg.k === 'id' && !this.localMentions(arg.name, guard.flag)) return 'never';
+      if (arg.k !== 'id' && [...mentions].every((m) => /^[A-Z0-9_]+$/.test(m))) return 'never';
+    }
+    return null;
+  }
+
+  /** Whether any assignment to local `name` mentions `word` (`scf_flags |= SCF_WAIT`). */
+  private localMentions(name: string, word: string): boolean {
+    let found = false;
+    const visit = (e: Expr): void => {
+      if (e.k === 'assign' && e.left.k === 'id' && e.left.name === name && identifiers(e.right).has(word)) found = true;
+    };
+    const walk = (stmts: Stmt[]): void => {
+      for (const st of stmts) {
+        if (st.k === 'decl' && st.name === name && st.init && identifiers(st.init).has(word)) found = true;
+        if (st.k === 'expr') visit(st.e);
+        if (st.k === 'block') walk(st.body);
+        if (st.k === 'if' || st.k === 'pp') { walk(st.then); walk(st.else); }
+        if (st.k === 'loop') walk(st.body);
+      }
+    };
+    walk(this.fn().body);
+    return found;
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private fn() {
+    const f = this.ctx.program.functions[this.fnId];
+    if (!f) throw new Error(`no function ${this.fnId}`);
+    return f;
+  }
+
+  private link(c: Call, kind: StepKind): WitnessId {
+    return this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind, next: -1 });
+  }
+
+  /** Lock classes (or our own parameter) that argument `argIndex` of `c` points to. */
+  private lockKeys(c: Call, argIndex: number, count = true): LockKey[] {
+    const arg = c.args[argIndex];
+    const values: AbsVal[] = arg ? this.ctx.identity.valueOf(this.fnId, arg) : [];
+    const keys = values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));
+    if (count) {
+      this.ctx.stats.lockOps++;
+      if (keys.length === 0 || keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
+    }
+    return keys.length ? [...new Set(keys)] : ['?unresolved'];
+  }
+
+  /** A callee's lock key in our terms: classes stay, its parameters become our arguments' values. */
+  private bindLock(key: LockKey, c: Call): LockKey[] {
+    const p = paramIndexOf(key);
+    if (p === null) return [key];
+    const arg = c.args[p];
+    if (!arg) return ['?missing argument'];
+    const values = this.ctx.identity.valueOf(this.fnId, arg);
+    return values.length ? [...new Set(values.map((v) => (v.k === 'unknown' ? `?${v.why}` : v.k === 'param' ? paramLock(v.i) : v.cls)))] : ['?unresolved'];
+  }
+}
+
+function join(a: State, b: State): State {
+  if (a.dead) return b;
+  if (b.dead) return a;
+  const held = [...a.held];
+  for (const h of b.held) if (!held.some((x) => x.lock === h.lock && x.mode === h.mode)) held.push(h);
+  return {
+    held,
+    irq: joinIrq(a.irq, b.irq),
+    irqWitness: a.irq === 'off' ? a.irqWitness : b.irqWitness,
+    saved: { ...b.saved, ...a.saved },
+    guard: a.guard && b.guard && a.guard.param === b.guard.param && a.guard.flag === b.guard.flag ? a.guard : null,
+    released: [...new Set([...a.released, ...b.released])],
+    dead: false,
+    reasons: a.reasons.length >= b.reasons.length ? a.reasons : b.reasons,
+  };
+}
+
+function lastIndexWhere<T>(list: T[], pred: (x: T) => boolean): number {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i] as T)) return i;
+  return -1;
+}
+
+function flagsName(e: Expr | undefined): string | null {
+  if (!e) return null;
+  if (e.k === 'id') return e.name;
+  if (e.k === 'addr' || e.k === 'deref') return flagsName(e.arg);
+  if (e.k === 'field') return `${flagsName(e.base) ?? '?'}.${e.field}`;
+  return null;
+}
+
+function identifiers(e: Expr): Set<string> {
+  const out = new Set<string>();
+  const visit = (x: Expr): void => {
+    if (x.k === 'id') out.add(x.name);
+    for (const child of childExprs(x)) visit(child);
+  };
+  visit(e);
+  return out;
+}

@@ -1,0 +1,102 @@
+// Summaries bottom-up over the strongly connected components of the call graph: callees
+// before callers, recursion iterated to a fixed point.
+import { modelOf } from '../models/kernel-api.js';
+import { type FnId, type Program, calleeName, forEachExpr, resolveCallee } from '../program/program.js';
+import { type AnalysisContext, analyzeFunction } from './analyze-function.js';
+import { type Summary, eventKey } from './domain.js';
+
+const MAX_SCC_ROUNDS = 4;
+
+/** Direct callees of every function (models excluded: they have no body to visit). */
+export function buildCallGraph(program: Program, maxIndirectTargets: number): FnId[][] {
+  return program.functions.map((fn) => {
+    const callees = new Set<FnId>();
+    forEachExpr(fn.body, (e) => {
+      if (e.k !== 'call') return;
+      const name = calleeName(e);
+      if (name) {
+        if (!modelOf(name)) for (const d of resolveCallee(program, fn, name)) callees.add(d);
+      } else if (e.callee.k === 'field') {
+        const targets = program.fieldBindings.get(e.callee.field) ?? [];
+        if (targets.length <= maxIndirectTargets) {
+          for (const t of targets) for (const d of resolveCallee(program, fn, t)) callees.add(d);
+        }
+      }
+    });
+    return [...callees].sort((a, b) => a - b);
+  });
+}
+
+/** Tarjan's algorithm, iterative (kernel call chains are deep); SCCs come out callees first. */
+export function stronglyConnectedComponents(graph: FnId[][]): FnId[][] {
+  const n = graph.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: FnId[] = [];
+  const out: FnId[][] = [];
+  let counter = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const work: { v: FnId; next: number }[] = [{ v: root, next: 0 }];
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (work.length) {
+      const frame = work[work.length - 1] as { v: FnId; next: number };
+      const succ = graph[frame.v] ?? [];
+      if (frame.next < succ.length) {
+        const w = succ[frame.next++] as FnId;
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          work.push({ v: w, next: 0 });
+        } else if (onStack[w]) {
+          low[frame.v] = Math.min(low[frame.v] as number, index[w] as number);
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low[parent.v] = Math.min(low[parent.v] as number, low[frame.v] as number);
+      if (low[frame.v] === index[frame.v]) {
+        const component: FnId[] = [];
+        let w: FnId;
+        do {
+          w = stack.pop() as FnId;
+          onStack[w] = 0;
+          component.push(w);
+        } while (w !== frame.v);
+        out.push(component.sort((a, b) => a - b));
+      }
+    }
+  }
+  return out;
+}
+
+export function summarizeProgram(ctx: AnalysisContext): Map<FnId, Summary> {
+  const graph = buildCallGraph(ctx.program, ctx.maxIndirectTargets);
+  for (const component of stronglyConnectedComponents(graph)) {
+    const recursive = component.length > 1 || (graph[component[0] as FnId] ?? []).includes(component[0] as FnId);
+    for (let round = 0; round < (recursive ? MAX_SCC_ROUNDS : 1); round++) {
+      let changed = false;
+      for (const fn of component) {
+        const next = analyzeFunction(ctx, fn);
+        if (!sameSummary(ctx.summaries.get(fn), next)) changed = true;
+        ctx.summaries.set(fn, next);
+      }
+      if (!changed) break;
+    }
+  }
+  return ctx.summaries;
+}
+
+function sameSummary(a: Summary | undefined, b: Summary): boolean {
+  if (!a) return false;
+  const keys = (s: Summary): string => [
+    ...s.events.map(eventKey).sort(), '|', ...s.releases.slice().sort(), '|',
+    ...s.returnsHeld.map((h) => `${h.lock}${h.mode}`).sort(), '|', s.irqExit,
+  ].join('\n');
+  return keys(a) === keys(b);
+}

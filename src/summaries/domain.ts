@@ -1,0 +1,66 @@
+// The abstract domain of the per-function analysis (after Infer's starvation domain):
+// lock identity, lock events with their witness, held-lock sets, irq state, summaries.
+import type { LockMode } from '../models/kernel-api.js';
+import type { WitnessId } from './witness.js';
+
+/** A lock class (`tasklist_lock`, `page.ptl`) or a parameter-relative lock `#p<i>`. */
+export type LockKey = string;
+
+export const paramLock = (i: number): LockKey => `#p${i}`;
+export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p') ? Number(key.slice(2)) : null);
+
+/**
+ * Irq state relative to function entry: `entry` = whatever the caller had; `mixed` = paths
+ * disagree (not counted as off, so no IPI edge comes from it).
+ */
+export type IrqState = 'entry' | 'on' | 'off' | 'mixed';
+
+/** Whether an event happens: always, or only when a parameter (optionally a flag in it) is set. */
+export type Guard = { param: number; flag?: string } | null;
+
+export interface HeldLock {
+  lock: LockKey;
+  mode: LockMode;
+  spins: boolean;
+  witness: WitnessId;
+}
+
+export type EventKind = 'acquire' | 'ipi-wait';
+
+/** Something a CPU running this function may block on, relative to the function's entry. */
+export interface LockEvent {
+  kind: EventKind;
+  /** Lock class for `acquire`, `IPI` for `ipi-wait`. */
+  lock: LockKey;
+  mode: LockMode;
+  spins: boolean;
+  irq: IrqState;
+  guard: Guard;
+  /** Caller-held locks this function released before the event (so the caller no longer holds them). */
+  released: LockKey[];
+  witness: WitnessId;
+}
+
+export interface Summary {
+  events: LockEvent[];
+  /** Locks released here that the function did not take: the caller's. */
+  releases: LockKey[];
+  /** Locks taken here and still held on some return path. */
+  returnsHeld: HeldLock[];
+  irqExit: IrqState;
+  /** Where irqs were turned off, when the function returns with them off. */
+  irqExitWitness: WitnessId;
+}
+
+export const EMPTY_SUMMARY: Summary = { events: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1 };
+
+export function eventKey(e: LockEvent): string {
+  const guard = e.guard ? `${e.guard.param}${e.guard.flag ?? ''}` : '';
+  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}`;
+}
+
+export function joinIrq(a: IrqState, b: IrqState): IrqState {
+  return a === b ? a : 'mixed';
+}
+
+export const IPI = 'IPI';
