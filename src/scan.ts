@@ -24,6 +24,7 @@ export interface ScanOptions {
   maxCycleLength?: number;
   maxCycles?: number;
   maxIndirectTargets?: number;
+  maxSummaryEvents?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,12 +67,13 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
   const program = linkProgram(facts);
   const identity = new LockIdentity(program);
   const witnesses = new WitnessTable();
-  const collector = new EdgeCollector(witnesses);
-  const stats: AnalysisStats = { lockOps: 0, unknownLockOps: 0, unresolvedCalls: 0, indirectCalls: 0 };
+  const collector = new EdgeCollector();
+  const stats: AnalysisStats = { truncatedSummaries: 0, lockOps: 0, unknownLockOps: 0, unresolvedCalls: 0, indirectCalls: 0 };
   lap('link');
   summarizeProgram({
-    program, identity, witnesses, summaries: new Map(), addEdge: collector.add, stats,
+    program, identity, witnesses, summaries: new Map(), offerEdge: collector.offer, stats,
     maxIndirectTargets: opts.maxIndirectTargets ?? 8,
+    maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
   });
   lap('summaries');
   const edges = collector.edges();

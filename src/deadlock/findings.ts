@@ -141,11 +141,10 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
     const holdEnd = hold[hold.length - 1];
     const waitEnd = wait.length ? wait[wait.length - 1] : holdEnd;
     if (step.phase === 'hold') {
-      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}(); /* irqs off */` : lockAction(holdEnd, cpu.holds[0] ?? '?');
+      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : lockAction(holdEnd, cpu.holds[0] ?? '?');
       return { cpu: step.cpu, action, blocks: false };
     }
-    const suffix = step.phase === 'hold+wait' ? ' /* irqs off */' : '';
-    const action = cpu.waitsFor === IPI ? `${apiOf(waitEnd)}(); /* waits for IPI */` : lockAction(waitEnd, cpu.waitsFor) + suffix;
+    const action = cpu.waitsFor === IPI ? `IPI wait: ${apiOf(waitEnd)}()` : lockAction(waitEnd, cpu.waitsFor);
     return { cpu: step.cpu, action, blocks: true };
   });
 }

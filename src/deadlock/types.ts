@@ -24,6 +24,6 @@ export interface DepEdge {
   reasons: string[];
 }
 
-export function edgeVariantKey(e: DepEdge): string {
-  return `${e.from}\u0000${e.to}\u0000${e.holdMode}\u0000${e.waitMode}\u0000${e.irqsOff ? 1 : 0}`;
+export function edgeVariantKey(from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean): string {
+  return `${from}\u0000${to}\u0000${holdMode}\u0000${waitMode}\u0000${irqsOff ? 1 : 0}`;
 }

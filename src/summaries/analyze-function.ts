@@ -8,7 +8,7 @@ import {
 } from '../models/kernel-api.js';
 import { type FnId, type Program, calleeName, childExprs, resolveCallee } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
-import type { DepEdge } from '../deadlock/types.js';
+import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import {
   type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type Summary, IPI,
   EMPTY_SUMMARY, eventKey, joinIrq, paramIndexOf, paramLock,
@@ -17,6 +17,8 @@ import type { WitnessId, WitnessTable } from './witness.js';
 import type { StepKind } from '../report/types.js';
 
 export interface AnalysisStats {
+  /** Summaries cut to `maxSummaryEvents` (their farthest events were dropped). */
+  truncatedSummaries: number;
   lockOps: number;
   unknownLockOps: number;
   unresolvedCalls: number;
@@ -28,10 +30,13 @@ export interface AnalysisContext {
   identity: LockIdentity;
   witnesses: WitnessTable;
   summaries: Map<FnId, Summary>;
-  addEdge: (edge: DepEdge) => void;
+  /** Offers an edge variant; `build` runs only if it beats the one already kept (lower cost). */
+  offerEdge: (from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge) => void;
   stats: AnalysisStats;
   /** Max functions an ops-struct field may resolve to before the call is left unresolved. */
   maxIndirectTargets: number;
+  /** Max events one summary exports to its callers; the nearest are kept. */
+  maxSummaryEvents: number;
 }
 
 interface State {
@@ -72,12 +77,28 @@ class FunctionAnalysis {
     const end = this.block(fn.body, start);
     this.recordExit(end);
     return {
-      events: [...this.events.values()],
+      events: this.exportedEvents(),
       releases: [...this.releases],
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
       irqExitWitness: this.exitIrqWitness,
     };
+  }
+
+  /**
+   * The events callers see. Kernel entry points reach thousands of lock classes; past the cap
+   * we keep IPI waits, then spinning acquisitions, nearest first (deterministically).
+   */
+  private exportedEvents(): LockEvent[] {
+    const all = [...this.events.entries()];
+    if (all.length <= this.ctx.maxSummaryEvents) return all.map(([, e]) => e);
+    this.ctx.stats.truncatedSummaries++;
+    const rank = (e: LockEvent): number => (e.kind === 'ipi-wait' ? 0 : e.spins ? 1 : 2);
+    return all
+      .sort(([ka, a], [kb, b]) => rank(a) - rank(b)
+        || this.ctx.witnesses.length(a.witness) - this.ctx.witnesses.length(b.witness) || (ka < kb ? -1 : ka > kb ? 1 : 0))
+      .slice(0, this.ctx.maxSummaryEvents)
+      .map(([, e]) => e);
   }
 
   // ------------------------------------------------------------ statements
@@ -300,11 +321,12 @@ class FunctionAnalysis {
   private acquire(c: Call, model: LockOp, s0: State, waits: boolean): State {
     let s = s0;
     const witness = this.link(c, 'acquire');
+    const pending = known(witness);
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
     const keys = this.lockKeys(c, model.lockArg);
     const held = [...s.held];
     for (const lock of keys) {
-      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], witness }, true);
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [] }, pending, true);
       if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
     }
     return { ...s, held };
@@ -335,7 +357,9 @@ class FunctionAnalysis {
       const released = ev.released.flatMap((r) => this.bindLock(r, c));
       for (const lock of this.bindLock(ev.lock, c)) {
         const irq = ev.irq === 'entry' ? s.irq : ev.irq;
-        this.onEvent(withReasons, { ...ev, lock, irq, guard, released, witness: callLink(ev.witness) }, ev.irq === 'entry');
+        const calleeWitness = ev.witness;
+        const pending = lazy(1 + this.ctx.witnesses.length(calleeWitness), () => callLink(calleeWitness));
+        this.onEvent(withReasons, { kind: ev.kind, lock, mode: ev.mode, spins: ev.spins, irq, guard, released }, pending, ev.irq === 'entry');
       }
     }
     if (summary.releases.length) {
@@ -365,40 +389,47 @@ class FunctionAnalysis {
 
   /**
    * A lock event at this point: edges from every held lock (and from `IPI` when irqs are
-   * off here), then into this function's summary, relative to its entry.
+   * off here), then into this function's summary, relative to its entry. The witness is
+   * written to the table only if an edge or a summary entry keeps it.
    */
-  private onEvent(s: State, ev: LockEvent, irqDecidedHere: boolean): void {
+  private onEvent(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean): void {
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;
-    if (targetIsClass) {
-      const held = s.held.filter((h) => !ev.released.includes(h.lock) && paramIndexOf(h.lock) === null);
-      const alsoHeld = held.map((h) => ({ lock: h.lock, mode: h.mode }));
-      for (const h of held) {
-        if (h.lock === target) continue;
-        this.ctx.addEdge({
-          from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode,
-          waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId, hold: h.witness, wait: ev.witness,
-          alsoHeld: alsoHeld.filter((x) => x.lock !== h.lock), reasons: s.reasons,
-        });
-      }
-      if (irqDecidedHere && ev.irq === 'off' && ev.spins) {
-        this.ctx.addEdge({
-          from: IPI, to: target, holdMode: 'irqs-off', waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode,
-          waitSpins: true, irqsOff: true, fn: this.fnId, hold: s.irqWitness >= 0 ? s.irqWitness : ev.witness,
-          wait: ev.witness, alsoHeld, reasons: s.reasons,
-        });
-      }
-    }
-    const relative: LockEvent = {
-      ...ev,
-      guard: ev.kind === 'ipi-wait' ? ev.guard ?? s.guard : null,
-      released: [...new Set([...ev.released, ...s.released])].sort(),
-    };
+    if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
+    const released = ev.released.length === 0 && s.released.length === 0 ? ev.released : [...new Set([...ev.released, ...s.released])].sort();
+    const relative = { ...ev, guard: ev.kind === 'ipi-wait' ? ev.guard ?? s.guard : null, released, witness: -1 };
     const key = eventKey(relative);
     const existing = this.events.get(key);
-    if (!existing || this.ctx.witnesses.length(existing.witness) > this.ctx.witnesses.length(relative.witness)) {
+    if (!existing || this.ctx.witnesses.length(existing.witness) > pending.length) {
+      relative.witness = pending.get();
       this.events.set(key, relative);
+    }
+  }
+
+  private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {
+    const held = s.held.filter((h) => !ev.released.includes(h.lock) && paramIndexOf(h.lock) === null);
+    const waitMode = ev.kind === 'ipi-wait' ? 'ipi' : ev.mode;
+    const irqsOff = ev.irq === 'off';
+    const penalty = s.reasons.length * 100;
+    const alsoHeld = (except: string | null) => held.filter((x) => x.lock !== except).map((x) => ({ lock: x.lock, mode: x.mode }));
+    for (const h of held) {
+      if (h.lock === target) continue;
+      this.ctx.offerEdge(h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
+        from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
+        hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons: s.reasons,
+      }));
+    }
+    if (irqDecidedHere && irqsOff && ev.spins) {
+      const hold = s.irqWitness >= 0 ? s.irqWitness : -1;
+      const holdLength = hold >= 0 ? this.ctx.witnesses.length(hold) : 0;
+      this.ctx.offerEdge(IPI, target, 'irqs-off', waitMode, true, holdLength + pending.length + penalty, () => {
+        const wait = pending.get();
+        return {
+          from: IPI, to: target, holdMode: 'irqs-off', waitMode, waitSpins: true, irqsOff: true, fn: this.fnId,
+          hold: hold >= 0 ? hold : wait, wait, alsoHeld: alsoHeld(null), reasons: s.reasons,
+        };
+      });
     }
   }
 
@@ -427,8 +458,7 @@ class FunctionAnalysis {
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
     const guard = 'always' in model.when ? null : this.guardAtCall({ param: model.when.arg, ...(model.when.flag ? { flag: model.when.flag } : {}) }, c);
     if (guard === 'never') return s;
-    const witness = this.link(c, 'wait');
-    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [], witness }, true);
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [] }, known(this.link(c, 'wait')), true);
     return s;
   }
 
@@ -508,6 +538,16 @@ class FunctionAnalysis {
     const values = this.ctx.identity.valueOf(this.fnId, arg);
     return values.length ? [...new Set(values.map((v) => (v.k === 'unknown' ? `?${v.why}` : v.k === 'param' ? paramLock(v.i) : v.cls)))] : ['?unresolved'];
   }
+}
+
+/** A witness not yet written to the table: most events are dominated and never need one. */
+interface PendingWitness { length: number; get(): WitnessId }
+
+const known = (id: WitnessId): PendingWitness => ({ length: 1, get: () => id });
+
+function lazy(length: number, make: () => WitnessId): PendingWitness {
+  let id = -1;
+  return { length, get: () => (id >= 0 ? id : (id = make())) };
 }
 
 function join(a: State, b: State): State {

@@ -77,19 +77,33 @@ export function stronglyConnectedComponents(graph: FnId[][]): FnId[][] {
 
 export function summarizeProgram(ctx: AnalysisContext): Map<FnId, Summary> {
   const graph = buildCallGraph(ctx.program, ctx.maxIndirectTargets);
-  for (const component of stronglyConnectedComponents(graph)) {
-    const recursive = component.length > 1 || (graph[component[0] as FnId] ?? []).includes(component[0] as FnId);
-    for (let round = 0; round < (recursive ? MAX_SCC_ROUNDS : 1); round++) {
-      let changed = false;
-      for (const fn of component) {
-        const next = analyzeFunction(ctx, fn);
-        if (!sameSummary(ctx.summaries.get(fn), next)) changed = true;
-        ctx.summaries.set(fn, next);
-      }
-      if (!changed) break;
+  const components = stronglyConnectedComponents(graph);
+  const debug = process.env.KDEADLOCK_DEBUG ? { last: Date.now() } : null;
+  for (const [ci, component] of components.entries()) {
+    if (debug && Date.now() - debug.last > 3000) {
+      debug.last = Date.now();
+      const f = ctx.program.functions[component[0] as FnId];
+      process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.links.length}\n`);
     }
+    summarizeComponent(ctx, graph, component);
   }
   return ctx.summaries;
+}
+
+/** One component to a fixed point: after the first round only callers of changed summaries rerun. */
+function summarizeComponent(ctx: AnalysisContext, graph: FnId[][], component: FnId[]): void {
+  const members = new Set(component);
+  const recursive = component.length > 1 || (graph[component[0] as FnId] ?? []).includes(component[0] as FnId);
+  let work = component;
+  for (let round = 0; round < (recursive ? MAX_SCC_ROUNDS : 1) && work.length > 0; round++) {
+    const changed = new Set<FnId>();
+    for (const fn of work) {
+      const next = analyzeFunction(ctx, fn);
+      if (!sameSummary(ctx.summaries.get(fn), next)) changed.add(fn);
+      ctx.summaries.set(fn, next);
+    }
+    work = component.filter((fn) => members.has(fn) && (graph[fn] ?? []).some((callee) => changed.has(callee)));
+  }
 }
 
 function sameSummary(a: Summary | undefined, b: Summary): boolean {

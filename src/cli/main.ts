@@ -1,0 +1,126 @@
+// The `kdeadlock` command line. Exit codes: 0 no findings, 1 findings, 2 usage or input error.
+import path from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { writeFileAtomic } from '../report/atomic-write.js';
+import { renderReport, FORMATS, type Format } from '../report/render.js';
+import type { Report } from '../report/types.js';
+import { RULES } from '../rules/index.js';
+import { scan, type ScanOptions, type Timings } from '../scan.js';
+import { InputError } from '../source/discover.js';
+import { toolVersion } from '../version.js';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+interface CommonArgs {
+  root: string;
+  arch: string;
+  config?: string;
+  format: Format;
+  output?: string;
+  jobs: number;
+  rule?: string[];
+  color?: boolean;
+  timings: boolean;
+  'max-cycle-length': number;
+}
+
+function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
+  return y
+    .option('root', { type: 'string', default: '.', describe: 'Kernel tree root; report paths are relative to it' })
+    .option('arch', { type: 'string', default: 'x86', describe: 'Architecture: arch/<arch>/ is scanned, other arches are ignored' })
+    .option('config', { type: 'string', describe: 'Kernel .config used to evaluate #if CONFIG_* conditions' })
+    .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout' })
+    .option('jobs', { alias: 'j', type: 'number', default: 1, describe: 'Parallel parser threads' })
+    .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
+    .option('color', { type: 'boolean', describe: 'Colour text output (default: NO_COLOR/FORCE_COLOR, else only on a terminal)' })
+    .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
+    .option('max-cycle-length', { type: 'number', default: 4, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
+}
+
+function useColor(flag: boolean | undefined, toTerminal: boolean): boolean {
+  if (flag !== undefined) return flag;
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return toTerminal;
+}
+
+async function emit(report: Report, args: CommonArgs): Promise<void> {
+  const toTerminal = !args.output && process.stdout.isTTY === true;
+  const text = renderReport(report, args.format, { color: useColor(args.color, toTerminal), srcRoot: path.resolve(args.root) });
+  if (args.output) await writeFileAtomic(args.output, text);
+  else process.stdout.write(text);
+}
+
+
+function progress(): ScanOptions['onProgress'] {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200 && done !== total) return;
+    last = now;
+    process.stderr.write(`\rparsing ${done}/${total} files${done === total ? '\n' : ''}`);
+  };
+}
+
+function printTimings(timings: Timings): void {
+  const parts = Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}s`);
+  process.stderr.write(`timings: ${parts.join(', ')}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_CLEAN;
+  const parser = yargs(argv)
+    .scriptName('kdeadlock')
+    .version(toolVersion())
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'name a command: scan')
+    .command(
+      'scan [paths..]',
+      'Scan a kernel tree (or some of its directories) for multi-CPU deadlocks',
+      (y) => commonOptions(y.positional('paths', { type: 'string', array: true, describe: 'Directories or files under --root (default: the whole tree)' })),
+      async (args) => {
+        const timings: Timings = {};
+        if (args.config) throw new UsageError('--config is not supported yet: without it both arms of every #if are kept');
+        if (args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be at least 2');
+        const opts: ScanOptions = {
+          root: args.root, paths: (args.paths ?? []).map(String), arch: args.arch,
+          maxCycleLength: args['max-cycle-length'], onProgress: progress(),
+        };
+        if (args.rule) opts.rules = args.rule;
+        const report = await scan(opts, timings);
+        await emit(report, args);
+        if (args.timings) printTimings(timings);
+        exitCode = report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+      },
+    )
+    .fail((msg, err) => {
+      throw err instanceof Error ? err : new UsageError(msg);
+    })
+    .help()
+    .wrap(Math.min(100, process.stdout.columns ?? 100));
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof InputError || isYargsError(err)) {
+      process.stderr.write(`kdeadlock: ${firstLine((err as Error).message)}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  return exitCode;
+}
+
+function isYargsError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'YError';
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'error';
+}

@@ -1,0 +1,84 @@
+// The command line as users run it: exit codes, formats, --output, errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Report } from '../src/report/types.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function kdeadlock(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SEED = 'fixtures/ipi-cycle/seed-shaped';
+
+describe('kdeadlock scan', () => {
+  it('reports the seed-shaped deadlock as JSON with the three CPU paths (exit 1)', () => {
+    const r = kdeadlock('scan', '--root', SEED, '--format', 'json');
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.findings.length, 1);
+    const [f] = report.findings;
+    assert.equal(f?.rule, 'ipi-cycle');
+    assert.deepEqual([...(f?.resources ?? [])].sort(), ['IPI', 'proclist_lock', 'tbl_page.ptl']);
+    const roots = f?.cpus.map((c) => c.chain[0]?.function).sort();
+    assert.deepEqual(roots, ['collect_region_procs', 'fault_copy_entry', 'fork_task_table']);
+    const ends = f?.cpus.map((c) => `${c.chain.at(-1)?.file}:${c.chain.at(-1)?.line}`).sort();
+    assert.deepEqual(ends, ['arch/x86/mm/flush.c:43', 'kernel/fork.c:33', 'mm/walk.c:27']);
+    const writer = f?.cpus.find((c) => c.holds[0] === 'IPI');
+    assert.equal(writer?.waitsFor, 'proclist_lock');
+    assert.equal(writer?.irqsDisabled, true);
+  });
+
+  it('prints the lockdep-style table in text form', () => {
+    const r = kdeadlock('scan', '--root', SEED);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^kernel\/fork\.c:33:\d+: error: \[ipi-cycle\]/m);
+    assert.match(r.stdout, /Possible unsafe locking scenario/);
+    assert.match(r.stdout, /CPU0 +CPU1 +CPU2/);
+    assert.match(r.stdout, /\*\*\* DEADLOCK \*\*\*/);
+    for (const fn of ['fork_task_table', 'collect_region_procs', 'walk_map_entry', 'native_flush_others']) {
+      assert.match(r.stdout, new RegExp(`${fn}\\+`));
+    }
+  });
+
+  it('exits 0 on a tree without findings', () => {
+    const r = kdeadlock('scan', '--root', 'fixtures/ipi-cycle/reader-rcu', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Report).findings, []);
+  });
+
+  it('writes --output atomically and byte-identical across runs', () => {
+    const a = path.join(work, 'a.json');
+    const b = path.join(work, 'b.json');
+    assert.equal(kdeadlock('scan', '--root', SEED, '--format', 'json', '-o', a).code, 1);
+    assert.equal(kdeadlock('scan', '--root', SEED, '--format', 'json', '-o', b).code, 1);
+    assert.equal(readFileSync(a, 'utf8'), readFileSync(b, 'utf8'));
+  });
+
+  for (const [what, args] of [
+    ['an unknown flag', ['scan', '--root', SEED, '--frobnicate']],
+    ['a missing root', ['scan', '--root', 'no/such/dir']],
+    ['a missing path', ['scan', '--root', SEED, 'no-such-subdir']],
+    ['an unknown format', ['scan', '--root', SEED, '--format', 'xml']],
+    ['no command', []],
+  ] as const) {
+    it(`exits 2 with one line on stderr for ${what}, writing nothing`, () => {
+      const out = path.join(work, `err-${what.replace(/\W/g, '')}.json`);
+      const r = kdeadlock(...args, '--output', out);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^kdeadlock: /);
+      assert.equal(existsSync(out), false);
+    });
+  }
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { normalizeKernelC } from '../src/parse/normalize.js';
+
+const newlines = (s: string): number[] => [...s].flatMap((c, i) => (c === '\n' ? [i] : []));
+
+describe('normalizeKernelC', () => {
+  it('blanks annotations without moving anything', () => {
+    const src = 'static void __init foo(struct a __rcu *p) __acquires(p->lock)\n{\n}\n';
+    const out = normalizeKernelC(src).text;
+    assert.equal(out.length, src.length);
+    assert.match(out, /^static void {8}foo\(struct a {7}\*p\) {20}$/m);
+  });
+
+  it('turns a loop macro into a for statement with its arguments in place', () => {
+    const src = '\tfor_each_process (tsk) {\n\t\tx(tsk);\n\t}\n';
+    const n = normalizeKernelC(src);
+    assert.equal(n.text.length, src.length);
+    assert.match(n.text, /^\tfor +\(; ?;tsk\) \{/);
+    assert.equal(n.text.indexOf('tsk'), src.indexOf('tsk'));
+    assert.deepEqual(n.loopMacros, [{ offset: 1, name: 'for_each_process' }]);
+  });
+
+  it('leaves loop macro definitions and expression uses alone', () => {
+    const src = '#define for_each_thing(t) for (t = a; t; t = t->next)\nx = for_each_weird(a);\n';
+    assert.equal(normalizeKernelC(src).text, src);
+  });
+
+  it('rewrites SYSCALL_DEFINEn into a definition named sys_<name>', () => {
+    const src = 'SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)\n{\n}\n';
+    const out = normalizeKernelC(src).text;
+    assert.match(out, /^long sys_kill\( *pid_t +pid, int +sig\)$/m);
+    assert.equal(out.length, src.length);
+  });
+
+  it('strips `struct` from the type argument of container_of', () => {
+    const out = normalizeKernelC('p = container_of(q, struct page, lru);').text;
+    assert.match(out, /container_of\(q, +page, lru\)/);
+  });
+
+  it('keeps length and newline positions for any input (property)', () => {
+    const pieces = fc.constantFrom('__init ', 'for_each_x (a) {', '}', '\n', '__attribute__((x))', '(', ')', ';',
+      'SYSCALL_DEFINE1(f, int, a) {', 'container_of(a, struct b, c)', '"str(\\"', "'('", '/* ( */', 'EXPORT_SYMBOL(f);', 'x');
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+      const src = parts.join('');
+      const out = normalizeKernelC(src).text;
+      assert.equal(out.length, src.length);
+      assert.deepEqual(newlines(out), newlines(src));
+    }), { numRuns: 300 });
+  });
+});
