@@ -5,11 +5,13 @@ import { findingsFromCycles } from './deadlock/findings.js';
 import { extractFileFacts } from './facts/extract.js';
 import type { FileFacts } from './facts/types.js';
 import { LockIdentity } from './program/lock-identity.js';
+import { ConditionEvaluator } from './program/conditions.js';
 import { linkProgram } from './program/program.js';
 import type { Problem, Report } from './report/types.js';
 import { RULES } from './rules/index.js';
 import type { CycleRule } from './rules/rule.js';
 import { discoverFiles } from './source/discover.js';
+import type { Kconfig } from './source/kconfig.js';
 import { readSource } from './source/read.js';
 import type { AnalysisStats } from './summaries/analyze-function.js';
 import { summarizeProgram } from './summaries/bottom-up.js';
@@ -18,6 +20,8 @@ import { toolVersion } from './version.js';
 
 export interface ScanOptions {
   root: string;
+  /** A kernel .config: `#if` conditions are evaluated with it; without one both arms stay. */
+  config?: { path: string; values: Kconfig } | undefined;
   paths: string[];
   arch: string;
   rules?: string[];
@@ -25,6 +29,7 @@ export interface ScanOptions {
   maxCycles?: number;
   maxIndirectTargets?: number;
   maxSummaryEvents?: number;
+  maxChainDepth?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -64,16 +69,18 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
 export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): Report {
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-  const program = linkProgram(facts);
+  const conditions = new ConditionEvaluator(opts.config?.values ?? null);
+  const program = linkProgram(facts, conditions);
   const identity = new LockIdentity(program);
   const witnesses = new WitnessTable();
   const collector = new EdgeCollector();
   const stats: AnalysisStats = { truncatedSummaries: 0, lockOps: 0, unknownLockOps: 0, unresolvedCalls: 0, indirectCalls: 0 };
   lap('link');
   summarizeProgram({
-    program, identity, witnesses, summaries: new Map(), offerEdge: collector.offer, stats,
+    program, identity, witnesses, summaries: new Map(), offerEdge: collector.offer, stats, conditions,
     maxIndirectTargets: opts.maxIndirectTargets ?? 8,
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
+    maxChainDepth: opts.maxChainDepth ?? 12,
   });
   lap('summaries');
   const edges = collector.edges();
@@ -87,7 +94,9 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
   return {
     schemaVersion: 1,
     tool: { name: 'kdeadlock', version: toolVersion() },
-    config: { arch: opts.arch, configFile: null, conditionals: 'both-arms' },
+    config: opts.config
+      ? { arch: opts.arch, configFile: opts.config.path, conditionals: 'evaluated' }
+      : { arch: opts.arch, configFile: null, conditionals: 'both-arms' },
     stats: {
       files: facts.length,
       functions: functions.length,

@@ -1,4 +1,5 @@
 // The `kdeadlock` command line. Exit codes: 0 no findings, 1 findings, 2 usage or input error.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { writeFileAtomic } from '../report/atomic-write.js';
@@ -7,6 +8,7 @@ import type { Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { scan, type ScanOptions, type Timings } from '../scan.js';
 import { InputError } from '../source/discover.js';
+import { type Kconfig, KconfigError, parseKconfig } from '../source/kconfig.js';
 import { toolVersion } from '../version.js';
 
 export const EXIT_CLEAN = 0;
@@ -87,13 +89,13 @@ export async function main(argv: string[]): Promise<number> {
       (y) => commonOptions(y.positional('paths', { type: 'string', array: true, describe: 'Directories or files under --root (default: the whole tree)' })),
       async (args) => {
         const timings: Timings = {};
-        if (args.config) throw new UsageError('--config is not supported yet: without it both arms of every #if are kept');
         if (args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be at least 2');
         const opts: ScanOptions = {
           root: args.root, paths: (args.paths ?? []).map(String), arch: args.arch,
           maxCycleLength: args['max-cycle-length'], onProgress: progress(),
         };
         if (args.rule) opts.rules = args.rule;
+        if (args.config) opts.config = await loadConfig(args.config);
         const report = await scan(opts, timings);
         await emit(report, args);
         if (args.timings) printTimings(timings);
@@ -115,6 +117,16 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
+}
+
+async function loadConfig(file: string): Promise<{ path: string; values: Kconfig }> {
+  const text = await readFile(file, 'utf8').catch((err: Error) => { throw new InputError(`cannot read --config ${file}: ${err.message}`); });
+  try {
+    return { path: file, values: parseKconfig(text, file) };
+  } catch (err) {
+    if (err instanceof KconfigError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 function isYargsError(err: unknown): boolean {

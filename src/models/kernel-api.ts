@@ -25,7 +25,14 @@ export interface IpiWaitOp {
   when: { always: true } | { arg: number; flag?: string };
 }
 
-export type ApiModel = LockOp | IrqOp | IpiWaitOp | { rcu: 'enter' | 'exit' } | { passThrough: number };
+/**
+ * A call through an ops-struct field named by an argument: x86 paravirt's
+ * `PVOP_VCALL2(mmu.flush_tlb_multi, a, b)` calls whatever `.flush_tlb_multi` is bound to,
+ * with the remaining arguments.
+ */
+export interface FieldCallOp { callsField: number }
+
+export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -148,7 +155,18 @@ const PASS_THROUGH: Record<string, { passThrough: number }> = {
   smp_load_acquire: { passThrough: 0 },
 };
 
+function paravirtCalls(): Record<string, FieldCallOp> {
+  const table: Record<string, FieldCallOp> = {};
+  for (let n = 0; n <= 4; n++) {
+    for (const name of ['PVOP_CALL', 'PVOP_VCALL', 'PVOP_CALLEE', 'PVOP_VCALLEE', 'PVOP_ALT_CALL', 'PVOP_ALT_VCALL', 'PVOP_ALT_CALLEE', 'PVOP_ALT_VCALLEE']) {
+      table[`${name}${n}`] = { callsField: 0 };
+    }
+  }
+  return table;
+}
+
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
+  ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,
   ...IRQ_OPS,
@@ -165,3 +183,4 @@ export function modelOf(name: string): ApiModel | undefined {
 export const isLockOp = (m: ApiModel): m is LockOp => 'op' in m;
 export const isIrqOp = (m: ApiModel): m is IrqOp => 'irq' in m && !('op' in m);
 export const isIpiWait = (m: ApiModel): m is IpiWaitOp => 'ipiWait' in m;
+export const isFieldCall = (m: ApiModel): m is FieldCallOp => 'callsField' in m;

@@ -17,6 +17,8 @@ const BLANK_WORDS = new Set([
   '____cacheline_aligned_in_smp', '__page_aligned_data', '__page_aligned_bss', 'fastcall',
   '__ksym', '__bpf_kfunc', 'noinstr_', '__acquire_ret', '__no_kcsan', '__no_sanitize_or_inline',
   '__init_or_module', '__meminitdata', '__initdata_or_meminfo', '__data_racy', 'inline',
+  // Storage-class macros: `STATIC_NOPV void native_flush_tlb_multi(…)` (static or not by config).
+  'STATIC_NOPV', '__always_inline_or_static',
 ]);
 
 /** Annotations followed by a parenthesised argument list, blanked with it. */
@@ -39,7 +41,8 @@ export const TYPE_ARG_MACROS = new Set([
   'hlist_entry_rcu', 'hlist_first_rcu', 'container_of_safe', 'READ_ONCE_TYPE',
 ]);
 
-const LOOP_MACRO = /^(?:\w*_)?for_each(?:_\w+)?$/;
+/** `for_each_process`, `list_for_each_entry`, `anon_vma_interval_tree_foreach`, … */
+const LOOP_MACRO = /^(?:\w*_)?for_?each(?:_\w+)?$/;
 const SYSCALL_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE([0-6])$|^BPF_CALL_([0-5])$/;
 
 /** A loop macro rewritten to a `for`: where it is and what it was called. */

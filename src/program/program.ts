@@ -1,5 +1,6 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
 import type { Expr, FileFacts, FunctionFacts, Stmt, TypeRef } from '../facts/types.js';
+import { ConditionEvaluator } from './conditions.js';
 
 export type FnId = number;
 
@@ -17,7 +18,8 @@ export interface Program {
   aliases: Map<string, string>;
 }
 
-export function linkProgram(files: FileFacts[]): Program {
+/** Links facts; definitions whose `#if` conditions are false under `conditions` are left out. */
+export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
     typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(),
@@ -27,9 +29,11 @@ export function linkProgram(files: FileFacts[]): Program {
   for (const file of sorted) {
     const isHeader = file.path.endsWith('.h');
     for (const fn of file.functions) {
+      if (!conditions.allowed(fn.conditions)) continue;
       const id = program.functions.length;
       program.functions.push(fn);
-      if (fn.isStatic && !isHeader && !fn.isMacro) {
+      // A .c file's statics and its own macros are visible in that file only.
+      if ((fn.isStatic || fn.isMacro) && !isHeader) {
         const statics = getOrInit(program.fileStatics, file.path, () => new Map<string, FnId[]>());
         getOrInit(statics, fn.name, () => []).push(id);
       } else {
@@ -71,6 +75,29 @@ export function resolveCallee(program: Program, from: FunctionFacts, name: strin
   if (global) return global;
   const alias = program.aliases.get(name);
   return alias && alias !== name ? program.globalDefs.get(alias) ?? [] : [];
+}
+
+/** A call through a function pointer, resolved by the field it is read from. */
+export interface IndirectCall {
+  field: string;
+  defs: FnId[];
+  /** The call as the targets see it (a paravirt call macro drops its field argument). */
+  call: Extract<Expr, { k: 'call' }>;
+}
+
+/**
+ * Targets of `ops->field(…)` or of a model like `PVOP_VCALL2(mmu.field, …)`: every function
+ * bound to a field of that name. Null when unbound, or bound to more than `maxTargets`.
+ */
+export function resolveIndirect(program: Program, from: FunctionFacts, call: Extract<Expr, { k: 'call' }>, fieldArg: number | null, maxTargets: number): IndirectCall | null {
+  const via = fieldArg === null ? call.callee : call.args[fieldArg];
+  const field = via?.k === 'field' ? via.field : via?.k === 'id' ? via.name : null;
+  if (!field) return null;
+  const targets = program.fieldBindings.get(field) ?? [];
+  if (targets.length === 0 || targets.length > maxTargets) return null;
+  const defs = targets.flatMap((t) => resolveCallee(program, from, t));
+  const shifted = fieldArg === null ? call : { ...call, args: call.args.slice(fieldArg + 1) };
+  return { field, defs, call: shifted };
 }
 
 /** Struct name behind a type, following typedefs (`spinlock_t` → `spinlock`). */

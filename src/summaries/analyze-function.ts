@@ -4,11 +4,12 @@
 // for callers.
 import type { Expr, Stmt } from '../facts/types.js';
 import {
-  type IpiWaitOp, type LockOp, type IrqOp, isIpiWait, isIrqOp, isLockOp, modelOf,
+  type IpiWaitOp, type LockOp, type IrqOp, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, calleeName, childExprs, resolveCallee } from '../program/program.js';
+import { type FnId, type Program, calleeName, childExprs, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
+import type { ConditionEvaluator } from '../program/conditions.js';
 import {
   type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type Summary, IPI,
   EMPTY_SUMMARY, eventKey, joinIrq, paramIndexOf, paramLock,
@@ -35,8 +36,12 @@ export interface AnalysisContext {
   stats: AnalysisStats;
   /** Max functions an ops-struct field may resolve to before the call is left unresolved. */
   maxIndirectTargets: number;
+  /** `#if` arms inside bodies: taken, not taken, or both when the config does not say. */
+  conditions: ConditionEvaluator;
   /** Max events one summary exports to its callers; the nearest are kept. */
   maxSummaryEvents: number;
+  /** Events deeper than this many calls are not exported further up. */
+  maxChainDepth: number;
 }
 
 interface State {
@@ -90,7 +95,8 @@ class FunctionAnalysis {
    * we keep IPI waits, then spinning acquisitions, nearest first (deterministically).
    */
   private exportedEvents(): LockEvent[] {
-    const all = [...this.events.entries()];
+    const maxDepth = this.ctx.maxChainDepth;
+    const all = [...this.events.entries()].filter(([, e]) => this.ctx.witnesses.length(e.witness) <= maxDepth);
     if (all.length <= this.ctx.maxSummaryEvents) return all.map(([, e]) => e);
     this.ctx.stats.truncatedSummaries++;
     const rank = (e: LockEvent): number => (e.kind === 'ipi-wait' ? 0 : e.spins ? 1 : 2);
@@ -121,7 +127,12 @@ class FunctionAnalysis {
         const [t, f] = this.cond(stmt.cond, s);
         return join(this.block(stmt.then, t), this.block(stmt.else, f));
       }
-      case 'pp': return join(this.block(stmt.then, s), this.block(stmt.else, s));
+      case 'pp': {
+        const taken = this.ctx.conditions.evaluate(stmt.cond);
+        if (taken === true) return this.block(stmt.then, s);
+        if (taken === false) return this.block(stmt.else, s);
+        return join(this.block(stmt.then, s), this.block(stmt.else, s));
+      }
       case 'loop': return this.loop(stmt, s);
       case 'switch': {
         const v = this.expr(stmt.value, s);
@@ -290,21 +301,22 @@ class FunctionAnalysis {
         if (isLockOp(model)) return model.op === 'release' ? this.release(c, model, s) : this.acquire(c, model, s, model.op === 'acquire');
         if (isIrqOp(model)) return this.irqOp(c, model, s);
         if (isIpiWait(model)) return this.ipiWait(c, model, s);
+        if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
         return s;
       }
       const defs = resolveCallee(this.ctx.program, this.fn(), name);
       if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return s; }
       return this.integrateAll(c, defs, s, []);
     }
-    if (c.callee.k === 'field') {
-      const targets = this.ctx.program.fieldBindings.get(c.callee.field) ?? [];
-      if (targets.length === 0 || targets.length > this.ctx.maxIndirectTargets) { this.ctx.stats.unresolvedCalls++; return this.expr(c.callee, s); }
-      this.ctx.stats.indirectCalls++;
-      const defs = targets.flatMap((t) => resolveCallee(this.ctx.program, this.fn(), t));
-      return this.integrateAll(c, defs, this.expr(c.callee, s), [`calls ->${c.callee.field}() through an ops-struct binding`]);
-    }
-    this.ctx.stats.unresolvedCalls++;
-    return s;
+    return this.indirect(c, null, this.expr(c.callee, s));
+  }
+
+  /** A call through a function pointer: every function bound to the field, at lower confidence. */
+  private indirect(c: Call, fieldArg: number | null, s: State): State {
+    const resolved = resolveIndirect(this.ctx.program, this.fn(), c, fieldArg, this.ctx.maxIndirectTargets);
+    if (!resolved) { this.ctx.stats.unresolvedCalls++; return s; }
+    this.ctx.stats.indirectCalls++;
+    return this.integrateAll(resolved.call, resolved.defs, s, [`calls ->${resolved.field}() through an ops-struct binding`]);
   }
 
   private integrateAll(c: Call, defs: FnId[], s: State, reasons: string[]): State {

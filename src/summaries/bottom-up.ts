@@ -1,7 +1,7 @@
 // Summaries bottom-up over the strongly connected components of the call graph: callees
 // before callers, recursion iterated to a fixed point.
-import { modelOf } from '../models/kernel-api.js';
-import { type FnId, type Program, calleeName, forEachExpr, resolveCallee } from '../program/program.js';
+import { isFieldCall, modelOf } from '../models/kernel-api.js';
+import { type FnId, type Program, calleeName, forEachExpr, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AnalysisContext, analyzeFunction } from './analyze-function.js';
 import { type Summary, eventKey } from './domain.js';
 
@@ -14,13 +14,12 @@ export function buildCallGraph(program: Program, maxIndirectTargets: number): Fn
     forEachExpr(fn.body, (e) => {
       if (e.k !== 'call') return;
       const name = calleeName(e);
-      if (name) {
-        if (!modelOf(name)) for (const d of resolveCallee(program, fn, name)) callees.add(d);
-      } else if (e.callee.k === 'field') {
-        const targets = program.fieldBindings.get(e.callee.field) ?? [];
-        if (targets.length <= maxIndirectTargets) {
-          for (const t of targets) for (const d of resolveCallee(program, fn, t)) callees.add(d);
-        }
+      const model = name ? modelOf(name) : undefined;
+      if (name && !model) {
+        for (const d of resolveCallee(program, fn, name)) callees.add(d);
+      } else if (!name || (model && isFieldCall(model))) {
+        const fieldArg = model && isFieldCall(model) ? model.callsField : null;
+        for (const d of resolveIndirect(program, fn, e, fieldArg, maxIndirectTargets)?.defs ?? []) callees.add(d);
       }
     });
     return [...callees].sort((a, b) => a - b);

@@ -1,0 +1,178 @@
+// `#if` conditions under a configuration, three-valued: true, false, or unknown (null). Without
+// a .config every CONFIG_ test is unknown, so both arms of a conditional stay possible.
+import type { Kconfig } from '../source/kconfig.js';
+
+export type Tri = boolean | null;
+
+type Value = number | null;
+
+export class ConditionEvaluator {
+  private readonly cache = new Map<string, Tri>();
+
+  constructor(private readonly config: Kconfig | null) {}
+
+  /** Whether code under all of `conditions` is compiled: false only if one is surely false. */
+  allowed(conditions: readonly string[]): boolean {
+    return conditions.every((c) => this.evaluate(c) !== false);
+  }
+
+  evaluate(condition: string): Tri {
+    const hit = this.cache.get(condition);
+    if (hit !== undefined) return hit;
+    let value: Tri = null;
+    if (this.config) {
+      try {
+        const v = new ExpressionParser(tokenize(condition), this.config).parse();
+        value = v === null ? null : v !== 0;
+      } catch {
+        value = null;
+      }
+    }
+    this.cache.set(condition, value);
+    return value;
+  }
+}
+
+const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%&|^~?:,])/y;
+
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  const src = text.replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').trim();
+  while (TOKEN.lastIndex < src.length) {
+    const m = TOKEN.exec(src);
+    if (!m) throw new Error(`bad token in: ${text}`);
+    tokens.push((m[1] as string).replace(/[uUlL]+$/, ''));
+  }
+  return tokens;
+}
+
+const BINARY: Record<string, [number, (a: number, b: number) => number]> = {
+  '*': [10, (a, b) => a * b], '/': [10, (a, b) => (b === 0 ? 0 : Math.trunc(a / b))], '%': [10, (a, b) => (b === 0 ? 0 : a % b)],
+  '+': [9, (a, b) => a + b], '-': [9, (a, b) => a - b],
+  '<<': [8, (a, b) => a << b], '>>': [8, (a, b) => a >> b],
+  '<': [7, (a, b) => Number(a < b)], '>': [7, (a, b) => Number(a > b)], '<=': [7, (a, b) => Number(a <= b)], '>=': [7, (a, b) => Number(a >= b)],
+  '==': [6, (a, b) => Number(a === b)], '!=': [6, (a, b) => Number(a !== b)],
+  '&': [5, (a, b) => a & b], '^': [4, (a, b) => a ^ b], '|': [3, (a, b) => a | b],
+};
+
+/** Precedence climbing over C preprocessor expressions; unknown operands stay unknown. */
+class ExpressionParser {
+  private at = 0;
+
+  constructor(private readonly tokens: string[], private readonly config: Kconfig) {}
+
+  parse(): Value {
+    const v = this.ternary();
+    if (this.at !== this.tokens.length) throw new Error('trailing tokens');
+    return v;
+  }
+
+  private peek(): string | undefined { return this.tokens[this.at]; }
+  private next(): string {
+    const t = this.tokens[this.at++];
+    if (t === undefined) throw new Error('unexpected end');
+    return t;
+  }
+  private expect(t: string): void { if (this.next() !== t) throw new Error(`expected ${t}`); }
+
+  private ternary(): Value {
+    const c = this.logicalOr();
+    if (this.peek() !== '?') return c;
+    this.next();
+    const a = this.ternary();
+    this.expect(':');
+    const b = this.ternary();
+    if (c === null) return a === b ? a : null;
+    return c !== 0 ? a : b;
+  }
+
+  private logicalOr(): Value {
+    let v = this.logicalAnd();
+    while (this.peek() === '||') {
+      this.next();
+      const r = this.logicalAnd();
+      v = v === 1 || (v !== null && v !== 0) || (r !== null && r !== 0) ? 1 : v === null || r === null ? null : 0;
+    }
+    return v;
+  }
+
+  private logicalAnd(): Value {
+    let v = this.binary(0);
+    while (this.peek() === '&&') {
+      this.next();
+      const r = this.binary(0);
+      v = v === 0 || r === 0 ? 0 : v === null || r === null ? null : 1;
+    }
+    return v;
+  }
+
+  private binary(minPrecedence: number): Value {
+    let left = this.unary();
+    for (;;) {
+      const op = this.peek();
+      const spec = op ? BINARY[op] : undefined;
+      if (!spec || spec[0] < minPrecedence) return left;
+      this.next();
+      const right = this.binary(spec[0] + 1);
+      left = left === null || right === null ? null : spec[1](left, right);
+    }
+  }
+
+  private unary(): Value {
+    const t = this.next();
+    if (t === '!') { const v = this.unary(); return v === null ? null : Number(v === 0); }
+    if (t === '-') { const v = this.unary(); return v === null ? null : -v; }
+    if (t === '~') { const v = this.unary(); return v === null ? null : ~v; }
+    if (t === '(') { const v = this.ternary(); this.expect(')'); return v; }
+    if (/^(0x[0-9a-fA-F]+|\d+)$/.test(t)) return Number(t);
+    if (t === 'defined') return this.macroArg((name) => this.defined(name));
+    if (t === 'IS_ENABLED' || t === 'IS_REACHABLE') return this.macroArg((n) => this.tristate(n, ['y', 'm']));
+    if (t === 'IS_BUILTIN') return this.macroArg((n) => this.tristate(n, ['y']));
+    if (t === 'IS_MODULE') return this.macroArg((n) => this.tristate(n, ['m']));
+    if (/^[A-Za-z_]\w*$/.test(t)) {
+      if (this.peek() === '(') { this.skipCall(); return null; }
+      return this.identifier(t);
+    }
+    throw new Error(`unexpected ${t}`);
+  }
+
+  private macroArg(f: (name: string) => Value): Value {
+    const paren = this.peek() === '(';
+    if (paren) this.next();
+    const name = this.next();
+    if (paren) this.expect(')');
+    return f(name);
+  }
+
+  private skipCall(): void {
+    let depth = 0;
+    do {
+      const t = this.next();
+      if (t === '(') depth++;
+      if (t === ')') depth--;
+    } while (depth > 0);
+  }
+
+  private defined(name: string): Value {
+    if (!name.startsWith('CONFIG_')) return null;
+    // Kconfig's autoconf.h defines CONFIG_X_MODULE for X=m.
+    if (name.endsWith('_MODULE') && this.config.get(name.slice(0, -'_MODULE'.length)) === 'm') return 1;
+    const v = this.config.get(name);
+    return v === undefined || v === 'n' ? 0 : 1;
+  }
+
+  private tristate(name: string, on: string[]): Value {
+    if (!name.startsWith('CONFIG_')) return null;
+    const v = this.config.get(name);
+    return typeof v === 'string' && on.includes(v) ? 1 : 0;
+  }
+
+  private identifier(name: string): Value {
+    if (!name.startsWith('CONFIG_')) return null;
+    const v = this.config.get(name);
+    if (v === undefined || v === 'n') return 0;
+    if (v === 'y' || v === 'm') return 1;
+    return typeof v === 'number' ? v : null;
+  }
+}

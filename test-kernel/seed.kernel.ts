@@ -1,0 +1,68 @@
+// Real-kernel acceptance (slow, network: Debian's linux-source/linux-config packages).
+// On 6.1 the memory-failure / tasklist_lock / ptl / TLB-flush IPI deadlock must be found;
+// on 6.12 (collect_procs_* use RCU) it must not.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Finding, Report } from '../src/report/types.js';
+import { scan, type Timings } from '../src/scan.js';
+import { parseKconfig } from '../src/source/kconfig.js';
+
+const SCRIPTS = path.resolve('scripts');
+const DIRS = ['mm', 'kernel', 'arch/x86'];
+
+function fetch(script: string, version: string): string {
+  return execFileSync('bash', [path.join(SCRIPTS, script), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+async function scanTree(version: string, withConfig: boolean): Promise<Report> {
+  const root = fetch('fetch-kernel.sh', version);
+  const config = withConfig ? fetch('fetch-config.sh', version) : null;
+  const timings: Timings = {};
+  const t0 = performance.now();
+  const report = await scan({
+    root, paths: DIRS, arch: 'x86',
+    config: config ? { path: path.basename(config), values: parseKconfig(readFileSync(config, 'utf8'), config) } : undefined,
+  }, timings);
+  const byRule = new Map<string, number>();
+  for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+  const s = report.stats;
+  process.stderr.write(`# ${version} ${withConfig ? 'with' : 'without'} --config: ${report.findings.length} findings `
+    + `(${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}), ${((performance.now() - t0) / 1000).toFixed(0)}s; `
+    + `${s.files} files, functions with parse errors ${(100 * s.functionsWithErrors / s.functions).toFixed(1)}%, `
+    + `lock ops of unknown class ${(100 * s.unknownLockOps / s.lockOps).toFixed(1)}%\n`);
+  return report;
+}
+
+const functionsOf = (f: Finding): string[] => f.cpus.flatMap((c) => c.chain.map((s) => s.function));
+const touchesCollectProcs = (f: Finding): boolean => functionsOf(f).some((fn) => /^collect_procs_(anon|file|fsdax)$/.test(fn));
+
+function isSeed(f: Finding): boolean {
+  if (f.rule !== 'ipi-cycle') return false;
+  const reader = f.cpus.some((c) => c.holds[0] === 'tasklist_lock' && c.holdMode === 'read'
+    && c.chain.some((s) => /^collect_procs_(anon|file)$/.test(s.function)));
+  const ipiWaiter = f.cpus.some((c) => c.waitsFor === 'IPI' && c.chain.length > 1);
+  const writer = f.cpus.some((c) => c.holds[0] === 'IPI' && c.waitsFor === 'tasklist_lock'
+    && c.chain.some((s) => /write_lock_irq\(&tasklist_lock\)/.test(s.event)));
+  return reader && ipiWaiter && writer;
+}
+
+describe('Linux 6.1: the seed deadlock is found', () => {
+  for (const withConfig of [true, false]) {
+    it(`${withConfig ? 'with' : 'without'} Debian's config`, { timeout: 30 * 60_000 }, async () => {
+      const report = await scanTree('6.1', withConfig);
+      const seeds = report.findings.filter(isSeed);
+      assert.ok(seeds.length > 0, 'an ipi-cycle through collect_procs_*, an IPI wait under a ptl, and write_lock_irq(&tasklist_lock)');
+      for (const c of seeds[0]?.cpus ?? []) for (const s of c.chain) assert.ok(s.file && s.line > 0, `real file:line for ${s.function}`);
+    });
+  }
+});
+
+describe('Linux 6.12: collect_procs_* no longer take tasklist_lock', () => {
+  it('with Debian\'s config', { timeout: 30 * 60_000 }, async () => {
+    const report = await scanTree('6.12', true);
+    assert.deepEqual(report.findings.filter((f) => f.rule === 'ipi-cycle' && touchesCollectProcs(f)).map((f) => f.message), []);
+  });
+});
