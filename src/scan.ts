@@ -1,4 +1,5 @@
 // The pipeline, stage by stage: files → facts → program → summaries → graph → cycles → findings.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/graph.js';
 import { findingsFromCycles } from './deadlock/findings.js';
@@ -11,6 +12,7 @@ import type { Problem, Report } from './report/types.js';
 import { RULES } from './rules/index.js';
 import type { CycleRule } from './rules/rule.js';
 import { discoverFiles } from './source/discover.js';
+import { filterByKbuild } from './source/kbuild.js';
 import type { Kconfig } from './source/kconfig.js';
 import { readSource } from './source/read.js';
 import type { AnalysisStats } from './summaries/analyze-function.js';
@@ -59,10 +61,13 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
 
   const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
   const problems = [...discovered.problems];
+  const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
   lap('discover');
-  const facts = await collectFacts(root, discovered.files, problems, opts.onProgress);
+  const facts = await collectFacts(root, built.kept, problems, opts.onProgress);
   lap('parse+facts');
-  return analyzeFacts(facts, problems, opts, timings, t);
+  const report = analyzeFacts(facts, problems, opts, timings, t);
+  report.stats.excludedByConfig = built.dropped;
+  return report;
 }
 
 /** Everything after parsing: pure over the facts. */
@@ -84,8 +89,11 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
   });
   lap('summaries');
   const edges = collector.edges();
+  if (process.env.KDEADLOCK_DUMP_EDGES) {
+    writeFileSync(process.env.KDEADLOCK_DUMP_EDGES, JSON.stringify(edges.map((e) => ({ ...e, fnName: program.functions[e.fn]?.name, holdChain: witnesses.chain(e.hold).map((l) => `${program.functions[l.fn]?.name}:${l.line} ${l.text}`), waitChain: witnesses.chain(e.wait).map((l) => `${program.functions[l.fn]?.name}:${l.line} ${l.text}`) }))));
+  }
   const graph = buildDependencyGraph(edges);
-  const search = findCycles(graph, opts.maxCycleLength ?? 4, opts.maxCycles ?? 20000);
+  const search = findCycles(graph, opts.maxCycleLength ?? 3, opts.maxCycles ?? 20000);
   lap('cycles');
   const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
   const outcome = findingsFromCycles(graph, search.cycles, { functions: program.functions, witnesses, rules });
@@ -108,6 +116,7 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
       edges: edges.length,
       candidateCycles: search.cycles.length,
       infeasibleCycles: outcome.infeasible,
+      excludedByConfig: 0,
     },
     findings: outcome.findings,
     problems: problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),

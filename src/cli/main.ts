@@ -41,7 +41,7 @@ function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
     .option('color', { type: 'boolean', describe: 'Colour text output (default: NO_COLOR/FORCE_COLOR, else only on a terminal)' })
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
-    .option('max-cycle-length', { type: 'number', default: 4, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
+    .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
 }
 
 function useColor(flag: boolean | undefined, toTerminal: boolean): boolean {

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { normalizeKernelC, TYPE_ARG_MACROS } from '../parse/normalize.js';
 import { parseC } from '../parse/parser.js';
+import { conditionsByLine } from '../parse/conditionals.js';
 import type {
   Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, StructFacts, TypeRef,
 } from './types.js';
@@ -31,23 +32,26 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
   };
   const macros: MacroDef[] = [];
   try {
-    walkTopLevel(tree.rootNode, [], ctx, facts, macros);
+    walkTopLevel(tree.rootNode, ctx, facts, macros);
   } finally {
     tree.delete();
   }
   facts.errorNodes += ctx.errors;
   facts.functions.push(...(await extractMacros(path, macros, facts)));
+  const byLine = conditionsByLine(source);
+  for (const fn of facts.functions) fn.conditions = byLine[fn.line] ?? [];
   return facts;
 }
 
 // ---------------------------------------------------------------- top level
 
-function walkTopLevel(node: Node, conditions: string[], ctx: Ctx, facts: FileFacts, macros: MacroDef[]): void {
+/** Definitions anywhere at file level, inside conditional arms too (their conditions come from `conditionsByLine`). */
+function walkTopLevel(node: Node, ctx: Ctx, facts: FileFacts, macros: MacroDef[]): void {
   for (const child of node.namedChildren) {
     if (!child) continue;
     switch (child.type) {
       case 'function_definition': {
-        const fn = convertFunction(child, conditions, ctx);
+        const fn = convertFunction(child, ctx);
         if (fn) facts.functions.push(fn);
         break;
       }
@@ -65,7 +69,7 @@ function walkTopLevel(node: Node, conditions: string[], ctx: Ctx, facts: FileFac
         collectStructs(child, facts);
         break;
       case 'preproc_function_def':
-        macros.push(...macroDef(child, conditions, ctx));
+        macros.push(...macroDef(child, ctx));
         break;
       case 'preproc_def':
         recordAlias(child, facts);
@@ -75,15 +79,15 @@ function walkTopLevel(node: Node, conditions: string[], ctx: Ctx, facts: FileFac
       case 'preproc_elif':
       case 'preproc_elifdef':
       case 'preproc_else':
-        walkConditional(child, conditions, ctx, facts, macros);
+        for (const arm of conditionalArms(child)) walkTopLevel({ namedChildren: arm.children } as unknown as Node, ctx, facts, macros);
         break;
       case 'linkage_specification':
       case 'declaration_list':
-        walkTopLevel(child, conditions, ctx, facts, macros);
+        walkTopLevel(child, ctx, facts, macros);
         break;
       case 'ERROR':
         ctx.errors++;
-        walkTopLevel(child, conditions, ctx, facts, macros);
+        walkTopLevel(child, ctx, facts, macros);
         break;
       default:
         if (child.isMissing) ctx.errors++;
@@ -109,14 +113,6 @@ function armChildren(node: Node): Node[] {
     if (n) skip.add(n.id);
   }
   return node.namedChildren.filter((c): c is Node => !!c && !skip.has(c.id));
-}
-
-function walkConditional(node: Node, conditions: string[], ctx: Ctx, facts: FileFacts, macros: MacroDef[]): void {
-  const arms = conditionalArms(node);
-  for (const arm of arms) {
-    const pseudo = { namedChildren: arm.children } as unknown as Node;
-    walkTopLevel(pseudo, [...conditions, arm.condition], ctx, facts, macros);
-  }
 }
 
 interface Arm { condition: string; children: Node[]; isElse: boolean }
@@ -318,7 +314,7 @@ function paramsOf(fnDeclarator: Node | null): Param[] {
 
 // ---------------------------------------------------------------- functions
 
-function convertFunction(node: Node, conditions: string[], ctx: Ctx): FunctionFacts | null {
+function convertFunction(node: Node, ctx: Ctx): FunctionFacts | null {
   const declarator = node.childForFieldName('declarator');
   const body = node.childForFieldName('body');
   if (!declarator || !body) return null;
@@ -334,7 +330,7 @@ function convertFunction(node: Node, conditions: string[], ctx: Ctx): FunctionFa
     file: ctx.file,
     line: node.startPosition.row + ctx.lineOffset,
     isStatic,
-    conditions,
+    conditions: [],
     params: paramsOf(info.fnDeclarator),
     returnType: { name: ret.name, pointer: ret.pointer + info.pointer },
     body: stmts,
@@ -678,15 +674,15 @@ function collapse(text: string): string {
 
 // ---------------------------------------------------------------- macros
 
-interface MacroDef { name: string; params: string[]; body: string; line: number; conditions: string[] }
+interface MacroDef { name: string; params: string[]; body: string; line: number }
 
-function macroDef(node: Node, conditions: string[], ctx: Ctx): MacroDef[] {
+function macroDef(node: Node, ctx: Ctx): MacroDef[] {
   const name = node.childForFieldName('name')?.text;
   const value = node.childForFieldName('value');
   if (!name || !value) return [];
   const params = (node.childForFieldName('parameters')?.namedChildren ?? [])
     .filter((p): p is Node => !!p && p.type === 'identifier').map((p) => p.text);
-  return [{ name, params, body: value.text, line: value.startPosition.row + ctx.lineOffset, conditions }];
+  return [{ name, params, body: value.text, line: value.startPosition.row + ctx.lineOffset }];
 }
 
 /**
@@ -720,7 +716,7 @@ async function extractMacros(path: string, defs: MacroDef[], facts: FileFacts): 
       const body = convertBlock(child.childForFieldName('body'), ctx);
       facts.errorNodes += ctx.errors;
       out.push({
-        name: def.name, file: path, line: def.line, isStatic: false, conditions: def.conditions,
+        name: def.name, file: path, line: def.line, isStatic: false, conditions: [],
         params: def.params.map((p) => ({ name: p, type: UNKNOWN_TYPE })),
         returnType: UNKNOWN_TYPE, body, isMacro: true, errors: ctx.errors,
       });

@@ -32,7 +32,16 @@ export interface IpiWaitOp {
  */
 export interface FieldCallOp { callsField: number }
 
-export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | { rcu: 'enter' | 'exit' } | { passThrough: number };
+/**
+ * A call whose internals the analysis does not follow. The page and slab allocators take only
+ * leaf locks (zone->lock, kmem_cache_node.list_lock: nothing else is taken under them), and
+ * their reclaim/OOM paths run only for sleeping GFP flags, which a spinlock holder cannot
+ * pass. Following them makes every lock held around a kmalloc() look like it orders against
+ * the whole of reclaim.
+ */
+export interface LeafCall { leaf: 'allocator' | 'schedule' }
+
+export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -165,7 +174,35 @@ function paravirtCalls(): Record<string, FieldCallOp> {
   return table;
 }
 
+const ALLOCATOR: Record<string, LeafCall> = Object.fromEntries([
+  'kmalloc', 'kzalloc', 'kmalloc_array', 'kcalloc', 'kmalloc_node', 'kzalloc_node', 'kmalloc_array_node',
+  'kcalloc_node', '__kmalloc', '__kmalloc_node', 'kmalloc_trace', 'kmalloc_large', 'kmalloc_large_node',
+  'krealloc', 'kmemdup', 'kstrdup', 'kvmalloc', 'kvzalloc', 'kvmalloc_node', 'kvcalloc', 'kvmalloc_array',
+  'kmem_cache_alloc', 'kmem_cache_zalloc', 'kmem_cache_alloc_node', 'kmem_cache_alloc_lru', 'kmem_cache_alloc_bulk',
+  'alloc_pages', 'alloc_page', '__alloc_pages', 'alloc_pages_node', '__alloc_pages_node', 'folio_alloc',
+  '__folio_alloc', 'alloc_pages_vma', 'vma_alloc_folio', '__get_free_pages', '__get_free_page', 'get_zeroed_page',
+  'alloc_pages_exact', 'kfree', 'kvfree', 'kfree_sensitive', 'kmem_cache_free', 'kmem_cache_free_bulk',
+  'free_pages', '__free_pages', 'free_page', '__free_page', 'free_pages_exact', 'free_unref_page',
+  'vmalloc', 'vzalloc', 'vfree', 'vfree_atomic', 'vunmap',
+].map((name) => [name, { leaf: 'allocator' } as LeafCall]));
+
+/**
+ * Entering the scheduler. A CPU that schedules holds no spinlock and has irqs on (else it is
+ * a "scheduling while atomic" bug, a different check); the rq and perf locks the scheduler
+ * takes inside never order against the caller's. `preempt_enable()` reaches here only when
+ * the preempt count drops to zero, i.e. when no spinlock is held.
+ */
+const SCHEDULE: Record<string, LeafCall> = Object.fromEntries([
+  'schedule', '__schedule', 'schedule_idle', 'schedule_preempt_disabled', 'preempt_schedule', 'preempt_schedule_notrace',
+  '__preempt_schedule', '__preempt_schedule_notrace', 'preempt_schedule_common', 'preempt_schedule_irq',
+  'schedule_timeout', 'schedule_timeout_interruptible', 'schedule_timeout_killable', 'schedule_timeout_uninterruptible',
+  'schedule_hrtimeout', 'schedule_hrtimeout_range', 'io_schedule', 'io_schedule_timeout', 'cond_resched', '__cond_resched',
+  'yield',
+].map((name) => [name, { leaf: 'schedule' } as LeafCall]));
+
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
+  ...ALLOCATOR,
+  ...SCHEDULE,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

@@ -19,6 +19,13 @@ export function isUnknownClass(cls: string): boolean {
   return cls.startsWith('?');
 }
 
+/** Types of lock objects; a class must be an object of one of these (or of an unknown type). */
+const LOCK_TYPES = new Set([
+  'spinlock_t', 'spinlock', 'raw_spinlock_t', 'raw_spinlock', 'arch_spinlock_t', 'qspinlock', 'rwlock_t',
+  'arch_rwlock_t', 'qrwlock', 'seqlock_t', 'mutex', 'rw_semaphore', 'percpu_rw_semaphore', 'rt_mutex',
+  'ww_mutex', 'semaphore', 'local_lock_t', 'seqcount_spinlock_t', 'seqcount_raw_spinlock_t',
+]);
+
 const MAX_VALUES = 12;
 const MAX_DEPTH = 12;
 
@@ -56,7 +63,10 @@ export class LockIdentity {
         const p = info.params.get(e.name);
         if (p !== undefined) return [{ k: 'param', i: p }];
         if (info.localTypes.has(e.name)) return this.localValue(fn, e.name, depth);
-        return [{ k: 'lock', cls: e.name }];
+        // A global pointer's value: its pointee is named after it only if it points to a lock.
+        return this.lockTypeVerdict(this.program.globals.get(e.name)) === true
+          ? [{ k: 'lock', cls: e.name }]
+          : [{ k: 'unknown', why: `value of global ${e.name}` }];
       }
       case 'addr':
         return this.addressOf(fn, e.arg, depth);
@@ -64,8 +74,9 @@ export class LockIdentity {
         const s = this.structOf(fn, e.base);
         if (!s) return [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
         const stored = this.fieldValues(`${s}.${e.field}`, depth);
-        // A pointer field nobody stores into names its pointee by the field.
-        return stored.length > 0 ? stored : [{ k: 'lock', cls: `${s}.${e.field}` }];
+        if (stored.length > 0) return stored;
+        // A pointer field nobody stores a known lock into names its pointee by the field.
+        return this.fieldClass(s, e.field);
       }
       case 'call':
         return this.callValue(fn, e, depth);
@@ -99,11 +110,11 @@ export class LockIdentity {
         const info = this.info(fn);
         if (info.params.has(e.name)) return [{ k: 'unknown', why: 'address of a parameter' }];
         if (info.localTypes.has(e.name)) return [{ k: 'lock', cls: `?local:${e.name}` }];
-        return [{ k: 'lock', cls: e.name }];
+        return this.globalClass(e.name);
       }
       case 'field': {
         const s = this.structOf(fn, e.base);
-        return s ? [{ k: 'lock', cls: `${s}.${e.field}` }] : [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
+        return s ? this.fieldClass(s, e.field) : [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
       }
       case 'index':
         return this.addressOf(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
@@ -285,6 +296,32 @@ export class LockIdentity {
       default:
         return null;
     }
+  }
+
+  /** `S.f` as a class, unless the declarations say `f` is no lock. */
+  private fieldClass(struct: string, field: string): AbsVal[] {
+    const verdict = this.lockTypeVerdict(this.program.structs.get(struct)?.[field]);
+    return verdict === false ? [{ k: 'unknown', why: `${struct}.${field} is not a lock` }] : [{ k: 'lock', cls: `${struct}.${field}` }];
+  }
+
+  /** A global as a class: declared as a lock, or declared nowhere we read (but not a MACRO). */
+  private globalClass(name: string): AbsVal[] {
+    const type = this.program.globals.get(name);
+    const verdict = type ? this.lockTypeVerdict(type) : /^[A-Z0-9_]+$/.test(name) ? false : null;
+    return verdict === false ? [{ k: 'unknown', why: `${name} is not a lock` }] : [{ k: 'lock', cls: name }];
+  }
+
+  /** Whether a declared type is a lock type (through typedefs); null when we cannot tell. */
+  private lockTypeVerdict(type: TypeRef | undefined): boolean | null {
+    if (!type || !type.name) return null;
+    let name = type.name;
+    for (let hops = 0; hops < 6; hops++) {
+      if (LOCK_TYPES.has(name)) return true;
+      const next = this.program.typedefs.get(name);
+      if (!next || next.name === name) break;
+      name = next.name;
+    }
+    return this.program.structs.has(name) || /^(unsigned|signed|int|long|char|void|bool|u\d+|s\d+|atomic_t|atomic_long_t|.*_t)$/.test(name) ? false : null;
   }
 
   private fn(id: FnId): FunctionFacts {

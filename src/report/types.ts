@@ -73,6 +73,8 @@ export interface ReportStats {
   edges: number;
   candidateCycles: number;
   infeasibleCycles: number;
+  /** .c files left out because the Kbuild Makefiles do not build them under --config. */
+  excludedByConfig: number;
 }
 
 export interface Report {

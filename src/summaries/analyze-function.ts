@@ -69,6 +69,7 @@ class FunctionAnalysis {
   private readonly releases = new Set<LockKey>();
   private readonly returnsHeld = new Map<string, HeldLock>();
   private exitIrq: IrqState | null = null;
+  private sawExit = false;
   private exitIrqWitness: WitnessId = -1;
   private readonly labels = new Map<string, State>();
   private readonly breakStates: State[][] = [];
@@ -180,12 +181,17 @@ class FunctionAnalysis {
     return [exit, ...breaks].reduce(join, DEAD);
   }
 
+  /** Return paths: a function returns holding the locks held on every one of them. */
   private recordExit(s: State): void {
     if (s.dead) return;
-    for (const h of s.held) {
-      const key = `${h.lock}|${h.mode}`;
-      if (!this.returnsHeld.has(key)) this.returnsHeld.set(key, h);
+    const keyOf = (h: HeldLock): string => `${h.lock}|${h.mode}`;
+    if (!this.sawExit) {
+      for (const h of s.held) if (!this.returnsHeld.has(keyOf(h))) this.returnsHeld.set(keyOf(h), h);
+    } else {
+      const here = new Set(s.held.map(keyOf));
+      for (const key of [...this.returnsHeld.keys()]) if (!here.has(key)) this.returnsHeld.delete(key);
     }
+    this.sawExit = true;
     for (const r of s.released) this.releases.add(r);
     if (this.exitIrq === null) {
       this.exitIrq = s.irq;
@@ -565,8 +571,9 @@ function lazy(length: number, make: () => WitnessId): PendingWitness {
 function join(a: State, b: State): State {
   if (a.dead) return b;
   if (b.dead) return a;
-  const held = [...a.held];
-  for (const h of b.held) if (!held.some((x) => x.lock === h.lock && x.mode === h.mode)) held.push(h);
+  // Must-hold: a lock held on only one of two joining paths (`if (x) spin_unlock(…)`, a lock
+  // taken inside a loop) is not counted as held after the join.
+  const held = a.held.filter((h) => b.held.some((x) => x.lock === h.lock && x.mode === h.mode));
   return {
     held,
     irq: joinIrq(a.irq, b.irq),
