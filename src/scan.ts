@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/graph.js';
 import { findingsFromCycles } from './deadlock/findings.js';
-import { extractFileFacts } from './facts/extract.js';
+import { collectFacts } from './facts/collect.js';
 import type { FileFacts } from './facts/types.js';
 import { LockIdentity } from './program/lock-identity.js';
 import { ConditionEvaluator } from './program/conditions.js';
@@ -14,7 +14,6 @@ import type { CycleRule } from './rules/rule.js';
 import { discoverFiles } from './source/discover.js';
 import { filterByKbuild } from './source/kbuild.js';
 import type { Kconfig } from './source/kconfig.js';
-import { readSource } from './source/read.js';
 import type { AnalysisStats } from './summaries/analyze-function.js';
 import { summarizeProgram } from './summaries/bottom-up.js';
 import { WitnessTable } from './summaries/witness.js';
@@ -27,6 +26,8 @@ export interface ScanOptions {
   paths: string[];
   arch: string;
   rules?: string[];
+  /** Parser threads; the report is the same for any number. */
+  jobs?: number;
   maxCycleLength?: number;
   maxCycles?: number;
   maxIndirectTargets?: number;
@@ -37,23 +38,6 @@ export interface ScanOptions {
 
 export interface Timings { [stage: string]: number }
 
-export async function collectFacts(root: string, files: string[], problems: Problem[], onProgress?: (d: number, t: number) => void): Promise<FileFacts[]> {
-  const out: FileFacts[] = [];
-  for (const [i, rel] of files.entries()) {
-    const read = await readSource(root, rel);
-    if (read.problem) problems.push(read.problem);
-    if (read.ok) {
-      const facts = await extractFileFacts(rel, read.text);
-      if (facts.errorNodes > 0) {
-        problems.push({ file: rel, kind: 'parse-error', message: `${facts.errorNodes} syntax error node(s); the rest of the file was analysed` });
-      }
-      out.push(facts);
-    }
-    onProgress?.(i + 1, files.length);
-  }
-  return out;
-}
-
 export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
   const root = path.resolve(opts.root);
   let t = performance.now();
@@ -63,7 +47,7 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
   const problems = [...discovered.problems];
   const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
   lap('discover');
-  const facts = await collectFacts(root, built.kept, problems, opts.onProgress);
+  const facts = await collectFacts(root, built.kept, problems, opts.jobs ?? 1, opts.onProgress);
   lap('parse+facts');
   const report = analyzeFacts(facts, problems, opts, timings, t);
   report.stats.excludedByConfig = built.dropped;

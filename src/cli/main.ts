@@ -1,5 +1,6 @@
 // The `kdeadlock` command line. Exit codes: 0 no findings, 1 findings, 2 usage or input error.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { writeFileAtomic } from '../report/atomic-write.js';
@@ -37,7 +38,7 @@ function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('config', { type: 'string', describe: 'Kernel .config used to evaluate #if CONFIG_* conditions' })
     .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout' })
-    .option('jobs', { alias: 'j', type: 'number', default: 1, describe: 'Parallel parser threads' })
+    .option('jobs', { alias: 'j', type: 'number', default: availableParallelism(), describe: 'Parser threads (default: one per CPU); output does not depend on it' })
     .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
     .option('color', { type: 'boolean', describe: 'Colour text output (default: NO_COLOR/FORCE_COLOR, else only on a terminal)' })
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
@@ -92,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
         if (args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be at least 2');
         const opts: ScanOptions = {
           root: args.root, paths: (args.paths ?? []).map(String), arch: args.arch,
-          maxCycleLength: args['max-cycle-length'], onProgress: progress(),
+          maxCycleLength: args['max-cycle-length'], onProgress: progress(), jobs: Math.max(1, Math.floor(args.jobs)),
         };
         if (args.rule) opts.rules = args.rule;
         if (args.config) opts.config = await loadConfig(args.config);
