@@ -1,7 +1,7 @@
 // The command line as users run it: exit codes, formats, --output, errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -81,4 +81,28 @@ describe('kdeadlock scan', () => {
       assert.equal(existsSync(out), false);
     });
   }
+});
+
+describe('kdeadlock scan --baseline', () => {
+  it('reports only findings not in the baseline, and exits on those', () => {
+    const base = path.join(work, 'base.json');
+    assert.equal(kdeadlock('scan', '--root', SEED, '--format', 'json', '-o', base).code, 1);
+    const again = kdeadlock('scan', '--root', SEED, '--format', 'json', '--baseline', base);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual((JSON.parse(again.stdout) as Report).findings, []);
+    const sarif = path.join(work, 'base.sarif');
+    assert.equal(kdeadlock('scan', '--root', SEED, '--format', 'sarif', '-o', sarif).code, 1);
+    assert.equal(kdeadlock('scan', '--root', SEED, '--baseline', sarif).code, 0);
+    const other = kdeadlock('scan', '--root', 'fixtures/lock-cycle/abba-two-files', '--baseline', base, '--format', 'json');
+    assert.equal(other.code, 1);
+    assert.equal((JSON.parse(other.stdout) as Report).findings.length, 1);
+  });
+
+  it('rejects a baseline that is not a report with exit 2', () => {
+    const junk = path.join(work, 'junk.json');
+    writeFileSync(junk, '{"hello": 1}');
+    const r = kdeadlock('scan', '--root', SEED, '--baseline', junk);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^kdeadlock: --baseline/);
+  });
 });

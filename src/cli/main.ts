@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { writeFileAtomic } from '../report/atomic-write.js';
+import { BaselineError, loadBaselineFingerprints, subtractBaseline } from '../report/baseline.js';
 import { renderReport, FORMATS, type Format } from '../report/render.js';
 import type { Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
@@ -29,6 +30,7 @@ interface CommonArgs {
   color?: boolean;
   timings: boolean;
   'max-cycle-length': number;
+  baseline?: string;
 }
 
 function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -42,6 +44,7 @@ function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
     .option('color', { type: 'boolean', describe: 'Colour text output (default: NO_COLOR/FORCE_COLOR, else only on a terminal)' })
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
+    .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: show (and exit 1 on) only findings not in it' })
     .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
 }
 
@@ -97,7 +100,9 @@ export async function main(argv: string[]): Promise<number> {
         };
         if (args.rule) opts.rules = args.rule;
         if (args.config) opts.config = await loadConfig(args.config);
-        const report = await scan(opts, timings);
+        const known = args.baseline ? await loadBaseline(args.baseline) : null;
+        const scanned = await scan(opts, timings);
+        const report = known ? subtractBaseline(scanned, known) : scanned;
         await emit(report, args);
         if (args.timings) printTimings(timings);
         exitCode = report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -118,6 +123,16 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
+}
+
+async function loadBaseline(file: string): Promise<Set<string>> {
+  const text = await readFile(file, 'utf8').catch((err: Error) => { throw new InputError(`cannot read --baseline ${file}: ${err.message}`); });
+  try {
+    return loadBaselineFingerprints(text);
+  } catch (err) {
+    if (err instanceof BaselineError) throw new InputError(`--baseline ${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 async function loadConfig(file: string): Promise<{ path: string; values: Kconfig }> {

@@ -8,7 +8,7 @@ export function renderScenarioTable(finding: Finding, maxWidth = 100): string {
   const cpuCount = finding.cpus.length;
   const widest = Math.max(8, ...finding.interleaving.map((s) => s.action.length + 2));
   const column = Math.max(12, Math.min(widest, Math.floor((maxWidth - INDENT.length) / cpuCount)));
-  const cell = (text: string): string => fit(text, column - 1).padEnd(column);
+  const cell = (text: string): string => text.padEnd(column);
   const row = (cpu: number, text: string): string =>
     (INDENT + ' '.repeat(column * cpu) + cell(text)).trimEnd();
 
@@ -16,10 +16,24 @@ export function renderScenarioTable(finding: Finding, maxWidth = 100): string {
   lines.push((INDENT + finding.cpus.map((c) => cell(`CPU${c.cpu}`)).join('')).trimEnd());
   lines.push((INDENT + finding.cpus.map(() => cell('----')).join('')).trimEnd());
   for (const step of finding.interleaving) {
-    lines.push(row(step.cpu, step.action + (step.blocks ? '' : '')));
+    for (const part of wrapCell(step.action, column - 1)) lines.push(row(step.cpu, part));
   }
   lines.push('', '  *** DEADLOCK ***');
   return lines.join('\n');
+}
+
+/** Splits a cell that does not fit over several rows: after a `(` or a space, else anywhere. */
+export function wrapCell(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const at = Math.max(rest.lastIndexOf('(', width - 1), rest.lastIndexOf(' ', width - 1));
+    const cut = at > 2 ? at + 1 : width;
+    out.push(rest.slice(0, cut));
+    rest = `  ${rest.slice(cut)}`;
+  }
+  out.push(rest);
+  return out;
 }
 
 /** Shortens text to `width` characters, keeping its start and its end. */
