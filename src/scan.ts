@@ -7,7 +7,7 @@ import { collectFacts } from './facts/collect.js';
 import type { FileFacts } from './facts/types.js';
 import { LockIdentity } from './program/lock-identity.js';
 import { ConditionEvaluator } from './program/conditions.js';
-import { linkProgram } from './program/program.js';
+import { collectObjectMacros, linkProgram } from './program/program.js';
 import type { Problem, Report } from './report/types.js';
 import { RULES } from './rules/index.js';
 import type { CycleRule } from './rules/rule.js';
@@ -58,7 +58,7 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
 export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): Report {
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-  const conditions = new ConditionEvaluator(opts.config?.values ?? null);
+  const conditions = new ConditionEvaluator(opts.config?.values ?? null, collectObjectMacros(facts));
   const program = linkProgram(facts, conditions);
   const identity = new LockIdentity(program);
   const witnesses = new WitnessTable();

@@ -23,7 +23,7 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
   const normalized = normalizeKernelC(source);
   const tree = await parseC(normalized.text);
   const facts: FileFacts = {
-    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], aliases: {},
+    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: {},
     errorNodes: 0, rewrites: normalized.rewrites,
   };
   const ctx: Ctx = {
@@ -226,8 +226,8 @@ function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileF
 
 function recordAlias(node: Node, facts: FileFacts): void {
   const name = node.childForFieldName('name')?.text;
-  const value = node.childForFieldName('value')?.text.trim();
-  if (name && value && /^[A-Za-z_]\w*$|^\d+$/.test(value)) facts.aliases[name] = value;
+  const value = node.childForFieldName('value')?.text.replace(/\/\*.*?\*\//g, ' ').trim() ?? '';
+  if (name && value !== undefined && value.length <= 200) facts.objectMacros[name] = collapse(value);
 }
 
 // ---------------------------------------------------------------- types and declarators

@@ -72,8 +72,8 @@ export interface FileFacts {
   typedefs: Record<string, TypeRef>;
   globals: Record<string, TypeRef>;
   bindings: FieldFunctionBinding[];
-  /** Object-like macros with a plain identifier or number value: `#define X Y`. */
-  aliases: Record<string, string>;
+  /** Object-like macros and their (short) values: `#define NR_CPUS CONFIG_NR_CPUS`. */
+  objectMacros: Record<string, string>;
   errorNodes: number;
   rewrites: number;
 }

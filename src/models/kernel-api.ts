@@ -41,7 +41,24 @@ export interface FieldCallOp { callsField: number }
  */
 export interface LeafCall { leaf: 'allocator' | 'schedule' }
 
-export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | { rcu: 'enter' | 'exit' } | { passThrough: number };
+/** A call that does not return: the path ends there (its callees are the dying machine's). */
+export interface NoReturn { noreturn: true }
+
+/**
+ * A test that is true only when the last reference goes (`refcount_dec_and_test`). What runs on
+ * that branch frees the object; callers holding a reference never reach it, so its effects stay
+ * in the function and are not exported to callers.
+ */
+export interface LastPutTest { lastPut: true }
+
+/** A compile-time config test used in C code: `if (IS_ENABLED(CONFIG_PREEMPT_RT))`. */
+export interface ConfigTest { configTest: true }
+
+/** Branch-prediction hints and double negation: the condition is the argument. */
+export interface TransparentTest { transparent: true }
+
+export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | NoReturn | LastPutTest | ConfigTest
+  | TransparentTest | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -200,7 +217,25 @@ const SCHEDULE: Record<string, LeafCall> = Object.fromEntries([
   'yield',
 ].map((name) => [name, { leaf: 'schedule' } as LeafCall]));
 
+const tableOf = <T>(names: string[], model: T): Record<string, T> => Object.fromEntries(names.map((n) => [n, model]));
+
+const NORETURN = tableOf(['panic', 'BUG', 'do_exit', 'make_task_dead', 'kthread_exit', 'do_group_exit', 'machine_halt',
+  'machine_power_off', 'emergency_restart', '__stack_chk_fail', 'nmi_panic'], { noreturn: true } as NoReturn);
+
+const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', 'atomic_dec_and_test', 'atomic_sub_and_test',
+  'atomic_long_dec_and_test', 'atomic_long_sub_and_test', 'atomic64_dec_and_test', 'atomic64_sub_and_test',
+  'refcount_dec_and_lock', 'refcount_dec_and_lock_irqsave', 'refcount_dec_and_mutex_lock', 'atomic_dec_and_lock',
+  'atomic_dec_and_lock_irqsave', 'atomic_dec_and_mutex_lock', 'atomic_dec_and_raw_lock', 'kref_put', 'kref_put_lock',
+  'kref_put_mutex', 'put_page_testzero', 'folio_put_testzero', 'percpu_ref_put_many'], { lastPut: true } as LastPutTest);
+
+const CONFIG_TESTS = tableOf(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE'], { configTest: true } as ConfigTest);
+const TRANSPARENT_TESTS = tableOf(['likely', 'unlikely', 'likely_notrace', 'unlikely_notrace'], { transparent: true } as TransparentTest);
+
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
+  ...NORETURN,
+  ...LAST_PUT,
+  ...CONFIG_TESTS,
+  ...TRANSPARENT_TESTS,
   ...ALLOCATOR,
   ...SCHEDULE,
   ...paravirtCalls(),

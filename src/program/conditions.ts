@@ -9,12 +9,24 @@ type Value = number | null;
 export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
 
-  constructor(private readonly config: Kconfig | null) {}
+  /** `macros`: object-like macro values, expanded when a condition names one (`USE_SPLIT_PTE_PTLOCKS`). */
+  constructor(private readonly config: Kconfig | null, private readonly macros: ReadonlyMap<string, string[]> = new Map()) {}
 
   /** Whether code under all of `conditions` is compiled: false only if one is surely false. */
   allowed(conditions: readonly string[]): boolean {
     return conditions.every((c) => this.evaluate(c) !== false);
   }
+
+  /** The value of a macro defined once (or identically everywhere); null otherwise. */
+  private readonly expandMacro = (name: string, depth: number): Value => {
+    const values = this.macros.get(name);
+    if (!this.config || !values || values.length !== 1 || depth > 8) return null;
+    try {
+      return new ExpressionParser(tokenize(values[0] as string), this.config, this.expandMacro, depth + 1).parse();
+    } catch {
+      return null;
+    }
+  };
 
   evaluate(condition: string): Tri {
     const hit = this.cache.get(condition);
@@ -22,7 +34,7 @@ export class ConditionEvaluator {
     let value: Tri = null;
     if (this.config) {
       try {
-        const v = new ExpressionParser(tokenize(condition), this.config).parse();
+        const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro).parse();
         value = v === null ? null : v !== 0;
       } catch {
         value = null;
@@ -60,7 +72,12 @@ const BINARY: Record<string, [number, (a: number, b: number) => number]> = {
 class ExpressionParser {
   private at = 0;
 
-  constructor(private readonly tokens: string[], private readonly config: Kconfig) {}
+  constructor(
+    private readonly tokens: string[],
+    private readonly config: Kconfig,
+    private readonly expand: (name: string, depth: number) => Value,
+    private readonly depth = 0,
+  ) {}
 
   parse(): Value {
     const v = this.ternary();
@@ -169,7 +186,7 @@ class ExpressionParser {
   }
 
   private identifier(name: string): Value {
-    if (!name.startsWith('CONFIG_')) return null;
+    if (!name.startsWith('CONFIG_')) return this.expand(name, this.depth);
     const v = this.config.get(name);
     if (v === undefined || v === 'n') return 0;
     if (v === 'y' || v === 'm') return 1;

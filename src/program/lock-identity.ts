@@ -254,6 +254,8 @@ export class LockIdentity {
       case 'id': {
         const p = info.params.get(e.name);
         const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(e.name);
+        const callMacro = type ? undefined : this.program.callMacros.get(e.name);
+        if (callMacro) return this.returnStruct(fn, callMacro);
         return structName(this.program, type);
       }
       case 'field': {
@@ -270,11 +272,7 @@ export class LockIdentity {
           const arg = e.args[model.passThrough];
           return arg ? this.structOf(fn, arg, depth + 1) : null;
         }
-        for (const d of resolveCallee(this.program, this.fn(fn), name)) {
-          const s = structName(this.program, this.fn(d).returnType);
-          if (s) return s;
-        }
-        return null;
+        return this.returnStruct(fn, name);
       }
       case 'cast': {
         return structName(this.program, e.type) ?? this.structOf(fn, e.arg, depth + 1);
@@ -296,6 +294,14 @@ export class LockIdentity {
       default:
         return null;
     }
+  }
+
+  private returnStruct(fn: FnId, callee: string): string | null {
+    for (const d of resolveCallee(this.program, this.fn(fn), callee)) {
+      const s = structName(this.program, this.fn(d).returnType);
+      if (s) return s;
+    }
+    return null;
   }
 
   /** `S.f` as a class, unless the declarations say `f` is no lock. */

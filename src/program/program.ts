@@ -15,14 +15,29 @@ export interface Program {
   globals: Map<string, TypeRef>;
   /** Field name → functions assigned to it in an initialiser or an assignment. */
   fieldBindings: Map<string, string[]>;
+  /** `#define X Y` with Y an identifier: calls to X reach Y. */
   aliases: Map<string, string>;
+  /** `#define current get_current()`: an identifier that is a call, for its type. */
+  callMacros: Map<string, string>;
+}
+
+/** Object-like macro values across all files; a name defined differently in places keeps all. */
+export function collectObjectMacros(files: FileFacts[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of files) {
+    for (const [k, v] of Object.entries(f.objectMacros)) {
+      const list = getOrInit(out, k, () => []);
+      if (!list.includes(v)) list.push(v);
+    }
+  }
+  return out;
 }
 
 /** Links facts; definitions whose `#if` conditions are false under `conditions` are left out. */
 export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
-    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(),
+    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(), callMacros: new Map(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -46,7 +61,11 @@ export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator =
     }
     for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(k, v);
     for (const [k, v] of Object.entries(file.globals)) if (!program.globals.has(k)) program.globals.set(k, v);
-    for (const [k, v] of Object.entries(file.aliases)) program.aliases.set(k, v);
+    for (const [k, v] of Object.entries(file.objectMacros)) {
+      if (/^[A-Za-z_]\w*$/.test(v)) program.aliases.set(k, v);
+      const call = /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(v);
+      if (call) program.callMacros.set(k, call[1] as string);
+    }
     for (const b of file.bindings) addBinding(program, b.field, b.fn);
   }
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn.body);

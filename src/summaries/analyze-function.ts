@@ -54,11 +54,17 @@ interface State {
   dead: boolean;
   /** Reasons attached to everything on this path (indirect calls). */
   reasons: string[];
+  /** Every path here has slept (mutex, scheduler). */
+  slept: boolean;
+  /** This path runs only when the last reference was dropped (`if (refcount_dec_and_test(…))`). */
+  lastPut: boolean;
+  /** Lock pointers stored on this path (`pvmw->ptl = pte_lockptr(…)`): they beat the flow-insensitive field. */
+  stores: Record<string, LockKey[]>;
 }
 
 type Call = Extract<Expr, { k: 'call' }>;
 
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, reasons: [] };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, reasons: [], slept: false, lastPut: false, stores: {} };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -79,7 +85,7 @@ class FunctionAnalysis {
   run(): Summary {
     const fn = this.ctx.program.functions[this.fnId];
     if (!fn) return EMPTY_SUMMARY;
-    const start: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: false, reasons: [] };
+    const start: State = { ...DEAD, dead: false };
     const end = this.block(fn.body, start);
     this.recordExit(end);
     return {
@@ -226,13 +232,20 @@ class FunctionAnalysis {
           const after = this.evalArgs(e, s);
           return [this.acquire(e, model, after, false), after];
         }
+        if (model && 'transparent' in model && e.args[0]) return this.cond(e.args[0], s);
+        if (model && 'configTest' in model) {
+          const taken = this.ctx.conditions.evaluate(`${name}(${e.args[0]?.k === 'id' ? e.args[0].name : '?'})`);
+          return taken === null ? [s, s] : taken ? [s, DEAD] : [DEAD, s];
+        }
         const v = this.expr(e, s);
+        if (model && 'lastPut' in model) return [{ ...v, lastPut: true }, v];
         return [v, v];
       }
       default: {
         const v = this.expr(e, s);
         const guard = this.guardOf(e);
-        return guard ? [{ ...v, guard }, v] : [v, v];
+        if (!guard) return [v, v];
+        return [{ ...v, guard }, guard.flag ? v : { ...v, guard: { param: guard.param, negated: true } }];
       }
     }
   }
@@ -276,7 +289,16 @@ class FunctionAnalysis {
     if (s.dead) return s;
     switch (e.k) {
       case 'call': return this.call(e, s);
-      case 'assign': return this.expr(e.left, this.expr(e.right, s));
+      case 'assign': {
+        const after = this.expr(e.left, this.expr(e.right, s));
+        const key = e.left.k === 'field' ? pathKey(e.left) : null;
+        if (!key || after.dead) return after;
+        const keys = this.ctx.identity.valueOf(this.fnId, e.right).filter((v) => v.k !== 'unknown').map(absKey);
+        const stores = { ...after.stores };
+        if (e.op === '=' && keys.length > 0) stores[key] = [...new Set(keys)].sort();
+        else delete stores[key];
+        return { ...after, stores };
+      }
       case 'logic':
       case 'cond': {
         const test = e.k === 'cond' ? e.test : e.left;
@@ -308,6 +330,8 @@ class FunctionAnalysis {
         if (isIrqOp(model)) return this.irqOp(c, model, s);
         if (isIpiWait(model)) return this.ipiWait(c, model, s);
         if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
+        if ('noreturn' in model) return { ...s, dead: true };
+        if ('leaf' in model && model.leaf === 'schedule') return { ...s, slept: true };
         return s;
       }
       const defs = resolveCallee(this.ctx.program, this.fn(), name);
@@ -337,21 +361,24 @@ class FunctionAnalysis {
   // ------------------------------------------------------------ the three verbs
 
   private acquire(c: Call, model: LockOp, s0: State, waits: boolean): State {
+    // A sleeping lock taken in atomic context is a different bug (sleep-in-atomic); such a
+    // path does not exist in a kernel that runs, so it orders nothing.
+    if (!model.spins && waits && inAtomic(s0)) return { ...s0, dead: true };
     let s = s0;
     const witness = this.link(c, 'acquire');
     const pending = known(witness);
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
-    const keys = this.lockKeys(c, model.lockArg);
+    const keys = this.lockKeys(c, model.lockArg, s);
     const held = [...s.held];
     for (const lock of keys) {
-      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [] }, pending, true);
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], afterSleep: s.slept || !model.spins }, pending, true);
       if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
     }
-    return { ...s, held };
+    return { ...s, held, slept: s.slept || (waits && !model.spins) };
   }
 
   private release(c: Call, model: LockOp, s0: State): State {
-    const keys = this.lockKeys(c, model.lockArg, false);
+    const keys = this.lockKeys(c, model.lockArg, s0, false);
     let held = s0.held;
     const released = [...s0.released];
     for (const lock of keys) {
@@ -369,15 +396,17 @@ class FunctionAnalysis {
     const callLink = (next: WitnessId): WitnessId =>
       this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind: 'call', next });
     const withReasons = reasons.length ? { ...s, reasons: [...s.reasons, ...reasons] } : s;
+    const atomic = inAtomic(s);
     for (const ev of summary.events) {
-      const guard = ev.kind === 'ipi-wait' ? this.guardAtCall(ev.guard, c) : null;
+      if (ev.afterSleep && atomic) continue;
+      const guard = this.guardAtCall(ev.guard, c);
       if (guard === 'never') continue;
       const released = ev.released.flatMap((r) => this.bindLock(r, c));
       for (const lock of this.bindLock(ev.lock, c)) {
         const irq = ev.irq === 'entry' ? s.irq : ev.irq;
         const calleeWitness = ev.witness;
         const pending = lazy(1 + this.ctx.witnesses.length(calleeWitness), () => callLink(calleeWitness));
-        this.onEvent(withReasons, { kind: ev.kind, lock, mode: ev.mode, spins: ev.spins, irq, guard, released }, pending, ev.irq === 'entry');
+        this.onEvent(withReasons, { kind: ev.kind, lock, mode: ev.mode, spins: ev.spins, irq, guard, released, afterSleep: ev.afterSleep || s.slept }, pending, ev.irq === 'entry');
       }
     }
     if (summary.releases.length) {
@@ -415,8 +444,9 @@ class FunctionAnalysis {
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
+    if (s.lastPut) return;
     const released = ev.released.length === 0 && s.released.length === 0 ? ev.released : [...new Set([...ev.released, ...s.released])].sort();
-    const relative = { ...ev, guard: ev.kind === 'ipi-wait' ? ev.guard ?? s.guard : null, released, witness: -1 };
+    const relative = { ...ev, guard: ev.guard ?? s.guard, released, witness: -1 };
     const key = eventKey(relative);
     const existing = this.events.get(key);
     if (!existing || this.ctx.witnesses.length(existing.witness) > pending.length) {
@@ -476,7 +506,7 @@ class FunctionAnalysis {
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
     const guard = 'always' in model.when ? null : this.guardAtCall({ param: model.when.arg, ...(model.when.flag ? { flag: model.when.flag } : {}) }, c);
     if (guard === 'never') return s;
-    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [] }, known(this.link(c, 'wait')), true);
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [], afterSleep: s.slept }, known(this.link(c, 'wait')), true);
     return s;
   }
 
@@ -489,18 +519,28 @@ class FunctionAnalysis {
     if (!guard) return null;
     const arg = c.args[guard.param];
     if (!arg) return null;
-    if (arg.k === 'num') return arg.value === 0 ? 'never' : null;
     const fn = this.fn();
     if (arg.k === 'id') {
       const p = fn.params.findIndex((x) => x.name === arg.name);
-      if (p >= 0) return guard.flag ? { param: p, flag: guard.flag } : { param: p };
+      if (p >= 0) return { ...guard, param: p };
     }
+    const constant = this.constantTruth(arg);
+    if (guard.negated) return constant === true ? 'never' : null;
+    if (constant === false) return 'never';
+    if (arg.k === 'num') return null;
     if (guard.flag) {
       const mentions = identifiers(arg);
       if (mentions.has(guard.flag)) return null;
       if (arg.k === 'id' && !this.localMentions(arg.name, guard.flag)) return 'never';
       if (arg.k !== 'id' && [...mentions].every((m) => /^[A-Z0-9_]+$/.test(m))) return 'never';
     }
+    return null;
+  }
+
+  /** A literal, or a macro constant under the config (`PSI_FREQ` → `2*HZ+1`): zero or not. */
+  private constantTruth(arg: Expr): boolean | null {
+    if (arg.k === 'num') return arg.value !== 0;
+    if (arg.k === 'id' && /^[A-Z][A-Z0-9_]*$/.test(arg.name)) return this.ctx.conditions.evaluate(arg.name);
     return null;
   }
 
@@ -536,10 +576,11 @@ class FunctionAnalysis {
   }
 
   /** Lock classes (or our own parameter) that argument `argIndex` of `c` points to. */
-  private lockKeys(c: Call, argIndex: number, count = true): LockKey[] {
+  private lockKeys(c: Call, argIndex: number, s: State, count = true): LockKey[] {
     const arg = c.args[argIndex];
-    const values: AbsVal[] = arg ? this.ctx.identity.valueOf(this.fnId, arg) : [];
-    const keys = values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));
+    const stored = arg ? s.stores[pathKey(arg) ?? ''] : undefined;
+    const values: AbsVal[] = stored || !arg ? [] : this.ctx.identity.valueOf(this.fnId, arg);
+    const keys = stored ?? values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));
     if (count) {
       this.ctx.stats.lockOps++;
       if (keys.length === 0 || keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
@@ -579,11 +620,37 @@ function join(a: State, b: State): State {
     irq: joinIrq(a.irq, b.irq),
     irqWitness: a.irq === 'off' ? a.irqWitness : b.irqWitness,
     saved: { ...b.saved, ...a.saved },
-    guard: a.guard && b.guard && a.guard.param === b.guard.param && a.guard.flag === b.guard.flag ? a.guard : null,
+    guard: a.guard && b.guard && a.guard.param === b.guard.param && a.guard.flag === b.guard.flag && a.guard.negated === b.guard.negated ? a.guard : null,
     released: [...new Set([...a.released, ...b.released])],
     dead: false,
     reasons: a.reasons.length >= b.reasons.length ? a.reasons : b.reasons,
+    slept: a.slept && b.slept,
+    lastPut: a.lastPut && b.lastPut,
+    stores: sameStores(a.stores, b.stores),
   };
+}
+
+function sameStores(a: Record<string, LockKey[]>, b: Record<string, LockKey[]>): Record<string, LockKey[]> {
+  if (a === b) return a;
+  const out: Record<string, LockKey[]> = {};
+  for (const [k, v] of Object.entries(a)) if (b[k] && b[k].join('\n') === v.join('\n')) out[k] = v;
+  return out;
+}
+
+/** `pvmw->ptl`, `vmf->ptl`, `(*p).lock`: a stable name for a field path, or null. */
+function pathKey(e: Expr): string | null {
+  switch (e.k) {
+    case 'id': return e.name;
+    case 'field': { const base = pathKey(e.base); return base ? `${base}.${e.field}` : null; }
+    case 'deref': { const base = pathKey(e.arg); return base ? `*${base}` : null; }
+    case 'cast': return pathKey(e.arg);
+    default: return null;
+  }
+}
+
+/** Spinning locks held or irqs off: sleeping here is a bug, so no sleeping path is taken. */
+function inAtomic(s: State): boolean {
+  return s.irq === 'off' || s.held.some((h) => h.spins);
 }
 
 function lastIndexWhere<T>(list: T[], pred: (x: T) => boolean): number {

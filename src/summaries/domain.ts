@@ -15,8 +15,11 @@ export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p
  */
 export type IrqState = 'entry' | 'on' | 'off' | 'mixed';
 
-/** Whether an event happens: always, or only when a parameter (optionally a flag in it) is set. */
-export type Guard = { param: number; flag?: string } | null;
+/**
+ * Whether an event happens: always (null), or only when a parameter is set (has `flag`), or
+ * only when it is zero (`negated`: `if (!delay) __queue_work(…)`).
+ */
+export type Guard = { param: number; flag?: string; negated?: boolean } | null;
 
 export interface HeldLock {
   lock: LockKey;
@@ -38,6 +41,8 @@ export interface LockEvent {
   guard: Guard;
   /** Caller-held locks this function released before the event (so the caller no longer holds them). */
   released: LockKey[];
+  /** Every path to the event sleeps first (a mutex, the scheduler): unreachable from atomic context. */
+  afterSleep: boolean;
   witness: WitnessId;
 }
 
@@ -55,8 +60,8 @@ export interface Summary {
 export const EMPTY_SUMMARY: Summary = { events: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1 };
 
 export function eventKey(e: LockEvent): string {
-  const guard = e.guard ? `${e.guard.param}${e.guard.flag ?? ''}` : '';
-  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}`;
+  const guard = e.guard ? `${e.guard.negated ? '!' : ''}${e.guard.param}${e.guard.flag ?? ''}` : '';
+  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}`;
 }
 
 export function joinIrq(a: IrqState, b: IrqState): IrqState {
