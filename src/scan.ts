@@ -58,7 +58,8 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
 export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): Report {
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-  const conditions = new ConditionEvaluator(opts.config?.values ?? null, collectObjectMacros(facts));
+  const config = opts.config?.values ?? null;
+  const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config));
   const program = linkProgram(facts, conditions);
   const identity = new LockIdentity(program);
   const witnesses = new WitnessTable();

@@ -77,3 +77,30 @@ describe('ConditionEvaluator', () => {
     assert.equal(on.allowed(['defined(CONFIG_SMP)', '!defined(CONFIG_PARAVIRT)']), false);
   });
 });
+
+describe('conditionsByLine', () => {
+  it('tracks #if/#elif/#else nesting by line and ignores include guards, not #ifndef defaults', async () => {
+    const { conditionsByLine } = await import('../src/parse/conditionals.js');
+    const src = [
+      '#ifndef _LINUX_X_H', // 1
+      '#define _LINUX_X_H', // 2
+      '#ifdef CONFIG_A', // 3
+      'int a;', // 4
+      '#elif defined(CONFIG_B)', // 5
+      'int b;', // 6
+      '#else', // 7
+      'int c;', // 8
+      '#endif', // 9
+      '#ifndef HZ', // 10
+      '#define HZ 100', // 11
+      '#endif', // 12
+      '#endif', // 13
+    ].join('\n');
+    const at = conditionsByLine(src);
+    assert.deepEqual(at[4], ['defined(CONFIG_A)']);
+    assert.deepEqual(at[6], ['!(defined(CONFIG_A))', '(defined(CONFIG_B))']);
+    assert.deepEqual(at[8], ['!(defined(CONFIG_A))', '!(defined(CONFIG_B))']);
+    assert.deepEqual(at[11], ['!defined(HZ)']);
+    assert.deepEqual(at[13], []);
+  });
+});

@@ -15,19 +15,21 @@ interface Ctx {
   /** Added to tree rows to get 1-based source lines (macro bodies are parsed apart). */
   lineOffset: number;
   loopMacros: Map<number, string>;
-  /** Offset of the parsed text inside the normalised file (macro batches). */
   errors: number;
+  /** `#if` conditions around a source line (1-based). */
+  conditionsAt: (line: number) => string[];
 }
 
 export async function extractFileFacts(path: string, source: string): Promise<FileFacts> {
   const normalized = normalizeKernelC(source);
   const tree = await parseC(normalized.text);
   const facts: FileFacts = {
-    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: {},
+    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [],
     errorNodes: 0, rewrites: normalized.rewrites,
   };
+  const byLine = conditionsByLine(source);
   const ctx: Ctx = {
-    file: path, lineOffset: 1, errors: 0,
+    file: path, lineOffset: 1, errors: 0, conditionsAt: (line) => byLine[line] ?? [],
     loopMacros: new Map(normalized.loopMacros.map((m) => [m.offset, m.name])),
   };
   const macros: MacroDef[] = [];
@@ -38,8 +40,7 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
   }
   facts.errorNodes += ctx.errors;
   facts.functions.push(...(await extractMacros(path, macros, facts)));
-  const byLine = conditionsByLine(source);
-  for (const fn of facts.functions) fn.conditions = byLine[fn.line] ?? [];
+  for (const fn of facts.functions) fn.conditions = ctx.conditionsAt(fn.line);
   return facts;
 }
 
@@ -72,7 +73,7 @@ function walkTopLevel(node: Node, ctx: Ctx, facts: FileFacts, macros: MacroDef[]
         macros.push(...macroDef(child, ctx));
         break;
       case 'preproc_def':
-        recordAlias(child, facts);
+        recordObjectMacro(child, ctx, facts);
         break;
       case 'preproc_ifdef':
       case 'preproc_if':
@@ -224,10 +225,12 @@ function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileF
   }
 }
 
-function recordAlias(node: Node, facts: FileFacts): void {
+function recordObjectMacro(node: Node, ctx: Ctx, facts: FileFacts): void {
   const name = node.childForFieldName('name')?.text;
   const value = node.childForFieldName('value')?.text.replace(/\/\*.*?\*\//g, ' ').trim() ?? '';
-  if (name && value !== undefined && value.length <= 200) facts.objectMacros[name] = collapse(value);
+  if (name && value.length <= 200) {
+    facts.objectMacros.push({ name, value: collapse(value), conditions: ctx.conditionsAt(node.startPosition.row + ctx.lineOffset) });
+  }
 }
 
 // ---------------------------------------------------------------- types and declarators
@@ -712,7 +715,7 @@ async function extractMacros(path: string, defs: MacroDef[], facts: FileFacts): 
       const id = /__kd_macro_(\d+)/.exec(child.childForFieldName('declarator')?.text ?? '')?.[1];
       const def = id === undefined ? undefined : defs[Number(id)];
       if (!def) continue;
-      const ctx: Ctx = { file: path, lineOffset: def.line - (starts[Number(id)] ?? 0), loopMacros, errors: 0 };
+      const ctx: Ctx = { file: path, lineOffset: def.line - (starts[Number(id)] ?? 0), loopMacros, errors: 0, conditionsAt: () => [] };
       const body = convertBlock(child.childForFieldName('body'), ctx);
       facts.errorNodes += ctx.errors;
       out.push({

@@ -65,6 +65,8 @@ export interface StructFacts { name: string; fields: Record<string, TypeRef> }
 /** `.field = function` in an initialiser, or `x->field = function` in code. */
 export interface FieldFunctionBinding { field: string; fn: string; file: string; line: number }
 
+export interface ObjectMacro { name: string; value: string; conditions: string[] }
+
 export interface FileFacts {
   path: string;
   functions: FunctionFacts[];
@@ -72,8 +74,8 @@ export interface FileFacts {
   typedefs: Record<string, TypeRef>;
   globals: Record<string, TypeRef>;
   bindings: FieldFunctionBinding[];
-  /** Object-like macros and their (short) values: `#define NR_CPUS CONFIG_NR_CPUS`. */
-  objectMacros: Record<string, string>;
+  /** Object-like macros, their (short) values and the `#if` conditions around each definition. */
+  objectMacros: ObjectMacro[];
   errorNodes: number;
   rewrites: number;
 }

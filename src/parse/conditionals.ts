@@ -22,7 +22,7 @@ export function conditionsByLine(source: string): string[][] {
       if (kind === 'ifdef' || kind === 'ifndef' || kind === 'if') {
         const cond = kind === 'if' ? rest : `${kind === 'ifndef' ? '!' : ''}defined(${rest})`;
         const guard = kind === 'ifndef' && isIncludeGuard(lines, i + span, rest);
-        stack.push({ own: guard ? [] : [cond], previous: guard ? [] : [rest] });
+        stack.push({ own: guard ? [] : [cond], previous: guard ? [] : [cond] });
       } else if (kind === 'endif') {
         stack.pop();
       } else {
@@ -49,12 +49,12 @@ function stripComments(text: string): string {
   return text.replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').replace(/\/\*.*$/, '').trim();
 }
 
-/** `#ifndef X` directly followed by `#define X`. */
+/** `#ifndef X` directly followed by a valueless `#define X` (`#ifndef HZ / #define HZ 100` is a default, not a guard). */
 function isIncludeGuard(lines: string[], next: number, name: string): boolean {
   for (let j = next; j < Math.min(lines.length, next + 3); j++) {
     const t = (lines[j] ?? '').trim();
     if (t === '') continue;
-    return new RegExp(`^#\\s*define\\s+${name.replace(/\W/g, '')}\\b`).test(t);
+    return new RegExp(`^#\\s*define\\s+${name.replace(/\W/g, '')}(\\s+1)?\\s*(/[*/].*)?$`).test(t);
   }
   return false;
 }

@@ -10,7 +10,12 @@ export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
 
   /** `macros`: object-like macro values, expanded when a condition names one (`USE_SPLIT_PTE_PTLOCKS`). */
-  constructor(private readonly config: Kconfig | null, private readonly macros: ReadonlyMap<string, string[]> = new Map()) {}
+  constructor(
+    private readonly config: Kconfig | null,
+    private readonly macros: ReadonlyMap<string, string[]> = new Map(),
+    /** Names some header #defines: `defined(HZ)` holds, so `#ifndef HZ` fallbacks drop out. */
+    private readonly definedNames: ReadonlySet<string> = new Set(macros.keys()),
+  ) {}
 
   /** Whether code under all of `conditions` is compiled: false only if one is surely false. */
   allowed(conditions: readonly string[]): boolean {
@@ -22,7 +27,7 @@ export class ConditionEvaluator {
     const values = this.macros.get(name);
     if (!this.config || !values || values.length !== 1 || depth > 8) return null;
     try {
-      return new ExpressionParser(tokenize(values[0] as string), this.config, this.expandMacro, depth + 1).parse();
+      return new ExpressionParser(tokenize(values[0] as string), this.config, this.expandMacro, this.definedNames, depth + 1).parse();
     } catch {
       return null;
     }
@@ -34,7 +39,7 @@ export class ConditionEvaluator {
     let value: Tri = null;
     if (this.config) {
       try {
-        const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro).parse();
+        const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro, this.definedNames).parse();
         value = v === null ? null : v !== 0;
       } catch {
         value = null;
@@ -76,6 +81,7 @@ class ExpressionParser {
     private readonly tokens: string[],
     private readonly config: Kconfig,
     private readonly expand: (name: string, depth: number) => Value,
+    private readonly definedNames: ReadonlySet<string>,
     private readonly depth = 0,
   ) {}
 
@@ -172,7 +178,8 @@ class ExpressionParser {
   }
 
   private defined(name: string): Value {
-    if (!name.startsWith('CONFIG_')) return null;
+    if (name === '__KERNEL__') return 1;
+    if (!name.startsWith('CONFIG_')) return this.definedNames.has(name) ? 1 : null;
     // Kconfig's autoconf.h defines CONFIG_X_MODULE for X=m.
     if (name.endsWith('_MODULE') && this.config.get(name.slice(0, -'_MODULE'.length)) === 'm') return 1;
     const v = this.config.get(name);

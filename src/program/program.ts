@@ -1,5 +1,6 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
 import type { Expr, FileFacts, FunctionFacts, Stmt, TypeRef } from '../facts/types.js';
+import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator } from './conditions.js';
 
 export type FnId = number;
@@ -21,13 +22,19 @@ export interface Program {
   callMacros: Map<string, string>;
 }
 
-/** Object-like macro values across all files; a name defined differently in places keeps all. */
-export function collectObjectMacros(files: FileFacts[]): Map<string, string[]> {
+/**
+ * Object-like macro values across all files, keeping the definitions whose `#if` conditions may
+ * hold under `conditions` (judged on CONFIG_ tests alone); a name defined differently keeps all.
+ */
+export function collectObjectMacros(files: FileFacts[], config: Kconfig | null): Map<string, string[]> {
+  const names = new Set(files.flatMap((f) => f.objectMacros.map((m) => m.name)));
+  const conditions = new ConditionEvaluator(config, new Map(), names);
   const out = new Map<string, string[]>();
   for (const f of files) {
-    for (const [k, v] of Object.entries(f.objectMacros)) {
-      const list = getOrInit(out, k, () => []);
-      if (!list.includes(v)) list.push(v);
+    for (const m of f.objectMacros) {
+      if (!conditions.allowed(m.conditions)) continue;
+      const list = getOrInit(out, m.name, () => []);
+      if (!list.includes(m.value)) list.push(m.value);
     }
   }
   return out;
@@ -61,10 +68,11 @@ export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator =
     }
     for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(k, v);
     for (const [k, v] of Object.entries(file.globals)) if (!program.globals.has(k)) program.globals.set(k, v);
-    for (const [k, v] of Object.entries(file.objectMacros)) {
-      if (/^[A-Za-z_]\w*$/.test(v)) program.aliases.set(k, v);
-      const call = /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(v);
-      if (call) program.callMacros.set(k, call[1] as string);
+    for (const { name, value, conditions: conds } of file.objectMacros) {
+      if (!conditions.allowed(conds)) continue;
+      if (/^[A-Za-z_]\w*$/.test(value)) program.aliases.set(name, value);
+      const call = /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(value);
+      if (call) program.callMacros.set(name, call[1] as string);
     }
     for (const b of file.bindings) addBinding(program, b.field, b.fn);
   }
