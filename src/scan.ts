@@ -28,6 +28,8 @@ export interface ScanOptions {
   rules?: string[];
   /** Parser threads; the report is the same for any number. */
   jobs?: number;
+  /** Persistent facts cache directory (none when absent). */
+  cacheDir?: string | null;
   maxCycleLength?: number;
   maxCycles?: number;
   maxIndirectTargets?: number;
@@ -47,7 +49,7 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
   const problems = [...discovered.problems];
   const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
   lap('discover');
-  const facts = await collectFacts(root, built.kept, problems, opts.jobs ?? 1, opts.onProgress);
+  const facts = await collectFacts(root, built.kept, problems, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress });
   lap('parse+facts');
   const report = analyzeFacts(facts, problems, opts, timings, t);
   report.stats.excludedByConfig = built.dropped;

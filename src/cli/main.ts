@@ -10,6 +10,7 @@ import type { Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { scan, type ScanOptions, type Timings } from '../scan.js';
 import { InputError } from '../source/discover.js';
+import { defaultCacheDir } from '../source/facts-cache.js';
 import { type Kconfig, KconfigError, parseKconfig } from '../source/kconfig.js';
 import { toolVersion } from '../version.js';
 
@@ -31,6 +32,7 @@ interface CommonArgs {
   timings: boolean;
   'max-cycle-length': number;
   baseline?: string;
+  cache?: string | boolean;
 }
 
 function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -44,6 +46,7 @@ function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
     .option('color', { type: 'boolean', describe: 'Colour text output (default: NO_COLOR/FORCE_COLOR, else only on a terminal)' })
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
+    .option('cache', { type: 'string', describe: `Facts cache directory (default ${defaultCacheDir()}); --no-cache: none` })
     .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: show (and exit 1 on) only findings not in it' })
     .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
 }
@@ -97,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
         const opts: ScanOptions = {
           root: args.root, paths: (args.paths ?? []).map(String), arch: args.arch,
           maxCycleLength: args['max-cycle-length'], onProgress: progress(), jobs: Math.max(1, Math.floor(args.jobs)),
+          cacheDir: cacheDirOf(args),
         };
         if (args.rule) opts.rules = args.rule;
         if (args.config) opts.config = await loadConfig(args.config);
@@ -123,6 +127,11 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
+}
+
+function cacheDirOf(args: CommonArgs): string | null {
+  if (args.cache === false) return null;
+  return typeof args.cache === 'string' && args.cache !== '' ? args.cache : defaultCacheDir();
 }
 
 async function loadBaseline(file: string): Promise<Set<string>> {

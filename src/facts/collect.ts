@@ -2,13 +2,24 @@
 // of threads: files are independent and linking sorts them.
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../report/types.js';
+import { FactsCache } from '../source/facts-cache.js';
 import { extractFile, type FileResult } from './extract-file.js';
 import type { FileFacts } from './types.js';
 
 export type Progress = (done: number, total: number) => void;
 
-export async function collectFacts(root: string, files: string[], problems: Problem[], jobs = 1, onProgress?: Progress): Promise<FileFacts[]> {
-  const results = jobs > 1 && files.length > 1 ? await inWorkers(root, files, jobs, onProgress) : await inThisThread(root, files, onProgress);
+export interface CollectOptions {
+  jobs: number;
+  /** Persistent facts cache directory; null: none. */
+  cacheDir: string | null;
+  /** Contents that replace the disk's (a patch applied in memory); null = the file is deleted. */
+  overrides?: ReadonlyMap<string, string | null>;
+  onProgress?: Progress;
+}
+
+export async function collectFacts(root: string, files: string[], problems: Problem[], opts: CollectOptions): Promise<FileFacts[]> {
+  const present = opts.overrides ? files.filter((f) => opts.overrides?.get(f) !== null) : files;
+  const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, opts) : await inThisThread(root, present, opts);
   const facts: FileFacts[] = [];
   for (const r of results) {
     problems.push(...r.problems);
@@ -17,33 +28,36 @@ export async function collectFacts(root: string, files: string[], problems: Prob
   return facts;
 }
 
-async function inThisThread(root: string, files: string[], onProgress?: Progress): Promise<FileResult[]> {
+async function inThisThread(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {
+  const cache = opts.cacheDir ? new FactsCache(opts.cacheDir) : null;
   const out: FileResult[] = [];
   for (const [i, file] of files.entries()) {
-    out.push(await extractFile(root, file));
-    onProgress?.(i + 1, files.length);
+    out.push(await extractFile(root, file, cache, opts.overrides?.get(file) ?? undefined));
+    opts.onProgress?.(i + 1, files.length);
   }
   return out;
 }
 
 /** A parser thread. Built, it runs worker.js; from sources (tests, under tsx) it registers tsx first. */
-function startWorker(root: string): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: { root } });
+function startWorker(root: string, cacheDir: string | null): Worker {
+  const workerData = { root, cacheDir };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
   const entry = new URL('./worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: { root } });
+  return new Worker(boot, { eval: true, workerData });
 }
 
-function inWorkers(root: string, files: string[], jobs: number, onProgress?: Progress): Promise<FileResult[]> {
+function inWorkers(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {
   return new Promise((resolve, reject) => {
     const results: FileResult[] = new Array(files.length);
     let next = 0;
     let done = 0;
-    const workers = Array.from({ length: Math.min(jobs, files.length) }, () => startWorker(root));
+    const workers = Array.from({ length: Math.min(opts.jobs, files.length) }, () => startWorker(root, opts.cacheDir));
     const feed = (w: Worker): void => {
       if (next < files.length) {
         const index = next++;
-        w.postMessage({ index, file: files[index] });
+        const file = files[index] as string;
+        w.postMessage({ index, file, text: opts.overrides?.get(file) ?? undefined });
       } else {
         w.postMessage(null);
       }
@@ -52,7 +66,7 @@ function inWorkers(root: string, files: string[], jobs: number, onProgress?: Pro
       w.on('message', ({ index, result }: { index: number; result: FileResult }) => {
         results[index] = result;
         done++;
-        onProgress?.(done, files.length);
+        opts.onProgress?.(done, files.length);
         if (done === files.length) {
           for (const x of workers) void x.terminate();
           resolve(results);

@@ -2,16 +2,20 @@
 import { readSource } from '../source/read.js';
 import type { Problem } from '../report/types.js';
 import { extractFileFacts } from './extract.js';
+import type { FactsCache } from '../source/facts-cache.js';
 import type { FileFacts } from './types.js';
 
 export interface FileResult { facts: FileFacts | null; problems: Problem[] }
 
-export async function extractFile(root: string, rel: string): Promise<FileResult> {
-  const read = await readSource(root, rel);
+/** Facts of one file; `override` is its content when a patch changed it (never read from disk then). */
+export async function extractFile(root: string, rel: string, cache: FactsCache | null, override?: string): Promise<FileResult> {
+  const read = override !== undefined ? { ok: true as const, text: override, problem: null } : await readSource(root, rel);
   const problems: Problem[] = read.problem ? [read.problem] : [];
   if (!read.ok) return { facts: null, problems };
   try {
-    const facts = await extractFileFacts(rel, read.text);
+    const cached = cache?.get(rel, read.text);
+    const facts = cached ?? await extractFileFacts(rel, read.text);
+    if (!cached) cache?.put(rel, read.text, facts);
     if (facts.errorNodes > 0) {
       problems.push({ file: rel, kind: 'parse-error', message: `${facts.errorNodes} syntax error node(s); the rest of the file was analysed` });
     }

@@ -8,6 +8,8 @@ export interface LockOp {
   op: 'acquire' | 'release' | 'trylock';
   /** Argument holding the lock pointer. */
   lockArg: number;
+  /** The lock is a field of the argument: `mmap_read_lock(mm)` takes `&mm->mmap_lock`. */
+  lockField?: string;
   mode: LockMode;
   /** Spinning locks block irq handlers' CPUs; sleeping ones (mutex, rwsem) never spin with irqs off. */
   spins: boolean;
@@ -132,10 +134,14 @@ const SLEEPING_LOCKS: Record<string, LockOp> = {
   down_write_killable: sleeping('acquire', 'write'),
   down_write_trylock: sleeping('trylock', 'write'),
   up_write: sleeping('release', 'write'),
-  mmap_read_lock: sleeping('acquire', 'read'),
-  mmap_read_unlock: sleeping('release', 'read'),
-  mmap_write_lock: sleeping('acquire', 'write'),
-  mmap_write_unlock: sleeping('release', 'write'),
+  mmap_read_lock: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
+  mmap_read_lock_killable: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
+  mmap_read_trylock: { ...sleeping('trylock', 'read'), lockField: 'mmap_lock' },
+  mmap_read_unlock: { ...sleeping('release', 'read'), lockField: 'mmap_lock' },
+  mmap_write_lock: { ...sleeping('acquire', 'write'), lockField: 'mmap_lock' },
+  mmap_write_lock_killable: { ...sleeping('acquire', 'write'), lockField: 'mmap_lock' },
+  mmap_write_trylock: { ...sleeping('trylock', 'write'), lockField: 'mmap_lock' },
+  mmap_write_unlock: { ...sleeping('release', 'write'), lockField: 'mmap_lock' },
 };
 
 const IRQ_OPS: Record<string, IrqOp> = {

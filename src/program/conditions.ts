@@ -4,6 +4,12 @@ import type { Kconfig } from '../source/kconfig.js';
 
 export type Tri = boolean | null;
 
+/** What gcc defines for an x86-64 kernel build (`__ASSEMBLY__`, `__CHECKER__`: not for C). */
+const PREDEFINED: Readonly<Record<string, number | null>> = {
+  __KERNEL__: 1, __GNUC__: 12, __x86_64__: 1, __LP64__: 1, __OPTIMIZE__: 1, __STDC__: 1,
+  __ASSEMBLY__: null, __CHECKER__: null, __clang__: null, __i386__: null, __cplusplus: null, __GENKSYMS__: null,
+};
+
 type Value = number | null;
 
 export class ConditionEvaluator {
@@ -25,7 +31,7 @@ export class ConditionEvaluator {
   /** The value of a macro defined once (or identically everywhere); null otherwise. */
   private readonly expandMacro = (name: string, depth: number): Value => {
     const values = this.macros.get(name);
-    if (!this.config || !values || values.length !== 1 || depth > 8) return null;
+    if (!values || values.length !== 1 || depth > 8) return null;
     try {
       return new ExpressionParser(tokenize(values[0] as string), this.config, this.expandMacro, this.definedNames, depth + 1).parse();
     } catch {
@@ -37,13 +43,11 @@ export class ConditionEvaluator {
     const hit = this.cache.get(condition);
     if (hit !== undefined) return hit;
     let value: Tri = null;
-    if (this.config) {
-      try {
-        const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro, this.definedNames).parse();
-        value = v === null ? null : v !== 0;
-      } catch {
-        value = null;
-      }
+    try {
+      const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro, this.definedNames).parse();
+      value = v === null ? null : v !== 0;
+    } catch {
+      value = null;
     }
     this.cache.set(condition, value);
     return value;
@@ -79,7 +83,8 @@ class ExpressionParser {
 
   constructor(
     private readonly tokens: string[],
-    private readonly config: Kconfig,
+    /** Null without --config: every CONFIG_ test is unknown. */
+    private readonly config: Kconfig | null,
     private readonly expand: (name: string, depth: number) => Value,
     private readonly definedNames: ReadonlySet<string>,
     private readonly depth = 0,
@@ -177,9 +182,15 @@ class ExpressionParser {
     } while (depth > 0);
   }
 
+  /**
+   * `defined(X)`: compiler-predefined names are known; a CONFIG_ name asks the config; another
+   * name is defined if some header we read defines it (unknown without a config, whose arms may
+   * hide it) and not defined if none does (`ARCH_NEEDS_KMAP_HIGH_GET` exists only on arm).
+   */
   private defined(name: string): Value {
-    if (name === '__KERNEL__') return 1;
-    if (!name.startsWith('CONFIG_')) return this.definedNames.has(name) ? 1 : null;
+    if (name in PREDEFINED) return PREDEFINED[name] === null ? 0 : 1;
+    if (!name.startsWith('CONFIG_')) return this.definedNames.has(name) ? (this.config ? 1 : null) : 0;
+    if (!this.config) return null;
     // Kconfig's autoconf.h defines CONFIG_X_MODULE for X=m.
     if (name.endsWith('_MODULE') && this.config.get(name.slice(0, -'_MODULE'.length)) === 'm') return 1;
     const v = this.config.get(name);
@@ -187,13 +198,15 @@ class ExpressionParser {
   }
 
   private tristate(name: string, on: string[]): Value {
-    if (!name.startsWith('CONFIG_')) return null;
+    if (!name.startsWith('CONFIG_') || !this.config) return null;
     const v = this.config.get(name);
     return typeof v === 'string' && on.includes(v) ? 1 : 0;
   }
 
   private identifier(name: string): Value {
+    if (name in PREDEFINED) return PREDEFINED[name] ?? 0;
     if (!name.startsWith('CONFIG_')) return this.expand(name, this.depth);
+    if (!this.config) return null;
     const v = this.config.get(name);
     if (v === undefined || v === 'n') return 0;
     if (v === 'y' || v === 'm') return 1;

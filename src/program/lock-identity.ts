@@ -114,7 +114,12 @@ export class LockIdentity {
       }
       case 'field': {
         const s = this.structOf(fn, e.base);
-        return s ? this.fieldClass(s, e.field) : [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
+        if (!s) return [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
+        // A lock inside a static instance (`&init_mm.page_table_lock`) is that instance's, not
+        // every mm_struct's: heap objects never alias it.
+        const instance = this.staticInstance(fn, e);
+        const classes = this.fieldClass(s, e.field);
+        return instance ? classes.map((v) => (v.k === 'lock' ? { k: 'lock', cls: `${instance}.${e.field}` } : v)) : classes;
       }
       case 'index':
         return this.addressOf(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
@@ -296,6 +301,17 @@ export class LockIdentity {
     }
   }
 
+  /** `init_mm.f` or `(&init_mm)->f`: the global instance the field belongs to, if any. */
+  private staticInstance(fn: FnId, e: Extract<Expr, { k: 'field' }>): string | null {
+    const base = e.arrow ? (e.base.k === 'addr' ? e.base.arg : null) : e.base;
+    return base && base.k === 'id' && this.isGlobal(fn, base.name) ? base.name : null;
+  }
+
+  private isGlobal(fn: FnId, name: string): boolean {
+    const info = this.info(fn);
+    return !info.params.has(name) && !info.localTypes.has(name) && this.program.globals.has(name);
+  }
+
   private returnStruct(fn: FnId, callee: string): string | null {
     for (const d of resolveCallee(this.program, this.fn(fn), callee)) {
       const s = structName(this.program, this.fn(d).returnType);
@@ -327,7 +343,9 @@ export class LockIdentity {
       if (!next || next.name === name) break;
       name = next.name;
     }
-    return this.program.structs.has(name) || /^(unsigned|signed|int|long|char|void|bool|u\d+|s\d+|atomic_t|atomic_long_t|.*_t)$/.test(name) ? false : null;
+    if (this.program.structs.has(name)) return false;
+    // Scalars (`unsigned long`, `u64`, `atomic_t`, `pte_t`) are never locks.
+    return name.split(/\s+/).some((w) => /^(unsigned|signed|int|long|short|char|void|bool|_Bool|float|double|u\d+|s\d+|__u\d+|__s\d+|.*_t)$/.test(w)) ? false : null;
   }
 
   private fn(id: FnId): FunctionFacts {

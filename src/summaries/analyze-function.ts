@@ -368,7 +368,7 @@ class FunctionAnalysis {
     const witness = this.link(c, 'acquire');
     const pending = known(witness);
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
-    const keys = this.lockKeys(c, model.lockArg, s);
+    const keys = this.lockKeys(c, model, s);
     const held = [...s.held];
     for (const lock of keys) {
       if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], afterSleep: s.slept || !model.spins }, pending, true);
@@ -378,7 +378,7 @@ class FunctionAnalysis {
   }
 
   private release(c: Call, model: LockOp, s0: State): State {
-    const keys = this.lockKeys(c, model.lockArg, s0, false);
+    const keys = this.lockKeys(c, model, s0, false);
     let held = s0.held;
     const released = [...s0.released];
     for (const lock of keys) {
@@ -576,8 +576,9 @@ class FunctionAnalysis {
   }
 
   /** Lock classes (or our own parameter) that argument `argIndex` of `c` points to. */
-  private lockKeys(c: Call, argIndex: number, s: State, count = true): LockKey[] {
-    const arg = c.args[argIndex];
+  private lockKeys(c: Call, model: LockOp, s: State, count = true): LockKey[] {
+    const raw = c.args[model.lockArg];
+    const arg: Expr | undefined = raw && model.lockField ? { k: 'addr', arg: { k: 'field', base: raw, field: model.lockField, arrow: true } } : raw;
     const stored = arg ? s.stores[pathKey(arg) ?? ''] : undefined;
     const values: AbsVal[] = stored || !arg ? [] : this.ctx.identity.valueOf(this.fnId, arg);
     const keys = stored ?? values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));

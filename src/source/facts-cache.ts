@@ -1,0 +1,91 @@
+// A persistent facts cache: one JSON file per (analyzer version, path, content). Entries are
+// written to a temp file and renamed into place, so concurrent runs and a crash mid-write never
+// leave a torn entry; an entry that does not parse or names another key is ignored.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileFacts } from '../facts/types.js';
+import { toolVersion } from '../version.js';
+
+export function defaultCacheDir(): string {
+  if (process.env.KDEADLOCK_CACHE) return process.env.KDEADLOCK_CACHE;
+  const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
+  return path.join(base, 'kdeadlock');
+}
+
+let extractorHash: string | null = null;
+
+/**
+ * The code that turns text into facts, hashed: a changed extractor never reads facts an older
+ * one wrote, version bump or not.
+ */
+function extractorFingerprint(): string {
+  if (extractorHash) return extractorHash;
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  const hash = createHash('sha256').update(toolVersion());
+  for (const rel of ['../facts/extract', '../facts/types', '../parse/normalize', '../parse/conditionals', '../parse/parser']) {
+    try {
+      hash.update(readFileSync(path.join(path.dirname(here), `${rel}${ext}`)));
+    } catch {
+      hash.update(rel);
+    }
+  }
+  extractorHash = hash.digest('hex');
+  return extractorHash;
+}
+
+/** Content address of a file's facts: what they depend on, and nothing else. */
+export function factsKey(rel: string, text: string): string {
+  return createHash('sha256').update(`facts\0${extractorFingerprint()}\0${rel}\0`).update(text).digest('hex');
+}
+
+interface Entry<T> { key: string; value: T }
+
+export class ContentCache {
+  constructor(private readonly dir: string) {}
+
+  private file(key: string): string {
+    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  get<T>(key: string): T | null {
+    try {
+      const entry = JSON.parse(readFileSync(this.file(key), 'utf8')) as Entry<T>;
+      return entry.key === key ? entry.value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  put<T>(key: string, value: T): void {
+    const target = this.file(key);
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ key, value } satisfies Entry<T>));
+      renameSync(tmp, target);
+    } catch {
+      // A cache that cannot be written only costs time.
+      rmSync(tmp, { force: true });
+    }
+  }
+}
+
+export class FactsCache {
+  private readonly store: ContentCache;
+
+  constructor(dir: string) {
+    this.store = new ContentCache(path.join(dir, 'facts'));
+  }
+
+  get(rel: string, text: string): FileFacts | null {
+    return this.store.get<FileFacts>(factsKey(rel, text));
+  }
+
+  put(rel: string, text: string, facts: FileFacts): void {
+    this.store.put(factsKey(rel, text), facts);
+  }
+}
