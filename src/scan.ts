@@ -1,4 +1,5 @@
 // The pipeline, stage by stage: files → facts → program → summaries → graph → cycles → findings.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/graph.js';
@@ -17,7 +18,7 @@ import type { Kconfig } from './source/kconfig.js';
 import type { AnalysisStats } from './summaries/analyze-function.js';
 import { summarizeProgram } from './summaries/bottom-up.js';
 import { WitnessTable } from './summaries/witness.js';
-import { toolVersion } from './version.js';
+import { codeFingerprint, toolVersion } from './version.js';
 
 export interface ScanOptions {
   root: string;
@@ -40,20 +41,55 @@ export interface ScanOptions {
 
 export interface Timings { [stage: string]: number }
 
-export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
+/** A tree's facts, as read (or as a patch would leave it: `overrides`). */
+export interface LoadedTree {
+  files: string[];
+  facts: FileFacts[];
+  problems: Problem[];
+  excludedByConfig: number;
+  /** Content address of everything the analysis reads: same key, same report. */
+  contentKey: string;
+}
+
+export async function loadTree(opts: ScanOptions, overrides?: ReadonlyMap<string, string | null>, timings: Timings = {}): Promise<LoadedTree> {
   const root = path.resolve(opts.root);
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-
   const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
-  const problems = [...discovered.problems];
   const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
+  // A patch may add files the tree does not have yet.
+  const added = [...(overrides?.entries() ?? [])].filter(([f, text]) => text !== null && /\.[ch]$/.test(f) && !built.kept.includes(f)).map(([f]) => f);
+  const files = [...built.kept, ...added].sort();
   lap('discover');
-  const facts = await collectFacts(root, built.kept, problems, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress });
+  const collected = await collectFacts(root, files, {
+    jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress, overrides,
+  });
   lap('parse+facts');
-  const report = analyzeFacts(facts, problems, opts, timings, t);
-  report.stats.excludedByConfig = built.dropped;
+  const hash = createHash('sha256').update(JSON.stringify(analysisOptions(opts)));
+  for (const f of files) hash.update(`${f}\0${collected.keys.get(f) ?? '-'}\n`);
+  return {
+    files, facts: collected.facts, problems: [...discovered.problems, ...collected.problems],
+    excludedByConfig: built.dropped, contentKey: hash.digest('hex'),
+  };
+}
+
+/** The options a report depends on (not jobs, caches or progress). */
+function analysisOptions(opts: ScanOptions): unknown {
+  return {
+    code: codeFingerprint(), arch: opts.arch, config: opts.config ? [...opts.config.values].sort() : null, rules: opts.rules ?? null,
+    maxCycleLength: opts.maxCycleLength ?? null, maxCycles: opts.maxCycles ?? null, maxIndirectTargets: opts.maxIndirectTargets ?? null,
+    maxSummaryEvents: opts.maxSummaryEvents ?? null, maxChainDepth: opts.maxChainDepth ?? null,
+  };
+}
+
+export function reportFor(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}): Report {
+  const report = analyzeFacts(tree.facts, [...tree.problems], opts, timings);
+  report.stats.excludedByConfig = tree.excludedByConfig;
   return report;
+}
+
+export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
+  return reportFor(await loadTree(opts, undefined, timings), opts, timings);
 }
 
 /** Everything after parsing: pure over the facts. */

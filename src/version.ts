@@ -1,5 +1,6 @@
 // The tool's version, read from the package.json above this module (src/ or dist/src/).
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,4 +18,26 @@ export function toolVersion(): string {
     dir = path.dirname(dir);
   }
   return '0.0.0';
+}
+
+let fingerprint: string | null = null;
+
+/**
+ * A hash of the analyzer's own code (every module beside this one): caches keyed by it are
+ * never read by a different analyzer, version bump or not.
+ */
+export function codeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash('sha256').update(toolVersion());
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(abs);
+      else if (/\.(js|ts)$/.test(entry.name)) hash.update(entry.name).update(readFileSync(abs));
+    }
+  };
+  walk(here);
+  fingerprint = hash.digest('hex');
+  return fingerprint;
 }

@@ -3,7 +3,8 @@
 // on 6.12 (collect_procs_* use RCU) it must not.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding, Report } from '../src/report/types.js';
@@ -64,5 +65,34 @@ describe('Linux 6.12: collect_procs_* no longer take tasklist_lock', () => {
   it('with Debian\'s config', { timeout: 30 * 60_000 }, async () => {
     const report = await scanTree('6.12', true);
     assert.deepEqual(report.findings.filter((f) => f.rule === 'ipi-cycle' && touchesCollectProcs(f)).map((f) => f.message), []);
+  });
+});
+
+describe('Linux 6.1: check-patch of the RCU conversion', () => {
+  it('reports the seed as fixed, nothing new, and reviews the three walkers', { timeout: 30 * 60_000 }, async () => {
+    const { checkPatch } = await import('../src/patch/check.js');
+    const root = fetch('fetch-kernel.sh', '6.1');
+    const configPath = fetch('fetch-config.sh', '6.1');
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'kdeadlock-kcache-'));
+    try {
+      const opts = { root, paths: DIRS, arch: 'x86', cacheDir, jobs: availableParallelism(),
+        config: { path: path.basename(configPath), values: parseKconfig(readFileSync(configPath, 'utf8'), configPath) } };
+      const t0 = performance.now();
+      await scan(opts);
+      const cold = performance.now() - t0;
+      const text = readFileSync(path.resolve('test-kernel/memory-failure-rcu-6.1.patch'), 'utf8');
+      await checkPatch(opts, text, 'memory-failure-rcu-6.1.patch');
+      const t1 = performance.now();
+      const { result } = await checkPatch(opts, text, 'memory-failure-rcu-6.1.patch');
+      const warm = performance.now() - t1;
+      process.stderr.write(`# check-patch 6.1: cold scan ${(cold / 1000).toFixed(1)}s, warm check-patch ${(warm / 1000).toFixed(1)}s `
+        + `(${((100 * warm) / cold).toFixed(0)}%); ${result.fixedFindings.length} fixed, ${result.newFindings.length} new\n`);
+      assert.equal(result.newFindings.length, 0);
+      assert.ok(result.fixedFindings.some(isSeed), 'the seed ipi-cycle is fixed');
+      assert.deepEqual(result.reviews.map((r) => r.function).filter((f) => f.startsWith('collect_procs')).sort(),
+        ['collect_procs_anon', 'collect_procs_file', 'collect_procs_fsdax']);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,7 +12,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 function kdeadlock(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KDEADLOCK_CACHE: path.join(work, 'cache') },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

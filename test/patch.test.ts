@@ -120,6 +120,22 @@ describe('parsePatch: input forms', () => {
     assert.deepEqual(apply(text, { 'k/a.c': 'x\ny\n', 'run.sh': 'true\n' }), new Map([['k/a.c', null], ['k/b.c', 'x\nz\n'], ['run.sh', 'true\n']]));
   });
 
+  it('skips prose between the files of a plain diff and reads an empty line as empty context', () => {
+    const text = diff(
+      'Index: a.c', '===================================================================', 'diff -ruN a/a.c b/a.c',
+      '--- a/a.c\t2024-01-01 00:00:00.000000000 +0000', '+++ b/a.c\t2024-01-02 00:00:00.000000000 +0000', '@@ -1,3 +1,3 @@', ' x', '', '-y', '+z',
+      'Only in b: junk', 'diff -ruN a/b.c b/b.c', '--- a/b.c', '+++ b/b.c', '@@ -1 +1 @@', '-1', '+2',
+    );
+    assert.deepEqual(apply(text, { 'a.c': 'x\n\ny\n', 'b.c': '1\n' }), new Map([['a.c', 'x\n\nz\n'], ['b.c', '2\n']]));
+  });
+
+  it('takes the subject of a single mail without a From line, and ignores a banner before the first message', () => {
+    const mail = diff('From: A Developer <dev@example.org>', 'Subject: [PATCH] fix', '', 'Body.', '---', '--- a/f', '+++ b/f', '@@ -1 +1 @@', '-a', '+b');
+    assert.equal(parsePatch(mail, 'm').messages[0]?.subject, '[PATCH] fix');
+    const banner = 'Saved by my mail client\n\n' + sample('series.mbox');
+    assert.equal(parsePatch(banner, 'b').messages.length, 2);
+  });
+
   it('lets later messages see earlier results: create, then modify, then delete', () => {
     const from = `From ${'f'.repeat(40)} Mon Sep 17 00:00:00 2001`;
     const text = diff(
@@ -147,7 +163,7 @@ describe('applyPatchSet: positions and line ends', () => {
     expected[40] = 'LINE 11';
     expected[90] = 'LINE 61';
     assert.equal(result, text(expected));
-    // The second hunk is 30 + 55 lines off its header, but only 55 from where the first was found... too far.
+    // Even after the first hunk's drift of 30, the second's text is 55 lines from its header: too far.
     const far = diff('--- a/f', '+++ b/f', ...hunkAt(10), `@@ -5,3 +5,3 @@`, ' line 60', '-line 61', '+LINE 61', ' line 62');
     rejects(() => apply(far, { f: text(shifted) }), 'test.patch: f: hunk @@ -5,3 +5,3 @@ does not apply');
   });
@@ -156,6 +172,21 @@ describe('applyPatchSet: positions and line ends', () => {
     const shifted = [...Array.from({ length: 51 }, (_, i) => `new ${i}`), ...file];
     rejects(() => apply(diff('--- a/f', '+++ b/f', ...hunkAt(10)), { f: text(shifted) }), 'test.patch: f: hunk @@ -10,3 +10,3 @@ does not apply');
     rejects(() => apply(diff('--- a/f', '+++ b/f', ...hunkAt(60), ...hunkAt(10)), { f: text(file) }), /hunk @@ -10,3 \+10,3 @@ does not apply$/);
+  });
+
+  it('prefers the stated line among equal candidates, and inserts a context-free hunk exactly there', () => {
+    const same = 'x\nx\nx\nx\n';
+    assert.equal(apply(diff('--- a/f', '+++ b/f', '@@ -2 +2 @@', '-x', '+y'), { f: same }).get('f'), 'x\ny\nx\nx\n');
+    assert.equal(apply(diff('--- a/f', '+++ b/f', '@@ -3,0 +4 @@', '+new'), { f: same }).get('f'), 'x\nx\nx\nnew\nx\n');
+    rejects(() => apply(diff('--- a/f', '+++ b/f', '@@ -9,0 +10 @@', '+new'), { f: same }), /hunk @@ -9,0 \+10 @@ does not apply$/);
+  });
+
+  it('is pure: applying twice gives the same result and leaves the parsed set as it was', () => {
+    const set = parsePatch(sample('series.mbox'), 's');
+    const copy = structuredClone(set);
+    const read = tree({ 'mm/memory-failure.c': ORIG });
+    assert.deepEqual(applyPatchSet(set, read), applyPatchSet(set, read));
+    assert.deepEqual(set, copy);
   });
 
   it('uses no fuzz: one wrong context line fails', () => {
@@ -202,6 +233,15 @@ describe('errors: one line naming the patch, message, file and hunk', () => {
     rejects(() => parsePatch(diff('--- a/x\0y', '+++ b/x\0y', '@@ -1 +1 @@', '-a', '+b'), 'p'), 'p: path outside the tree: x?y');
   });
 
+  it('rejects a hunk without a file header after the first file', () => {
+    rejects(() => parsePatch(diff('--- a/f', '+++ b/f', '@@ -1 +1 @@', '-a', '+b', 'prose', '@@ -5 +5 @@', '-c', '+d'), 'p'), 'p: hunk without a file header: @@ -5 +5 @@');
+  });
+
+  it('keeps messages on one line whatever the names hold', () => {
+    rejects(() => parsePatch('nothing\n', 'evil\nname'), 'evil?name: no diff found');
+    rejects(() => parsePatch(diff('--- "a/x\\ny"', '+++ "b/x\\ny"', '@@ -1 +1 @@', '-a', '+b'), 'p'), 'p: control character in file name: x?y');
+  });
+
   it('rejects text that is not a patch', () => {
     rejects(() => parsePatch('', 'empty'), 'empty: no diff found');
     rejects(() => parsePatch('Hello,\n\nplease apply.\n--- \n', 'mail.txt'), 'mail.txt: no diff found');
@@ -232,15 +272,16 @@ describe('errors: one line naming the patch, message, file and hunk', () => {
 
 // ---- properties --------------------------------------------------------------------------------
 
-const FRAGMENTS = [
-  '--- a/x.c', '+++ b/x.c', '--- /dev/null', '+++ /dev/null', '--- a/../x', '+++ /abs', '+++ "b/unterminated',
-  '@@ -1,3 +1,3 @@', '@@ -1 +1 @@', '@@ -0,0 +1,2 @@', '@@ -2,0 +3 @@ fn', '@@ -99999999999999999999 +1 @@', '@@@ -1 -1 +1 @@@',
-  ' a', '-a', '+b', ' ', '', '-', '+', '\\ No newline at end of file', '\\',
-  'diff --git a/x.c b/x.c', 'diff --git "a/q\\"x" "b/q\\"x"', 'diff --git a/x b/y', 'new file mode 100644', 'deleted file mode 100644',
-  'rename from x.c', 'rename to y.c', 'rename to ../y.c', 'similarity index 90%', 'index 1234567..89abcde 100644',
-  'old mode 100644', 'new mode 100755', 'copy from x', 'GIT binary patch', 'Binary files a/x and b/x differ',
-  `From ${'a'.repeat(40)} Mon Sep 17 00:00:00 2001`, 'Subject: [PATCH] x', 'Subject: =?x-bogus?B?!!?= =?UTF-8?q?=C3=A9?=', '-- ', '--', '---',
+// Whole headers as blocks, so that the fuzz gets past them into hunks most of the time.
+const BLOCKS: string[][] = [
+  ['--- a/x.c', '+++ b/x.c'], ['--- /dev/null', '+++ b/x.c'], ['--- a/x.c', '+++ /dev/null'], ['--- a/../x', '+++ /abs'], ['--- x', '+++ "b/unterminated'],
+  ['diff --git a/x.c b/x.c'], ['diff --git "a/q\\"x" "b/q\\"x"'], ['diff --git a/x b/y', 'rename from x', 'rename to y'], ['rename to ../y.c'],
+  ['new file mode 100644'], ['deleted file mode 100644'], ['similarity index 90%'], ['index 1234567..89abcde 100644'], ['old mode 100644', 'new mode 100755'],
+  ['copy from x'], ['GIT binary patch'], ['Binary files a/x and b/x differ'],
+  [`From ${'a'.repeat(40)} Mon Sep 17 00:00:00 2001`, 'Subject: [PATCH] x', ''], ['Subject: =?x-bogus?B?!!?= =?UTF-8?q?=C3=A9?='], ['-- ', '2.39.5'], ['--'], ['---'],
 ];
+const HUNK_HEADERS = ['@@ -1,3 +1,3 @@', '@@ -1 +1 @@', '@@ -1,2 +1 @@', '@@ -0,0 +1,2 @@', '@@ -2,0 +3 @@ fn', '@@ -1,3 +0,0 @@', '@@ -99999999999999999999 +1 @@', '@@@ -1 -1 +1 @@@'];
+const HUNK_LINES = [' a', ' b', ' c', '-a', '-b', '-c', '+b', '+x', ' ', '', '-', '+', '\\ No newline at end of file', '\\'];
 
 const READS: Array<string | null> = ['a\nb\nc\n', 'a', '', null, ' a\n-a\n'];
 
@@ -261,9 +302,18 @@ describe('properties', () => {
   });
 
   it('line arrays mixing diff syntax and garbage throw nothing but PatchError', () => {
-    const line = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+    const hunkLines = fc.array(fc.constantFrom(...HUNK_LINES), { minLength: 1, maxLength: 4 });
+    const hunk = fc.tuple(fc.constantFrom(...HUNK_HEADERS), hunkLines).map(([h, ls]) => [h, ...ls]);
+    // A file header followed by near-valid hunks, most of the time: deep paths, not only early exits.
+    const section = fc.tuple(fc.constantFrom(...BLOCKS.slice(0, 3)), fc.array(hunk, { minLength: 1, maxLength: 3 })).map(([h, hs]) => [...h, ...hs.flat()]);
+    const block = fc.oneof(
+      { weight: 4, arbitrary: section },
+      { weight: 3, arbitrary: fc.constantFrom(...BLOCKS) },
+      { weight: 3, arbitrary: hunkLines },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12 }).map((l) => [l]) },
+    );
     const eol = fc.constantFrom('\n', '\r\n');
-    fc.assert(fc.property(fc.array(line, { maxLength: 40 }), eol, fc.constantFrom(...READS), (lines, nl, content) => onlyPatchErrors(lines.join(nl), content)), { numRuns: 1000 });
+    fc.assert(fc.property(fc.array(block, { maxLength: 20 }), eol, fc.constantFrom(...READS), (blocks, nl, content) => onlyPatchErrors(blocks.flat().join(nl), content)), { numRuns: 1000 });
   });
 
   it('round trip: a generated diff applies to exactly the edited file', () => {
@@ -271,7 +321,7 @@ describe('properties', () => {
       const after = edit(before, script, finalNewline);
       const [oldText, newText] = [render(before), render(after)];
       // Creation needs something to create and deletion something to delete; else it is a modification.
-      const creates = mode === 'create' && newText !== '' ? true : false;
+      const creates = mode === 'create' && newText !== '';
       const deletes = mode === 'delete' && oldText !== '' && !creates;
       const source = creates ? '' : oldText;
       const target = deletes ? '' : newText;
@@ -329,17 +379,17 @@ function tokens(content: string): Token[] {
 function editOps(a: Token[], b: Token[]): Op[] {
   const same = (x: Token, y: Token): boolean => x.text === y.text && x.last === y.last;
   const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  const at = (i: number, j: number): number => (lcs[i] as number[])[j] as number;
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      const row = lcs[i] as number[];
-      row[j] = same(a[i] as Token, b[j] as Token) ? (lcs[i + 1] as number[])[j + 1] as number + 1 : Math.max((lcs[i + 1] as number[])[j] as number, row[j + 1] as number);
+      (lcs[i] as number[])[j] = same(a[i] as Token, b[j] as Token) ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
     }
   }
   const ops: Op[] = [];
   let i = 0, j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && same(a[i] as Token, b[j] as Token)) { ops.push({ op: ' ', token: a[i] as Token }); i++; j++; }
-    else if (j >= b.length || (i < a.length && ((lcs[i + 1] as number[])[j] as number) >= ((lcs[i] as number[])[j + 1] as number))) { ops.push({ op: '-', token: a[i] as Token }); i++; }
+    else if (j >= b.length || (i < a.length && at(i + 1, j) >= at(i, j + 1))) { ops.push({ op: '-', token: a[i] as Token }); i++; }
     else { ops.push({ op: '+', token: b[j] as Token }); j++; }
   }
   return ops;

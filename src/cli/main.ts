@@ -6,6 +6,9 @@ import yargs, { type Argv } from 'yargs';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { BaselineError, loadBaselineFingerprints, subtractBaseline } from '../report/baseline.js';
 import { renderReport, FORMATS, type Format } from '../report/render.js';
+import { renderCheckpatch, renderPatchCheckText } from '../report/patch-check.js';
+import { checkPatch } from '../patch/check.js';
+import { PatchError } from '../patch/parse.js';
 import type { Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { scan, type ScanOptions, type Timings } from '../scan.js';
@@ -89,27 +92,49 @@ export async function main(argv: string[]): Promise<number> {
     .version(toolVersion())
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'name a command: scan')
+    .demandCommand(1, 'name a command: scan or check-patch')
     .command(
       'scan [paths..]',
       'Scan a kernel tree (or some of its directories) for multi-CPU deadlocks',
       (y) => commonOptions(y.positional('paths', { type: 'string', array: true, describe: 'Directories or files under --root (default: the whole tree)' })),
       async (args) => {
         const timings: Timings = {};
-        if (args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be at least 2');
-        const opts: ScanOptions = {
-          root: args.root, paths: (args.paths ?? []).map(String), arch: args.arch,
-          maxCycleLength: args['max-cycle-length'], onProgress: progress(), jobs: Math.max(1, Math.floor(args.jobs)),
-          cacheDir: cacheDirOf(args),
-        };
-        if (args.rule) opts.rules = args.rule;
-        if (args.config) opts.config = await loadConfig(args.config);
+        const opts = await scanOptions(args, (args.paths ?? []).map(String));
         const known = args.baseline ? await loadBaseline(args.baseline) : null;
         const scanned = await scan(opts, timings);
         const report = known ? subtractBaseline(scanned, known) : scanned;
         await emit(report, args);
         if (args.timings) printTimings(timings);
         exitCode = report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+      },
+    )
+    .command(
+      'check-patch <patch> [paths..]',
+      'Check a patch (unified diff or git format-patch mbox; - for stdin) against a tree, in memory',
+      (y) => commonOptions(y.positional('patch', { type: 'string', demandOption: true, describe: 'Patch file, or - for stdin' })
+        .positional('paths', { type: 'string', array: true, describe: 'Directories or files under --tree (default: the whole tree)' }))
+        .option('tree', { type: 'string', describe: 'Kernel tree the patch applies to (same as --root)' })
+        .option('format', { choices: [...FORMATS, 'checkpatch'] as const, default: 'text' as const, describe: 'Output format' }),
+      async (args) => {
+        const root = args.tree ?? args.root;
+        // yargs hands a lone `-` over as an empty string.
+        const fromStdin = args.patch === '-' || args.patch === '';
+        const patchText = fromStdin ? await readStdin() : await readFile(args.patch, 'utf8')
+          .catch((err: Error) => { throw new InputError(`cannot read patch ${args.patch}: ${err.message}`); });
+        const opts = await scanOptions({ ...args, root }, (args.paths ?? []).map(String));
+        const timings: Timings = {};
+        const { result, after } = await checkPatch(opts, patchText, fromStdin ? 'stdin' : path.basename(args.patch), timings)
+          .catch((err: unknown) => { throw err instanceof PatchError ? new InputError(err.message) : err; });
+        const toTerminal = !args.output && process.stdout.isTTY === true;
+        const color = useColor(args.color, toTerminal);
+        const text = args.format === 'checkpatch' ? renderCheckpatch(result)
+          : args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
+          : args.format === 'text' ? renderPatchCheckText(result, color)
+          : renderReport({ ...after, findings: result.newFindings }, args.format, { color, srcRoot: path.resolve(root) });
+        if (args.output) await writeFileAtomic(args.output, text);
+        else process.stdout.write(text);
+        if (args.timings) printTimings(timings);
+        exitCode = result.newFindings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
       },
     )
     .fail((msg, err) => {
@@ -129,7 +154,24 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function cacheDirOf(args: CommonArgs): string | null {
+async function scanOptions(args: Omit<CommonArgs, 'format'>, paths: string[]): Promise<ScanOptions> {
+  if (args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be at least 2');
+  const opts: ScanOptions = {
+    root: args.root, paths, arch: args.arch, maxCycleLength: args['max-cycle-length'], onProgress: progress(),
+    jobs: Math.max(1, Math.floor(args.jobs)), cacheDir: cacheDirOf(args),
+  };
+  if (args.rule) opts.rules = args.rule;
+  if (args.config) opts.config = await loadConfig(args.config);
+  return opts;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function cacheDirOf(args: Omit<CommonArgs, 'format'>): string | null {
   if (args.cache === false) return null;
   return typeof args.cache === 'string' && args.cache !== '' ? args.cache : defaultCacheDir();
 }

@@ -17,15 +17,23 @@ export interface CollectOptions {
   onProgress?: Progress;
 }
 
-export async function collectFacts(root: string, files: string[], problems: Problem[], opts: CollectOptions): Promise<FileFacts[]> {
+export interface Collected {
+  facts: FileFacts[];
+  problems: Problem[];
+  /** Path → content address of its facts, for every file read. */
+  keys: Map<string, string>;
+}
+
+export async function collectFacts(root: string, files: string[], opts: CollectOptions): Promise<Collected> {
   const present = opts.overrides ? files.filter((f) => opts.overrides?.get(f) !== null) : files;
   const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, opts) : await inThisThread(root, present, opts);
-  const facts: FileFacts[] = [];
-  for (const r of results) {
-    problems.push(...r.problems);
-    if (r.facts) facts.push(r.facts);
+  const out: Collected = { facts: [], problems: [], keys: new Map() };
+  for (const [i, r] of results.entries()) {
+    out.problems.push(...r.problems);
+    if (r.facts) out.facts.push(r.facts);
+    if (r.key) out.keys.set(present[i] as string, r.key);
   }
-  return facts;
+  return out;
 }
 
 async function inThisThread(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {

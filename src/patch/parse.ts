@@ -50,10 +50,12 @@ export function parsePatch(text: string, name: string): PatchSet {
   return { name, messages };
 }
 
-// CRLF tolerated; a final newline does not make an extra empty line.
+// A patch whose every line ends in CRLF went through a mail client: drop one CR per line. Otherwise
+// a CR belongs to the patched file's own line ends and stays. A final newline makes no empty line.
 function toLines(text: string): string[] {
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  let lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.every((l) => l.endsWith('\r'))) lines = lines.map((l) => l.slice(0, -1));
   return lines;
 }
 

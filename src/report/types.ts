@@ -85,3 +85,32 @@ export interface Report {
   findings: Finding[];
   problems: Problem[];
 }
+
+/** A place in the source named in a review note. */
+export interface Site { function: string; file: string; line: number; text: string }
+
+/** Review questions for a lock → `rcu_read_lock()` conversion. */
+export interface RcuReview {
+  file: string;
+  line: number;
+  function: string;
+  /** The lock the patch stopped taking here (`tasklist_lock`). */
+  replacedLock: string;
+  /** Calls inside the RCU read-side section that may sleep (directly or a few calls down). */
+  maySleep: Site[];
+  iterators: { macro: string; rcuSafe: boolean; site: Site }[];
+  /** Sites that take the old lock exclusively: the writers RCU readers now race with. */
+  writers: { count: number; sites: Site[] };
+  note: string;
+}
+
+/** check-patch's answer: the JSON contract of `--format json`. */
+export interface PatchCheckReport {
+  schemaVersion: 1;
+  tool: { name: 'kdeadlock'; version: string };
+  patch: string;
+  newFindings: Finding[];
+  fixedFindings: Finding[];
+  unchanged: number;
+  reviews: RcuReview[];
+}

@@ -5,9 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FileFacts } from '../facts/types.js';
-import { toolVersion } from '../version.js';
+import { codeFingerprint } from '../version.js';
 
 export function defaultCacheDir(): string {
   if (process.env.KDEADLOCK_CACHE) return process.env.KDEADLOCK_CACHE;
@@ -15,31 +14,9 @@ export function defaultCacheDir(): string {
   return path.join(base, 'kdeadlock');
 }
 
-let extractorHash: string | null = null;
-
-/**
- * The code that turns text into facts, hashed: a changed extractor never reads facts an older
- * one wrote, version bump or not.
- */
-function extractorFingerprint(): string {
-  if (extractorHash) return extractorHash;
-  const here = fileURLToPath(import.meta.url);
-  const ext = path.extname(here);
-  const hash = createHash('sha256').update(toolVersion());
-  for (const rel of ['../facts/extract', '../facts/types', '../parse/normalize', '../parse/conditionals', '../parse/parser']) {
-    try {
-      hash.update(readFileSync(path.join(path.dirname(here), `${rel}${ext}`)));
-    } catch {
-      hash.update(rel);
-    }
-  }
-  extractorHash = hash.digest('hex');
-  return extractorHash;
-}
-
 /** Content address of a file's facts: what they depend on, and nothing else. */
 export function factsKey(rel: string, text: string): string {
-  return createHash('sha256').update(`facts\0${extractorFingerprint()}\0${rel}\0`).update(text).digest('hex');
+  return createHash('sha256').update(`facts\0${codeFingerprint()}\0${rel}\0`).update(text).digest('hex');
 }
 
 interface Entry<T> { key: string; value: T }
@@ -81,11 +58,11 @@ export class FactsCache {
     this.store = new ContentCache(path.join(dir, 'facts'));
   }
 
-  get(rel: string, text: string): FileFacts | null {
-    return this.store.get<FileFacts>(factsKey(rel, text));
+  get(key: string): FileFacts | null {
+    return this.store.get<FileFacts>(key);
   }
 
-  put(rel: string, text: string, facts: FileFacts): void {
-    this.store.put(factsKey(rel, text), facts);
+  put(key: string, facts: FileFacts): void {
+    this.store.put(key, facts);
   }
 }

@@ -1,0 +1,79 @@
+// check-patch end to end on fixture trees: fixed, new and unchanged findings, RCU review notes,
+// the checkpatch format and patch errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { checkPatch } from '../src/patch/check.js';
+import type { PatchCheckReport } from '../src/report/types.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-cp-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const SEED = 'fixtures/ipi-cycle/seed-shaped';
+const TRYLOCK = 'fixtures/lock-cycle/trylock';
+const patch = (name: string): string => readFileSync(path.join('test/patches', name), 'utf8');
+
+function kdeadlock(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KDEADLOCK_CACHE: path.join(work, 'cache') },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('check-patch', () => {
+  it('reports the seed deadlock fixed by an RCU conversion, with review notes', async () => {
+    const { result } = await checkPatch({ root: SEED, paths: [], arch: 'x86' }, patch('seed-shaped-rcu.patch'), 'seed-shaped-rcu.patch');
+    assert.equal(result.newFindings.length, 0);
+    assert.deepEqual(result.fixedFindings.map((f) => f.rule), ['ipi-cycle']);
+    assert.equal(result.reviews.length, 1);
+    const [review] = result.reviews;
+    assert.equal(review?.function, 'collect_region_procs');
+    assert.equal(review?.replacedLock, 'proclist_lock');
+    assert.deepEqual(review?.writers.sites.map((s) => s.function), ['fork_task_table']);
+    assert.deepEqual(review?.iterators.map((i) => [i.macro, i.rcuSafe]), [['for_each_task', false]]);
+    assert.match(review?.note ?? '', /no atomic snapshot/);
+  });
+
+  it('exits 1 on a patch that adds a deadlock, in checkpatch form', () => {
+    const out = path.join(work, 'new.txt');
+    const r = kdeadlock('check-patch', 'test/patches/trylock-to-lock.patch', '--tree', TRYLOCK, '--format', 'checkpatch', '-o', out);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? '', /^kernel\/sched\/\S+\.c:\d+: ERROR: \[lock-cycle\] /);
+  });
+
+  it('a comment-only patch changes nothing (exit 0, JSON contract)', () => {
+    const r = kdeadlock('check-patch', 'test/patches/comment-only.patch', '--tree', TRYLOCK, '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as PatchCheckReport;
+    assert.equal(report.schemaVersion, 1);
+    assert.deepEqual([report.newFindings.length, report.fixedFindings.length, report.unchanged], [0, 0, 0]);
+  });
+
+  it('reads the patch from stdin', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'check-patch', '-', '--tree', SEED], {
+      input: patch('seed-shaped-rcu.patch'), encoding: 'utf8', env: { ...process.env, KDEADLOCK_CACHE: path.join(work, 'cache') },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /0 new, 1 fixed, 0 unchanged/);
+  });
+
+  it('a hunk that does not apply is one line on stderr and exit 2', () => {
+    const r = kdeadlock('check-patch', 'test/patches/seed-shaped-rcu.patch', '--tree', TRYLOCK);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /^kdeadlock: seed-shaped-rcu\.patch: mm\/poison\.c: /);
+  });
+
+  it('text that is not a patch is exit 2', () => {
+    const r = kdeadlock('check-patch', 'README.md', '--tree', SEED);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no diff found/);
+  });
+});
