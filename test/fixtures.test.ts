@@ -6,7 +6,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES } from '../src/rules/index.js';
 import { scan } from '../src/scan.js';
+import { renderSarif } from '../src/report/sarif.js';
 import { compareWithAnnotations, readAnnotations } from './support/annotations.js';
+import { schemaErrors } from './support/sarif-schema.js';
 
 const FIXTURES = path.resolve('fixtures');
 
@@ -32,6 +34,17 @@ describe('every rule has code, fixtures and a doc page', () => {
       const mine = cases.filter((c) => c.rule === rule.id).map((c) => readAnnotations(c.dir));
       assert.ok(mine.some((a) => a.some((x) => x.kind === 'expect' && x.rule === rule.id)), 'a positive fixture');
       assert.ok(mine.some((a) => a.length > 0 && a.every((x) => x.kind === 'ok')), 'a negative fixture');
+    });
+  }
+});
+
+describe('every fixture\'s SARIF validates against the official schema', () => {
+  for (const c of cases) {
+    it(`${c.rule}/${c.name}`, async () => {
+      const report = await scan({ root: c.dir, paths: [], arch: 'x86' });
+      const log = JSON.parse(renderSarif(report, { rules: RULES.map((r) => r.meta), srcRoot: c.dir })) as { runs: { results: unknown[] }[] };
+      assert.deepEqual(schemaErrors(log), []);
+      assert.equal(log.runs[0]?.results.length, report.findings.length);
     });
   }
 });

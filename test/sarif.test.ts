@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import Ajv04 from 'ajv-draft-04';
+import { schemaErrors } from './support/sarif-schema.js';
 import {
   automationId,
   compareRank,
@@ -15,19 +15,6 @@ import type { Finding, Report } from '../src/report/types.js';
 import { FIXTURES_DATA, loadSampleReport, SAMPLE_RULES } from './fixtures-data/sample.js';
 
 // --- schema validation --------------------------------------------------------------------------
-
-const schema = JSON.parse(readFileSync(new URL('schema/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
-const ajv = new Ajv04({ strict: false, allErrors: true });
-// ajv-formats is not a dependency; these checks are enough to catch a relative base URI or a
-// path with characters a URI reference cannot hold.
-ajv.addFormat('uri', (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/.test(s));
-ajv.addFormat('uri-reference', (s: string) => /^[^\s\\]*$/.test(s));
-ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
-const validate = ajv.compile(schema);
-
-function schemaErrors(log: unknown): string[] {
-  return validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
-}
 
 // --- the shapes the tests read (the renderer's own types are private) ---------------------------
 
