@@ -52,8 +52,6 @@ interface State {
   guard: Guard;
   released: LockKey[];
   dead: boolean;
-  /** Reasons attached to everything on this path (indirect calls). */
-  reasons: string[];
   /** Every path here has slept (mutex, scheduler). */
   slept: boolean;
   /** This path runs only when the last reference was dropped (`if (refcount_dec_and_test(…))`). */
@@ -64,7 +62,9 @@ interface State {
 
 type Call = Extract<Expr, { k: 'call' }>;
 
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, reasons: [], slept: false, lastPut: false, stores: {} };
+const INDIRECT_REASON = 'a call on the path is resolved through an ops-struct field binding (e.g. paravirt): the binding may not be the one in use';
+
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, slept: false, lastPut: false, stores: {} };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -336,7 +336,7 @@ class FunctionAnalysis {
       }
       const defs = resolveCallee(this.ctx.program, this.fn(), name);
       if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return s; }
-      return this.integrateAll(c, defs, s, []);
+      return this.integrateAll(c, defs, s, false);
     }
     return this.indirect(c, null, this.expr(c.callee, s));
   }
@@ -346,14 +346,14 @@ class FunctionAnalysis {
     const resolved = resolveIndirect(this.ctx.program, this.fn(), c, fieldArg, this.ctx.maxIndirectTargets);
     if (!resolved) { this.ctx.stats.unresolvedCalls++; return s; }
     this.ctx.stats.indirectCalls++;
-    return this.integrateAll(resolved.call, resolved.defs, s, [`calls ->${resolved.field}() through an ops-struct binding`]);
+    return this.integrateAll(resolved.call, resolved.defs, s, true);
   }
 
-  private integrateAll(c: Call, defs: FnId[], s: State, reasons: string[]): State {
+  private integrateAll(c: Call, defs: FnId[], s: State, indirect: boolean): State {
     let out: State = DEAD;
     for (const d of defs) {
       const summary = this.ctx.summaries.get(d);
-      out = join(out, summary ? this.integrate(c, summary, s, reasons) : s);
+      out = join(out, summary ? this.integrate(c, summary, s, indirect) : s);
     }
     return out;
   }
@@ -371,7 +371,7 @@ class FunctionAnalysis {
     const keys = this.lockKeys(c, model, s);
     const held = [...s.held];
     for (const lock of keys) {
-      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], afterSleep: s.slept || !model.spins }, pending, true);
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], afterSleep: s.slept || !model.spins, viaIndirect: false }, pending, true);
       if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
     }
     return { ...s, held, slept: s.slept || (waits && !model.spins) };
@@ -391,11 +391,10 @@ class FunctionAnalysis {
   }
 
   /** Integrates a callee's summary at a call site. */
-  private integrate(c: Call, summary: Summary, s0: State, reasons: string[]): State {
+  private integrate(c: Call, summary: Summary, s0: State, indirect: boolean): State {
     let s = s0;
     const callLink = (next: WitnessId): WitnessId =>
       this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind: 'call', next });
-    const withReasons = reasons.length ? { ...s, reasons: [...s.reasons, ...reasons] } : s;
     const atomic = inAtomic(s);
     for (const ev of summary.events) {
       if (ev.afterSleep && atomic) continue;
@@ -406,7 +405,10 @@ class FunctionAnalysis {
         const irq = ev.irq === 'entry' ? s.irq : ev.irq;
         const calleeWitness = ev.witness;
         const pending = lazy(1 + this.ctx.witnesses.length(calleeWitness), () => callLink(calleeWitness));
-        this.onEvent(withReasons, { kind: ev.kind, lock, mode: ev.mode, spins: ev.spins, irq, guard, released, afterSleep: ev.afterSleep || s.slept }, pending, ev.irq === 'entry');
+        this.onEvent(s, {
+          kind: ev.kind, lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
+          afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect,
+        }, pending, ev.irq === 'entry');
       }
     }
     if (summary.releases.length) {
@@ -459,13 +461,14 @@ class FunctionAnalysis {
     const held = s.held.filter((h) => !ev.released.includes(h.lock) && paramIndexOf(h.lock) === null);
     const waitMode = ev.kind === 'ipi-wait' ? 'ipi' : ev.mode;
     const irqsOff = ev.irq === 'off';
-    const penalty = s.reasons.length * 100;
+    const reasons = ev.viaIndirect ? [INDIRECT_REASON] : [];
+    const penalty = reasons.length * 100;
     const alsoHeld = (except: string | null) => held.filter((x) => x.lock !== except).map((x) => ({ lock: x.lock, mode: x.mode }));
     for (const h of held) {
       if (h.lock === target) continue;
       this.ctx.offerEdge(h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
-        hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons: s.reasons,
+        hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons,
       }));
     }
     if (irqDecidedHere && irqsOff && ev.spins) {
@@ -475,7 +478,7 @@ class FunctionAnalysis {
         const wait = pending.get();
         return {
           from: IPI, to: target, holdMode: 'irqs-off', waitMode, waitSpins: true, irqsOff: true, fn: this.fnId,
-          hold: hold >= 0 ? hold : wait, wait, alsoHeld: alsoHeld(null), reasons: s.reasons,
+          hold: hold >= 0 ? hold : wait, wait, alsoHeld: alsoHeld(null), reasons,
         };
       });
     }
@@ -506,7 +509,7 @@ class FunctionAnalysis {
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
     const guard = 'always' in model.when ? null : this.guardAtCall({ param: model.when.arg, ...(model.when.flag ? { flag: model.when.flag } : {}) }, c);
     if (guard === 'never') return s;
-    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [], afterSleep: s.slept }, known(this.link(c, 'wait')), true);
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [], afterSleep: s.slept, viaIndirect: false }, known(this.link(c, 'wait')), true);
     return s;
   }
 
@@ -624,7 +627,6 @@ function join(a: State, b: State): State {
     guard: a.guard && b.guard && a.guard.param === b.guard.param && a.guard.flag === b.guard.flag && a.guard.negated === b.guard.negated ? a.guard : null,
     released: [...new Set([...a.released, ...b.released])],
     dead: false,
-    reasons: a.reasons.length >= b.reasons.length ? a.reasons : b.reasons,
     slept: a.slept && b.slept,
     lastPut: a.lastPut && b.lastPut,
     stores: sameStores(a.stores, b.stores),

@@ -43,6 +43,8 @@ export interface LockEvent {
   released: LockKey[];
   /** Every path to the event sleeps first (a mutex, the scheduler): unreachable from atomic context. */
   afterSleep: boolean;
+  /** The path to the event calls through a function pointer resolved by an ops-struct binding. */
+  viaIndirect: boolean;
   witness: WitnessId;
 }
 
@@ -61,7 +63,7 @@ export const EMPTY_SUMMARY: Summary = { events: [], releases: [], returnsHeld: [
 
 export function eventKey(e: LockEvent): string {
   const guard = e.guard ? `${e.guard.negated ? '!' : ''}${e.guard.param}${e.guard.flag ?? ''}` : '';
-  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}`;
+  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}`;
 }
 
 export function joinIrq(a: IrqState, b: IrqState): IrqState {
