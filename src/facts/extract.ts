@@ -4,7 +4,7 @@ import { normalizeKernelC, TYPE_ARG_MACROS } from '../parse/normalize.js';
 import { parseC } from '../parse/parser.js';
 import { conditionsByLine } from '../parse/conditionals.js';
 import type {
-  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, StructFacts, TypeRef,
+  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, TypeRef,
 } from './types.js';
 
 const UNKNOWN_TYPE: TypeRef = { name: '', pointer: 0 };

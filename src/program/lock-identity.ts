@@ -8,7 +8,7 @@ import { modelOf } from '../models/kernel-api.js';
 import type { Expr, FunctionFacts, TypeRef } from '../facts/types.js';
 import {
   type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, resolveCallee,
-  structName, walkExpr,
+  structName,
 } from './program.js';
 
 /** An abstract pointer value: the address of a lock of some class, a parameter, or unknown. */
@@ -401,9 +401,4 @@ function union(lists: AbsVal[][]): AbsVal[] {
     }
   }
   return [...seen.values()];
-}
-
-/** Visits every call in an expression tree (exported for statistics). */
-export function forEachCall(e: Expr, visit: (c: Extract<Expr, { k: 'call' }>) => void): void {
-  walkExpr(e, (x) => { if (x.k === 'call') visit(x); });
 }

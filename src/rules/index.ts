@@ -4,7 +4,3 @@ import { lockCycle } from './lock-cycle.js';
 import type { CycleRule } from './rule.js';
 
 export const RULES: readonly CycleRule[] = [ipiCycle, lockCycle];
-
-export function ruleById(id: string): CycleRule | undefined {
-  return RULES.find((r) => r.id === id);
-}

@@ -1,6 +1,6 @@
 // File discovery under a kernel tree: which .c/.h files a scan reads, and the problems met
 // on the way (unreadable directories, symlink loops). Nothing here is fatal.
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem } from '../report/types.js';
 
@@ -101,8 +101,4 @@ function isSource(p: string): boolean {
 
 function relative(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/') || '.';
-}
-
-export async function isSymlink(p: string): Promise<boolean> {
-  return (await lstat(p).catch(() => null))?.isSymbolicLink() ?? false;
 }
