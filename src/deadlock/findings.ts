@@ -6,6 +6,7 @@ import type { CycleRule } from '../rules/rule.js';
 import { IPI } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
+import { oneBackend } from './paravirt.js';
 import { type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
@@ -31,7 +32,7 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     const resources = canonicalRotation(raw);
     const rule = ctx.rules.find((r) => r.owns(resources));
     if (!rule) continue;
-    const choice = chooseVariants(graph, resources);
+    const choice = chooseVariants(graph, resources, (edges) => oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)])));
     if (!choice) { infeasible++; continue; }
     const finding = buildFinding(rule, resources, choice.edges, choice.verdict, ctx);
     const old = byFingerprint.get(finding.fingerprint);
@@ -49,7 +50,7 @@ export function canonicalRotation(cycle: string[]): string[] {
 }
 
 /** The first combination of edge variants (modes, irq states) whose simulation deadlocks. */
-function chooseVariants(graph: DependencyGraph, resources: string[]): { edges: DepEdge[]; verdict: Verdict } | null {
+function chooseVariants(graph: DependencyGraph, resources: string[], oneMachine: (edges: DepEdge[]) => boolean): { edges: DepEdge[]; verdict: Verdict } | null {
   const options = resources.map((from, i) => {
     const to = resources[(i + 1) % resources.length] as string;
     const edge = graph.edge(from, to);
@@ -62,7 +63,7 @@ function chooseVariants(graph: DependencyGraph, resources: string[]): { edges: D
     if (i === options.length) {
       tried++;
       const verdict = simulate(pick);
-      if (!verdict.feasible) return null;
+      if (!verdict.feasible || !oneMachine(pick)) return null;
       const found = { edges: [...pick], verdict };
       if (!verdict.needsWriterFairness) return found;
       fallback ??= found;
