@@ -237,6 +237,41 @@ const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', 'ato
 const CONFIG_TESTS = tableOf(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE'], { configTest: true } as ConfigTest);
 const TRANSPARENT_TESTS = tableOf(['likely', 'unlikely', 'likely_notrace', 'unlikely_notrace'], { transparent: true } as TransparentTest);
 
+/**
+ * Scope-based locks (`<linux/cleanup.h>`, 6.5+): `guard(spinlock_irqsave)(&l);` takes the lock
+ * until the end of the enclosing block, `scoped_guard(mutex, &m) { … }` for its body. Each class
+ * is the pair of API calls it stands for; `flags`: the pair passes a saved-flags variable.
+ */
+export interface GuardClass { lock: string; unlock: string; flags?: boolean }
+
+const guardPair = (lock: string, unlock: string, flags = false): GuardClass => (flags ? { lock, unlock, flags } : { lock, unlock });
+
+export const GUARD_CLASSES: Readonly<Record<string, GuardClass>> = {
+  spinlock: guardPair('spin_lock', 'spin_unlock'),
+  spinlock_irq: guardPair('spin_lock_irq', 'spin_unlock_irq'),
+  spinlock_irqsave: guardPair('spin_lock_irqsave', 'spin_unlock_irqrestore', true),
+  spinlock_bh: guardPair('spin_lock_bh', 'spin_unlock_bh'),
+  raw_spinlock: guardPair('raw_spin_lock', 'raw_spin_unlock'),
+  raw_spinlock_irq: guardPair('raw_spin_lock_irq', 'raw_spin_unlock_irq'),
+  raw_spinlock_irqsave: guardPair('raw_spin_lock_irqsave', 'raw_spin_unlock_irqrestore', true),
+  read_lock: guardPair('read_lock', 'read_unlock'),
+  read_lock_irq: guardPair('read_lock_irq', 'read_unlock_irq'),
+  read_lock_irqsave: guardPair('read_lock_irqsave', 'read_unlock_irqrestore', true),
+  write_lock: guardPair('write_lock', 'write_unlock'),
+  write_lock_irq: guardPair('write_lock_irq', 'write_unlock_irq'),
+  write_lock_irqsave: guardPair('write_lock_irqsave', 'write_unlock_irqrestore', true),
+  mutex: guardPair('mutex_lock', 'mutex_unlock'),
+  rwsem_read: guardPair('down_read', 'up_read'),
+  rwsem_write: guardPair('down_write', 'up_write'),
+  rcu: guardPair('rcu_read_lock', 'rcu_read_unlock'),
+  irq: guardPair('local_irq_disable', 'local_irq_enable'),
+  irqsave: guardPair('local_irq_save', 'local_irq_restore', true),
+};
+
+export function guardClassOf(name: string): GuardClass | undefined {
+  return Object.prototype.hasOwnProperty.call(GUARD_CLASSES, name) ? GUARD_CLASSES[name] : undefined;
+}
+
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...NORETURN,
   ...LAST_PUT,

@@ -41,8 +41,11 @@ export const TYPE_ARG_MACROS = new Set([
   'hlist_entry_rcu', 'hlist_first_rcu', 'container_of_safe', 'READ_ONCE_TYPE',
 ]);
 
-/** `for_each_process`, `list_for_each_entry`, `anon_vma_interval_tree_foreach`, … */
-const LOOP_MACRO = /^(?:\w*_)?for_?each(?:_\w+)?$/;
+/**
+ * `for_each_process`, `list_for_each_entry`, `anon_vma_interval_tree_foreach`, … and
+ * `scoped_guard` (a one-pass `for` in <linux/cleanup.h>).
+ */
+const LOOP_MACRO = /^(?:\w*_)?for_?each(?:_\w+)?$|^scoped_guard$/;
 const SYSCALL_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE([0-6])$|^BPF_CALL_([0-5])$/;
 
 /** A loop macro rewritten to a `for`: where it is and what it was called. */

@@ -4,7 +4,7 @@
 // for callers.
 import type { Expr, Stmt } from '../facts/types.js';
 import {
-  type IpiWaitOp, type LockOp, type IrqOp, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
+  type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, calleeName, childExprs, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
@@ -79,6 +79,11 @@ class FunctionAnalysis {
   private exitIrqWitness: WitnessId = -1;
   private readonly labels = new Map<string, State>();
   private readonly breakStates: State[][] = [];
+  /** Scope-based locks held now (`guard(…)(…)`), innermost last, with the call that drops each. */
+  private readonly guards: { depth: number; release: Call }[] = [];
+  /** `guards.length` when each enclosing loop began: `break` drops what was taken since. */
+  private readonly loopMarks: number[] = [];
+  private depth = 0;
 
   constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {}
 
@@ -118,16 +123,49 @@ class FunctionAnalysis {
 
   private block(stmts: Stmt[], state: State): State {
     let s = state;
+    const mark = this.guards.length;
+    this.depth++;
     for (const stmt of stmts) {
       if (s.dead && stmt.k !== 'label') continue;
       s = this.stmt(stmt, s);
     }
+    this.depth--;
+    // Leaving the block drops its guards, innermost first.
+    s = this.releaseGuards(s, mark);
+    this.guards.length = mark;
     return s;
+  }
+
+  /** `guard(spinlock_irqsave)(&l)` in statement position: a lock held to the end of the block. */
+  private guardStatement(e: Expr): { cls: string; args: Expr[]; call: Call } | null {
+    if (e.k !== 'call' || e.callee.k !== 'call' || calleeName(e.callee) !== 'guard') return null;
+    const cls = e.callee.args[0];
+    return cls?.k === 'id' ? { cls: cls.name, args: e.args, call: e } : null;
+  }
+
+  /** Takes a scope-based lock through the API calls its class stands for. */
+  private takeGuard(clsName: string, args: Expr[], at: Call, s: State): State {
+    const cls = guardClassOf(clsName);
+    if (!cls) return s;
+    const flags: Expr[] = cls.flags ? [{ k: 'id', name: `__guard_flags_${at.pos.line}_${at.pos.col}` }] : [];
+    const synth = (name: string): Call => ({ k: 'call', callee: { k: 'id', name }, args: [...args, ...flags], pos: at.pos, text: at.text });
+    this.guards.push({ depth: this.depth, release: synth(cls.unlock) });
+    return this.call(synth(cls.lock), s);
+  }
+
+  /** Drops the guards above `mark` on `s` (they stay on the stack: their block has not ended). */
+  private releaseGuards(s: State, mark: number): State {
+    let out = s;
+    for (let i = this.guards.length - 1; i >= mark && !out.dead; i--) out = this.call((this.guards[i] as { release: Call }).release, out);
+    return out;
   }
 
   private stmt(stmt: Stmt, s: State): State {
     switch (stmt.k) {
-      case 'expr': return this.expr(stmt.e, s);
+      case 'expr': {
+        const guard = this.guardStatement(stmt.e);
+        return guard ? this.takeGuard(guard.cls, guard.args, guard.call, this.evalArgs(guard.call, s)) : this.expr(stmt.e, s);
+      }
       case 'decl': return stmt.init ? this.expr(stmt.init, s) : s;
       case 'block': return this.block(stmt.body, s);
       case 'if': {
@@ -151,18 +189,20 @@ class FunctionAnalysis {
       }
       case 'return': {
         const after = stmt.value ? this.expr(stmt.value, s) : s;
-        this.recordExit(after);
+        this.recordExit(this.releaseGuards(after, 0));
         return { ...after, dead: true };
       }
       case 'goto': {
-        this.labels.set(stmt.label, join(this.labels.get(stmt.label) ?? DEAD, s));
+        // Labels sit at function level: a goto leaves every nested block and its guards.
+        const outer = this.guards.filter((g) => g.depth <= 1).length;
+        this.labels.set(stmt.label, join(this.labels.get(stmt.label) ?? DEAD, this.releaseGuards(s, outer)));
         return { ...s, dead: true };
       }
       case 'label': return join(s, this.labels.get(stmt.name) ?? DEAD);
       case 'break':
       case 'continue': {
         const top = this.breakStates[this.breakStates.length - 1];
-        if (top) top.push(s);
+        if (top) top.push(this.releaseGuards(s, this.loopMarks[this.loopMarks.length - 1] ?? 0));
         return { ...s, dead: true };
       }
       default: return s;
@@ -170,7 +210,9 @@ class FunctionAnalysis {
   }
 
   private loop(stmt: Extract<Stmt, { k: 'loop' }>, s0: State): State {
+    if (stmt.macro === 'scoped_guard') return this.scopedGuard(stmt, s0);
     const entry = stmt.init ? this.expr(stmt.init, s0) : s0;
+    this.loopMarks.push(this.guards.length);
     this.breakStates.push([]);
     let head = entry;
     let exit: State = DEAD;
@@ -184,7 +226,25 @@ class FunctionAnalysis {
       head = join(head, after);
     }
     const breaks = this.breakStates.pop() ?? [];
+    this.loopMarks.pop();
     return [exit, ...breaks].reduce(join, DEAD);
+  }
+
+  /** `scoped_guard(class, args…) { body }`: the body runs once with the lock held. */
+  private scopedGuard(stmt: Extract<Stmt, { k: 'loop' }>, s0: State): State {
+    const parts = stmt.update ? flattenSeq(stmt.update) : [];
+    const [cls, ...args] = parts;
+    const at: Call = { k: 'call', callee: { k: 'id', name: 'scoped_guard' }, args, pos: stmt.pos, text: `scoped_guard(${cls?.k === 'id' ? cls.name : '?'})` };
+    const mark = this.guards.length;
+    this.loopMarks.push(mark);
+    this.breakStates.push([]);
+    let s = cls?.k === 'id' ? this.takeGuard(cls.name, args, at, this.evalArgs(at, s0)) : s0;
+    s = this.block(stmt.body, s);
+    s = this.releaseGuards(s, mark);
+    this.guards.length = mark;
+    const breaks = this.breakStates.pop() ?? [];
+    this.loopMarks.pop();
+    return [s, ...breaks].reduce(join, DEAD);
   }
 
   /** Return paths: a function returns holding the locks held on every one of them. */
@@ -649,6 +709,11 @@ function pathKey(e: Expr): string | null {
     case 'cast': return pathKey(e.arg);
     default: return null;
   }
+}
+
+/** `a, b, c` parses as nested comma expressions: the list of its operands. */
+function flattenSeq(e: Expr): Expr[] {
+  return e.k === 'seq' ? e.items.flatMap(flattenSeq) : [e];
 }
 
 /** Spinning locks held or irqs off: sleeping here is a bug, so no sleeping path is taken. */
