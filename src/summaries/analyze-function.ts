@@ -603,6 +603,8 @@ class FunctionAnalysis {
   /** A literal, or a macro constant under the config (`PSI_FREQ` → `2*HZ+1`): zero or not. */
   private constantTruth(arg: Expr): boolean | null {
     if (arg.k === 'num') return arg.value !== 0;
+    if (arg.k === 'id' && arg.name === 'NULL') return false;
+    if (arg.k === 'cast') return this.constantTruth(arg.arg);
     if (arg.k === 'id' && /^[A-Z][A-Z0-9_]*$/.test(arg.name)) return this.ctx.conditions.evaluate(arg.name);
     return null;
   }
