@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/graph.js';
 import { findingsFromCycles } from './deadlock/findings.js';
+import type { DepEdge } from './deadlock/types.js';
 import { collectFacts } from './facts/collect.js';
 import type { FileFacts } from './facts/types.js';
 import { LockIdentity } from './program/lock-identity.js';
@@ -112,9 +113,7 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
   });
   lap('summaries');
   const edges = collector.edges();
-  if (process.env.KDEADLOCK_DUMP_EDGES) {
-    writeFileSync(process.env.KDEADLOCK_DUMP_EDGES, JSON.stringify(edges.map((e) => ({ ...e, fnName: program.functions[e.fn]?.name, holdChain: witnesses.chain(e.hold).map((l) => `${program.functions[l.fn]?.name}:${l.line} ${l.text}`), waitChain: witnesses.chain(e.wait).map((l) => `${program.functions[l.fn]?.name}:${l.line} ${l.text}`) }))));
-  }
+  if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
   const search = findCycles(graph, opts.maxCycleLength ?? 3, opts.maxCycles ?? 20000);
   lap('cycles');
@@ -139,9 +138,17 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
       edges: edges.length,
       candidateCycles: search.cycles.length,
       infeasibleCycles: outcome.infeasible,
+      cycleSearchTruncated: search.truncated,
+      truncatedSummaries: stats.truncatedSummaries,
       excludedByConfig: 0,
     },
     findings: outcome.findings,
     problems: problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
+}
+
+/** Triage aid: every dependency edge with both halves' chains, as JSON. */
+function dumpEdges(file: string, edges: DepEdge[], functions: FileFacts['functions'], witnesses: WitnessTable): void {
+  const chain = (id: number): string[] => witnesses.chain(id).map((l) => `${functions[l.fn]?.name}:${l.line} ${l.text}`);
+  writeFileSync(file, JSON.stringify(edges.map((e) => ({ ...e, fnName: functions[e.fn]?.name, holdChain: chain(e.hold), waitChain: chain(e.wait) }))));
 }

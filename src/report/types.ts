@@ -73,6 +73,10 @@ export interface ReportStats {
   edges: number;
   candidateCycles: number;
   infeasibleCycles: number;
+  /** The cycle search hit its cap (`maxCycles`): longer cycles may be missing. */
+  cycleSearchTruncated: boolean;
+  /** Function summaries cut to their nearest events (kernel entry points reach thousands of locks). */
+  truncatedSummaries: number;
   /** .c files left out because the Kbuild Makefiles do not build them under --config. */
   excludedByConfig: number;
 }
