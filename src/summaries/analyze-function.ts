@@ -587,6 +587,12 @@ class FunctionAnalysis {
       const p = fn.params.findIndex((x) => x.name === arg.name);
       if (p >= 0) return { ...guard, param: p };
     }
+    if (!guard.flag) {
+      // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
+      // is our test of our parameter.
+      const derived = this.guardOf(arg);
+      if (derived) return guard.negated ? (derived.flag ? null : { param: derived.param, negated: true }) : derived;
+    }
     const constant = this.constantTruth(arg);
     if (guard.negated) return constant === true ? 'never' : null;
     if (constant === false) return 'never';
