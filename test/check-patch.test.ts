@@ -2,7 +2,7 @@
 // the checkpatch format and patch errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -75,5 +75,16 @@ describe('check-patch', () => {
     const r = kdeadlock('check-patch', 'README.md', '--tree', SEED);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no diff found/);
+  });
+});
+
+describe('check-patch on UTF-8 sources', () => {
+  it('applies a hunk whose context lines carry UTF-8', async () => {
+    const root = path.join(work, 'utf8');
+    mkdirSync(path.join(root, 'kernel'), { recursive: true });
+    writeFileSync(path.join(root, 'kernel/a.c'), '/* Author: Jörg Ñandú */\nint x;\nvoid f(void)\n{\n}\n');
+    const diff = '--- a/kernel/a.c\n+++ b/kernel/a.c\n@@ -1,3 +1,3 @@\n /* Author: Jörg Ñandú */\n-int x;\n+int y;\n void f(void)\n';
+    const { result } = await checkPatch({ root, paths: [], arch: 'x86' }, diff, 'utf8.patch');
+    assert.deepEqual([result.newFindings.length, result.fixedFindings.length], [0, 0]);
   });
 });

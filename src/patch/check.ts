@@ -8,6 +8,7 @@ import { toolVersion } from '../version.js';
 import { collectFacts } from '../facts/collect.js';
 import { type LoadedTree, type ScanOptions, type Timings, loadTree, reportFor } from '../scan.js';
 import { isExcluded } from '../source/discover.js';
+import { decodeSource } from '../source/read.js';
 import { ContentCache } from '../source/facts-cache.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
 import { applyPatchSet } from './apply.js';
@@ -19,16 +20,22 @@ export interface PatchCheck {
   after: Report;
 }
 
-/** Reads the patched files from the tree; a path that escapes it is refused. */
+/**
+ * Reads the patched files from the tree, decoded as the scan decodes them (UTF-8, else Latin-1),
+ * so a hunk whose context carries UTF-8 matches; a path that escapes the tree is refused.
+ */
 function treeReader(root: string, set: PatchSet): (p: string) => string | null {
   return (p) => {
     const abs = path.resolve(root, p);
     if (!abs.startsWith(root + path.sep)) throw patchError({ name: set.name, file: p }, 'path outside the tree');
+    let bytes: Buffer;
     try {
-      return readFileSync(abs, 'latin1');
+      bytes = readFileSync(abs);
     } catch {
       return null;
     }
+    const decoded = decodeSource(p, bytes);
+    return decoded.ok ? decoded.text : bytes.toString('latin1');
   };
 }
 
