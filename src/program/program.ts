@@ -215,6 +215,16 @@ function forEachStmtExpr(e: Expr, visit: (body: Stmt[]) => void): void {
   for (const c of childExprs(e)) forEachStmtExpr(c, visit);
 }
 
+/** Every value given to local `name` (initialiser, `=`, `|=`, …), nested blocks included. */
+export function assignmentsTo(stmts: Stmt[], name: string): { op: string; value: Expr }[] {
+  const out: { op: string; value: Expr }[] = [];
+  forEachDecl(stmts, (d) => { if (d.name === name && d.init) out.push({ op: '=', value: d.init }); });
+  forEachExpr(stmts, (e) => {
+    if (e.k === 'assign' && e.left.k === 'id' && e.left.name === name) out.push({ op: e.op, value: e.right });
+  });
+  return out;
+}
+
 /** Every `return` statement of a body. */
 export function forEachReturn(stmts: Stmt[], visit: (r: Extract<Stmt, { k: 'return' }>) => void): void {
   for (const s of stmts) {

@@ -6,7 +6,7 @@ import type { Expr, Stmt } from '../facts/types.js';
 import {
   type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, calleeName, childExprs, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, childExprs, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
@@ -328,19 +328,10 @@ class FunctionAnalysis {
     return null;
   }
 
+  /** The value of a local assigned exactly once (`bool wait = scf_flags & SCF_WAIT;`). */
   private singleLocalAssignment(name: string): Expr | null {
-    const fn = this.ctx.program.functions[this.fnId];
-    let found: Expr | null = null;
-    let count = 0;
-    const visit = (stmts: Stmt[]): void => {
-      for (const st of stmts) {
-        if (st.k === 'decl' && st.name === name) { count++; found = st.init; }
-        else if (st.k === 'expr' && st.e.k === 'assign' && st.e.left.k === 'id' && st.e.left.name === name) { count++; found = st.e.right; }
-        else if (st.k === 'block') visit(st.body);
-      }
-    };
-    visit(fn?.body ?? []);
-    return count === 1 ? found : null;
+    const all = assignmentsTo(this.fn().body, name);
+    return all.length === 1 && all[0]?.op === '=' ? all[0].value : null;
   }
 
   // ------------------------------------------------------------ expressions
@@ -617,21 +608,7 @@ class FunctionAnalysis {
 
   /** Whether any assignment to local `name` mentions `word` (`scf_flags |= SCF_WAIT`). */
   private localMentions(name: string, word: string): boolean {
-    let found = false;
-    const visit = (e: Expr): void => {
-      if (e.k === 'assign' && e.left.k === 'id' && e.left.name === name && identifiers(e.right).has(word)) found = true;
-    };
-    const walk = (stmts: Stmt[]): void => {
-      for (const st of stmts) {
-        if (st.k === 'decl' && st.name === name && st.init && identifiers(st.init).has(word)) found = true;
-        if (st.k === 'expr') visit(st.e);
-        if (st.k === 'block') walk(st.body);
-        if (st.k === 'if' || st.k === 'pp') { walk(st.then); walk(st.else); }
-        if (st.k === 'loop') walk(st.body);
-      }
-    };
-    walk(this.fn().body);
-    return found;
+    return assignmentsTo(this.fn().body, name).some((a) => identifiers(a.value).has(word));
   }
 
   // ------------------------------------------------------------ helpers
