@@ -9,15 +9,15 @@ import { collectFacts } from './facts/collect.js';
 import type { FileFacts } from './facts/types.js';
 import { LockIdentity } from './program/lock-identity.js';
 import { ConditionEvaluator } from './program/conditions.js';
-import { collectObjectMacros, linkProgram } from './program/program.js';
+import { type FnId, type Program, collectObjectMacros, linkProgram } from './program/program.js';
 import type { Problem, Report } from './report/types.js';
 import { RULES } from './rules/index.js';
 import type { CycleRule } from './rules/rule.js';
 import { discoverFiles } from './source/discover.js';
 import { filterByKbuild } from './source/kbuild.js';
 import type { Kconfig } from './source/kconfig.js';
-import type { AnalysisStats } from './summaries/analyze-function.js';
-import { summarizeProgram } from './summaries/bottom-up.js';
+import type { AnalysisContext, AnalysisStats, SummaryStore } from './summaries/analyze-function.js';
+import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from './summaries/bottom-up.js';
 import { WitnessTable } from './summaries/witness.js';
 import { codeFingerprint, toolVersion } from './version.js';
 
@@ -95,24 +95,59 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
 
 /** Everything after parsing: pure over the facts. */
 export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): Report {
+  return reportOf(analyzeProgram(facts, opts, timings, start), problems, opts, timings);
+}
+
+/** The whole-program analysis state: what a report is made of, and what check-patch updates. */
+export interface ProgramAnalysis {
+  program: Program;
+  conditions: ConditionEvaluator;
+  identity: LockIdentity;
+  witnesses: WitnessTable;
+  summaries: SummaryStore;
+  collector: EdgeCollector;
+  /** Direct and resolved indirect callees of every function. */
+  callGraph: FnId[][];
+  functionStats: Map<FnId, AnalysisStats>;
+  /** Syntax error nodes per file. */
+  fileErrors: Map<string, number>;
+}
+
+export function analyzeProgram(facts: FileFacts[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): ProgramAnalysis {
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const config = opts.config?.values ?? null;
   const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config));
   const program = linkProgram(facts, conditions);
-  const identity = new LockIdentity(program);
-  const witnesses = new WitnessTable();
-  const collector = new EdgeCollector();
-  const stats: AnalysisStats = { truncatedSummaries: 0, lockOps: 0, unknownLockOps: 0, unresolvedCalls: 0, indirectCalls: 0 };
+  const analysis: ProgramAnalysis = {
+    program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new Map(),
+    collector: new EdgeCollector(), callGraph: [], functionStats: new Map(),
+    fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
+  };
   lap('link');
-  summarizeProgram({
-    program, identity, witnesses, summaries: new Map(), offerEdge: collector.offer, stats, conditions,
+  analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
+  summarizeProgram(analysisContext(analysis, opts), analysis.callGraph);
+  lap('summaries');
+  return analysis;
+}
+
+/** The context the per-function analysis runs in, over an analysis state. */
+export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): AnalysisContext {
+  return {
+    program: a.program, identity: a.identity, witnesses: a.witnesses, summaries: a.summaries, offerEdge: a.collector.offer,
+    stats: emptyStats(), functionStats: a.functionStats, conditions: a.conditions,
     maxIndirectTargets: opts.maxIndirectTargets ?? 8,
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
-  });
-  lap('summaries');
-  const edges = collector.edges();
+  };
+}
+
+/** Cycles, simulation and findings over an analysis state. */
+export function reportOf(a: ProgramAnalysis, problems: Problem[], opts: ScanOptions, timings: Timings = {}): Report {
+  let t = performance.now();
+  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
+  const { program, witnesses } = a;
+  const edges = a.collector.edges();
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
   const search = findCycles(graph, opts.maxCycleLength ?? 3, opts.maxCycles ?? 20000);
@@ -120,6 +155,7 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
   const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
   const outcome = findingsFromCycles(graph, search.cycles, { functions: program.functions, witnesses, rules });
   lap('simulate');
+  const stats = totalStats(a.functionStats.values());
   const functions = program.functions.filter((f) => !f.isMacro);
   return {
     schemaVersion: 1,
@@ -128,10 +164,10 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
       ? { arch: opts.arch, configFile: opts.config.path, conditionals: 'evaluated' }
       : { arch: opts.arch, configFile: null, conditionals: 'both-arms' },
     stats: {
-      files: facts.length,
+      files: a.fileErrors.size,
       functions: functions.length,
       macros: program.functions.length - functions.length,
-      parseErrors: facts.reduce((n, f) => n + f.errorNodes, 0),
+      parseErrors: [...a.fileErrors.values()].reduce((n, e) => n + e, 0),
       functionsWithErrors: functions.filter((f) => f.errors > 0).length,
       lockOps: stats.lockOps,
       unknownLockOps: stats.unknownLockOps,
@@ -143,7 +179,7 @@ export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: Scan
       excludedByConfig: 0,
     },
     findings: outcome.findings,
-    problems: problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
+    problems: [...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
 }
 

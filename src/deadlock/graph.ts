@@ -6,30 +6,50 @@ import { type DepEdge, type HoldMode, type WaitMode, edgeVariantKey } from './ty
 const { DirectedGraph } = graphology;
 export type DependencyGraph = InstanceType<typeof DirectedGraph<Record<string, never>, { variants: DepEdge[] }>>;
 
-const HOLD_MODES: HoldMode[] = ['read', 'write', 'irqs-off'];
-const WAIT_MODES: WaitMode[] = ['read', 'write', 'ipi'];
+/** A function's cheapest offer of one edge variant. */
+export interface Offer { cost: number; edge: DepEdge }
 
 /**
- * Collects edges, keeping per variant (modes, irq state) the cheapest witness. Offers come by
- * the million on a kernel tree: nested maps and a small variant number, no string keys.
+ * Collects edges per offering function, keeping per variant (modes, irq state) the cheapest
+ * witness, the first on a tie. The graph's edge is the cheapest over functions, the lowest
+ * function id on a tie: so the result does not depend on the order functions are analysed,
+ * and one function's offers can be replaced when it is analysed again (check-patch).
  */
 export class EdgeCollector {
-  private readonly best = new Map<string, Map<string, Map<number, { cost: number; edge: DepEdge }>>>();
+  private readonly byFunction = new Map<number, Map<string, Offer>>();
 
-  offer = (from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge): void => {
-    let byTo = this.best.get(from);
-    if (!byTo) this.best.set(from, (byTo = new Map()));
-    let variants = byTo.get(to);
-    if (!variants) byTo.set(to, (variants = new Map()));
-    const variant = (HOLD_MODES.indexOf(holdMode) * 4 + WAIT_MODES.indexOf(waitMode)) * 2 + (irqsOff ? 1 : 0);
-    const old = variants.get(variant);
-    if (!old || cost < old.cost) variants.set(variant, { cost, edge: build() });
+  offer = (fn: number, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge): void => {
+    let mine = this.byFunction.get(fn);
+    if (!mine) this.byFunction.set(fn, (mine = new Map()));
+    const variant = edgeVariantKey(from, to, holdMode, waitMode, irqsOff);
+    const old = mine.get(variant);
+    if (!old || cost < old.cost) mine.set(variant, { cost, edge: build() });
   };
 
+  /** A function's offers, to be kept or replaced later. */
+  offersOf(fn: number): Offer[] {
+    return [...(this.byFunction.get(fn)?.values() ?? [])];
+  }
+
+  /** Replaces a function's offers (a summary image's, or none before it is analysed again). */
+  setOffers(fn: number, offers: readonly Offer[]): void {
+    if (offers.length === 0) { this.byFunction.delete(fn); return; }
+    this.byFunction.set(fn, new Map(offers.map((o) => [edgeVariantKey(o.edge.from, o.edge.to, o.edge.holdMode, o.edge.waitMode, o.edge.irqsOff), o])));
+  }
+
+  functions(): number[] {
+    return [...this.byFunction.keys()].sort((a, b) => a - b);
+  }
+
   edges(): DepEdge[] {
-    const all = [...this.best.values()].flatMap((byTo) => [...byTo.values()].flatMap((v) => [...v.values()].map((x) => x.edge)));
-    const keyed = all.map((e) => [edgeVariantKey(e.from, e.to, e.holdMode, e.waitMode, e.irqsOff), e] as const);
-    return keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+    const best = new Map<string, { cost: number; edge: DepEdge }>();
+    for (const mine of this.byFunction.values()) {
+      for (const [variant, o] of mine) {
+        const old = best.get(variant);
+        if (!old || o.cost < old.cost || (o.cost === old.cost && o.edge.fn < old.edge.fn)) best.set(variant, o);
+      }
+    }
+    return [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o.edge);
   }
 }
 

@@ -39,7 +39,8 @@ interface FnInfo {
   returns: Expr[];
 }
 
-type FieldStore =
+/** A store into `struct.field`: a value, or a callee storing through `&x->field`. */
+export type FieldStore =
   | { fn: FnId; value: Expr }
   | { fn: FnId; call: Extract<Expr, { k: 'call' }>; argIndex: number };
 
@@ -50,9 +51,16 @@ export class LockIdentity {
   private readonly fieldMemo = new Map<string, AbsVal[]>();
   private readonly localMemo = new Map<string, AbsVal[]>();
   private readonly inProgress = new Set<string>();
-  private fieldStores: Map<string, FieldStore[]> | null = null;
+  private fieldStores: Map<string, FieldStore[]> | null;
+  /** The function being analysed; another function's body read meanwhile is `consulted`. */
+  current: FnId | null = null;
+  /** Functions whose bodies answered a question about another function (returns, stores). */
+  readonly consulted = new Set<FnId>();
 
-  constructor(private readonly program: Program) {}
+  /** `fieldStores`: the program's store index when already known (a summary image has it). */
+  constructor(private readonly program: Program, fieldStores: Map<string, FieldStore[]> | null = null) {
+    this.fieldStores = fieldStores;
+  }
 
   /** Abstract values of `e` evaluated in function `fn`. */
   valueOf(fn: FnId, e: Expr, depth = 0): AbsVal[] {
@@ -229,26 +237,37 @@ export class LockIdentity {
     return values;
   }
 
-  private allFieldStores(): Map<string, FieldStore[]> {
+  /** Every store into a field, program-wide, by `struct.field`. */
+  allFieldStores(): Map<string, FieldStore[]> {
     if (this.fieldStores) return this.fieldStores;
     const stores = new Map<string, FieldStore[]>();
-    this.program.functions.forEach((f, fn) => {
-      forEachExpr(f.body, (e) => {
-        if (e.k === 'assign' && e.op === '=' && e.left.k === 'field') {
-          const s = this.structOf(fn, e.left.base);
-          if (s) getOrInit(stores, `${s}.${e.left.field}`, () => []).push({ fn, value: e.right });
-        } else if (e.k === 'call' && calleeName(e) && !modelOf(calleeName(e) ?? '')) {
-          e.args.forEach((a, argIndex) => {
-            if (a.k === 'addr' && a.arg.k === 'field') {
-              const s = this.structOf(fn, a.arg.base);
-              if (s) getOrInit(stores, `${s}.${a.arg.field}`, () => []).push({ fn, call: e, argIndex });
-            }
-          });
-        }
-      });
+    this.program.functions.forEach((_, fn) => {
+      for (const [key, store] of this.storesOf(fn)) getOrInit(stores, key, () => []).push(store);
     });
     this.fieldStores = stores;
     return stores;
+  }
+
+  /** The field stores in one function's body; reading it is no consultation by another function. */
+  storesOf(fn: FnId): [string, FieldStore][] {
+    const out: [string, FieldStore][] = [];
+    const saved = this.current;
+    this.current = fn;
+    forEachExpr(this.fn(fn).body, (e) => {
+      if (e.k === 'assign' && e.op === '=' && e.left.k === 'field') {
+        const s = this.structOf(fn, e.left.base);
+        if (s) out.push([`${s}.${e.left.field}`, { fn, value: e.right }]);
+      } else if (e.k === 'call' && calleeName(e) && !modelOf(calleeName(e) ?? '')) {
+        e.args.forEach((a, argIndex) => {
+          if (a.k === 'addr' && a.arg.k === 'field') {
+            const s = this.structOf(fn, a.arg.base);
+            if (s) out.push([`${s}.${a.arg.field}`, { fn, call: e, argIndex }]);
+          }
+        });
+      }
+    });
+    this.current = saved;
+    return out;
   }
 
   /** Struct type of an expression, or null when the declarations do not say. */
@@ -355,6 +374,7 @@ export class LockIdentity {
   }
 
   private info(fn: FnId): FnInfo {
+    if (this.current !== null && fn !== this.current) this.consulted.add(fn);
     const cached = this.infos.get(fn);
     if (cached) return cached;
     const f = this.fn(fn);

@@ -26,14 +26,23 @@ export interface AnalysisStats {
   indirectCalls: number;
 }
 
+/** Summaries by function: a Map, or a store that reads them lazily from a summary image. */
+export interface SummaryStore {
+  get(fn: FnId): Summary | undefined;
+  set(fn: FnId, summary: Summary): unknown;
+  delete(fn: FnId): unknown;
+}
+
 export interface AnalysisContext {
   program: Program;
   identity: LockIdentity;
   witnesses: WitnessTable;
-  summaries: Map<FnId, Summary>;
+  summaries: SummaryStore;
   /** Offers an edge variant; `build` runs only if it beats the one already kept (lower cost). */
-  offerEdge: (from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge) => void;
+  offerEdge: (fn: FnId, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge) => void;
   stats: AnalysisStats;
+  /** What each function's analysis added to `stats` (a function analysed again replaces its share). */
+  functionStats: Map<FnId, AnalysisStats>;
   /** Max functions an ops-struct field may resolve to before the call is left unresolved. */
   maxIndirectTargets: number;
   /** `#if` arms inside bodies: taken, not taken, or both when the config does not say. */
@@ -517,7 +526,7 @@ class FunctionAnalysis {
     const alsoHeld = (except: string | null) => held.filter((x) => x.lock !== except).map((x) => ({ lock: x.lock, mode: x.mode }));
     for (const h of held) {
       if (h.lock === target) continue;
-      this.ctx.offerEdge(h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
+      this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
         hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons,
       }));
@@ -525,7 +534,7 @@ class FunctionAnalysis {
     if (irqDecidedHere && irqsOff && ev.spins) {
       const hold = s.irqWitness >= 0 ? s.irqWitness : -1;
       const holdLength = hold >= 0 ? this.ctx.witnesses.length(hold) : 0;
-      this.ctx.offerEdge(IPI, target, 'irqs-off', waitMode, true, holdLength + pending.length + penalty, () => {
+      this.ctx.offerEdge(this.fnId, IPI, target, 'irqs-off', waitMode, true, holdLength + pending.length + penalty, () => {
         const wait = pending.get();
         return {
           from: IPI, to: target, holdMode: 'irqs-off', waitMode, waitSpins: true, irqsOff: true, fn: this.fnId,

@@ -2,7 +2,7 @@
 // before callers, recursion iterated to a fixed point.
 import { isFieldCall, modelOf } from '../models/kernel-api.js';
 import { type FnId, type Program, calleeName, forEachExpr, resolveCallee, resolveIndirect } from '../program/program.js';
-import { type AnalysisContext, analyzeFunction } from './analyze-function.js';
+import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
 import { type Summary, eventKey } from './domain.js';
 
 const MAX_SCC_ROUNDS = 4;
@@ -74,8 +74,7 @@ export function stronglyConnectedComponents(graph: FnId[][]): FnId[][] {
   return out;
 }
 
-export function summarizeProgram(ctx: AnalysisContext): Map<FnId, Summary> {
-  const graph = buildCallGraph(ctx.program, ctx.maxIndirectTargets);
+export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][]): void {
   const components = stronglyConnectedComponents(graph);
   const debug = process.env.KDEADLOCK_DEBUG ? { last: Date.now() } : null;
   for (const [ci, component] of components.entries()) {
@@ -86,23 +85,51 @@ export function summarizeProgram(ctx: AnalysisContext): Map<FnId, Summary> {
     }
     summarizeComponent(ctx, graph, component);
   }
-  return ctx.summaries;
 }
 
-/** One component to a fixed point: after the first round only callers of changed summaries rerun. */
-function summarizeComponent(ctx: AnalysisContext, graph: FnId[][], component: FnId[]): void {
+/**
+ * One component to a fixed point: after the first round only callers of changed summaries rerun.
+ * Starts from no summary for its members, so analysing a component again gives what a whole run gives.
+ */
+export function summarizeComponent(ctx: AnalysisContext, graph: FnId[][], component: FnId[]): void {
   const members = new Set(component);
   const recursive = component.length > 1 || (graph[component[0] as FnId] ?? []).includes(component[0] as FnId);
+  for (const fn of component) ctx.summaries.delete(fn);
   let work = component;
   for (let round = 0; round < (recursive ? MAX_SCC_ROUNDS : 1) && work.length > 0; round++) {
     const changed = new Set<FnId>();
     for (const fn of work) {
-      const next = analyzeFunction(ctx, fn);
+      const next = analyzeCounted(ctx, fn);
       if (!sameSummary(ctx.summaries.get(fn), next)) changed.add(fn);
       ctx.summaries.set(fn, next);
     }
     work = component.filter((fn) => members.has(fn) && (graph[fn] ?? []).some((callee) => changed.has(callee)));
   }
+}
+
+/** Analyses one function, crediting what it adds to the counters to that function. */
+function analyzeCounted(ctx: AnalysisContext, fn: FnId): Summary {
+  const before = { ...ctx.stats };
+  ctx.identity.current = fn;
+  const summary = analyzeFunction(ctx, fn);
+  ctx.identity.current = null;
+  const mine = ctx.functionStats.get(fn) ?? emptyStats();
+  for (const k of STAT_KEYS) mine[k] += ctx.stats[k] - before[k];
+  ctx.functionStats.set(fn, mine);
+  return summary;
+}
+
+export const STAT_KEYS = ['truncatedSummaries', 'lockOps', 'unknownLockOps', 'unresolvedCalls', 'indirectCalls'] as const;
+
+export function emptyStats(): AnalysisStats {
+  return { truncatedSummaries: 0, lockOps: 0, unknownLockOps: 0, unresolvedCalls: 0, indirectCalls: 0 };
+}
+
+/** Counters over all functions. */
+export function totalStats(perFunction: Iterable<AnalysisStats>): AnalysisStats {
+  const total = emptyStats();
+  for (const s of perFunction) for (const k of STAT_KEYS) total[k] += s[k];
+  return total;
 }
 
 function sameSummary(a: Summary | undefined, b: Summary): boolean {
