@@ -20,6 +20,7 @@ import type { AnalysisContext, AnalysisStats, SummaryStore } from './summaries/a
 import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from './summaries/bottom-up.js';
 import { WitnessTable } from './summaries/witness.js';
 import { codeFingerprint, toolVersion } from './version.js';
+import { analyzeTree, saveBaseline } from './incremental/baseline.js';
 
 export interface ScanOptions {
   root: string;
@@ -42,7 +43,7 @@ export interface ScanOptions {
 
 export interface Timings { [stage: string]: number }
 
-/** A tree's facts, as read (or as a patch would leave it: `overrides`). */
+/** A tree's facts, as read. */
 export interface LoadedTree {
   files: string[];
   facts: FileFacts[];
@@ -50,28 +51,38 @@ export interface LoadedTree {
   excludedByConfig: number;
   /** Content address of everything the analysis reads: same key, same report. */
   contentKey: string;
+  /** Path → content address of its facts (in the facts cache when one is used). */
+  factsKeys: Map<string, string>;
 }
 
-export async function loadTree(opts: ScanOptions, overrides?: ReadonlyMap<string, string | null>, timings: Timings = {}): Promise<LoadedTree> {
+/** The files a scan reads: discovered under the paths, kept by Kbuild when there is a config. */
+export interface TreeFiles { root: string; files: string[]; problems: Problem[]; excludedByConfig: number }
+
+export async function treeFiles(opts: ScanOptions): Promise<TreeFiles> {
   const root = path.resolve(opts.root);
-  let t = performance.now();
-  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
   const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
-  // A patch may add files the tree does not have yet.
-  const added = [...(overrides?.entries() ?? [])].filter(([f, text]) => text !== null && /\.[ch]$/.test(f) && !built.kept.includes(f)).map(([f]) => f);
-  const files = [...built.kept, ...added].sort();
+  return { root, files: [...built.kept].sort(), problems: discovered.problems, excludedByConfig: built.dropped };
+}
+
+export async function loadTree(opts: ScanOptions, timings: Timings = {}): Promise<LoadedTree> {
+  let t = performance.now();
+  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
+  const { root, files, problems, excludedByConfig } = await treeFiles(opts);
   lap('discover');
-  const collected = await collectFacts(root, files, {
-    jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress, overrides,
-  });
+  const collected = await collectFacts(root, files, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress });
   lap('parse+facts');
-  const hash = createHash('sha256').update(JSON.stringify(analysisOptions(opts)));
-  for (const f of files) hash.update(`${f}\0${collected.keys.get(f) ?? '-'}\n`);
   return {
-    files, facts: collected.facts, problems: [...discovered.problems, ...collected.problems],
-    excludedByConfig: built.dropped, contentKey: hash.digest('hex'),
+    files, facts: collected.facts, problems: [...problems, ...collected.problems], excludedByConfig,
+    contentKey: contentKeyOf(opts, files, collected.keys), factsKeys: collected.keys,
   };
+}
+
+/** Content address of a tree state under some options: its files' facts keys and the options. */
+export function contentKeyOf(opts: ScanOptions, files: readonly string[], factsKeys: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256').update(JSON.stringify(analysisOptions(opts)));
+  for (const f of files) hash.update(`${f}\0${factsKeys.get(f) ?? '-'}\n`);
+  return hash.digest('hex');
 }
 
 /** The options a report depends on (not jobs, caches or progress). */
@@ -89,8 +100,12 @@ export function reportFor(tree: LoadedTree, opts: ScanOptions, timings: Timings 
   return report;
 }
 
+/** Scans; with a cache, leaves the analysis behind as a summary image for check-patch. */
 export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
-  return reportFor(await loadTree(opts, undefined, timings), opts, timings);
+  const tree = await loadTree(opts, timings);
+  const base = analyzeTree(tree, opts, timings);
+  if (opts.cacheDir) saveBaseline(opts.cacheDir, tree, base, timings);
+  return base.report;
 }
 
 /** Everything after parsing: pure over the facts. */

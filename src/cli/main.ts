@@ -114,7 +114,8 @@ export async function main(argv: string[]): Promise<number> {
       (y) => commonOptions(y.positional('patch', { type: 'string', demandOption: true, describe: 'Patch file, or - for stdin' })
         .positional('paths', { type: 'string', array: true, describe: 'Directories or files under --tree (default: the whole tree)' }))
         .option('tree', { type: 'string', describe: 'Kernel tree the patch applies to (same as --root)' })
-        .option('format', { choices: [...FORMATS, 'checkpatch'] as const, default: 'text' as const, describe: 'Output format' }),
+        .option('format', { choices: [...FORMATS, 'checkpatch'] as const, default: 'text' as const, describe: 'Output format' })
+        .option('incremental', { type: 'boolean', default: true, describe: 'Analyse again only the functions the patch changes and their callers (--no-incremental: the whole tree)' }),
       async (args) => {
         const root = args.tree ?? args.root;
         // yargs hands a lone `-` over as an empty string.
@@ -123,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
           .catch((err: Error) => { throw new InputError(`cannot read patch ${args.patch}: ${err.message}`); });
         const opts = await scanOptions({ ...args, root }, (args.paths ?? []).map(String));
         const timings: Timings = {};
-        const { result, after } = await checkPatch(opts, patchText, fromStdin ? 'stdin' : path.basename(args.patch), timings)
+        const { result, after, mode } = await checkPatch({ ...opts, incremental: args.incremental }, patchText, fromStdin ? 'stdin' : path.basename(args.patch), timings)
           .catch((err: unknown) => { throw err instanceof PatchError ? new InputError(err.message) : err; });
         const toTerminal = !args.output && process.stdout.isTTY === true;
         const color = useColor(args.color, toTerminal);
@@ -133,7 +134,10 @@ export async function main(argv: string[]): Promise<number> {
           : renderReport({ ...after, findings: result.newFindings }, args.format, { color, srcRoot: path.resolve(root) });
         if (args.output) await writeFileAtomic(args.output, text);
         else process.stdout.write(text);
-        if (args.timings) printTimings(timings);
+        if (args.timings) {
+          printTimings(timings);
+          process.stderr.write(`check-patch: ${mode}\n`);
+        }
         exitCode = result.newFindings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
       },
     )

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../report/types.js';
 import { FactsCache } from '../source/facts-cache.js';
+import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
 import type { FileFacts } from './types.js';
 
@@ -26,7 +27,11 @@ export interface Collected {
 
 export async function collectFacts(root: string, files: string[], opts: CollectOptions): Promise<Collected> {
   const present = opts.overrides ? files.filter((f) => opts.overrides?.get(f) !== null) : files;
+  // Stat before any read: a file that changes after its stat gets a newer stamp, so the index
+  // never pairs the old stamp with a key it does not match.
+  const stamps = opts.cacheDir ? stampsFromDisk(root, present, opts.overrides) : new Map<string, Observed>();
   const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, opts) : await inThisThread(root, present, opts);
+  if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps);
   const out: Collected = { facts: [], problems: [], keys: new Map() };
   for (const [i, r] of results.entries()) {
     out.problems.push(...r.problems);
@@ -34,6 +39,25 @@ export async function collectFacts(root: string, files: string[], opts: CollectO
     if (r.key) out.keys.set(present[i] as string, r.key);
   }
   return out;
+}
+
+/** Stamps of the files read from disk (overridden contents are not on disk: not indexed). */
+function stampsFromDisk(root: string, files: string[], overrides: CollectOptions['overrides']): Map<string, Observed> {
+  const fromDisk = overrides ? files.filter((f) => !overrides.has(f)) : files;
+  const observed = observeFiles(root, fromDisk);
+  const out = new Map<string, Observed>();
+  for (const [i, o] of observed.entries()) if (o) out.set(fromDisk[i] as string, o);
+  return out;
+}
+
+/** Index what was read, so a later run learns these keys and problems from stats alone. */
+function recordStamps(root: string, cacheDir: string, files: string[], results: FileResult[], stamps: Map<string, Observed>): void {
+  const recorded = new Map<string, Recorded>();
+  for (const [i, r] of results.entries()) {
+    const observed = stamps.get(files[i] as string);
+    if (observed) recorded.set(files[i] as string, { observed, key: r.key, problems: r.problems });
+  }
+  recordTreeKeys(root, cacheDir, recorded);
 }
 
 async function inThisThread(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {

@@ -2,22 +2,26 @@
 // are matched by fingerprint (no line numbers in it), so findings that only moved stay matched.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { linkProgram } from '../program/program.js';
+import type { Program } from '../program/program.js';
 import type { PatchCheckReport, Report } from '../report/types.js';
 import { toolVersion } from '../version.js';
 import { collectFacts } from '../facts/collect.js';
-import { type LoadedTree, type ScanOptions, type Timings, loadTree, reportFor } from '../scan.js';
+import { type Baseline, analyzeTree, cachedBaseline, saveBaseline } from '../incremental/baseline.js';
+import { readImage } from '../incremental/image.js';
+import { reanalyze } from '../incremental/reanalyze.js';
+import { type LoadedTree, type ScanOptions, type Timings, analyzeProgram, loadTree, reportOf } from '../scan.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
-import { ContentCache } from '../source/facts-cache.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
 import { applyPatchSet } from './apply.js';
-import { reviewRcuConversions } from './rcu-review.js';
+import { type WriterIndex, reviewRcuConversions, writerIndex } from './rcu-review.js';
 
 export interface PatchCheck {
   result: PatchCheckReport;
   /** The analysis after the patch (new findings are its findings not in the baseline). */
   after: Report;
+  /** How the patched tree was analysed: only what changed, or all of it (and why). */
+  mode: string;
 }
 
 /**
@@ -39,14 +43,44 @@ function treeReader(root: string, set: PatchSet): (p: string) => string | null {
   };
 }
 
-export async function checkPatch(opts: ScanOptions, patchText: string, patchName: string, timings: Timings = {}): Promise<PatchCheck> {
+export interface CheckOptions extends ScanOptions {
+  /** false: analyse the whole patched tree even when only some functions changed. */
+  incremental?: boolean;
+}
+
+export async function checkPatch(opts: CheckOptions, patchText: string, patchName: string, timings: Timings = {}): Promise<PatchCheck> {
   const root = path.resolve(opts.root);
   const set = parsePatch(patchText, patchName);
   const overrides = applyPatchSet(set, treeReader(root, set));
-  const tree = await loadTree(opts, undefined, timings);
-  const before = baselineReport(tree, opts, timings);
-  const afterTree = await patchTree(root, tree, overrides, opts);
-  const after = reportFor(afterTree, opts, timings);
+  let t = performance.now();
+  const { base, tree } = await baselineOf(opts, timings);
+  timings.baseline = performance.now() - t;
+  const before = base.report;
+  t = performance.now();
+  const touched = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
+  const changed = await collectFacts(root, touched, { jobs: 1, cacheDir: opts.cacheDir ?? null, overrides });
+  const patched = new Map(touched.map((f) => [f, changed.facts.find((x) => x.path === f) ?? null]));
+  const problems = [...base.problems.filter((p) => !overrides.has(p.file)), ...changed.problems];
+  timings['patched-files'] = performance.now() - t;
+  const re = opts.incremental === false ? { fallback: 'asked for a whole analysis' } : reanalyze(base, patched, opts);
+  let after: Report;
+  let program: Program;
+  let writers: WriterIndex;
+  let mode: string;
+  if ('fallback' in re) {
+    const facts = [...(tree ?? await loadTree(opts, timings)).facts.filter((f) => !patched.has(f.path)), ...changed.facts];
+    const whole = analyzeProgram(facts, opts, timings);
+    after = reportOf(whole, problems, opts, timings);
+    ({ program } = whole);
+    writers = writerIndex(program.functions);
+    mode = `whole tree analysed again: ${re.fallback}`;
+  } else {
+    after = reportOf(re.analysis, problems, opts, timings);
+    ({ program } = re.analysis);
+    ({ writers } = re);
+    mode = `incremental: ${re.changedFunctions} function(s) changed, ${re.reanalysed} analysed again`;
+  }
+  after.stats.excludedByConfig = before.stats.excludedByConfig;
   const known = new Set(before.findings.map((f) => f.fingerprint));
   const now = new Set(after.findings.map((f) => f.fingerprint));
   const result: PatchCheckReport = {
@@ -56,30 +90,23 @@ export async function checkPatch(opts: ScanOptions, patchText: string, patchName
     newFindings: after.findings.filter((f) => !known.has(f.fingerprint)),
     fixedFindings: before.findings.filter((f) => !now.has(f.fingerprint)),
     unchanged: after.findings.filter((f) => known.has(f.fingerprint)).length,
-    reviews: reviewRcuConversions(set, linkProgram(afterTree.facts)),
+    reviews: reviewRcuConversions(set, program, writers),
   };
-  return { result, after };
+  return { result, after, mode };
 }
 
-/** The tree as the patch leaves it: only the files it touches are parsed again. */
-async function patchTree(root: string, tree: LoadedTree, overrides: ReadonlyMap<string, string | null>, opts: ScanOptions): Promise<LoadedTree> {
-  const touched = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
-  const changed = await collectFacts(root, touched, { jobs: 1, cacheDir: opts.cacheDir ?? null, overrides });
-  const kept = tree.facts.filter((f) => !overrides.has(f.path));
-  return {
-    ...tree,
-    files: [...new Set([...tree.files.filter((f) => overrides.get(f) !== null), ...changed.facts.map((f) => f.path)])].sort(),
-    facts: [...kept, ...changed.facts],
-    problems: [...tree.problems.filter((p) => !overrides.has(p.file)), ...changed.problems],
-  };
-}
-
-/** The unpatched tree's report, reused across runs while nothing it reads has changed. */
-function baselineReport(tree: LoadedTree, opts: ScanOptions, timings: Timings): Report {
-  const cache = opts.cacheDir ? new ContentCache(path.join(opts.cacheDir, 'reports')) : null;
-  const cached = cache?.get<Report>(tree.contentKey);
-  if (cached) return cached;
-  const report = reportFor(tree, opts, timings);
-  cache?.put(tree.contentKey, report);
-  return report;
+/**
+ * The unpatched tree's analysis: the cached image when the tree is as it was (no file read),
+ * else the tree's facts, and the image under their key or a whole analysis left as one.
+ */
+async function baselineOf(opts: ScanOptions, timings: Timings): Promise<{ base: Baseline; tree: LoadedTree | null }> {
+  const cacheDir = opts.cacheDir ?? null;
+  const cached = cacheDir ? await cachedBaseline(opts, cacheDir) : null;
+  if (cached) return { base: cached, tree: null };
+  const tree = await loadTree(opts, timings);
+  const image = cacheDir ? readImage(cacheDir, tree.contentKey, opts.config?.values ?? null) : null;
+  if (image) return { base: image, tree };
+  const base = analyzeTree(tree, opts, timings);
+  if (cacheDir) saveBaseline(cacheDir, tree, base, timings);
+  return { base, tree };
 }

@@ -19,8 +19,11 @@ const SNAPSHOT_NOTE = 'rcu_read_lock() gives no atomic snapshot: entries present
   + 'entries added or removed during it may or may not be; anything that relied on writers being excluded '
   + '(counts, "all tasks" decisions, list order) must tolerate that.';
 
+/** Exclusive acquisitions of global locks (`write_lock_irq(&tasklist_lock)`), by lock, in file order. */
+export type WriterIndex = Map<string, Site[]>;
+
 /** Reviews every `rcu_read_lock()` a patch adds in a file where it removes a spinning lock. */
-export function reviewRcuConversions(set: PatchSet, after: Program): RcuReview[] {
+export function reviewRcuConversions(set: PatchSet, after: Program, writers: WriterIndex): RcuReview[] {
   const reviews: RcuReview[] = [];
   for (const message of set.messages) {
     for (const file of message.files) {
@@ -30,7 +33,7 @@ export function reviewRcuConversions(set: PatchSet, after: Program): RcuReview[]
       if (removed.length === 0) continue;
       for (const line of addedRcuLines(file.hunks)) {
         const fn = functionAt(after, file.newPath, line);
-        if (fn) reviews.push(review(after, fn, line, removed[0] as string));
+        if (fn) reviews.push(review(after, fn, line, removed[0] as string, writers));
       }
     }
   }
@@ -64,7 +67,7 @@ function functionAt(program: Program, file: string, line: number): FunctionFacts
   return best;
 }
 
-function review(program: Program, fn: FunctionFacts, start: number, lock: string): RcuReview {
+function review(program: Program, fn: FunctionFacts, start: number, lock: string, writers: WriterIndex): RcuReview {
   const end = firstCallAfter(fn, 'rcu_read_unlock', start) ?? Number.MAX_SAFE_INTEGER;
   const inSection = (line: number): boolean => line > start && line < end;
   const site = (text: string, line: number): Site => ({ function: fn.name, file: fn.file, line, text });
@@ -77,7 +80,7 @@ function review(program: Program, fn: FunctionFacts, start: number, lock: string
     rcuSafe: RCU_SAFE_ITERATORS.has(l.macro as string) || (l.macro as string).endsWith('_rcu'),
     site: site(l.macro as string, l.pos.line),
   }));
-  return { file: fn.file, line: start, function: fn.name, replacedLock: lock, maySleep, iterators, writers: writersOf(program, lock), note: SNAPSHOT_NOTE };
+  return { file: fn.file, line: start, function: fn.name, replacedLock: lock, maySleep, iterators, writers: writersOf(writers, lock), note: SNAPSHOT_NOTE };
 }
 
 function firstCallAfter(fn: FunctionFacts, name: string, line: number): number | null {
@@ -121,22 +124,41 @@ function loopsIn(stmts: Stmt[]): Extract<Stmt, { k: 'loop' }>[] {
   return out;
 }
 
-/** `write_lock*(&lock)` sites (or every exclusive acquisition of a spinlock) in the program. */
-function writersOf(program: Program, lock: string): { count: number; sites: Site[] } {
-  const sites: Site[] = [];
-  for (const fn of program.functions) {
+function writersOf(index: WriterIndex, lock: string): { count: number; sites: Site[] } {
+  const sites = index.get(lock) ?? [];
+  return { count: sites.length, sites: sites.slice(0, 8) };
+}
+
+/** `write_lock*(&lock)` sites (or every exclusive acquisition of a spinlock) of global locks. */
+export function writerIndex(functions: Iterable<FunctionFacts>): WriterIndex {
+  const index: WriterIndex = new Map();
+  for (const fn of functions) {
     if (fn.isMacro) continue;
     forEachExpr(fn.body, (e) => {
       if (e.k !== 'call') return;
-      const name = calleeName(e) ?? '';
-      const model = modelOf(name);
+      const model = modelOf(calleeName(e) ?? '');
       if (!model || !isLockOp(model) || model.op === 'release' || model.mode !== 'write') return;
       const arg = e.args[model.lockArg];
-      if (arg && arg.k === 'addr' && arg.arg.k === 'id' && arg.arg.name === lock) {
+      if (arg && arg.k === 'addr' && arg.arg.k === 'id') {
+        let sites = index.get(arg.arg.name);
+        if (!sites) index.set(arg.arg.name, (sites = []));
         sites.push({ function: fn.name, file: fn.file, line: e.pos.line, text: e.text });
       }
     });
   }
-  sites.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { count: sites.length, sites: sites.slice(0, 8) };
+  for (const sites of index.values()) sortSites(sites);
+  return index;
+}
+
+/** The index with the sites of `files` replaced by those of their new `functions`. */
+export function replaceWriters(index: WriterIndex, files: ReadonlySet<string>, functions: Iterable<FunctionFacts>): WriterIndex {
+  const out: WriterIndex = new Map();
+  for (const [lock, sites] of index) out.set(lock, sites.filter((s) => !files.has(s.file)));
+  for (const [lock, sites] of writerIndex(functions)) out.set(lock, sortSites([...(out.get(lock) ?? []), ...sites]));
+  for (const [lock, sites] of out) if (sites.length === 0) out.delete(lock);
+  return out;
+}
+
+function sortSites(sites: Site[]): Site[] {
+  return sites.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }

@@ -23,6 +23,11 @@ export class ConditionEvaluator {
     private readonly definedNames: ReadonlySet<string> = new Set(macros.keys()),
   ) {}
 
+  /** The object-like macro values conditions are evaluated with. */
+  macroValues(): ReadonlyMap<string, string[]> {
+    return this.macros;
+  }
+
   /** Whether code under all of `conditions` is compiled: false only if one is surely false. */
   allowed(conditions: readonly string[]): boolean {
     return conditions.every((c) => this.evaluate(c) !== false);

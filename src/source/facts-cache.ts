@@ -2,7 +2,7 @@
 // written to a temp file and renamed into place, so concurrent runs and a crash mid-write never
 // leave a torn entry; an entry that does not parse or names another key is ignored.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileFacts } from '../facts/types.js';
@@ -26,6 +26,10 @@ export class ContentCache {
 
   private file(key: string): string {
     return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  has(key: string): boolean {
+    return existsSync(this.file(key));
   }
 
   get<T>(key: string): T | null {
@@ -56,6 +60,10 @@ export class FactsCache {
 
   constructor(dir: string) {
     this.store = new ContentCache(path.join(dir, 'facts'));
+  }
+
+  has(key: string): boolean {
+    return this.store.has(key);
   }
 
   get(key: string): FileFacts | null {

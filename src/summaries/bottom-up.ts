@@ -9,21 +9,26 @@ const MAX_SCC_ROUNDS = 4;
 
 /** Direct callees of every function (models excluded: they have no body to visit). */
 export function buildCallGraph(program: Program, maxIndirectTargets: number): FnId[][] {
-  return program.functions.map((fn) => {
-    const callees = new Set<FnId>();
-    forEachExpr(fn.body, (e) => {
-      if (e.k !== 'call') return;
-      const name = calleeName(e);
-      const model = name ? modelOf(name) : undefined;
-      if (name && !model) {
-        for (const d of resolveCallee(program, fn, name)) callees.add(d);
-      } else if (!name || (model && isFieldCall(model))) {
-        const fieldArg = model && isFieldCall(model) ? model.callsField : null;
-        for (const d of resolveIndirect(program, fn, e, fieldArg, maxIndirectTargets)?.defs ?? []) callees.add(d);
-      }
-    });
-    return [...callees].sort((a, b) => a - b);
+  return program.functions.map((_, fn) => calleesOf(program, fn, maxIndirectTargets));
+}
+
+/** The functions one function calls, directly or through a resolved ops-struct field. */
+export function calleesOf(program: Program, fnId: FnId, maxIndirectTargets: number): FnId[] {
+  const fn = program.functions[fnId];
+  if (!fn) return [];
+  const callees = new Set<FnId>();
+  forEachExpr(fn.body, (e) => {
+    if (e.k !== 'call') return;
+    const name = calleeName(e);
+    const model = name ? modelOf(name) : undefined;
+    if (name && !model) {
+      for (const d of resolveCallee(program, fn, name)) callees.add(d);
+    } else if (!name || (model && isFieldCall(model))) {
+      const fieldArg = model && isFieldCall(model) ? model.callsField : null;
+      for (const d of resolveIndirect(program, fn, e, fieldArg, maxIndirectTargets)?.defs ?? []) callees.add(d);
+    }
   });
+  return [...callees].sort((a, b) => a - b);
 }
 
 /** Tarjan's algorithm, iterative (kernel call chains are deep); SCCs come out callees first. */

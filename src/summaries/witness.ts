@@ -21,7 +21,8 @@ export class WitnessTable {
   private readonly index = new Map<string, WitnessId>();
 
   add(link: Omit<WitnessLink, 'length'>): WitnessId {
-    const key = `${link.fn}:${link.line}:${link.col}:${link.kind}:${link.next}`;
+    // The text too: check-patch adds to a table from before the patch, where a line may read differently.
+    const key = `${link.fn}:${link.line}:${link.col}:${link.kind}:${link.next}:${link.text}`;
     const existing = this.index.get(key);
     if (existing !== undefined) return existing;
     const length = 1 + (link.next >= 0 ? this.links[link.next]?.length ?? 0 : 0);

@@ -1,0 +1,53 @@
+// Baselines for check-patch: the analysis of the unpatched tree, made now or read back from
+// the summary image a previous scan or check-patch left in the cache.
+import type { FileFacts } from '../facts/types.js';
+import { writerIndex } from '../patch/rcu-review.js';
+import type { FnId } from '../program/program.js';
+import type { Problem, Report } from '../report/types.js';
+import { type LoadedTree, type ScanOptions, type Timings, analyzeProgram, contentKeyOf, reportOf, treeFiles } from '../scan.js';
+import { lookupTreeKeys } from '../source/tree-index.js';
+import type { WriterIndex } from '../patch/rcu-review.js';
+import type { ProgramAnalysis } from '../scan.js';
+import { readImage, writeImage } from './image.js';
+
+/** An analysed tree state that check-patch starts from. */
+export interface Baseline {
+  analysis: ProgramAnalysis;
+  report: Report;
+  /** The tree's problems (unreadable files, parse errors) as the scan saw them. */
+  problems: Problem[];
+  writers: WriterIndex;
+  /** Functions whose bodies answered another function's lock-identity question. */
+  consulted: ReadonlySet<FnId>;
+  /** A file's facts as the baseline read them (null: not analysed). */
+  factsOf(path: string): FileFacts | null;
+}
+
+/** The whole analysis of a loaded tree. */
+export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}): Baseline {
+  const analysis = analyzeProgram(tree.facts, opts, timings);
+  const report = reportOf(analysis, tree.problems, opts, timings);
+  report.stats.excludedByConfig = tree.excludedByConfig;
+  const byPath = new Map(tree.facts.map((f) => [f.path, f]));
+  return {
+    analysis, report, problems: tree.problems, writers: writerIndex(analysis.program.functions),
+    consulted: new Set(analysis.identity.consulted), factsOf: (p) => byPath.get(p) ?? null,
+  };
+}
+
+export function saveBaseline(cacheDir: string, tree: LoadedTree, base: Baseline, timings: Timings = {}): void {
+  const t = performance.now();
+  writeImage(cacheDir, tree.contentKey, tree.facts, base, tree.factsKeys);
+  timings['save-image'] = performance.now() - t;
+}
+
+/**
+ * The baseline of the tree as it is on disk, from the cache alone (no file read): the tree
+ * index gives every file's facts key, and those the image. Null when either is missing or stale.
+ */
+export async function cachedBaseline(opts: ScanOptions, cacheDir: string): Promise<Baseline | null> {
+  const { root, files } = await treeFiles(opts);
+  const known = await lookupTreeKeys(root, files, cacheDir);
+  if (!known) return null;
+  return readImage(cacheDir, contentKeyOf(opts, files, known.keys), opts.config?.values ?? null);
+}

@@ -1,0 +1,289 @@
+// A summary image: the whole-program analysis of one tree state (its content key), kept on
+// disk so that check-patch analyses again only what a patch changes. Bodies are not in it:
+// they are read lazily from the facts cache, file by file, when a function is analysed again.
+// Summaries are one JSON text per function, parsed on first use.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EdgeCollector, type Offer } from '../deadlock/graph.js';
+import type { FileFacts, FunctionFacts, Stmt, TypeRef } from '../facts/types.js';
+import { ConditionEvaluator } from '../program/conditions.js';
+import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
+import type { FnId, Program } from '../program/program.js';
+import type { Problem, Report, Site } from '../report/types.js';
+import type { Baseline } from './baseline.js';
+import type { ProgramAnalysis } from '../scan.js';
+import { FactsCache } from '../source/facts-cache.js';
+import type { Kconfig } from '../source/kconfig.js';
+import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
+import type { Summary } from '../summaries/domain.js';
+import { type WitnessLink, WitnessTable } from '../summaries/witness.js';
+
+const FORMAT = 1;
+/** Images kept per cache: the trees a developer switches between, not every state ever seen. */
+const KEEP_IMAGES = 4;
+
+export interface ImageFile { path: string; factsKey: string }
+
+/** Everything of a function but its body, and where the body is: file index, index in the file. */
+type FunctionMeta = Omit<FunctionFacts, 'body'> & { origin: [number, number] };
+
+interface Manifest {
+  format: number;
+  key: string;
+  files: ImageFile[];
+  /** Byte length of every part: a part of another length is not read. */
+  parts: Record<string, number>;
+}
+
+interface LinkPart {
+  functions: FunctionMeta[];
+  globalDefs: [string, FnId[]][];
+  fileStatics: [string, [string, FnId[]][]][];
+  structs: [string, Record<string, TypeRef>][];
+  typedefs: [string, TypeRef][];
+  globals: [string, TypeRef][];
+  fieldBindings: [string, string[]][];
+  aliases: [string, string][];
+  callMacros: [string, string][];
+  objectMacros: [string, string[]][];
+}
+
+interface AnalysisPart {
+  callGraph: FnId[][];
+  functionStats: [FnId, AnalysisStats][];
+  offers: [FnId, Offer[]][];
+  fieldStores: [string, FieldStore[]][];
+  consulted: FnId[];
+  fileErrors: [string, number][];
+  summaryOffsets: number[];
+  report: Report;
+  problems: Problem[];
+  writers: [string, Site[]][];
+}
+
+/** Witness links as flat columns: fn, line, col, kind, next, text (kind and text index `strings`). */
+interface WitnessPart { strings: string[]; links: number[] }
+
+export class ImageUnusable extends Error {}
+
+function imagesDir(cacheDir: string): string {
+  return path.join(cacheDir, 'images');
+}
+
+// ---------------------------------------------------------------- writing
+
+/** Writes a baseline as the image of tree state `key`; `factsKeys` say where each file's facts are cached. */
+export function writeImage(cacheDir: string, key: string, facts: readonly FileFacts[], base: Baseline, factsKeys: ReadonlyMap<string, string>): void {
+  const a = base.analysis;
+  const files = [...facts].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const imageFiles: ImageFile[] = [];
+  const origin = new Map<FunctionFacts, [number, number]>();
+  for (const f of files) {
+    const factsKey = factsKeys.get(f.path);
+    if (!factsKey) return; // facts that did not come from the cache cannot be read back lazily
+    f.functions.forEach((fn, i) => origin.set(fn, [imageFiles.length, i]));
+    imageFiles.push({ path: f.path, factsKey });
+  }
+  const parts = {
+    'link.json': Buffer.from(JSON.stringify(linkPart(a, origin))),
+    'witnesses.json': Buffer.from(JSON.stringify(witnessPart(a.witnesses))),
+    ...summariesAndAnalysis(base),
+  };
+  const manifest: Manifest = { format: FORMAT, key, files: imageFiles, parts: Object.fromEntries(Object.entries(parts).map(([n, b]) => [n, b.length])) };
+  const target = path.join(imagesDir(cacheDir), key);
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(tmp, { recursive: true });
+    for (const [name, bytes] of Object.entries(parts)) writeFileSync(path.join(tmp, name), bytes);
+    // The manifest last: a directory without it is never read.
+    writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
+    if (existsSync(target)) rmSync(tmp, { recursive: true, force: true });
+    else renameSync(tmp, target);
+    pruneImages(cacheDir, key);
+  } catch {
+    // A cache that cannot be written only costs time.
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number]>): LinkPart {
+  const p = a.program;
+  return {
+    functions: p.functions.map((fn) => {
+      const { body: _body, ...meta } = fn;
+      return { ...meta, origin: origin.get(fn) ?? [-1, -1] };
+    }),
+    globalDefs: [...p.globalDefs],
+    fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
+    structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings],
+    aliases: [...p.aliases], callMacros: [...p.callMacros], objectMacros: [...a.conditions.macroValues()],
+  };
+}
+
+function witnessPart(w: WitnessTable): WitnessPart {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (s: string): number => {
+    let i = index.get(s);
+    if (i === undefined) { i = strings.length; strings.push(s); index.set(s, i); }
+    return i;
+  };
+  const links: number[] = [];
+  for (const l of w.links) links.push(l.fn, l.line, l.col, intern(l.kind), l.next, intern(l.text));
+  return { strings, links };
+}
+
+function summariesAndAnalysis(base: Baseline): Record<string, Buffer> {
+  const a = base.analysis;
+  // One string, offsets in UTF-16 units: no buffer per function, and slicing needs no byte math.
+  const texts: string[] = [];
+  const summaryOffsets = [0];
+  let end = 0;
+  for (let fn = 0; fn < a.program.functions.length; fn++) {
+    const text = JSON.stringify(a.summaries.get(fn) ?? null);
+    texts.push(text);
+    summaryOffsets.push((end += text.length));
+  }
+  const analysis: AnalysisPart = {
+    callGraph: a.callGraph,
+    functionStats: [...a.functionStats],
+    offers: a.collector.functions().map((fn) => [fn, a.collector.offersOf(fn)]),
+    fieldStores: [...a.identity.allFieldStores()],
+    consulted: [...base.consulted].sort((x, y) => x - y),
+    fileErrors: [...a.fileErrors],
+    summaryOffsets, report: base.report, problems: base.problems, writers: [...base.writers],
+  };
+  return { 'summaries.jsonl': Buffer.from(texts.join('')), 'analysis.json': Buffer.from(JSON.stringify(analysis)) };
+}
+
+/** Keeps the newest images; a reader holding an older one has it in memory already. */
+function pruneImages(cacheDir: string, keep: string): void {
+  const dir = imagesDir(cacheDir);
+  const images = readdirSync(dir).filter((n) => !n.endsWith('.tmp')).map((n) => ({ n, t: n === keep ? Infinity : statSync(path.join(dir, n)).mtimeMs }));
+  images.sort((x, y) => y.t - x.t);
+  for (const { n } of images.slice(KEEP_IMAGES)) rmSync(path.join(dir, n), { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- reading
+
+/** The image of a tree state, or null when there is none (or it is damaged, or its facts are gone). */
+export function readImage(cacheDir: string, key: string, config: Kconfig | null): Baseline | null {
+  const dir = path.join(imagesDir(cacheDir), key);
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    if (manifest.format !== FORMAT || manifest.key !== key) return null;
+    const part = (name: string): Buffer => {
+      const bytes = readFileSync(path.join(dir, name));
+      if (bytes.length !== manifest.parts[name]) throw new ImageUnusable(`${name}: torn`);
+      return bytes;
+    };
+    const facts = new FactsCache(cacheDir);
+    if (!manifest.files.every((f) => facts.has(f.factsKey))) return null;
+    const link = JSON.parse(part('link.json').toString('utf8')) as LinkPart;
+    const analysisPart = JSON.parse(part('analysis.json').toString('utf8')) as AnalysisPart;
+    const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
+    const summaries = new LazySummaries(part('summaries.jsonl').toString('utf8'), analysisPart.summaryOffsets);
+    utimesSync(dir, new Date(), new Date()); // recently used: pruned last
+    return assemble(manifest, link, analysisPart, witnesses, summaries, facts, config);
+  } catch {
+    return null;
+  }
+}
+
+function assemble(
+  manifest: Manifest, link: LinkPart, part: AnalysisPart, witnesses: WitnessTable, summaries: LazySummaries,
+  factsCache: FactsCache, config: Kconfig | null,
+): Baseline {
+  const bodies = new BodyLoader(manifest.files, factsCache);
+  const program: Program = {
+    functions: link.functions.map((meta) => lazyFunction(meta, bodies)),
+    globalDefs: new Map(link.globalDefs),
+    fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
+    structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
+    fieldBindings: new Map(link.fieldBindings), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
+  };
+  const collector = new EdgeCollector();
+  for (const [fn, offers] of part.offers) collector.setOffers(fn, offers);
+  const analysis: ProgramAnalysis = {
+    program, conditions: new ConditionEvaluator(config, new Map(link.objectMacros)),
+    identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
+    callGraph: part.callGraph, functionStats: new Map(part.functionStats), fileErrors: new Map(part.fileErrors),
+  };
+  const byPath = new Map(manifest.files.map((f) => [f.path, f.factsKey]));
+  return {
+    analysis, report: part.report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),
+    factsOf: (file) => {
+      const key = byPath.get(file);
+      return key ? factsCache.get(key) : null;
+    },
+  };
+}
+
+function restoreWitnesses(part: WitnessPart): WitnessTable {
+  const table = new WitnessTable();
+  const { strings, links } = part;
+  for (let i = 0; i < links.length; i += 6) {
+    const at = (k: number): number => links[i + k] as number;
+    const link: Omit<WitnessLink, 'length'> = {
+      fn: at(0), line: at(1), col: at(2), kind: strings[at(3)] as WitnessLink['kind'], next: at(4), text: strings[at(5)] as string,
+    };
+    if (table.add(link) !== i / 6) throw new ImageUnusable('witness table out of order');
+  }
+  return table;
+}
+
+/** A function whose body is read from the facts cache the first time it is asked for. */
+function lazyFunction(meta: FunctionMeta, bodies: BodyLoader): FunctionFacts {
+  const { origin, ...rest } = meta;
+  let body: Stmt[] | null = null;
+  return Object.defineProperty(rest, 'body', {
+    enumerable: true,
+    get: () => (body ??= bodies.body(origin[0], origin[1])),
+  }) as FunctionFacts;
+}
+
+class BodyLoader {
+  private readonly loaded = new Map<number, FileFacts>();
+
+  constructor(private readonly files: ImageFile[], private readonly cache: FactsCache) {}
+
+  body(file: number, index: number): Stmt[] {
+    let facts = this.loaded.get(file);
+    if (!facts) {
+      const entry = this.files[file];
+      facts = entry ? this.cache.get(entry.factsKey) ?? undefined : undefined;
+      if (!facts) throw new ImageUnusable(`facts of ${entry?.path ?? file} are gone from the cache`);
+      this.loaded.set(file, facts);
+    }
+    const fn = facts.functions[index];
+    if (!fn) throw new ImageUnusable(`no function ${index} in ${facts.path}`);
+    return fn.body;
+  }
+}
+
+/** Summaries parsed on first use; set and delete shadow the image. */
+class LazySummaries implements SummaryStore {
+  private readonly current = new Map<FnId, Summary | null>();
+
+  constructor(private readonly text: string, private readonly offsets: number[]) {}
+
+  get(fn: FnId): Summary | undefined {
+    const hit = this.current.get(fn);
+    if (hit !== undefined) return hit ?? undefined;
+    const start = this.offsets[fn];
+    const end = this.offsets[fn + 1];
+    if (start === undefined || end === undefined) return undefined;
+    const summary = JSON.parse(this.text.slice(start, end)) as Summary | null;
+    this.current.set(fn, summary);
+    return summary ?? undefined;
+  }
+
+  set(fn: FnId, summary: Summary): void {
+    this.current.set(fn, summary);
+  }
+
+  delete(fn: FnId): void {
+    this.current.set(fn, null);
+  }
+}
