@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
-import type { FileFacts, FunctionFacts, Stmt, TypeRef } from '../facts/types.js';
+import type { FileFacts, FunctionFacts, TypeRef } from '../facts/types.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
@@ -16,6 +16,7 @@ import type { ProgramAnalysis } from '../scan.js';
 import { FactsCache } from '../source/facts-cache.js';
 import type { Kconfig } from '../source/kconfig.js';
 import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
+import { STAT_KEYS, emptyStats } from '../summaries/bottom-up.js';
 import type { Summary } from '../summaries/domain.js';
 import { type WitnessLink, WitnessTable } from '../summaries/witness.js';
 
@@ -25,8 +26,22 @@ const KEEP_IMAGES = 4;
 
 export interface ImageFile { path: string; factsKey: string }
 
-/** Everything of a function but its body, and where the body is: file index, index in the file. */
-type FunctionMeta = Omit<FunctionFacts, 'body'> & { origin: [number, number] };
+/**
+ * Functions as columns (arrays of primitives parse several times faster than objects). Body,
+ * parameters and `#if` conditions are read lazily from the function's file facts.
+ */
+interface FunctionColumns {
+  name: string[];
+  /** Index into the manifest's files, and the function's index among that file's functions. */
+  file: number[];
+  index: number[];
+  line: number[];
+  /** 1: static, 2: macro. */
+  flags: number[];
+  errors: number[];
+  returnType: string[];
+  returnPointer: number[];
+}
 
 interface Manifest {
   format: number;
@@ -37,7 +52,7 @@ interface Manifest {
 }
 
 interface LinkPart {
-  functions: FunctionMeta[];
+  functions: FunctionColumns;
   globalDefs: [string, FnId[]][];
   fileStatics: [string, [string, FnId[]][]][];
   structs: [string, Record<string, TypeRef>][];
@@ -46,12 +61,15 @@ interface LinkPart {
   fieldBindings: [string, string[]][];
   aliases: [string, string][];
   callMacros: [string, string][];
-  objectMacros: [string, string[]][];
+  /** Object-like macros: names, and each one's values. */
+  macroNames: string[];
+  macroValues: string[][];
 }
 
 interface AnalysisPart {
   callGraph: FnId[][];
-  functionStats: [FnId, AnalysisStats][];
+  /** Functions with non-zero counters: id, then the counters in STAT_KEYS order. */
+  functionStats: number[];
   offers: [FnId, Offer[]][];
   fieldStores: [string, FieldStore[]][];
   consulted: FnId[];
@@ -109,15 +127,25 @@ export function writeImage(cacheDir: string, key: string, facts: readonly FileFa
 
 function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number]>): LinkPart {
   const p = a.program;
+  const columns: FunctionColumns = { name: [], file: [], index: [], line: [], flags: [], errors: [], returnType: [], returnPointer: [] };
+  for (const fn of p.functions) {
+    const [file, index] = origin.get(fn) ?? [-1, -1];
+    columns.name.push(fn.name);
+    columns.file.push(file);
+    columns.index.push(index);
+    columns.line.push(fn.line);
+    columns.flags.push((fn.isStatic ? 1 : 0) | (fn.isMacro ? 2 : 0));
+    columns.errors.push(fn.errors);
+    columns.returnType.push(fn.returnType.name);
+    columns.returnPointer.push(fn.returnType.pointer);
+  }
   return {
-    functions: p.functions.map((fn) => {
-      const { body: _body, ...meta } = fn;
-      return { ...meta, origin: origin.get(fn) ?? [-1, -1] };
-    }),
+    functions: columns,
     globalDefs: [...p.globalDefs],
     fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
     structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings],
-    aliases: [...p.aliases], callMacros: [...p.callMacros], objectMacros: [...a.conditions.macroValues()],
+    aliases: [...p.aliases], callMacros: [...p.callMacros],
+    macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
   };
 }
 
@@ -147,7 +175,7 @@ function summariesAndAnalysis(base: Baseline): Record<string, Buffer> {
   }
   const analysis: AnalysisPart = {
     callGraph: a.callGraph,
-    functionStats: [...a.functionStats],
+    functionStats: [...a.functionStats].flatMap(([fn, st]) => (STAT_KEYS.some((k) => st[k] !== 0) ? [fn, ...STAT_KEYS.map((k) => st[k])] : [])),
     offers: a.collector.functions().map((fn) => [fn, a.collector.offersOf(fn)]),
     fieldStores: [...a.identity.allFieldStores()],
     consulted: [...base.consulted].sort((x, y) => x - y),
@@ -197,7 +225,7 @@ function assemble(
 ): Baseline {
   const bodies = new BodyLoader(manifest.files, factsCache);
   const program: Program = {
-    functions: link.functions.map((meta) => lazyFunction(meta, bodies)),
+    functions: link.functions.name.map((_, fn) => lazyFunction(link.functions, fn, manifest.files, bodies)),
     globalDefs: new Map(link.globalDefs),
     fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
     structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
@@ -206,9 +234,9 @@ function assemble(
   const collector = new EdgeCollector();
   for (const [fn, offers] of part.offers) collector.setOffers(fn, offers);
   const analysis: ProgramAnalysis = {
-    program, conditions: new ConditionEvaluator(config, new Map(link.objectMacros)),
+    program, conditions: new ConditionEvaluator(config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []]))),
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
-    callGraph: part.callGraph, functionStats: new Map(part.functionStats), fileErrors: new Map(part.fileErrors),
+    callGraph: part.callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
   };
   const byPath = new Map(manifest.files.map((f) => [f.path, f.factsKey]));
   return {
@@ -233,14 +261,36 @@ function restoreWitnesses(part: WitnessPart): WitnessTable {
   return table;
 }
 
-/** A function whose body is read from the facts cache the first time it is asked for. */
-function lazyFunction(meta: FunctionMeta, bodies: BodyLoader): FunctionFacts {
-  const { origin, ...rest } = meta;
-  let body: Stmt[] | null = null;
-  return Object.defineProperty(rest, 'body', {
-    enumerable: true,
-    get: () => (body ??= bodies.body(origin[0], origin[1])),
-  }) as FunctionFacts;
+/** A function whose body, parameters and conditions are read from the facts cache when first asked for. */
+function lazyFunction(c: FunctionColumns, fn: FnId, files: ImageFile[], facts: BodyLoader): FunctionFacts {
+  const flags = c.flags[fn] as number;
+  return new LazyFunction(
+    c.name[fn] as string, files[c.file[fn] as number]?.path ?? '?', c.line[fn] as number, (flags & 1) !== 0, (flags & 2) !== 0,
+    c.errors[fn] as number, { name: c.returnType[fn] as string, pointer: c.returnPointer[fn] as number },
+    () => facts.function(c.file[fn] as number, c.index[fn] as number),
+  );
+}
+
+/** Getters on the prototype: 57,000 of these are made in a few milliseconds. */
+class LazyFunction implements FunctionFacts {
+  constructor(
+    readonly name: string, readonly file: string, readonly line: number, readonly isStatic: boolean, readonly isMacro: boolean,
+    readonly errors: number, readonly returnType: TypeRef, private readonly fromFacts: () => FunctionFacts,
+  ) {}
+
+  get body(): FunctionFacts['body'] { return this.fromFacts().body; }
+  get params(): FunctionFacts['params'] { return this.fromFacts().params; }
+  get conditions(): FunctionFacts['conditions'] { return this.fromFacts().conditions; }
+}
+
+function restoreStats(flat: number[]): Map<FnId, AnalysisStats> {
+  const out = new Map<FnId, AnalysisStats>();
+  for (let i = 0; i + STAT_KEYS.length < flat.length; i += STAT_KEYS.length + 1) {
+    const stats = emptyStats();
+    STAT_KEYS.forEach((k, j) => { stats[k] = flat[i + 1 + j] as number; });
+    out.set(flat[i] as FnId, stats);
+  }
+  return out;
 }
 
 class BodyLoader {
@@ -248,7 +298,7 @@ class BodyLoader {
 
   constructor(private readonly files: ImageFile[], private readonly cache: FactsCache) {}
 
-  body(file: number, index: number): Stmt[] {
+  function(file: number, index: number): FunctionFacts {
     let facts = this.loaded.get(file);
     if (!facts) {
       const entry = this.files[file];
@@ -258,7 +308,7 @@ class BodyLoader {
     }
     const fn = facts.functions[index];
     if (!fn) throw new ImageUnusable(`no function ${index} in ${facts.path}`);
-    return fn.body;
+    return fn;
   }
 }
 

@@ -18,17 +18,25 @@ export interface WitnessLink {
 
 export class WitnessTable {
   readonly links: WitnessLink[] = [];
-  private readonly index = new Map<string, WitnessId>();
+  /** Ids by a hash of fn, position and next (numbers: no key strings for a million adds). */
+  private readonly index = new Map<number, WitnessId | WitnessId[]>();
 
   add(link: Omit<WitnessLink, 'length'>): WitnessId {
+    const hash = hashLink(link);
+    const bucket = this.index.get(hash);
     // The text too: check-patch adds to a table from before the patch, where a line may read differently.
-    const key = `${link.fn}:${link.line}:${link.col}:${link.kind}:${link.next}:${link.text}`;
-    const existing = this.index.get(key);
-    if (existing !== undefined) return existing;
+    const same = (id: WitnessId): boolean => {
+      const l = this.links[id] as WitnessLink;
+      return l.fn === link.fn && l.line === link.line && l.col === link.col && l.kind === link.kind && l.next === link.next && l.text === link.text;
+    };
+    if (typeof bucket === 'number' && same(bucket)) return bucket;
+    if (Array.isArray(bucket)) for (const id of bucket) if (same(id)) return id;
     const length = 1 + (link.next >= 0 ? this.links[link.next]?.length ?? 0 : 0);
     const id = this.links.length;
     this.links.push({ ...link, length });
-    this.index.set(key, id);
+    if (bucket === undefined) this.index.set(hash, id);
+    else if (typeof bucket === 'number') this.index.set(hash, [bucket, id]);
+    else bucket.push(id);
     return id;
   }
 
@@ -45,4 +53,11 @@ export class WitnessTable {
     }
     return out;
   }
+}
+
+function hashLink(l: Omit<WitnessLink, 'length'>): number {
+  let h = Math.imul(l.fn, 0x9e3779b1);
+  h = Math.imul(h ^ l.line, 0x85ebca6b);
+  h = Math.imul(h ^ l.col, 0xc2b2ae35);
+  return Math.imul(h ^ l.next, 0x27d4eb2f) ^ (h >>> 15);
 }
