@@ -81,12 +81,16 @@ describe('Linux 6.1: check-patch of the RCU conversion', () => {
       await scan(opts);
       const cold = performance.now() - t0;
       const text = readFileSync(path.resolve('test-kernel/memory-failure-rcu-6.1.patch'), 'utf8');
-      await checkPatch(opts, text, 'memory-failure-rcu-6.1.patch');
+      // The scan left its summary image: check-patch analyses only what the patch changes.
       const t1 = performance.now();
-      const { result } = await checkPatch(opts, text, 'memory-failure-rcu-6.1.patch');
+      const { result, after, mode } = await checkPatch(opts, text, 'memory-failure-rcu-6.1.patch');
       const warm = performance.now() - t1;
       process.stderr.write(`# check-patch 6.1: cold scan ${(cold / 1000).toFixed(1)}s, warm check-patch ${(warm / 1000).toFixed(1)}s `
-        + `(${((100 * warm) / cold).toFixed(0)}%); ${result.fixedFindings.length} fixed, ${result.newFindings.length} new\n`);
+        + `(${((100 * warm) / cold).toFixed(0)}%); ${result.fixedFindings.length} fixed, ${result.newFindings.length} new; ${mode}\n`);
+      assert.match(mode, /^incremental:/);
+      const whole = await checkPatch({ ...opts, incremental: false }, text, 'memory-failure-rcu-6.1.patch');
+      assert.deepStrictEqual(result, whole.result, 'incremental and whole analyses agree on the verdict');
+      assert.deepStrictEqual(after, whole.after, 'incremental and whole analyses agree on the patched tree');
       assert.equal(result.newFindings.length, 0);
       assert.ok(result.fixedFindings.some(isSeed), 'the seed ipi-cycle is fixed');
       assert.deepEqual(result.reviews.map((r) => r.function).filter((f) => f.startsWith('collect_procs')).sort(),

@@ -49,7 +49,7 @@ function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
     .option('color', { type: 'boolean', describe: 'Colour text output (default: NO_COLOR/FORCE_COLOR, else only on a terminal)' })
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
-    .option('cache', { type: 'string', describe: `Facts cache directory (default ${defaultCacheDir()}); --no-cache: none` })
+    .option('cache', { type: 'string', describe: `Cache directory: facts, tree index, summary images (default ${defaultCacheDir()}); --no-cache: none` })
     .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: show (and exit 1 on) only findings not in it' })
     .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
 }

@@ -2,19 +2,19 @@
 // are matched by fingerprint (no line numbers in it), so findings that only moved stay matched.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Program } from '../program/program.js';
-import type { PatchCheckReport, Report } from '../report/types.js';
+import type { PatchCheckReport, Problem, RcuReview, Report } from '../report/types.js';
 import { toolVersion } from '../version.js';
 import { collectFacts } from '../facts/collect.js';
 import { type Baseline, analyzeTree, cachedBaseline, saveBaseline } from '../incremental/baseline.js';
-import { readImage } from '../incremental/image.js';
+import { ImageUnusable, readImage } from '../incremental/image.js';
 import { reanalyze } from '../incremental/reanalyze.js';
+import type { FileFacts } from '../facts/types.js';
 import { type LoadedTree, type ScanOptions, type Timings, analyzeProgram, loadTree, reportOf } from '../scan.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
 import { applyPatchSet } from './apply.js';
-import { type WriterIndex, reviewRcuConversions, writerIndex } from './rcu-review.js';
+import { reviewRcuConversions, writerIndex } from './rcu-review.js';
 
 export interface PatchCheck {
   result: PatchCheckReport;
@@ -62,24 +62,11 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   const patched = new Map(touched.map((f) => [f, changed.facts.find((x) => x.path === f) ?? null]));
   const problems = [...base.problems.filter((p) => !overrides.has(p.file)), ...changed.problems];
   timings['patched-files'] = performance.now() - t;
-  const re = opts.incremental === false ? { fallback: 'asked for a whole analysis' } : reanalyze(base, patched, opts);
-  let after: Report;
-  let program: Program;
-  let writers: WriterIndex;
-  let mode: string;
-  if ('fallback' in re) {
-    const facts = [...(tree ?? await loadTree(opts, timings)).facts.filter((f) => !patched.has(f.path)), ...changed.facts];
-    const whole = analyzeProgram(facts, opts, timings);
-    after = reportOf(whole, problems, opts, timings);
-    ({ program } = whole);
-    writers = writerIndex(program.functions);
-    mode = `whole tree analysed again: ${re.fallback}`;
-  } else {
-    after = reportOf(re.analysis, problems, opts, timings);
-    ({ program } = re.analysis);
-    ({ writers } = re);
-    mode = `incremental: ${re.changedFunctions} function(s) changed, ${re.reanalysed} analysed again`;
-  }
+  const patchedTree: PatchedTree = { patched, changedFacts: changed.facts, problems };
+  const incremental = opts.incremental === false ? { fallback: 'asked for a whole analysis' } : afterIncrementally(base, patchedTree, set, opts, timings);
+  const { after, reviews, mode } = 'fallback' in incremental
+    ? { ...afterWhole(tree ?? await loadTree(opts, timings), patchedTree, set, opts, timings), mode: `whole tree analysed again: ${incremental.fallback}` }
+    : incremental;
   after.stats.excludedByConfig = before.stats.excludedByConfig;
   const known = new Set(before.findings.map((f) => f.fingerprint));
   const now = new Set(after.findings.map((f) => f.fingerprint));
@@ -90,9 +77,44 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
     newFindings: after.findings.filter((f) => !known.has(f.fingerprint)),
     fixedFindings: before.findings.filter((f) => !now.has(f.fingerprint)),
     unchanged: after.findings.filter((f) => known.has(f.fingerprint)).length,
-    reviews: reviewRcuConversions(set, program, writers),
+    reviews,
   };
   return { result, after, mode };
+}
+
+/** The patch's files as parsed: path → facts after the patch (null: deleted), and problems. */
+interface PatchedTree {
+  patched: ReadonlyMap<string, FileFacts | null>;
+  changedFacts: FileFacts[];
+  problems: Problem[];
+}
+
+interface After { after: Report; reviews: RcuReview[] }
+
+/**
+ * The patched tree from the baseline, analysing only what changed. A summary image damaged past
+ * its manifest (or facts gone meanwhile: bodies are read lazily, up to the reviews) costs time,
+ * not the answer: the caller then analyses the whole tree.
+ */
+function afterIncrementally(base: Baseline, p: PatchedTree, set: PatchSet, opts: ScanOptions, timings: Timings): (After & { mode: string }) | { fallback: string } {
+  try {
+    const re = reanalyze(base, p.patched, opts);
+    if ('fallback' in re) return re;
+    return {
+      after: reportOf(re.analysis, p.problems, opts, timings),
+      reviews: reviewRcuConversions(set, re.analysis.program, re.writers),
+      mode: `incremental: ${re.changedFunctions} function(s) changed, ${re.reanalysed} analysed again`,
+    };
+  } catch (err) {
+    if (err instanceof ImageUnusable || err instanceof SyntaxError) return { fallback: `summary image unusable (${err.message})` };
+    throw err;
+  }
+}
+
+function afterWhole(tree: LoadedTree, p: PatchedTree, set: PatchSet, opts: ScanOptions, timings: Timings): After {
+  const facts = [...tree.facts.filter((f) => !p.patched.has(f.path)), ...p.changedFacts];
+  const whole = analyzeProgram(facts, opts, timings);
+  return { after: reportOf(whole, p.problems, opts, timings), reviews: reviewRcuConversions(set, whole.program, writerIndex(whole.program.functions)) };
 }
 
 /**
