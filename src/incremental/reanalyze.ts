@@ -2,9 +2,10 @@
 // and their callers as long as a summary changes (early cutoff). Anything a patch changes that
 // other functions read beyond summaries (declarations, macros, bindings, lock pointers a
 // function returns or stores) is not followed: the caller then analyses the whole tree.
-import type { FileFacts, FunctionFacts, Stmt } from '../facts/types.js';
+import type { Expr, FileFacts, FunctionFacts, Stmt } from '../facts/types.js';
+import { modelOf } from '../models/kernel-api.js';
 import { LockIdentity } from '../program/lock-identity.js';
-import { type FnId, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
+import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
 import { type ProgramAnalysis, type ScanOptions, analysisContext } from '../scan.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
 import { type WriterIndex, replaceWriters } from '../patch/rcu-review.js';
@@ -145,11 +146,17 @@ function identityView(fn: FunctionFacts): string {
   forEachDecl(fn.body, (d) => parts.push(['decl', d.name, d.type, d.init]));
   forEachExpr(fn.body, (e) => {
     if (e.k === 'assign') parts.push(['assign', e.op, e.left, e.right]);
-    else if (e.k === 'call' && e.args.some((x) => x.k === 'addr')) parts.push(['call', e]);
+    else if (e.k === 'call' && !isModelled(e) && e.args.some((x) => x.k === 'addr')) parts.push(['call', e]);
   });
   forEachReturn(fn.body, (r) => parts.push(['return', r.value]));
   // Positions and source text do not change what an expression denotes.
   return JSON.stringify(parts, (key, value: unknown) => (key === 'pos' || key === 'text' ? undefined : value));
+}
+
+/** Lock identity never follows `&x` into a modelled call (`spin_lock(&x->lock)` stores nothing). */
+function isModelled(call: Extract<Expr, { k: 'call' }>): boolean {
+  const name = calleeName(call);
+  return name !== null && modelOf(name) !== undefined;
 }
 
 function sameFunction(a: FunctionFacts, b: FunctionFacts): boolean {
@@ -160,7 +167,7 @@ function storesIntoFields(fn: FunctionFacts): boolean {
   let found = false;
   forEachExpr(fn.body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field') found = true;
-    else if (e.k === 'call' && e.args.some((x) => x.k === 'addr' && x.arg.k === 'field')) found = true;
+    else if (e.k === 'call' && !isModelled(e) && e.args.some((x) => x.k === 'addr' && x.arg.k === 'field')) found = true;
   });
   return found;
 }
