@@ -27,6 +27,7 @@ export interface Collected {
 
 export async function collectFacts(root: string, files: string[], opts: CollectOptions): Promise<Collected> {
   const present = opts.overrides ? files.filter((f) => opts.overrides?.get(f) !== null) : files;
+  if (opts.cacheDir) FactsCache.pruneVersions(opts.cacheDir);
   // Stat before any read: a file that changes after its stat gets a newer stamp, so the index
   // never pairs the old stamp with a key it does not match.
   const stamps = opts.cacheDir ? stampsFromDisk(root, present, opts.overrides) : new Map<string, Observed>();

@@ -2,7 +2,7 @@
 // written to a temp file and renamed into place, so concurrent runs and a crash mid-write never
 // leave a torn entry; an entry that does not parse or names another key is ignored.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileFacts } from '../facts/types.js';
@@ -55,11 +55,33 @@ export class ContentCache {
   }
 }
 
+/** Analyzer versions whose facts are kept: two checkouts sharing a cache do not evict each other. */
+const KEEP_VERSIONS = 3;
+
+/**
+ * Facts by content key, one directory per analyzer version (facts of another version are never
+ * read: their keys differ), so that the versions not used lately can be dropped whole.
+ */
 export class FactsCache {
   private readonly store: ContentCache;
 
   constructor(dir: string) {
-    this.store = new ContentCache(path.join(dir, 'facts'));
+    this.store = new ContentCache(path.join(dir, 'facts', codeFingerprint().slice(0, 16)));
+  }
+
+  /** Marks this version's facts as used now and drops those of versions not used lately. */
+  static pruneVersions(dir: string): void {
+    const root = path.join(dir, 'facts');
+    const mine = codeFingerprint().slice(0, 16);
+    try {
+      mkdirSync(path.join(root, mine), { recursive: true });
+      utimesSync(path.join(root, mine), new Date(), new Date());
+      const versions = readdirSync(root).filter((n) => /^[0-9a-f]{16}$/.test(n))
+        .map((n) => ({ n, t: statSync(path.join(root, n)).mtimeMs })).sort((a, b) => b.t - a.t);
+      for (const { n } of versions.slice(KEEP_VERSIONS)) if (n !== mine) rmSync(path.join(root, n), { recursive: true, force: true });
+    } catch {
+      // Another run pruning at the same moment, or a read-only cache: only costs disk space.
+    }
   }
 
   has(key: string): boolean {
