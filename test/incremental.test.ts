@@ -569,6 +569,24 @@ describe('a damaged cache never changes the answer', () => {
     }
   }
 
+  it('a damaged image is dropped when found, made anew by the next run, and read by the one after', async () => {
+    const c = await scannedCache(SEED);
+    const p = path.join(c.image, 'summaries.jsonl');
+    writeFileSync(p, Buffer.alloc(statSync(p).size, '#'));
+    const text = patchFile('seed-shaped-rcu.patch');
+    const found = await checkPatch({ ...optsFor(SEED), cacheDir: c.cacheDir }, text, 'seed-shaped-rcu.patch');
+    assert.match(found.mode, /summary image unusable/);
+    assert.equal(imageDirs(c.cacheDir).length, 0, 'the damaged image is gone');
+    const remade: Record<string, number> = {};
+    await checkPatch({ ...optsFor(SEED), cacheDir: c.cacheDir }, text, 'seed-shaped-rcu.patch', remade);
+    assert.ok('save-image' in remade, 'the next run makes the image anew');
+    const timings: Record<string, number> = {};
+    const again = await checkPatch({ ...optsFor(SEED), cacheDir: c.cacheDir }, text, 'seed-shaped-rcu.patch', timings);
+    assert.match(again.mode, /^incremental:/);
+    assert.ok(!('save-image' in timings), 'the image rewritten by the previous run was read');
+    assert.equal(readFileSync(p, 'utf8').includes('##'), false);
+  });
+
   it('the image made under other options is not read', async () => {
     const cacheDir = tempDir('cache');
     await scan({ ...optsFor(SEED), cacheDir, rules: ['lock-cycle'], maxChainDepth: 2 });

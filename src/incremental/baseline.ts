@@ -21,6 +21,8 @@ export interface Baseline {
   consulted: ReadonlySet<FnId>;
   /** A file's facts as the baseline read them (null: not analysed). */
   factsOf(path: string): FileFacts | null;
+  /** Deletes the summary image it was read from (found damaged while in use). */
+  discard?: () => void;
 }
 
 /** The whole analysis of a loaded tree. */

@@ -94,6 +94,8 @@ function imagesDir(cacheDir: string): string {
 /** Writes a baseline as the image of tree state `key`; `factsKeys` say where each file's facts are cached. */
 export function writeImage(cacheDir: string, key: string, facts: readonly FileFacts[], base: Baseline, factsKeys: ReadonlyMap<string, string>): void {
   const a = base.analysis;
+  const target = path.join(imagesDir(cacheDir), key);
+  if (existsSync(path.join(target, 'manifest.json'))) return; // this tree state's image is there already
   const files = [...facts].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   const imageFiles: ImageFile[] = [];
   const origin = new Map<FunctionFacts, [number, number]>();
@@ -109,7 +111,6 @@ export function writeImage(cacheDir: string, key: string, facts: readonly FileFa
     ...summariesAndAnalysis(base),
   };
   const manifest: Manifest = { format: FORMAT, key, files: imageFiles, parts: Object.fromEntries(Object.entries(parts).map(([n, b]) => [n, b.length])) };
-  const target = path.join(imagesDir(cacheDir), key);
   const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(tmp, { recursive: true });
@@ -198,6 +199,7 @@ function pruneImages(cacheDir: string, keep: string): void {
 /** The image of a tree state, or null when there is none (or it is damaged, or its facts are gone). */
 export function readImage(cacheDir: string, key: string, config: Kconfig | null): Baseline | null {
   const dir = path.join(imagesDir(cacheDir), key);
+  if (!existsSync(path.join(dir, 'manifest.json'))) return null;
   try {
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     if (manifest.format !== FORMAT || manifest.key !== key) return null;
@@ -213,10 +215,16 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
     const summaries = new LazySummaries(part('summaries.jsonl').toString('utf8'), analysisPart.summaryOffsets);
     utimesSync(dir, new Date(), new Date()); // recently used: pruned last
-    return assemble(manifest, link, analysisPart, witnesses, summaries, facts, config);
+    return { ...assemble(manifest, link, analysisPart, witnesses, summaries, facts, config), discard: () => discardImage(dir) };
   } catch {
+    // Images are renamed into place whole: one that does not read is damaged, and is made anew.
+    discardImage(dir);
     return null;
   }
+}
+
+function discardImage(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function assemble(

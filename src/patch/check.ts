@@ -106,7 +106,10 @@ function afterIncrementally(base: Baseline, p: PatchedTree, set: PatchSet, opts:
       mode: `incremental: ${re.changedFunctions} function(s) changed, ${re.reanalysed} analysed again`,
     };
   } catch (err) {
-    if (err instanceof ImageUnusable || err instanceof SyntaxError) return { fallback: `summary image unusable (${err.message})` };
+    if (err instanceof ImageUnusable || err instanceof SyntaxError) {
+      base.discard?.();
+      return { fallback: `summary image unusable (${err.message})` };
+    }
     throw err;
   }
 }
