@@ -475,7 +475,7 @@ describe('patches that change more than bodies fall back to the whole analysis',
   });
 
   it('a new function (with a new inversion)', async () => {
-    const whole = await both(ABBA, ABBA_NEW_FUNCTION, 'whole');
+    const whole = await both(ABBA, ABBA_NEW_FUNCTION, 'incremental');
     assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
     assert.ok(whole.result.newFindings[0]?.cpus.some((c) => c.chain.some((s) => s.function === 'xbar_port_quiesce')));
   });

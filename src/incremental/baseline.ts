@@ -2,6 +2,7 @@
 // the summary image a previous scan or check-patch left in the cache.
 import type { FileFacts } from '../facts/types.js';
 import { writerIndex } from '../patch/rcu-review.js';
+import { callersByName } from '../summaries/bottom-up.js';
 import type { FnId } from '../program/program.js';
 import type { Problem, Report } from '../report/types.js';
 import { type LoadedTree, type ScanOptions, type Timings, analyzeProgram, contentKeyOf, reportOf, treeFiles } from '../scan.js';
@@ -21,6 +22,8 @@ export interface Baseline {
   consulted: ReadonlySet<FnId>;
   /** A file's facts as the baseline read them (null: not analysed). */
   factsOf(path: string): FileFacts | null;
+  /** Functions calling `name` (a name models do not take). */
+  callersOf(name: string): FnId[];
   /** Deletes the summary image it was read from (found damaged while in use). */
   discard?: () => void;
 }
@@ -31,9 +34,12 @@ export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timing
   const report = reportOf(analysis, tree.problems, opts, timings);
   report.stats.excludedByConfig = tree.excludedByConfig;
   const byPath = new Map(tree.facts.map((f) => [f.path, f]));
+  // Made on first use (an image needs it; check-patch only when a patch adds or removes functions).
+  let callers: Map<string, FnId[]> | null = null;
   return {
     analysis, report, problems: tree.problems, writers: writerIndex(analysis.program.functions),
     consulted: new Set(analysis.identity.consulted), factsOf: (p) => byPath.get(p) ?? null,
+    callersOf: (name) => (callers ??= callersByName(analysis.program)).get(name) ?? [],
   };
 }
 

@@ -16,7 +16,7 @@ import type { ProgramAnalysis } from '../scan.js';
 import { FactsCache } from '../source/facts-cache.js';
 import type { Kconfig } from '../source/kconfig.js';
 import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
-import { STAT_KEYS, emptyStats } from '../summaries/bottom-up.js';
+import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
 import type { Summary } from '../summaries/domain.js';
 import { type WitnessLink, WitnessTable } from '../summaries/witness.js';
 
@@ -80,6 +80,14 @@ interface AnalysisPart {
   writers: [string, Site[]][];
 }
 
+/** Functions by the names they call: names, and each one's callers. */
+interface CallersPart { names: string[]; callers: FnId[][] }
+
+function callersPart(a: ProgramAnalysis): CallersPart {
+  const byName = callersByName(a.program);
+  return { names: [...byName.keys()], callers: [...byName.values()] };
+}
+
 /** Witness links as flat columns: fn, line, col, kind, next, text (kind and text index `strings`). */
 interface WitnessPart { strings: string[]; links: number[] }
 
@@ -108,6 +116,7 @@ export function writeImage(cacheDir: string, key: string, facts: readonly FileFa
   const parts = {
     'link.json': Buffer.from(JSON.stringify(linkPart(a, origin))),
     'witnesses.json': Buffer.from(JSON.stringify(witnessPart(a.witnesses))),
+    'callers.json': Buffer.from(JSON.stringify(callersPart(a))),
     ...summariesAndAnalysis(base),
   };
   const manifest: Manifest = { format: FORMAT, key, files: imageFiles, parts: Object.fromEntries(Object.entries(parts).map(([n, b]) => [n, b.length])) };
@@ -214,8 +223,18 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     const analysisPart = JSON.parse(part('analysis.json').toString('utf8')) as AnalysisPart;
     const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
     const summaries = new LazySummaries(part('summaries.jsonl').toString('utf8'), analysisPart.summaryOffsets);
+    const callersText = part('callers.json').toString('utf8');
     utimesSync(dir, new Date(), new Date()); // recently used: pruned last
-    return { ...assemble(manifest, link, analysisPart, witnesses, summaries, facts, config), discard: () => discardImage(dir) };
+    // Parsed only when a patch adds or removes functions.
+    let callers: Map<string, FnId[]> | null = null;
+    const callersOf = (name: string): FnId[] => {
+      if (!callers) {
+        const c = JSON.parse(callersText) as CallersPart;
+        callers = new Map(c.names.map((n, i) => [n, c.callers[i] ?? []]));
+      }
+      return callers.get(name) ?? [];
+    };
+    return { ...assemble(manifest, link, analysisPart, witnesses, summaries, facts, config), callersOf, discard: () => discardImage(dir) };
   } catch {
     // Images are renamed into place whole: one that does not read is damaged, and is made anew.
     discardImage(dir);
@@ -230,7 +249,7 @@ function discardImage(dir: string): void {
 function assemble(
   manifest: Manifest, link: LinkPart, part: AnalysisPart, witnesses: WitnessTable, summaries: LazySummaries,
   factsCache: FactsCache, config: Kconfig | null,
-): Baseline {
+): Omit<Baseline, 'callersOf'> {
   const bodies = new BodyLoader(manifest.files, factsCache);
   const program: Program = {
     functions: link.functions.name.map((_, fn) => lazyFunction(link.functions, fn, manifest.files, bodies)),

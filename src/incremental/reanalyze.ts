@@ -4,10 +4,13 @@
 // function returns or stores) is not followed: the caller then analyses the whole tree.
 import type { Expr, FileFacts, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
-import { LockIdentity } from '../program/lock-identity.js';
-import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
+import { EdgeCollector } from '../deadlock/graph.js';
+import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
+import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions } from '../program/program.js';
 import { type ProgramAnalysis, type ScanOptions, analysisContext } from '../scan.js';
+import type { SummaryStore } from '../summaries/analyze-function.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
+import type { Summary } from '../summaries/domain.js';
 import { type WriterIndex, replaceWriters } from '../patch/rcu-review.js';
 import type { Baseline } from './baseline.js';
 
@@ -15,51 +18,186 @@ export type Reanalysis =
   | { analysis: ProgramAnalysis; writers: WriterIndex; changedFunctions: number; reanalysed: number }
   | { fallback: string };
 
+/** What a patch does to the functions of the files it touches. */
+interface Plan {
+  /** Per touched file, its functions after the patch (those `#if` conditions keep), in order. */
+  files: Map<string, FunctionFacts[]>;
+  /** Functions of the baseline whose bodies (or positions) the patch changes: old id → after. */
+  changed: Map<FnId, FunctionFacts>;
+  /** Baseline functions the patch removes, and functions it adds. */
+  removed: Set<FnId>;
+  added: Set<FunctionFacts>;
+  /** Baseline functions that call a name the patch defines anew or removes: their calls resolve differently. */
+  callersOfNames: Set<FnId>;
+  /** Functions move to other places in their file: ids follow file order. */
+  reordered: boolean;
+}
+
 /**
  * The baseline's analysis updated for `patched` (path → its facts after the patch, null when
  * the patch deletes it). Takes the baseline over unless it answers with a fallback.
  */
 export function reanalyze(base: Baseline, patched: ReadonlyMap<string, FileFacts | null>, opts: ScanOptions): Reanalysis {
   const a = base.analysis;
-  const replaced = changedFunctions(base, patched);
-  if (!(replaced instanceof Map)) return replaced;
+  const plan = planChanges(base, patched);
+  if ('fallback' in plan) return plan;
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
-  for (const [id, next] of replaced) a.program.functions[id] = next;
+  const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores) : null;
+  const id = (old: FnId): FnId => (newOf ? newOf[old] ?? -1 : old);
+  for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
-  const changed = [...replaced.keys()];
+  const added = a.program.functions.flatMap((fn, i) => (plan.added.has(fn) ? [i] : []));
+  const redo = [...new Set([...[...plan.changed.keys(), ...plan.callersOfNames].map(id).filter((i) => i >= 0), ...added])].sort((x, y) => x - y);
   // Memos of the old bodies must not answer for the new ones.
   a.identity = new LockIdentity(a.program, stores);
-  replaceStores(a.identity, stores, changed);
-  for (const id of changed) a.callGraph[id] = calleesOf(a.program, id, opts.maxIndirectTargets ?? 8);
-  const reanalysed = summarizeAgain(a, changed, opts);
-  const writers = replaceWriters(base.writers, new Set(patched.keys()), [...replaced.values()]);
-  return { analysis: a, writers, changedFunctions: changed.length, reanalysed };
+  replaceStores(a.identity, stores, redo);
+  for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
+  const reanalysed = summarizeAgain(a, redo, opts);
+  const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat());
+  return { analysis: a, writers, changedFunctions: plan.changed.size + plan.added.size + plan.removed.size, reanalysed };
 }
 
-/** The functions whose bodies the patch changes, by id; a fallback when it changes more than bodies. */
-function changedFunctions(base: Baseline, patched: ReadonlyMap<string, FileFacts | null>): Map<FnId, FunctionFacts> | { fallback: string } {
+/** What the patch changes, or why only a whole analysis can tell. */
+function planChanges(base: Baseline, patched: ReadonlyMap<string, FileFacts | null>): Plan | { fallback: string } {
   const a = base.analysis;
   const idsOf = functionsByFile(a.program.functions);
-  const out = new Map<FnId, FunctionFacts>();
+  const plan: Plan = { files: new Map(), changed: new Map(), removed: new Set(), added: new Set(), callersOfNames: new Set(), reordered: false };
+  const names = new Set<string>();
   for (const [file, after] of patched) {
     const before = base.factsOf(file);
     if (!before || !after) return { fallback: `${file}: the patch adds or deletes an analysed file` };
-    if (interfaceOf(before) !== interfaceOf(after)) return { fallback: `${file}: the patch changes declarations, macros or function pointers` };
-    const ids = idsOf.get(file) ?? [];
+    if (declarationsOf(before) !== declarationsOf(after)) return { fallback: `${file}: the patch changes declarations, macros or ops bindings` };
     const now = after.functions.filter((f) => a.conditions.allowed(f.conditions));
-    if (now.length !== ids.length) return { fallback: `${file}: functions differ` };
-    for (const [i, id] of ids.entries()) {
-      const old = a.program.functions[id] as FunctionFacts;
-      const next = now[i] as FunctionFacts;
-      if (sameFunction(old, next)) continue;
-      if (identityView(old) !== identityView(next) && (base.consulted.has(id) || storesIntoFields(old) || storesIntoFields(next))) {
+    plan.files.set(file, now);
+    const old = idsOf.get(file) ?? [];
+    const match = matchFunctions(old.map((i) => a.program.functions[i] as FunctionFacts), now);
+    for (const [i, next] of now.entries()) {
+      const j = match.get(i);
+      if (j === undefined) { plan.added.add(next); names.add(next.name); continue; }
+      const oldId = old[j] as FnId;
+      const prev = a.program.functions[oldId] as FunctionFacts;
+      if (signatureOf(prev) !== signatureOf(next)) return { fallback: `${next.name}: the patch changes its signature` };
+      if (sameFunction(prev, next)) continue;
+      if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
         return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
       }
-      out.set(id, next);
+      plan.changed.set(oldId, next);
+    }
+    const order = [...match.values()];
+    if (order.some((j, k) => k > 0 && j < (order[k - 1] as number))) plan.reordered = true;
+    const matched = new Set(order);
+    old.forEach((oldId, j) => { if (!matched.has(j)) { plan.removed.add(oldId); names.add(a.program.functions[oldId]?.name ?? ''); } });
+  }
+  return namesResolveAgain(base, plan, names);
+}
+
+/** Callers of the names the patch adds or removes are analysed again, unless more than calls read those names. */
+function namesResolveAgain(base: Baseline, plan: Plan, names: Set<string>): Plan | { fallback: string } {
+  const a = base.analysis;
+  const gone = [...plan.removed].map((id) => a.program.functions[id] as FunctionFacts);
+  for (const fn of [...plan.added, ...gone]) {
+    if (assignedFunctions(fn.body).length > 0) return { fallback: `${fn.name}: a function the patch adds or removes binds function pointers` };
+    if (storesIntoFields(fn)) return { fallback: `${fn.name}: a function the patch adds or removes stores into struct fields` };
+  }
+  for (const name of names) {
+    const why = nameReadBeyondCalls(a, name);
+    if (why) return { fallback: `${name}: ${why}` };
+    for (const caller of base.callersOf(name)) {
+      // Its lock-identity answers for other functions may change with what its calls reach.
+      if (base.consulted.has(caller)) return { fallback: `${name}: a caller's lock pointers are read by other functions` };
+      if (!plan.removed.has(caller)) plan.callersOfNames.add(caller);
     }
   }
+  return plan;
+}
+
+/** Why a function name matters beyond direct calls (ops bindings, aliases, call macros), if it does. */
+function nameReadBeyondCalls(a: ProgramAnalysis, name: string): string | null {
+  const p = a.program;
+  if ([...p.fieldBindings.values()].some((targets) => targets.includes(name))) return 'an ops-struct field is bound to this name';
+  if ([...p.aliases.values()].includes(name) || [...p.callMacros.values()].includes(name)) return 'a macro names it';
+  return null;
+}
+
+/** Pairs each function after the patch (index) with the one before it (index) of the same name and rank among namesakes. */
+function matchFunctions(before: FunctionFacts[], after: FunctionFacts[]): Map<number, number> {
+  const ranked = (list: FunctionFacts[]): string[] => {
+    const seen = new Map<string, number>();
+    return list.map((f) => {
+      const k = `${f.isMacro ? 'm' : 'f'}:${f.name}`;
+      const n = seen.get(k) ?? 0;
+      seen.set(k, n + 1);
+      return `${k}#${n}`;
+    });
+  };
+  const oldIndex = new Map(ranked(before).map((k, j) => [k, j]));
+  const out = new Map<number, number>();
+  ranked(after).forEach((k, i) => { const j = oldIndex.get(k); if (j !== undefined) out.set(i, j); });
   return out;
+}
+
+/**
+ * Gives functions the ids a whole analysis would (files in path order, functions in file order)
+ * and carries every id-keyed table over. Returns old id → new id (-1: removed). Changed
+ * functions keep their baseline object here; the caller swaps the new ones in.
+ */
+function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore[]>): Int32Array {
+  const before = a.program.functions;
+  const segments = new Map<string, FnId[]>();
+  before.forEach((fn, old) => getOrInit(segments, fn.file, () => []).push(old));
+  const added: FunctionFacts[] = [];
+  for (const [file, now] of plan.files) {
+    const old = segments.get(file) ?? [];
+    const match = matchFunctions(old.map((i) => before[i] as FunctionFacts), now);
+    segments.set(file, now.map((next, i) => {
+      const j = match.get(i);
+      if (j !== undefined) return old[j] as FnId;
+      added.push(next);
+      return -added.length - 1; // -2, -3, …: the added function at index -id - 2
+    }));
+  }
+  const order = [...segments.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const oldOf = order.flatMap((file) => segments.get(file) ?? []);
+  const newOf = new Int32Array(before.length).fill(-1);
+  oldOf.forEach((old, i) => { if (old >= 0) newOf[old] = i; });
+  const map = (old: FnId): FnId => newOf[old] ?? -1;
+  a.program.functions = oldOf.map((old) => (old >= 0 ? before[old] : added[-old - 2]) as FunctionFacts);
+  indexFunctions(a.program);
+  a.witnesses.renumberFunctions(map);
+  a.summaries = new RenumberedSummaries(a.summaries, oldOf);
+  const collector = new EdgeCollector();
+  for (const old of a.collector.functions()) {
+    const fn = map(old);
+    if (fn >= 0) collector.setOffers(fn, a.collector.offersOf(old).map((o) => ({ cost: o.cost, edge: { ...o.edge, fn } })));
+  }
+  a.collector = collector;
+  a.callGraph = oldOf.map((old) => (old >= 0 ? (a.callGraph[old] ?? []).map(map).filter((c) => c >= 0) : []));
+  a.functionStats = new Map([...a.functionStats].flatMap(([old, st]) => (map(old) >= 0 ? [[map(old), st] as const] : [])));
+  for (const [key, list] of stores) stores.set(key, list.flatMap((st) => (map(st.fn) >= 0 ? [{ ...st, fn: map(st.fn) }] : [])));
+  return newOf;
+}
+
+/** Baseline summaries under new ids (`oldOf[new]`, negative for a new function). */
+class RenumberedSummaries implements SummaryStore {
+  private readonly current = new Map<FnId, Summary | null>();
+
+  constructor(private readonly base: SummaryStore, private readonly oldOf: FnId[]) {}
+
+  get(fn: FnId): Summary | undefined {
+    const hit = this.current.get(fn);
+    if (hit !== undefined) return hit ?? undefined;
+    const old = this.oldOf[fn] ?? -1;
+    return old >= 0 ? this.base.get(old) : undefined;
+  }
+
+  set(fn: FnId, summary: Summary): void {
+    this.current.set(fn, summary);
+  }
+
+  delete(fn: FnId): void {
+    this.current.set(fn, null);
+  }
 }
 
 /** Components in callee-first order, again only when a member changed or a callee's summary did. */
@@ -122,13 +260,17 @@ function replaceStores(identity: LockIdentity, stores: ReturnType<LockIdentity['
 
 // ---------------------------------------------------------------- what others read of a file
 
-/** Everything of a file other functions' analysis reads, but bodies and positions. */
-function interfaceOf(f: FileFacts): string {
+/** What a file declares besides its functions: structs, types, globals, macros, ops bindings. */
+function declarationsOf(f: FileFacts): string {
   return JSON.stringify({
-    functions: f.functions.map((fn) => [fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body)]),
     structs: f.structs, typedefs: f.typedefs, globals: f.globals, objectMacros: f.objectMacros,
     bindings: f.bindings.map((b) => [b.field, b.fn]),
   });
+}
+
+/** What callers and linking read of a function: all but its body and position. */
+function signatureOf(fn: FunctionFacts): string {
+  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body)]);
 }
 
 /** `x->field = name`: what linking reads from a body as a function-pointer binding. */
@@ -163,11 +305,23 @@ function sameFunction(a: FunctionFacts, b: FunctionFacts): boolean {
   return a.line === b.line && a.errors === b.errors && JSON.stringify(a.body) === JSON.stringify(b.body);
 }
 
+/** Whether a body may store a lock pointer into a struct field (which other functions then read). */
 function storesIntoFields(fn: FunctionFacts): boolean {
   let found = false;
   forEachExpr(fn.body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'field') found = true;
+    if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && !isConstant(e.right)) found = true;
     else if (e.k === 'call' && !isModelled(e) && e.args.some((x) => x.k === 'addr' && x.arg.k === 'field')) found = true;
   });
   return found;
+}
+
+/** A number, an all-caps macro constant, or arithmetic on them: never a lock's address. */
+function isConstant(e: Expr): boolean {
+  switch (e.k) {
+    case 'num': return true;
+    case 'id': return /^[A-Z0-9_]+$/.test(e.name);
+    case 'cast': case 'not': return isConstant(e.arg);
+    case 'bin': return isConstant(e.left) && isConstant(e.right);
+    default: return false;
+  }
 }

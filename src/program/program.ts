@@ -49,19 +49,7 @@ export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator =
   // Sorted input makes ids, and so every later tie-break, independent of read order.
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of sorted) {
-    const isHeader = file.path.endsWith('.h');
-    for (const fn of file.functions) {
-      if (!conditions.allowed(fn.conditions)) continue;
-      const id = program.functions.length;
-      program.functions.push(fn);
-      // A .c file's statics and its own macros are visible in that file only.
-      if ((fn.isStatic || fn.isMacro) && !isHeader) {
-        const statics = getOrInit(program.fileStatics, file.path, () => new Map<string, FnId[]>());
-        getOrInit(statics, fn.name, () => []).push(id);
-      } else {
-        getOrInit(program.globalDefs, fn.name, () => []).push(id);
-      }
-    }
+    for (const fn of file.functions) if (conditions.allowed(fn.conditions)) program.functions.push(fn);
     for (const s of file.structs) {
       const fields = getOrInit(program.structs, s.name, () => ({}));
       Object.assign(fields, s.fields);
@@ -76,8 +64,24 @@ export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator =
     }
     for (const b of file.bindings) addBinding(program, b.field, b.fn);
   }
+  indexFunctions(program);
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn.body);
   return program;
+}
+
+/** Fills the name tables from `program.functions` (again, after check-patch replaced some). */
+export function indexFunctions(program: Program): void {
+  program.globalDefs.clear();
+  program.fileStatics.clear();
+  program.functions.forEach((fn, id) => {
+    // A .c file's statics and its own macros are visible in that file only.
+    if ((fn.isStatic || fn.isMacro) && !fn.file.endsWith('.h')) {
+      const statics = getOrInit(program.fileStatics, fn.file, () => new Map<string, FnId[]>());
+      getOrInit(statics, fn.name, () => []).push(id);
+    } else {
+      getOrInit(program.globalDefs, fn.name, () => []).push(id);
+    }
+  });
 }
 
 function addBinding(program: Program, field: string, fn: string): void {

@@ -31,6 +31,27 @@ export function calleesOf(program: Program, fnId: FnId, maxIndirectTargets: numb
   return [...callees].sort((a, b) => a - b);
 }
 
+/**
+ * Functions by the names they call (names that models do not take): who must be analysed again
+ * when a function of that name comes or goes.
+ */
+export function callersByName(program: Program): Map<string, FnId[]> {
+  const out = new Map<string, FnId[]>();
+  program.functions.forEach((fn, id) => {
+    const names = new Set<string>();
+    forEachExpr(fn.body, (e) => {
+      const name = e.k === 'call' ? calleeName(e) : null;
+      if (name && !modelOf(name)) names.add(name);
+    });
+    for (const name of names) {
+      let ids = out.get(name);
+      if (!ids) out.set(name, (ids = []));
+      ids.push(id);
+    }
+  });
+  return out;
+}
+
 /** Tarjan's algorithm, iterative (kernel call chains are deep); SCCs come out callees first. */
 export function stronglyConnectedComponents(graph: FnId[][]): FnId[][] {
   const n = graph.length;

@@ -34,10 +34,27 @@ export class WitnessTable {
     const length = 1 + (link.next >= 0 ? this.links[link.next]?.length ?? 0 : 0);
     const id = this.links.length;
     this.links.push({ ...link, length });
+    this.indexLink(link, id);
+    return id;
+  }
+
+  private indexLink(link: Omit<WitnessLink, 'length'>, id: WitnessId): void {
+    const hash = hashLink(link);
+    const bucket = this.index.get(hash);
     if (bucket === undefined) this.index.set(hash, id);
     else if (typeof bucket === 'number') this.index.set(hash, [bucket, id]);
     else bucket.push(id);
-    return id;
+  }
+
+  /** Links carried over to new function ids (check-patch added or removed functions); -1: gone. */
+  renumberFunctions(newId: (old: number) => number): void {
+    this.index.clear();
+    const links = this.links.splice(0);
+    for (const l of links) {
+      const link = { ...l, fn: newId(l.fn) };
+      this.links.push(link);
+      this.indexLink(link, this.links.length - 1);
+    }
   }
 
   length(id: WitnessId): number {
