@@ -15,7 +15,7 @@ import { type WriterIndex, replaceWriters } from '../patch/rcu-review.js';
 import type { Baseline } from './baseline.js';
 
 export type Reanalysis =
-  | { analysis: ProgramAnalysis; writers: WriterIndex; changedFunctions: number; reanalysed: number }
+  | { analysis: ProgramAnalysis; writers: WriterIndex; changed: number; added: number; removed: number; reanalysed: number }
   | { fallback: string };
 
 /** What a patch does to the functions of the files it touches. */
@@ -55,7 +55,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, FileFacts
   for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
   const reanalysed = summarizeAgain(a, redo, opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat());
-  return { analysis: a, writers, changedFunctions: plan.changed.size + plan.added.size + plan.removed.size, reanalysed };
+  return { analysis: a, writers, changed: plan.changed.size, added: plan.added.size, removed: plan.removed.size, reanalysed };
 }
 
 /** What the patch changes, or why only a whole analysis can tell. */

@@ -103,7 +103,7 @@ function afterIncrementally(base: Baseline, p: PatchedTree, set: PatchSet, opts:
     return {
       after: reportOf(re.analysis, p.problems, opts, timings),
       reviews: reviewRcuConversions(set, re.analysis.program, re.writers),
-      mode: `incremental: ${re.changedFunctions} function(s) changed, ${re.reanalysed} analysed again`,
+      mode: `incremental: ${re.changed} function(s) changed or moved, ${re.added} added, ${re.removed} removed; ${re.reanalysed} analysed again`,
     };
   } catch (err) {
     if (err instanceof ImageUnusable || err instanceof SyntaxError) {
