@@ -91,6 +91,16 @@ describe('Linux 6.1: check-patch of the RCU conversion', () => {
       const whole = await checkPatch({ ...opts, incremental: false }, text, 'memory-failure-rcu-6.1.patch');
       assert.deepStrictEqual(result, whole.result, 'incremental and whole analyses agree on the verdict');
       assert.deepStrictEqual(after, whole.after, 'incremental and whole analyses agree on the patched tree');
+      // A patch that adds a function: ids move for every later function of the tree.
+      const helper = readFileSync(path.resolve('test-kernel/memory-failure-helper-6.1.patch'), 'utf8');
+      const added = await checkPatch(opts, helper, 'memory-failure-helper-6.1.patch');
+      process.stderr.write(`# check-patch 6.1, a new helper: ${added.mode}\n`);
+      assert.match(added.mode, /^incremental: .* 1 added/);
+      const addedWhole = await checkPatch({ ...opts, incremental: false }, helper, 'memory-failure-helper-6.1.patch');
+      assert.deepStrictEqual(added.result, addedWhole.result);
+      assert.deepStrictEqual(added.after, addedWhole.after);
+      assert.ok(added.after.findings.some((f) => f.cpus.some((c) => c.chain.some((s) => s.function === 'mf_read_tasklist'))),
+        'the seed now runs through the new helper');
       assert.equal(result.newFindings.length, 0);
       assert.ok(result.fixedFindings.some(isSeed), 'the seed ipi-cycle is fixed');
       assert.deepEqual(result.reviews.map((r) => r.function).filter((f) => f.startsWith('collect_procs')).sort(),

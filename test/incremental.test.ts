@@ -494,6 +494,776 @@ describe('patches that change more than bodies fall back to the whole analysis',
   });
 });
 
+// ---------------------------------------------------------------- functions added, removed or moved
+
+/** abba-two-files: xbar_port_event's body moves into a new static helper that now counts the event with port->lock held. */
+const ABBA_NEW_HELPER = `--- a/drivers/xbar/event.c
++++ b/drivers/xbar/event.c
+@@ -26,10 +26,16 @@
+ }
+ EXPORT_SYMBOL_GPL(xbar_handle_event);
+ 
+-void xbar_port_event(struct xbar_port *port)
++/* Counts the event in the port and in the totals, under the port lock. */
++static void xbar_port_count_locked(struct xbar_port *port)
+ {
+-	spin_lock(&port->lock);	// ok: lock-cycle
++	spin_lock(&port->lock);
+ 	port->tx_events++;
+-	spin_unlock(&port->lock);
+ 	xbar_count_event();
++	spin_unlock(&port->lock);
++}
++
++void xbar_port_event(struct xbar_port *port)
++{
++	xbar_port_count_locked(port);
+ }
+`;
+
+/** seed-shaped: the loop body of collect_region_procs (under proclist_lock) moves into a new static helper, task_maps_frame. */
+const SEED_NEW_HELPER = `--- a/mm/poison.c
++++ b/mm/poison.c
+@@ -27,22 +27,27 @@
+ 	*list = v;
+ }
+ 
++/* Whether task @t maps frame @pfn at @addr. */
++static bool task_maps_frame(struct proc_rec *t, unsigned long pfn,
++			    unsigned long addr)
++{
++	struct vregion *region;
++
++	if (!t->as || (t->flags & (PROCF_EXITING | PROCF_KTHREAD)))
++		return false;
++	region = vregion_find(t->as, addr);
++	return region && vregion_maps_page(pfn, region, addr);
++}
++
+ static void collect_region_procs(unsigned long pfn, unsigned long addr,
+ 				 struct poison_victim **list)
+ {
+-	struct vregion *region;
+ 	struct proc_rec *t;
+ 
+ 	read_lock(&proclist_lock);	// expect: ipi-cycle
+-	for_each_task (t) {
+-		if (!t->as || (t->flags & (PROCF_EXITING | PROCF_KTHREAD)))
+-			continue;
+-		region = vregion_find(t->as, addr);
+-		if (!region)
+-			continue;
+-		if (vregion_maps_page(pfn, region, addr))
++	for_each_task (t)
++		if (task_maps_frame(t, pfn, addr))
+ 			poison_add_victim(list, t, addr);
+-	}
+ 	read_unlock(&proclist_lock);
+ }
+ 
+`;
+
+/** seed-shaped: cpumask_any_but, which flush_mm_range (arch/x86/mm/flush.c, untouched) calls with the table lock held, is defined in kernel/fork.c; it takes proclist_lock for write. */
+const SEED_DEFINE_CALLED = `--- a/kernel/fork.c
++++ b/kernel/fork.c
+@@ -40,6 +40,17 @@
+ }
+ EXPORT_SYMBOL_GPL(fork_task_table);
+ 
++/* Any CPU of @mask but @cpu, while no task can be forked onto it. */
++unsigned int cpumask_any_but(const struct cpumask *mask, unsigned int cpu)
++{
++	unsigned int other;
++
++	write_lock(&proclist_lock);
++	other = cpumask_first_but(mask, cpu);
++	write_unlock(&proclist_lock);
++	return other;
++}
++
+ static int __init proclist_init(void)
+ {
+ 	proclist_head = NULL;
+`;
+
+/** seed-shaped: a new inline function in a header for a name wpfault_handle (mm/fault.c) calls, above the pgtbl_map_lock macro of the cycle. */
+const SEED_HEADER_INLINE = `--- a/include/linux/pgtbl.h
++++ b/include/linux/pgtbl.h
+@@ -49,6 +49,12 @@
+ 	return tbl_page(dir)->entries + ((addr >> PGTBL_SHIFT) & (PGTBL_ENTRIES - 1));
+ }
+ 
++/* Frames come from the boot-time pool until the allocator is up. */
++static inline unsigned long frame_alloc(void)
++{
++	return frame_pool_take();
++}
++
+ /*
+  * Map the entry for @addr and take its table lock, which is also stored
+  * in *@ptlp for the caller's spin_unlock(). Kept on one line on purpose.
+`;
+
+/** abba-two-files: xbar_unlink (core.c) is removed; xbar_handle_event (event.c) defers the unlink instead. */
+const ABBA_REMOVE_UNLINK = `--- a/drivers/xbar/core.c
++++ b/drivers/xbar/core.c
+@@ -30,21 +30,6 @@
+ }
+ EXPORT_SYMBOL_GPL(xbar_register);
+ 
+-/* Called with dev->lock held. */
+-void xbar_unlink(struct xbar_dev *dev)
+-{
+-	struct xbar_dev **pp;
+-
+-	spin_lock(&xbar_list_lock);	// expect: lock-cycle
+-	for (pp = &xbar_list; *pp; pp = &(*pp)->next) {
+-		if (*pp == dev) {
+-			*pp = dev->next;
+-			break;
+-		}
+-	}
+-	spin_unlock(&xbar_list_lock);
+-}
+-
+ /* Fold a port's counters into the global totals. */
+ void xbar_stats_fold_port(struct xbar_port *port)
+ {
+--- a/drivers/xbar/event.c
++++ b/drivers/xbar/event.c
+@@ -20,7 +20,7 @@
+ 	if ((event & XBAR_EV_GONE) && (dev->flags & XBAR_LINKED)) {
+ 		dev->flags &= ~XBAR_LINKED;
+ 		dev->flags |= XBAR_DYING;
+-		xbar_unlink(dev);
++		xbar_defer_unlink(dev);
+ 	}
+ 	spin_unlock(&dev->lock);
+ }
+`;
+
+/** three-locks: jrnl_note_done is removed; jring_complete (block/jring.c, untouched) still calls it. */
+const THREE_REMOVE_CALLED = `--- a/fs/jrnl/commit.c
++++ b/fs/jrnl/commit.c
+@@ -18,11 +18,3 @@
+ 	spin_unlock(&jrnl_lock);
+ }
+ EXPORT_SYMBOL_GPL(jrnl_commit);
+-
+-void jrnl_note_done(u64 seq)
+-{
+-	spin_lock(&jrnl_lock);	// expect: lock-cycle
+-	if (seq > jrnl_done_seq)
+-		jrnl_done_seq = seq;
+-	spin_unlock(&jrnl_lock);
+-}
+`;
+
+/** abba-two-files: xbar_mark_linked is removed with its call in xbar_register. */
+const ABBA_REMOVE_MARK = `--- a/drivers/xbar/core.c
++++ b/drivers/xbar/core.c
+@@ -12,19 +12,11 @@
+ struct xbar_dev *xbar_list;
+ struct xbar_stats xbar_totals;
+ 
+-static void xbar_mark_linked(struct xbar_dev *dev)
+-{
+-	spin_lock(&dev->lock);	// expect: lock-cycle
+-	dev->flags |= XBAR_LINKED;
+-	spin_unlock(&dev->lock);
+-}
+-
+ int xbar_register(struct xbar_dev *dev)
+ {
+ 	spin_lock(&xbar_list_lock);	// expect: lock-cycle
+ 	dev->next = xbar_list;
+ 	xbar_list = dev;
+-	xbar_mark_linked(dev);
+ 	spin_unlock(&xbar_list_lock);
+ 	return 0;
+ }
+`;
+
+/** three-locks: jring_kick is renamed jring_push, its caller jq_run (block/jq.c) with it. */
+const THREE_RENAME = `--- a/block/jq.c
++++ b/block/jq.c
+@@ -37,7 +37,7 @@
+ 
+ 	spin_lock(&q->lock);	// expect: lock-cycle
+ 	while (!q->stopped && (rq = jq_pop(q)) != NULL)
+-		jring_kick(rq);
++		jring_push(rq);
+ 	spin_unlock(&q->lock);
+ }
+ EXPORT_SYMBOL_GPL(jq_run);
+--- a/block/jring.c
++++ b/block/jring.c
+@@ -12,7 +12,7 @@
+ static struct jq_req *jring_slots[JRING_SIZE];
+ static unsigned int jring_head, jring_tail;
+ 
+-void jring_kick(struct jq_req *rq)
++void jring_push(struct jq_req *rq)
+ {
+ 	spin_lock(&jring_lock);	// expect: lock-cycle
+ 	jring_slots[jring_head++ % JRING_SIZE] = rq;
+`;
+
+/** three-locks: jring_kick and jring_complete change places (bodies unchanged). */
+const THREE_SWAP = `--- a/block/jring.c
++++ b/block/jring.c
+@@ -12,13 +12,6 @@
+ static struct jq_req *jring_slots[JRING_SIZE];
+ static unsigned int jring_head, jring_tail;
+ 
+-void jring_kick(struct jq_req *rq)
+-{
+-	spin_lock(&jring_lock);	// expect: lock-cycle
+-	jring_slots[jring_head++ % JRING_SIZE] = rq;
+-	spin_unlock(&jring_lock);
+-}
+-
+ /* Completion: retire the oldest request and tell the journal. */
+ void jring_complete(void)
+ {
+@@ -33,6 +26,13 @@
+ }
+ EXPORT_SYMBOL_GPL(jring_complete);
+ 
++void jring_kick(struct jq_req *rq)
++{
++	spin_lock(&jring_lock);	// expect: lock-cycle
++	jring_slots[jring_head++ % JRING_SIZE] = rq;
++	spin_unlock(&jring_lock);
++}
++
+ static int __init jring_init(void)
+ {
+ 	jring_head = 0;
+`;
+
+/** seed-shaped: vregion_find and walk_map_entry (whose body others' lock identity reads) change places. */
+const SEED_SWAP = `--- a/mm/walk.c
++++ b/mm/walk.c
+@@ -6,16 +6,6 @@
+ #include <linux/pgtbl.h>
+ #include <linux/pgwalk.h>
+ 
+-struct vregion *vregion_find(struct addr_space *as, unsigned long addr)
+-{
+-	struct vregion *region;
+-
+-	for (region = as->regions; region; region = region->next)
+-		if (addr >= region->start && addr < region->end)
+-			return region;
+-	return NULL;
+-}
+-
+ /* Returns true with walk->ptl held if the entry maps walk->pfn. */
+ static bool walk_map_entry(struct pgtbl_walk *walk)
+ {
+@@ -32,6 +22,16 @@
+ 	return true;
+ }
+ 
++struct vregion *vregion_find(struct addr_space *as, unsigned long addr)
++{
++	struct vregion *region;
++
++	for (region = as->regions; region; region = region->next)
++		if (addr >= region->start && addr < region->end)
++			return region;
++	return NULL;
++}
++
+ bool vregion_maps_page(unsigned long pfn, struct vregion *region,
+ 		       unsigned long addr)
+ {
+`;
+
+/** abba-two-files: a static xbar_unlink in event.c, without the list lock, shadows core.c's for xbar_handle_event. */
+const ABBA_SHADOW = `--- a/drivers/xbar/event.c
++++ b/drivers/xbar/event.c
+@@ -12,6 +12,12 @@
+ 	spin_unlock(&xbar_stats_lock);
+ }
+ 
++/* Dying crossbars are dropped from the list lazily: no list lock here. */
++static void xbar_unlink(struct xbar_dev *dev)
++{
++	dev->pending = 0;
++}
++
+ void xbar_handle_event(struct xbar_dev *dev, unsigned int event)
+ {
+ 	spin_lock(&dev->lock);	// expect: lock-cycle
+`;
+
+/** seed-shaped: a static flush_range_page in mm/pgtbl_generic.c, flushing locally, shadows the header's inline one. */
+const SEED_SHADOW_INLINE = `--- a/mm/pgtbl_generic.c
++++ b/mm/pgtbl_generic.c
+@@ -5,6 +5,12 @@
+ #include <linux/pgtbl.h>
+ #include <asm/rangeflush.h>
+ 
++/* These tables are only ever loaded on this CPU: a local flush is enough. */
++static inline void flush_range_page(struct vregion *region, unsigned long addr)
++{
++	local_flush_tlb_range(addr, addr + PGTBL_SIZE);
++}
++
+ /*
+  * Clear the entry for @addr and make sure no CPU still caches it.
+  * The caller holds the table lock.
+`;
+
+/** abba-two-files: a function-like macro xbar_unlink in event.c shadows core.c's function. */
+const ABBA_SHADOW_MACRO = `--- a/drivers/xbar/event.c
++++ b/drivers/xbar/event.c
+@@ -12,6 +12,9 @@
+ 	spin_unlock(&xbar_stats_lock);
+ }
+ 
++/* Unlinking waits for the list's next quiescent point. */
++#define xbar_unlink(dev)	xbar_defer_unlink(dev)
++
+ void xbar_handle_event(struct xbar_dev *dev, unsigned int event)
+ {
+ 	spin_lock(&dev->lock);	// expect: lock-cycle
+`;
+
+/** seed-shaped: a new function stores a lock pointer parameter into walk->ptl. */
+const SEED_NEW_PTL_STORE = `--- a/mm/walk.c
++++ b/mm/walk.c
+@@ -51,3 +51,10 @@
+ 	return true;
+ }
+ EXPORT_SYMBOL_GPL(vregion_maps_page);
++
++/* Start a walk whose table lock the caller already looked up. */
++void walk_init(struct pgtbl_walk *walk, spinlock_t *ptl)
++{
++	walk->ptl = ptl;
++	walk->flags = 0;
++}
+`;
+
+/** seed-shaped: a new function stores a looked-up lock pointer into walk->ptl. */
+const SEED_NEW_PTL_LOOKUP = `--- a/mm/walk.c
++++ b/mm/walk.c
+@@ -51,3 +51,10 @@
+ 	return true;
+ }
+ EXPORT_SYMBOL_GPL(vregion_maps_page);
++
++/* Takes the table lock of the walk's directory, for walk_unlock_table(). */
++void walk_lock_table(struct pgtbl_walk *walk)
++{
++	walk->ptl = pgtbl_lockptr(walk->region->as, walk->dir);
++	spin_lock(walk->ptl);
++}
+`;
+
+/** seed-shaped: wpfault_handle, which stores into vmf->dir, is removed. */
+const SEED_REMOVE_STORER = `--- a/mm/fault.c
++++ b/mm/fault.c
+@@ -35,24 +35,3 @@
+ 	spin_unlock(vmf->ptl);
+ 	return ret;
+ }
+-
+-int wpfault_handle(struct pgtbl_fault *vmf)
+-{
+-	unsigned long new_pfn;
+-
+-	if (!pgent_present(vmf->orig))
+-		return -EFAULT;
+-
+-	new_pfn = frame_alloc();
+-	if (!new_pfn)
+-		return -ENOMEM;
+-	frame_copy(new_pfn, pgent_pfn(vmf->orig));
+-
+-	vmf->dir = pgtbl_dir_lookup(vmf->region->as, vmf->address);
+-	if (!fault_copy_entry(vmf, new_pfn)) {
+-		frame_free(new_pfn);
+-		return -EAGAIN;
+-	}
+-	return 0;
+-}
+-EXPORT_SYMBOL(wpfault_handle);
+`;
+
+/** seed-shaped: pgent_pfn is removed; walk_map_entry calls it, and its lock pointers are read by vregion_maps_page. */
+const SEED_REMOVE_CONSULTED_CALLEE = `--- a/include/linux/pgtbl.h
++++ b/include/linux/pgtbl.h
+@@ -16,11 +16,6 @@
+ 	return ent.ent & PGENT_PRESENT;
+ }
+ 
+-static inline unsigned long pgent_pfn(pgent_t ent)
+-{
+-	return ent.ent >> PGENT_PFN_SHIFT;
+-}
+-
+ static inline pgent_t pgent_get_and_clear(pgent_t *pte)
+ {
+ 	pgent_t old = *pte;
+`;
+
+/** seed-shaped: a new function writes only constants into fields, NULL into the lock pointer walk->ptl among them. */
+const SEED_NEW_CONSTANT_STORES = `--- a/mm/walk.c
++++ b/mm/walk.c
+@@ -51,3 +51,11 @@
+ 	return true;
+ }
+ EXPORT_SYMBOL_GPL(vregion_maps_page);
++
++/* Forget the walk's position: no entry mapped, no lock held. */
++void walk_reset(struct pgtbl_walk *walk)
++{
++	walk->pte = NULL;
++	walk->ptl = NULL;
++	walk->flags = 0;
++}
+`;
+
+/** Every chain step of one finding, as `function@file:line`. */
+const steps = (f: PatchCheck['after']['findings'][number]): string[] => f.cpus.flatMap((c) => c.chain.map((s) => `${s.function}@${s.file}:${s.line}`));
+
+/** The mode of an incremental check of `patchText` from a baseline computed in process. */
+const modeOf = async (root: string, patchText: string): Promise<string> => (await checkPatch(optsFor(root), patchText, 'test.patch')).mode;
+
+/** A tree of `files` (path → text) in a fresh directory. */
+function treeOf(files: Record<string, string>): string {
+  const dir = tempDir('tree');
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    writeFileSync(path.join(dir, p), text);
+  }
+  return dir;
+}
+
+/**
+ * A small tree where a field holds a lock pointer that obj_init sets by passing `&o->lockp` to
+ * obj_pick_lock, and obj_work takes that lock before obj_b_lock (obj_other takes them the other
+ * way round). With `picked`, obj_pick_lock (in drivers/obj/pick.c) stores &obj_a_lock: a cycle.
+ */
+const outParamTree = (picked: boolean): string => treeOf({
+  'include/linux/obj.h': `/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_OBJ_H
+#define _LINUX_OBJ_H
+
+#include <linux/spinlock.h>
+
+struct obj {
+	spinlock_t		*lockp;
+	unsigned int		n;
+};
+
+extern spinlock_t obj_a_lock;
+extern spinlock_t obj_b_lock;
+
+#endif /* _LINUX_OBJ_H */
+`,
+  'drivers/obj/core.c': `// SPDX-License-Identifier: GPL-2.0
+#include <linux/spinlock.h>
+#include <linux/obj.h>
+
+DEFINE_SPINLOCK(obj_a_lock);
+DEFINE_SPINLOCK(obj_b_lock);
+
+void obj_init(struct obj *o)
+{
+	obj_pick_lock(&o->lockp);
+}
+
+void obj_work(struct obj *o)
+{
+	spin_lock(o->lockp);
+	spin_lock(&obj_b_lock);
+	o->n++;
+	spin_unlock(&obj_b_lock);
+	spin_unlock(o->lockp);
+}
+
+void obj_other(void)
+{
+	spin_lock(&obj_b_lock);
+	spin_lock(&obj_a_lock);
+	spin_unlock(&obj_a_lock);
+	spin_unlock(&obj_b_lock);
+}
+`,
+  'drivers/obj/pick.c': `// SPDX-License-Identifier: GPL-2.0
+#include <linux/spinlock.h>
+#include <linux/obj.h>
+
+void obj_noop(void)
+{
+}
+${picked ? `
+void obj_pick_lock(spinlock_t **lockp)
+{
+	*lockp = &obj_a_lock;
+}
+` : ''}`,
+});
+
+const OBJ_PICK_ADDED = `--- a/drivers/obj/pick.c
++++ b/drivers/obj/pick.c
+@@ -5,3 +5,8 @@
+ void obj_noop(void)
+ {
+ }
++
++void obj_pick_lock(spinlock_t **lockp)
++{
++	*lockp = &obj_a_lock;
++}
+`;
+
+const OBJ_PICK_REMOVED = `--- a/drivers/obj/pick.c
++++ b/drivers/obj/pick.c
+@@ -5,8 +5,3 @@
+ void obj_noop(void)
+ {
+ }
+-
+-void obj_pick_lock(spinlock_t **lockp)
+-{
+-	*lockp = &obj_a_lock;
+-}
+`;
+
+/** A small tree where kick_setup assigns kick_b_work, defined nowhere, to ops->kick, which kick_run calls under kick_a_lock. */
+const kickTree = (): string => treeOf({
+  'include/linux/kick.h': `/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_KICK_H
+#define _LINUX_KICK_H
+
+#include <linux/spinlock.h>
+
+struct kick_ops {
+	void			(*kick)(void);
+};
+
+extern spinlock_t kick_a_lock;
+extern spinlock_t kick_b_lock;
+
+#endif /* _LINUX_KICK_H */
+`,
+  'drivers/kick/core.c': `// SPDX-License-Identifier: GPL-2.0
+#include <linux/spinlock.h>
+#include <linux/kick.h>
+
+DEFINE_SPINLOCK(kick_a_lock);
+DEFINE_SPINLOCK(kick_b_lock);
+
+void kick_setup(struct kick_ops *ops)
+{
+	ops->kick = kick_b_work;
+}
+
+void kick_run(struct kick_ops *ops)
+{
+	spin_lock(&kick_a_lock);
+	ops->kick();
+	spin_unlock(&kick_a_lock);
+}
+
+void kick_other(void)
+{
+	spin_lock(&kick_b_lock);
+	spin_lock(&kick_a_lock);
+	spin_unlock(&kick_a_lock);
+	spin_unlock(&kick_b_lock);
+}
+`,
+  'drivers/kick/work.c': `// SPDX-License-Identifier: GPL-2.0
+#include <linux/spinlock.h>
+#include <linux/kick.h>
+
+void kick_noop(void)
+{
+}
+`,
+});
+
+/** kick_b_work, taking kick_b_lock, defined in drivers/kick/work.c. */
+const KICK_DEFINED = `--- a/drivers/kick/work.c
++++ b/drivers/kick/work.c
+@@ -5,3 +5,9 @@
+ void kick_noop(void)
+ {
+ }
++
++void kick_b_work(void)
++{
++	spin_lock(&kick_b_lock);
++	spin_unlock(&kick_b_lock);
++}
+`;
+
+describe('functions added, removed or moved', () => {
+  it('a new static helper called from a changed function: a new lock-cycle through it', async () => {
+    const whole = await both(ABBA, ABBA_NEW_HELPER, 'incremental');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
+    const found = whole.result.newFindings[0];
+    assert.ok(found);
+    assert.deepEqual(found.resources.slice().sort(), ['xbar_port.lock', 'xbar_stats_lock']);
+    const chain = steps(found);
+    for (const s of ['xbar_port_count_locked@drivers/xbar/event.c:32', 'xbar_port_count_locked@drivers/xbar/event.c:34', 'xbar_count_event@drivers/xbar/event.c:10']) assert.ok(chain.includes(s), `${s} in\n${chain.join('\n')}`);
+    assert.ok(!chain.some((s) => s.startsWith('xbar_port_event@')), chain.join('\n'));
+    assert.equal(whole.result.unchanged, 1);
+  });
+
+  it('a loop body moved into a new static helper: the ipi-cycle\'s chain goes through it', async () => {
+    const whole = await both(SEED, SEED_NEW_HELPER, 'incremental');
+    // The chain is part of the fingerprint: the same deadlock, found again through the helper.
+    assert.deepEqual([whole.result.newFindings.map((f) => f.rule), whole.result.fixedFindings.map((f) => f.rule)], [['ipi-cycle'], ['ipi-cycle']]);
+    assert.deepEqual(whole.result.newFindings[0]?.resources, whole.result.fixedFindings[0]?.resources);
+    const chain = lines(whole.after);
+    for (const s of ['collect_region_procs@mm/poison.c:47', 'collect_region_procs@mm/poison.c:49', 'task_maps_frame@mm/poison.c:39', 'vregion_maps_page@mm/walk.c:48']) assert.ok(chain.includes(s), `${s} in\n${chain.join('\n')}`);
+  });
+
+  it('a new function for a name an untouched function in another file already called', async () => {
+    // flush_mm_range calls cpumask_any_but with the table lock held (the IPI sender's chain).
+    const whole = await both(SEED, SEED_DEFINE_CALLED, 'incremental');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.deepEqual([whole.result.fixedFindings.length, whole.result.unchanged], [0, 1]);
+    const chain = steps(whole.result.newFindings[0] as PatchCheck['after']['findings'][number]);
+    assert.ok(chain.includes('flush_mm_range@arch/x86/mm/flush.c:64'), chain.join('\n'));
+    assert.ok(chain.includes('cpumask_any_but@kernel/fork.c:48'), chain.join('\n'));
+  });
+
+  it('a new inline function in a header, above a macro in the cycle, for a name an untouched function calls', async () => {
+    const base = await scan(optsFor(SEED));
+    const whole = await both(SEED, SEED_HEADER_INLINE, 'incremental');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(lines(whole.after), shifted(base, 'include/linux/pgtbl.h', 52, 6));
+    assert.ok(lines(whole.after).includes('pgtbl_map_lock@include/linux/pgtbl.h:62'), lines(whole.after).join('\n'));
+    assert.match(await modeOf(SEED, SEED_HEADER_INLINE), /\b1 added, 0 removed\b/);
+  });
+
+  it('a function removed with the call to it: the cycle through it is fixed', async () => {
+    const whole = await both(ABBA, ABBA_REMOVE_UNLINK, 'incremental');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.ok(steps(whole.result.fixedFindings[0] as PatchCheck['after']['findings'][number]).includes('xbar_unlink@drivers/xbar/core.c:38'));
+    assert.deepEqual([whole.result.newFindings.length, whole.after.findings.length], [0, 0]);
+    assert.match(await modeOf(ABBA, ABBA_REMOVE_UNLINK), /\b0 added, 1 removed\b/);
+  });
+
+  it('a function removed that an untouched function in another file still calls: the call no longer resolves', async () => {
+    const whole = await both(THREE, THREE_REMOVE_CALLED, 'incremental');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.deepEqual([whole.result.newFindings.length, whole.after.findings.length], [0, 0]);
+  });
+
+  it('a function removed whose body or-s a constant into a field, with its call: the cycle is fixed', async () => {
+    // `dev->flags |= XBAR_LINKED` reads as a function-pointer binding to the fallback check (an identifier into a field).
+    const whole = await both(ABBA, ABBA_REMOVE_MARK, 'any');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.equal(whole.after.findings.length, 0);
+  });
+
+  it('a function renamed, its caller in another file with it', async () => {
+    const whole = await both(THREE, THREE_RENAME, 'incremental');
+    // The chain is part of the fingerprint: the same three locks, found again under the new name.
+    assert.deepEqual([whole.result.newFindings.map((f) => f.rule), whole.result.fixedFindings.map((f) => f.rule)], [['lock-cycle'], ['lock-cycle']]);
+    assert.deepEqual(whole.result.newFindings[0]?.resources, whole.result.fixedFindings[0]?.resources);
+    assert.ok(lines(whole.after).includes('jring_push@block/jring.c:17'), lines(whole.after).join('\n'));
+    assert.ok(!lines(whole.after).some((l) => l.startsWith('jring_kick@')), lines(whole.after).join('\n'));
+    assert.match(await modeOf(THREE, THREE_RENAME), /\b1 added, 1 removed\b/);
+  });
+
+  it('two functions in the cycle swap places: ids and lines follow file order', async () => {
+    const whole = await both(THREE, THREE_SWAP, 'incremental');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    for (const s of ['jring_kick@block/jring.c:31', 'jring_complete@block/jring.c:20', 'jring_complete@block/jring.c:23']) assert.ok(lines(whole.after).includes(s), `${s} in\n${lines(whole.after).join('\n')}`);
+    assert.match(await modeOf(THREE, THREE_SWAP), /\b0 added, 0 removed\b/);
+  });
+
+  it('a function whose body others\' lock identity reads swaps places with its neighbour', async () => {
+    const whole = await both(SEED, SEED_SWAP, 'incremental');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.ok(lines(whole.after).includes('walk_map_entry@mm/walk.c:17'), lines(whole.after).join('\n'));
+    assert.ok(lines(whole.after).includes('vregion_maps_page@mm/walk.c:48'), lines(whole.after).join('\n'));
+  });
+
+  it('a new static function shadows another file\'s for its file\'s callers: the cycle through that one is fixed', async () => {
+    const whole = await both(ABBA, ABBA_SHADOW, 'incremental');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.deepEqual([whole.result.newFindings.length, whole.after.findings.length], [0, 0]);
+  });
+
+  it('a new static function in a .c file shadows a header\'s inline one: the IPI is no longer reached', async () => {
+    const whole = await both(SEED, SEED_SHADOW_INLINE, 'incremental');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['ipi-cycle']);
+    assert.deepEqual([whole.result.newFindings.length, whole.after.findings.length], [0, 0]);
+  });
+
+  it('a new function-like macro shadows another file\'s function', async () => {
+    const whole = await both(ABBA, ABBA_SHADOW_MACRO, 'incremental');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.deepEqual([whole.result.newFindings.length, whole.after.findings.length], [0, 0]);
+  });
+
+  it('a new function storing a lock pointer parameter into a field', async () => {
+    const whole = await both(SEED, SEED_NEW_PTL_STORE, 'whole');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.match(await modeOf(SEED, SEED_NEW_PTL_STORE), /^whole tree analysed again: walk_init: /);
+  });
+
+  it('a new function storing a looked-up lock pointer into a field', async () => {
+    const whole = await both(SEED, SEED_NEW_PTL_LOOKUP, 'whole');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.match(await modeOf(SEED, SEED_NEW_PTL_LOOKUP), /^whole tree analysed again: walk_lock_table: .*stores into struct fields/);
+  });
+
+  it('a removed function that stored into a field', async () => {
+    const whole = await both(SEED, SEED_REMOVE_STORER, 'whole');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.match(await modeOf(SEED, SEED_REMOVE_STORER), /^whole tree analysed again: wpfault_handle: .*stores into struct fields/);
+  });
+
+  it('a removed function called by a function whose lock pointers others read', async () => {
+    const base = await scan(optsFor(SEED));
+    const whole = await both(SEED, SEED_REMOVE_CONSULTED_CALLEE, 'whole');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(lines(whole.after), shifted(base, 'include/linux/pgtbl.h', 19, -5));
+    assert.match(await modeOf(SEED, SEED_REMOVE_CONSULTED_CALLEE), /^whole tree analysed again: pgent_pfn: a caller's lock pointers are read/);
+  });
+
+  it('a new function writing only constants into fields (NULL into a lock pointer among them)', async () => {
+    const base = await scan(optsFor(SEED));
+    const whole = await both(SEED, SEED_NEW_CONSTANT_STORES, 'incremental');
+    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(lines(whole.after), lines(base));
+  });
+
+  it('a new function whose name an untouched function assigns to a function pointer', async () => {
+    const whole = await both(kickTree(), KICK_DEFINED, 'whole');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
+    const chain = steps(whole.result.newFindings[0] as PatchCheck['after']['findings'][number]);
+    assert.ok(chain.includes('kick_run@drivers/kick/core.c:16') && chain.includes('kick_b_work@drivers/kick/work.c:11'), chain.join('\n'));
+  });
+
+  // An untouched caller passes `&o->lockp` to a name the patch defines or removes: what that
+  // function stores through its parameter is what obj_work locks.
+  it('a new function storing a lock through an out-parameter an untouched caller passes a field to', async () => {
+    const whole = await both(outParamTree(false), OBJ_PICK_ADDED, 'any');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.ok(steps(whole.result.newFindings[0] as PatchCheck['after']['findings'][number]).includes('obj_work@drivers/obj/core.c:15'));
+  });
+
+  it('a removed function that stored a lock through an out-parameter an untouched caller passes a field to', async () => {
+    const whole = await both(outParamTree(true), OBJ_PICK_REMOVED, 'any');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
+    assert.equal(whole.after.findings.length, 0);
+  });
+});
+
 // ---------------------------------------------------------------- the cache
 
 /** A fresh cache holding the scan's image of `root`, and the image's directory. */

@@ -22,7 +22,7 @@ export interface Baseline {
   consulted: ReadonlySet<FnId>;
   /** A file's facts as the baseline read them (null: not analysed). */
   factsOf(path: string): FileFacts | null;
-  /** Functions calling `name` (a name models do not take). */
+  /** Functions calling `name` (a name models do not take); `&name`: functions assigning it to a field. */
   callersOf(name: string): FnId[];
   /** Deletes the summary image it was read from (found damaged while in use). */
   discard?: () => void;

@@ -6,7 +6,7 @@ import type { Expr, FileFacts, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
-import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions } from '../program/program.js';
+import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { type ProgramAnalysis, type ScanOptions, analysisContext } from '../scan.js';
 import type { SummaryStore } from '../summaries/analyze-function.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
@@ -64,6 +64,7 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, FileFacts | nu
   const idsOf = functionsByFile(a.program.functions);
   const plan: Plan = { files: new Map(), changed: new Map(), removed: new Set(), added: new Set(), callersOfNames: new Set(), reordered: false };
   const names = new Set<string>();
+  const paired: { oldId: FnId; prev: FunctionFacts; next: FunctionFacts }[] = [];
   for (const [file, after] of patched) {
     const before = base.factsOf(file);
     if (!before || !after) return { fallback: `${file}: the patch adds or deletes an analysed file` };
@@ -76,40 +77,65 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, FileFacts | nu
       const j = match.get(i);
       if (j === undefined) { plan.added.add(next); names.add(next.name); continue; }
       const oldId = old[j] as FnId;
-      const prev = a.program.functions[oldId] as FunctionFacts;
-      if (signatureOf(prev) !== signatureOf(next)) return { fallback: `${next.name}: the patch changes its signature` };
-      if (sameFunction(prev, next)) continue;
-      if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
-        return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
-      }
-      plan.changed.set(oldId, next);
+      paired.push({ oldId, prev: a.program.functions[oldId] as FunctionFacts, next });
     }
     const order = [...match.values()];
     if (order.some((j, k) => k > 0 && j < (order[k - 1] as number))) plan.reordered = true;
     const matched = new Set(order);
     old.forEach((oldId, j) => { if (!matched.has(j)) { plan.removed.add(oldId); names.add(a.program.functions[oldId]?.name ?? ''); } });
   }
-  return namesResolveAgain(base, plan, names);
+  // Linking binds `x->f = name` for a name some function has: before the patch, or added by it.
+  const functionNames = new Set([...a.program.globalDefs.keys(), ...[...plan.added].map((f) => f.name)]);
+  for (const { oldId, prev, next } of paired) {
+    if (signatureOf(prev, functionNames) !== signatureOf(next, functionNames)) return { fallback: `${next.name}: the patch changes its signature or the function pointers it assigns` };
+    if (sameFunction(prev, next)) continue;
+    if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
+      return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
+    }
+    plan.changed.set(oldId, next);
+  }
+  return namesResolveAgain(base, plan, names, functionNames);
 }
 
 /** Callers of the names the patch adds or removes are analysed again, unless more than calls read those names. */
-function namesResolveAgain(base: Baseline, plan: Plan, names: Set<string>): Plan | { fallback: string } {
+function namesResolveAgain(base: Baseline, plan: Plan, names: Set<string>, functionNames: ReadonlySet<string>): Plan | { fallback: string } {
   const a = base.analysis;
+  for (const id of plan.removed) {
+    const fn = a.program.functions[id] as FunctionFacts;
+    if (base.consulted.has(id)) return { fallback: `${fn.name}: other functions read the lock pointers of a function the patch removes` };
+  }
   const gone = [...plan.removed].map((id) => a.program.functions[id] as FunctionFacts);
   for (const fn of [...plan.added, ...gone]) {
-    if (assignedFunctions(fn.body).length > 0) return { fallback: `${fn.name}: a function the patch adds or removes binds function pointers` };
+    if (assignedFunctions(fn.body, functionNames).length > 0) return { fallback: `${fn.name}: a function the patch adds or removes binds function pointers` };
     if (storesIntoFields(fn)) return { fallback: `${fn.name}: a function the patch adds or removes stores into struct fields` };
   }
   for (const name of names) {
-    const why = nameReadBeyondCalls(a, name);
+    const why = nameReadBeyondCalls(a, name) ?? (base.callersOf(`&${name}`).length > 0 ? 'a function pointer is assigned this name' : null);
     if (why) return { fallback: `${name}: ${why}` };
     for (const caller of base.callersOf(name)) {
       // Its lock-identity answers for other functions may change with what its calls reach.
       if (base.consulted.has(caller)) return { fallback: `${name}: a caller's lock pointers are read by other functions` };
+      const bodies = [a.program.functions[caller], plan.changed.get(caller)].filter((f): f is FunctionFacts => f !== undefined);
+      if (bodies.some((f) => storesThroughCallTo(f, name))) return { fallback: `${name}: a caller stores into a struct field through this call` };
       if (!plan.removed.has(caller)) plan.callersOfNames.add(caller);
     }
   }
   return plan;
+}
+
+/** `x->f = …name(…)…` or `name(…, &x->f, …)`: a field store whose value depends on what `name` is. */
+function storesThroughCallTo(fn: FunctionFacts, name: string): boolean {
+  const calls = (e: Expr): boolean => {
+    let found = false;
+    walkExpr(e, (x) => { if (x.k === 'call' && calleeName(x) === name) found = true; });
+    return found;
+  };
+  let found = false;
+  forEachExpr(fn.body, (e) => {
+    if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && calls(e.right)) found = true;
+    else if (e.k === 'call' && calleeName(e) === name && e.args.some((x) => x.k === 'addr' && x.arg.k === 'field')) found = true;
+  });
+  return found;
 }
 
 /** Why a function name matters beyond direct calls (ops bindings, aliases, call macros), if it does. */
@@ -269,15 +295,15 @@ function declarationsOf(f: FileFacts): string {
 }
 
 /** What callers and linking read of a function: all but its body and position. */
-function signatureOf(fn: FunctionFacts): string {
-  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body)]);
+function signatureOf(fn: FunctionFacts, functionNames: ReadonlySet<string>): string {
+  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames)]);
 }
 
-/** `x->field = name`: what linking reads from a body as a function-pointer binding. */
-function assignedFunctions(body: Stmt[]): string[] {
+/** `x->field = name` with `name` a function: what linking reads from a body as a function-pointer binding. */
+function assignedFunctions(body: Stmt[], functionNames: ReadonlySet<string>): string[] {
   const out: string[] = [];
   forEachExpr(body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') out.push(`${e.left.field}=${e.right.name}`);
+    if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id' && functionNames.has(e.right.name)) out.push(`${e.left.field}=${e.right.name}`);
   });
   return out;
 }
@@ -319,7 +345,7 @@ function storesIntoFields(fn: FunctionFacts): boolean {
 function isConstant(e: Expr): boolean {
   switch (e.k) {
     case 'num': return true;
-    case 'id': return /^[A-Z0-9_]+$/.test(e.name);
+    case 'id': return /^[A-Z0-9_]+$/.test(e.name) || e.name === 'true' || e.name === 'false';
     case 'cast': case 'not': return isConstant(e.arg);
     case 'bin': return isConstant(e.left) && isConstant(e.right);
     default: return false;

@@ -33,7 +33,8 @@ export function calleesOf(program: Program, fnId: FnId, maxIndirectTargets: numb
 
 /**
  * Functions by the names they call (names that models do not take): who must be analysed again
- * when a function of that name comes or goes.
+ * when a function of that name comes or goes. `&name` keys the functions that assign the name
+ * to a field (`x->f = name`), which binds the field only while a function of that name exists.
  */
 export function callersByName(program: Program): Map<string, FnId[]> {
   const out = new Map<string, FnId[]>();
@@ -42,6 +43,7 @@ export function callersByName(program: Program): Map<string, FnId[]> {
     forEachExpr(fn.body, (e) => {
       const name = e.k === 'call' ? calleeName(e) : null;
       if (name && !modelOf(name)) names.add(name);
+      if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') names.add(`&${e.right.name}`);
     });
     for (const name of names) {
       let ids = out.get(name);
