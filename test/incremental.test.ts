@@ -366,6 +366,11 @@ const THREE_RUN_UNLOCK = `--- a/block/jq.c
  EXPORT_SYMBOL_GPL(jq_run);
 `;
 
+/** New, fixed and unchanged findings of a check. */
+function counts(check: Pick<PatchCheck, 'result'>): [number, number, number] {
+  return [check.result.newFindings.length, check.result.fixedFindings.length, check.result.unchanged];
+}
+
 describe('incremental check-patch gives the whole analysis, byte for byte', () => {
   it('seed-shaped-rcu.patch: the ipi-cycle is fixed, incrementally', async () => {
     const whole = await both(SEED, patchFile('seed-shaped-rcu.patch'), 'incremental', 'seed-shaped-rcu.patch');
@@ -387,55 +392,33 @@ describe('incremental check-patch gives the whole analysis, byte for byte', () =
     assert.deepEqual([whole.result.newFindings.length, whole.result.unchanged, whole.after.findings.length], [0, 0, 0]);
   });
 
-  it('lines inserted at the top of a file move every later finding line (comment)', async () => {
-    const base = await scan(optsFor(THREE));
-    const whole = await both(THREE, THREE_TOP_COMMENT, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
-    // jq_submit's lines moved inside jrnl_commit's chain too (jrnl_commit itself did not change).
-    assert.deepEqual(lines(whole.after), shifted(base, 'block/jq.c', 4, 3));
-    assert.ok(lines(whole.after).includes('jq_submit@block/jq.c:13'), lines(whole.after).join('\n'));
-  });
-
-  it('lines inserted at the top of a file move every later finding line (statement, callers in another file)', async () => {
-    const base = await scan(optsFor(SEED));
-    const whole = await both(SEED, SEED_TOP_STATEMENT, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
-    assert.deepEqual(lines(whole.after), shifted(base, 'mm/walk.c', 13, 3));
-    assert.ok(lines(whole.after).includes('walk_map_entry@mm/walk.c:30'), lines(whole.after).join('\n'));
-  });
-
-  it('lines removed at the top of a file move every later finding line', async () => {
-    const base = await scan(optsFor(SEED));
-    const whole = await both(SEED, SEED_TOP_REMOVED, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
-    assert.deepEqual(lines(whole.after), shifted(base, 'mm/walk.c', 5, -3));
-    assert.ok(lines(whole.after).includes('walk_map_entry@mm/walk.c:24'), lines(whole.after).join('\n'));
-  });
-
-  it('a comment at the top of the file holding a cycle root moves its lines', async () => {
-    const base = await scan(optsFor(SEED));
-    const whole = await both(SEED, SEED_TOP_COMMENT, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
-    assert.deepEqual(lines(whole.after), shifted(base, 'mm/poison.c', 4, 2));
-    assert.ok(lines(whole.after).includes('collect_region_procs@mm/poison.c:38'), lines(whole.after).join('\n'));
-  });
-
-  it('a comment at the top of a header moves its inline functions and a macro in the cycle', async () => {
-    const base = await scan(optsFor(SEED));
-    const whole = await both(SEED, SEED_HEADER_TOP, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
-    assert.deepEqual(lines(whole.after), shifted(base, 'include/linux/pgtbl.h', 2, 3));
-    assert.ok(lines(whole.after).some((l) => l === 'pgtbl_map_lock@include/linux/pgtbl.h:59'), lines(whole.after).join('\n'));
-  });
+  // Lines moved by the patch: every later line of the file moves in the findings, also inside the
+  // chains of callers the patch did not touch (jq_submit's lines inside jrnl_commit's chain).
+  const moves: { label: string; root: string; patch: () => string; file: string; from: number; by: number; sample: string }[] = [
+    { label: 'lines inserted at the top of a file (comment)', root: THREE, patch: () => THREE_TOP_COMMENT, file: 'block/jq.c', from: 4, by: 3, sample: 'jq_submit@block/jq.c:13' },
+    { label: 'lines inserted at the top of a file (statement, callers in another file)', root: SEED, patch: () => SEED_TOP_STATEMENT, file: 'mm/walk.c', from: 13, by: 3, sample: 'walk_map_entry@mm/walk.c:30' },
+    { label: 'lines removed at the top of a file', root: SEED, patch: () => SEED_TOP_REMOVED, file: 'mm/walk.c', from: 5, by: -3, sample: 'walk_map_entry@mm/walk.c:24' },
+    { label: 'a comment at the top of the file holding a cycle root', root: SEED, patch: () => SEED_TOP_COMMENT, file: 'mm/poison.c', from: 4, by: 2, sample: 'collect_region_procs@mm/poison.c:38' },
+    { label: 'a comment at the top of a header (inline functions and a macro in the cycle)', root: SEED, patch: () => SEED_HEADER_TOP, file: 'include/linux/pgtbl.h', from: 2, by: 3, sample: 'pgtbl_map_lock@include/linux/pgtbl.h:59' },
+  ];
+  for (const m of moves) {
+    it(`${m.label} moves every later finding line`, async () => {
+      const base = await scan(optsFor(m.root));
+      const whole = await both(m.root, m.patch(), 'incremental');
+      assert.deepEqual(counts(whole), [0, 0, 1]);
+      assert.deepEqual(lines(whole.after), shifted(base, m.file, m.from, m.by));
+      assert.ok(lines(whole.after).includes(m.sample), lines(whole.after).join('\n'));
+    });
+  }
 
   it('a condition changed on the IPI sender\'s chain', async () => {
     const whole = await both(SEED, SEED_FLUSH_CONDITION, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
   });
 
   it('a new call in a callee of a function in the cycle', async () => {
     const whole = await both(SEED, SEED_ALLOC_CALL, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
   });
 
   it('a call moved out of a locked region breaks the cycle', async () => {
@@ -453,7 +436,7 @@ describe('incremental check-patch gives the whole analysis, byte for byte', () =
 
   it('comment-only.patch changes nothing', async () => {
     const whole = await both(TRYLOCK, patchFile('comment-only.patch'), 'incremental', 'comment-only.patch');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 0]);
+    assert.deepEqual(counts(whole), [0, 0, 0]);
   });
 
   it('trylock-to-lock.patch adds a deadlock', async () => {
@@ -466,15 +449,15 @@ describe('incremental check-patch gives the whole analysis, byte for byte', () =
 describe('patches that change more than bodies fall back to the whole analysis', () => {
   it('a struct field', async () => {
     const whole = await both(ABBA, ABBA_STRUCT, 'whole');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
   });
 
   it('a #define', async () => {
     const whole = await both(ABBA, ABBA_DEFINE, 'whole');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
   });
 
-  it('a new function (with a new inversion)', async () => {
+  it('a new function is no fallback any more: a new inversion, incrementally', async () => {
     const whole = await both(ABBA, ABBA_NEW_FUNCTION, 'incremental');
     assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
     assert.ok(whole.result.newFindings[0]?.cpus.some((c) => c.chain.some((s) => s.function === 'xbar_port_quiesce')));
@@ -1140,7 +1123,7 @@ describe('functions added, removed or moved', () => {
   it('a new inline function in a header, above a macro in the cycle, for a name an untouched function calls', async () => {
     const base = await scan(optsFor(SEED));
     const whole = await both(SEED, SEED_HEADER_INLINE, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.deepEqual(lines(whole.after), shifted(base, 'include/linux/pgtbl.h', 52, 6));
     assert.ok(lines(whole.after).includes('pgtbl_map_lock@include/linux/pgtbl.h:62'), lines(whole.after).join('\n'));
     assert.match(await modeOf(SEED, SEED_HEADER_INLINE), /\b1 added, 0 removed\b/);
@@ -1179,14 +1162,14 @@ describe('functions added, removed or moved', () => {
 
   it('two functions in the cycle swap places: ids and lines follow file order', async () => {
     const whole = await both(THREE, THREE_SWAP, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     for (const s of ['jring_kick@block/jring.c:31', 'jring_complete@block/jring.c:20', 'jring_complete@block/jring.c:23']) assert.ok(lines(whole.after).includes(s), `${s} in\n${lines(whole.after).join('\n')}`);
     assert.match(await modeOf(THREE, THREE_SWAP), /\b0 added, 0 removed\b/);
   });
 
   it('a function whose body others\' lock identity reads swaps places with its neighbour', async () => {
     const whole = await both(SEED, SEED_SWAP, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.ok(lines(whole.after).includes('walk_map_entry@mm/walk.c:17'), lines(whole.after).join('\n'));
     assert.ok(lines(whole.after).includes('vregion_maps_page@mm/walk.c:48'), lines(whole.after).join('\n'));
   });
@@ -1211,26 +1194,26 @@ describe('functions added, removed or moved', () => {
 
   it('a new function storing a lock pointer parameter into a field', async () => {
     const whole = await both(SEED, SEED_NEW_PTL_STORE, 'whole');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.match(await modeOf(SEED, SEED_NEW_PTL_STORE), /^whole tree analysed again: walk_init: /);
   });
 
   it('a new function storing a looked-up lock pointer into a field', async () => {
     const whole = await both(SEED, SEED_NEW_PTL_LOOKUP, 'whole');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.match(await modeOf(SEED, SEED_NEW_PTL_LOOKUP), /^whole tree analysed again: walk_lock_table: .*stores into struct fields/);
   });
 
   it('a removed function that stored into a field', async () => {
     const whole = await both(SEED, SEED_REMOVE_STORER, 'whole');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.match(await modeOf(SEED, SEED_REMOVE_STORER), /^whole tree analysed again: wpfault_handle: .*stores into struct fields/);
   });
 
   it('a removed function called by a function whose lock pointers others read', async () => {
     const base = await scan(optsFor(SEED));
     const whole = await both(SEED, SEED_REMOVE_CONSULTED_CALLEE, 'whole');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.deepEqual(lines(whole.after), shifted(base, 'include/linux/pgtbl.h', 19, -5));
     assert.match(await modeOf(SEED, SEED_REMOVE_CONSULTED_CALLEE), /^whole tree analysed again: pgent_pfn: a caller's lock pointers are read/);
   });
@@ -1238,7 +1221,7 @@ describe('functions added, removed or moved', () => {
   it('a new function writing only constants into fields (NULL into a lock pointer among them)', async () => {
     const base = await scan(optsFor(SEED));
     const whole = await both(SEED, SEED_NEW_CONSTANT_STORES, 'incremental');
-    assert.deepEqual([whole.result.newFindings.length, whole.result.fixedFindings.length, whole.result.unchanged], [0, 0, 1]);
+    assert.deepEqual(counts(whole), [0, 0, 1]);
     assert.deepEqual(lines(whole.after), lines(base));
   });
 

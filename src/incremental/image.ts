@@ -18,6 +18,7 @@ import type { Kconfig } from '../source/kconfig.js';
 import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
 import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
 import type { Summary } from '../summaries/domain.js';
+import { SummaryOverlay } from './summary-overlay.js';
 import { type WitnessLink, WitnessTable } from '../summaries/witness.js';
 
 const FORMAT = 1;
@@ -222,7 +223,7 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     const link = JSON.parse(part('link.json').toString('utf8')) as LinkPart;
     const analysisPart = JSON.parse(part('analysis.json').toString('utf8')) as AnalysisPart;
     const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
-    const summaries = new LazySummaries(part('summaries.jsonl').toString('utf8'), analysisPart.summaryOffsets);
+    const summaries = lazySummaries(part('summaries.jsonl').toString('utf8'), analysisPart.summaryOffsets);
     const callersText = part('callers.json').toString('utf8');
     utimesSync(dir, new Date(), new Date()); // recently used: pruned last
     // Parsed only when a patch adds or removes functions.
@@ -247,7 +248,7 @@ function discardImage(dir: string): void {
 }
 
 function assemble(
-  manifest: Manifest, link: LinkPart, part: AnalysisPart, witnesses: WitnessTable, summaries: LazySummaries,
+  manifest: Manifest, link: LinkPart, part: AnalysisPart, witnesses: WitnessTable, summaries: SummaryStore,
   factsCache: FactsCache, config: Kconfig | null,
 ): Omit<Baseline, 'callersOf'> {
   const bodies = new BodyLoader(manifest.files, factsCache);
@@ -339,28 +340,11 @@ class BodyLoader {
   }
 }
 
-/** Summaries parsed on first use; set and delete shadow the image. */
-class LazySummaries implements SummaryStore {
-  private readonly current = new Map<FnId, Summary | null>();
-
-  constructor(private readonly text: string, private readonly offsets: number[]) {}
-
-  get(fn: FnId): Summary | undefined {
-    const hit = this.current.get(fn);
-    if (hit !== undefined) return hit ?? undefined;
-    const start = this.offsets[fn];
-    const end = this.offsets[fn + 1];
-    if (start === undefined || end === undefined) return undefined;
-    const summary = JSON.parse(this.text.slice(start, end)) as Summary | null;
-    this.current.set(fn, summary);
-    return summary ?? undefined;
-  }
-
-  set(fn: FnId, summary: Summary): void {
-    this.current.set(fn, summary);
-  }
-
-  delete(fn: FnId): void {
-    this.current.set(fn, null);
-  }
+/** Summaries as one text, one JSON value per function between `offsets`: parsed on first use. */
+function lazySummaries(text: string, offsets: number[]): SummaryOverlay {
+  return new SummaryOverlay((fn) => {
+    const start = offsets[fn];
+    const end = offsets[fn + 1];
+    return start === undefined || end === undefined ? undefined : (JSON.parse(text.slice(start, end)) as Summary | null) ?? undefined;
+  });
 }

@@ -8,11 +8,10 @@ import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { type ProgramAnalysis, type ScanOptions, analysisContext } from '../scan.js';
-import type { SummaryStore } from '../summaries/analyze-function.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
-import type { Summary } from '../summaries/domain.js';
 import { type WriterIndex, replaceWriters } from '../patch/rcu-review.js';
 import type { Baseline } from './baseline.js';
+import { SummaryOverlay } from './summary-overlay.js';
 
 export type Reanalysis =
   | { analysis: ProgramAnalysis; writers: WriterIndex; changed: number; added: number; removed: number; reanalysed: number }
@@ -191,7 +190,8 @@ function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore
   a.program.functions = oldOf.map((old) => (old >= 0 ? before[old] : added[-old - 2]) as FunctionFacts);
   indexFunctions(a.program);
   a.witnesses.renumberFunctions(map);
-  a.summaries = new RenumberedSummaries(a.summaries, oldOf);
+  const baseline = a.summaries;
+  a.summaries = new SummaryOverlay((fn) => { const old = oldOf[fn] ?? -1; return old >= 0 ? baseline.get(old) : undefined; });
   const collector = new EdgeCollector();
   for (const old of a.collector.functions()) {
     const fn = map(old);
@@ -202,28 +202,6 @@ function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore
   a.functionStats = new Map([...a.functionStats].flatMap(([old, st]) => (map(old) >= 0 ? [[map(old), st] as const] : [])));
   for (const [key, list] of stores) stores.set(key, list.flatMap((st) => (map(st.fn) >= 0 ? [{ ...st, fn: map(st.fn) }] : [])));
   return newOf;
-}
-
-/** Baseline summaries under new ids (`oldOf[new]`, negative for a new function). */
-class RenumberedSummaries implements SummaryStore {
-  private readonly current = new Map<FnId, Summary | null>();
-
-  constructor(private readonly base: SummaryStore, private readonly oldOf: FnId[]) {}
-
-  get(fn: FnId): Summary | undefined {
-    const hit = this.current.get(fn);
-    if (hit !== undefined) return hit ?? undefined;
-    const old = this.oldOf[fn] ?? -1;
-    return old >= 0 ? this.base.get(old) : undefined;
-  }
-
-  set(fn: FnId, summary: Summary): void {
-    this.current.set(fn, summary);
-  }
-
-  delete(fn: FnId): void {
-    this.current.set(fn, null);
-  }
 }
 
 /** Components in callee-first order, again only when a member changed or a callee's summary did. */
