@@ -28,7 +28,7 @@ describe('facts cache versions', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kdeadlock-versions-'));
     try {
       const cache = new FactsCache(dir);
-      const facts = { path: 'a.c', functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], errorNodes: 0, rewrites: 0 };
+      const facts = { path: 'a.c', functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], guards: [], errorNodes: 0, rewrites: 0 };
       cache.put('ab'.repeat(32), facts);
       assert.deepEqual(cache.get('ab'.repeat(32)), facts);
       assert.ok(readdirSync(path.join(dir, 'facts', codeFingerprint().slice(0, 16))).length > 0);

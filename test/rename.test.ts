@@ -23,6 +23,7 @@ async function definedNames(dir: string): Promise<string[]> {
     for (const s of facts.structs) { names.add(s.name); for (const field of Object.keys(s.fields)) names.add(field); }
     for (const g of Object.keys(facts.globals)) names.add(g);
     for (const t of Object.keys(facts.typedefs)) names.add(t);
+    for (const g of facts.guards) names.add(g.name);
   }
   return [...names].filter((n) => /^[A-Za-z_]\w*$/.test(n)).sort();
 }
@@ -53,7 +54,7 @@ const shape = (f: Finding, rename: (s: string) => string): string => JSON.string
 });
 
 describe('renaming every fixture-defined identifier', () => {
-  for (const fixture of ['fixtures/ipi-cycle/seed-shaped', 'fixtures/lock-cycle/abba-two-files', 'fixtures/lock-cycle/three-locks']) {
+  for (const fixture of ['fixtures/ipi-cycle/seed-shaped', 'fixtures/lock-cycle/abba-two-files', 'fixtures/lock-cycle/three-locks', 'fixtures/lock-cycle/defined-guard']) {
     it(`${fixture} yields the same findings under new names`, async () => {
       const src = path.resolve(fixture);
       const names = await definedNames(src);

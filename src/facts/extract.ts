@@ -1,5 +1,6 @@
 // Tree → facts. Pure apart from parsing: the output is plain data for one file.
 import type { Node } from 'web-tree-sitter';
+import { guardDefinitions } from './guards.js';
 import { normalizeKernelC, TYPE_ARG_MACROS } from '../parse/normalize.js';
 import { parseC } from '../parse/parser.js';
 import { conditionsByLine } from '../parse/conditionals.js';
@@ -24,7 +25,7 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
   const normalized = normalizeKernelC(source);
   const tree = await parseC(normalized.text);
   const facts: FileFacts = {
-    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [],
+    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], guards: [],
     errorNodes: 0, rewrites: normalized.rewrites,
   };
   const byLine = conditionsByLine(source);
@@ -41,6 +42,7 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
   facts.errorNodes += ctx.errors;
   facts.functions.push(...(await extractMacros(path, macros, facts)));
   for (const fn of facts.functions) fn.conditions = ctx.conditionsAt(fn.line);
+  facts.guards = guardDefinitions(source, ctx.conditionsAt);
   return facts;
 }
 

@@ -67,6 +67,20 @@ export interface FieldFunctionBinding { field: string; fn: string; file: string;
 
 export interface ObjectMacro { name: string; value: string; conditions: string[] }
 
+/** What a guard's lock or unlock call is passed. */
+export type GuardArg =
+  /** The guard's n-th argument (`_T`, `_T->lock`, `_T->lock2`), dereferenced for `*_T->lock`. */
+  | { arg: number; deref?: true }
+  /** A name as written (`SINGLE_DEPTH_NESTING`). */
+  | { name: string }
+  /** Private guard state (`&_T->rf`, `_T->flags`): nothing the analysis follows. */
+  | { slot: string };
+
+export interface GuardCall { fn: string; args: GuardArg[] }
+
+/** A scope-based lock class the code defines (`DEFINE_LOCK_GUARD_1(rq_lock, …)`), and the `#if` conditions around it. */
+export interface GuardDefinition { name: string; lock: GuardCall; unlock: GuardCall; line: number; conditions: string[] }
+
 export interface FileFacts {
   path: string;
   functions: FunctionFacts[];
@@ -76,6 +90,7 @@ export interface FileFacts {
   bindings: FieldFunctionBinding[];
   /** Object-like macros, their (short) values and the `#if` conditions around each definition. */
   objectMacros: ObjectMacro[];
+  guards: GuardDefinition[];
   errorNodes: number;
   rewrites: number;
 }

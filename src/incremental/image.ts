@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
-import type { FileFacts, FunctionFacts, TypeRef } from '../facts/types.js';
+import type { FileFacts, FunctionFacts, GuardDefinition, TypeRef } from '../facts/types.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
@@ -62,6 +62,7 @@ interface LinkPart {
   fieldBindings: [string, string[]][];
   aliases: [string, string][];
   callMacros: [string, string][];
+  guards: [string, GuardDefinition][];
   /** Object-like macros: names, and each one's values. */
   macroNames: string[];
   macroValues: string[][];
@@ -155,7 +156,7 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     globalDefs: [...p.globalDefs],
     fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
     structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings],
-    aliases: [...p.aliases], callMacros: [...p.callMacros],
+    aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
   };
 }
@@ -258,6 +259,7 @@ function assemble(
     fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
     structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
     fieldBindings: new Map(link.fieldBindings), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
+    guards: new Map(link.guards),
   };
   const collector = new EdgeCollector();
   for (const [fn, offers] of part.offers) collector.setOffers(fn, offers);

@@ -264,10 +264,11 @@ function replaceStores(identity: LockIdentity, stores: ReturnType<LockIdentity['
 
 // ---------------------------------------------------------------- what others read of a file
 
-/** What a file declares besides its functions: structs, types, globals, macros, ops bindings. */
+/** What a file declares besides its functions: structs, types, globals, macros, guard classes, ops bindings. */
 function declarationsOf(f: FileFacts): string {
   return JSON.stringify({
     structs: f.structs, typedefs: f.typedefs, globals: f.globals, objectMacros: f.objectMacros,
+    guards: f.guards.map(({ line: _line, ...g }) => g),
     bindings: f.bindings.map((b) => [b.field, b.fn]),
   });
 }

@@ -1,5 +1,5 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
-import type { Expr, FileFacts, FunctionFacts, Stmt, TypeRef } from '../facts/types.js';
+import type { Expr, FileFacts, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator } from './conditions.js';
 
@@ -20,6 +20,8 @@ export interface Program {
   aliases: Map<string, string>;
   /** `#define current get_current()`: an identifier that is a call, for its type. */
   callMacros: Map<string, string>;
+  /** Scope-based lock classes the code defines (`DEFINE_LOCK_GUARD_1(rq_lock, …)`), by name; the first kept. */
+  guards: Map<string, GuardDefinition>;
 }
 
 /**
@@ -44,7 +46,7 @@ export function collectObjectMacros(files: FileFacts[], config: Kconfig | null):
 export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
-    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(), callMacros: new Map(),
+    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -63,6 +65,7 @@ export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator =
       if (call) program.callMacros.set(name, call[1] as string);
     }
     for (const b of file.bindings) addBinding(program, b.field, b.fn);
+    for (const g of file.guards) if (!program.guards.has(g.name) && conditions.allowed(g.conditions)) program.guards.set(g.name, g);
   }
   indexFunctions(program);
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn.body);

@@ -2,7 +2,7 @@
 // a callee's summary at a call site — over a state of held locks and irq state. Edges
 // "hold A, wait for B" go to the sink where both halves are known; the rest is summarised
 // for callers.
-import type { Expr, Stmt } from '../facts/types.js';
+import type { Expr, GuardCall, Stmt } from '../facts/types.js';
 import {
   type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
@@ -152,14 +152,29 @@ class FunctionAnalysis {
     return cls?.k === 'id' ? { cls: cls.name, args: e.args, call: e } : null;
   }
 
-  /** Takes a scope-based lock through the API calls its class stands for. */
+  /**
+   * Takes a scope-based lock through the calls its class stands for: the lock API for the
+   * classes <linux/cleanup.h> users share, or the calls of a class the code defines itself.
+   */
   private takeGuard(clsName: string, args: Expr[], at: Call, s: State): State {
+    const slot = (name: string): Expr => ({ k: 'id', name: `__guard_${name}_${at.pos.line}_${at.pos.col}` });
+    const synth = (name: string, callArgs: Expr[]): Call => ({ k: 'call', callee: { k: 'id', name }, args: callArgs, pos: at.pos, text: at.text });
     const cls = guardClassOf(clsName);
-    if (!cls) return s;
-    const flags: Expr[] = cls.flags ? [{ k: 'id', name: `__guard_flags_${at.pos.line}_${at.pos.col}` }] : [];
-    const synth = (name: string): Call => ({ k: 'call', callee: { k: 'id', name }, args: [...args, ...flags], pos: at.pos, text: at.text });
-    this.guards.push({ depth: this.depth, release: synth(cls.unlock) });
-    return this.call(synth(cls.lock), s);
+    const defined = cls ? undefined : this.ctx.program.guards.get(clsName);
+    if (cls) {
+      const callArgs = cls.flags ? [...args, slot('flags')] : args;
+      this.guards.push({ depth: this.depth, release: synth(cls.unlock, callArgs) });
+      return this.call(synth(cls.lock, callArgs), s);
+    }
+    if (!defined) return s;
+    const passed = (c: GuardCall): Expr[] => c.args.map((a): Expr => {
+      if ('slot' in a) return slot(a.slot);
+      if ('name' in a) return { k: 'id', name: a.name };
+      const arg = args[a.arg] ?? { k: 'other' };
+      return a.deref ? { k: 'deref', arg } : arg;
+    });
+    this.guards.push({ depth: this.depth, release: synth(defined.unlock.fn, passed(defined.unlock)) });
+    return this.call(synth(defined.lock.fn, passed(defined.lock)), s);
   }
 
   /** Drops the guards above `mark` on `s` (they stay on the stack: their block has not ended). */
