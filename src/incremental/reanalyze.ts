@@ -1,6 +1,7 @@
-// Analysing a patched tree again from its baseline: only the functions whose bodies changed,
-// and their callers as long as a summary changes (early cutoff). Anything a patch changes that
-// other functions read beyond summaries (declarations, macros, bindings, lock pointers a
+// Analysing a patched tree again from its baseline: only the functions whose bodies changed
+// (or that the patch adds; the callers of names it adds or removes re-resolve their calls), and
+// their callers as long as a summary changes (early cutoff). Anything a patch changes that other
+// functions read beyond summaries (declarations, macros, signatures, bindings, lock pointers a
 // function returns or stores) is not followed: the caller then analyses the whole tree.
 import type { Expr, FileFacts, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
