@@ -1350,6 +1350,19 @@ describe('a damaged cache never changes the answer', () => {
     assert.deepEqual(result.fixedFindings.map((f) => f.rule), ['ipi-cycle']);
   });
 
+  it('what a killed writer left is dropped an hour later, what a running one writes is not', async () => {
+    const cacheDir = tempDir('cache');
+    const images = path.join(cacheDir, 'images');
+    const abandoned = path.join(images, 'abc.123.deadbeef.tmp');
+    const running = path.join(images, 'abc.456.cafebabe.tmp');
+    for (const d of [abandoned, running]) mkdirSync(d, { recursive: true });
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(abandoned, old, old);
+    await scan({ ...optsFor(SEED), cacheDir });
+    assert.deepEqual([existsSync(abandoned), existsSync(running)], [false, true]);
+    onlyImage(cacheDir);
+  });
+
   it('the image of another tree state is not read for this one', async () => {
     const { cacheDir } = await scannedCache(ABBA);
     // An image under every key this cache has for SEED would be wrong; ABBA's is simply not found.

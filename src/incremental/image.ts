@@ -24,6 +24,8 @@ import { type WitnessLink, WitnessTable } from '../summaries/witness.js';
 const FORMAT = 1;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
+/** A temp directory this old belongs to no running writer. */
+const ABANDONED_MS = 3600_000;
 
 export interface ImageFile { path: string; factsKey: string }
 
@@ -197,12 +199,16 @@ function summariesAndAnalysis(base: Baseline): Record<string, Buffer> {
   return { 'summaries.jsonl': Buffer.from(texts.join('')), 'analysis.json': Buffer.from(JSON.stringify(analysis)) };
 }
 
-/** Keeps the newest images; a reader holding an older one has it in memory already. */
+/**
+ * Keeps the newest images (a reader holding an older one has it in memory already), and drops
+ * what a killed writer left half-written an hour ago.
+ */
 function pruneImages(cacheDir: string, keep: string): void {
   const dir = imagesDir(cacheDir);
-  const images = readdirSync(dir).filter((n) => !n.endsWith('.tmp')).map((n) => ({ n, t: n === keep ? Infinity : statSync(path.join(dir, n)).mtimeMs }));
-  images.sort((x, y) => y.t - x.t);
-  for (const { n } of images.slice(KEEP_IMAGES)) rmSync(path.join(dir, n), { recursive: true, force: true });
+  const entries = readdirSync(dir).map((n) => ({ n, t: statSync(path.join(dir, n)).mtimeMs }));
+  const stale = entries.filter((e) => e.n.endsWith('.tmp') && Date.now() - e.t > ABANDONED_MS);
+  const images = entries.filter((e) => !e.n.endsWith('.tmp')).map((e) => (e.n === keep ? { ...e, t: Infinity } : e)).sort((x, y) => y.t - x.t);
+  for (const { n } of [...stale, ...images.slice(KEEP_IMAGES)]) rmSync(path.join(dir, n), { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------- reading
