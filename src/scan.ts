@@ -94,23 +94,12 @@ function analysisOptions(opts: ScanOptions): unknown {
   };
 }
 
-export function reportFor(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}): Report {
-  const report = analyzeFacts(tree.facts, [...tree.problems], opts, timings);
-  report.stats.excludedByConfig = tree.excludedByConfig;
-  return report;
-}
-
 /** Scans; with a cache, leaves the analysis behind as a summary image for check-patch. */
 export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
   const tree = await loadTree(opts, timings);
   const base = analyzeTree(tree, opts, timings);
   if (opts.cacheDir) saveBaseline(opts.cacheDir, tree, base, timings);
   return base.report;
-}
-
-/** Everything after parsing: pure over the facts. */
-export function analyzeFacts(facts: FileFacts[], problems: Problem[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): Report {
-  return reportOf(analyzeProgram(facts, opts, timings, start), problems, opts, timings);
 }
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -157,8 +146,11 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
   };
 }
 
+/** What a report says of the tree besides the analysis: files that did not read, files Kbuild leaves out. */
+export interface TreeNotes { problems: Problem[]; excludedByConfig: number }
+
 /** Cycles, simulation and findings over an analysis state. */
-export function reportOf(a: ProgramAnalysis, problems: Problem[], opts: ScanOptions, timings: Timings = {}): Report {
+export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions, timings: Timings = {}): Report {
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
@@ -191,10 +183,10 @@ export function reportOf(a: ProgramAnalysis, problems: Problem[], opts: ScanOpti
       infeasibleCycles: outcome.infeasible,
       cycleSearchTruncated: search.truncated,
       truncatedSummaries: stats.truncatedSummaries,
-      excludedByConfig: 0,
+      excludedByConfig: tree.excludedByConfig,
     },
     findings: outcome.findings,
-    problems: [...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
+    problems: [...tree.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
 }
 

@@ -31,8 +31,7 @@ export interface Baseline {
 /** The whole analysis of a loaded tree. */
 export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}): Baseline {
   const analysis = analyzeProgram(tree.facts, opts, timings);
-  const report = reportOf(analysis, tree.problems, opts, timings);
-  report.stats.excludedByConfig = tree.excludedByConfig;
+  const report = reportOf(analysis, tree, opts, timings);
   const byPath = new Map(tree.facts.map((f) => [f.path, f]));
   // Made on first use (an image needs it; check-patch only when a patch adds or removes functions).
   let callers: Map<string, FnId[]> | null = null;

@@ -2,14 +2,14 @@
 // are matched by fingerprint (no line numbers in it), so findings that only moved stay matched.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PatchCheckReport, Problem, RcuReview, Report } from '../report/types.js';
+import type { PatchCheckReport, RcuReview, Report } from '../report/types.js';
 import { toolVersion } from '../version.js';
 import { collectFacts } from '../facts/collect.js';
 import { type Baseline, analyzeTree, cachedBaseline, saveBaseline } from '../incremental/baseline.js';
 import { ImageUnusable, readImage } from '../incremental/image.js';
 import { reanalyze } from '../incremental/reanalyze.js';
 import type { FileFacts } from '../facts/types.js';
-import { type LoadedTree, type ScanOptions, type Timings, analyzeProgram, loadTree, reportOf } from '../scan.js';
+import { type LoadedTree, type ScanOptions, type Timings, type TreeNotes, analyzeProgram, loadTree, reportOf } from '../scan.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
@@ -60,14 +60,16 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   const touched = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
   const changed = await collectFacts(root, touched, { jobs: 1, cacheDir: opts.cacheDir ?? null, overrides });
   const patched = new Map(touched.map((f) => [f, changed.facts.find((x) => x.path === f) ?? null]));
-  const problems = [...base.problems.filter((p) => !overrides.has(p.file)), ...changed.problems];
+  const notes: TreeNotes = {
+    problems: [...base.problems.filter((p) => !overrides.has(p.file)), ...changed.problems],
+    excludedByConfig: before.stats.excludedByConfig,
+  };
   timings['patched-files'] = performance.now() - t;
-  const patchedTree: PatchedTree = { patched, changedFacts: changed.facts, problems };
+  const patchedTree: PatchedTree = { patched, changedFacts: changed.facts, notes };
   const incremental = opts.incremental === false ? { fallback: 'asked for a whole analysis' } : afterIncrementally(base, patchedTree, set, opts, timings);
   const { after, reviews, mode } = 'fallback' in incremental
     ? { ...afterWhole(tree ?? await loadTree(opts, timings), patchedTree, set, opts, timings), mode: `whole tree analysed again: ${incremental.fallback}` }
     : incremental;
-  after.stats.excludedByConfig = before.stats.excludedByConfig;
   const known = new Set(before.findings.map((f) => f.fingerprint));
   const now = new Set(after.findings.map((f) => f.fingerprint));
   const result: PatchCheckReport = {
@@ -82,11 +84,11 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   return { result, after, mode };
 }
 
-/** The patch's files as parsed: path → facts after the patch (null: deleted), and problems. */
+/** The patch's files as parsed: path → facts after the patch (null: deleted), and what the report says of the tree. */
 interface PatchedTree {
   patched: ReadonlyMap<string, FileFacts | null>;
   changedFacts: FileFacts[];
-  problems: Problem[];
+  notes: TreeNotes;
 }
 
 interface After { after: Report; reviews: RcuReview[] }
@@ -101,7 +103,7 @@ function afterIncrementally(base: Baseline, p: PatchedTree, set: PatchSet, opts:
     const re = reanalyze(base, p.patched, opts);
     if ('fallback' in re) return re;
     return {
-      after: reportOf(re.analysis, p.problems, opts, timings),
+      after: reportOf(re.analysis, p.notes, opts, timings),
       reviews: reviewRcuConversions(set, re.analysis.program, re.writers),
       mode: `incremental: ${re.changed} function(s) changed or moved, ${re.added} added, ${re.removed} removed; ${re.reanalysed} analysed again`,
     };
@@ -117,7 +119,7 @@ function afterIncrementally(base: Baseline, p: PatchedTree, set: PatchSet, opts:
 function afterWhole(tree: LoadedTree, p: PatchedTree, set: PatchSet, opts: ScanOptions, timings: Timings): After {
   const facts = [...tree.facts.filter((f) => !p.patched.has(f.path)), ...p.changedFacts];
   const whole = analyzeProgram(facts, opts, timings);
-  return { after: reportOf(whole, p.problems, opts, timings), reviews: reviewRcuConversions(set, whole.program, writerIndex(whole.program.functions)) };
+  return { after: reportOf(whole, p.notes, opts, timings), reviews: reviewRcuConversions(set, whole.program, writerIndex(whole.program.functions)) };
 }
 
 /**
