@@ -20,8 +20,8 @@ export type Reanalysis =
 
 /** What a patch does to the functions of the files it touches. */
 interface Plan {
-  /** Per touched file, its functions after the patch (those `#if` conditions keep), in order. */
-  files: Map<string, FunctionFacts[]>;
+  /** Per touched file, its functions after the patch (those `#if` conditions keep), in order, each with the baseline function it pairs with. */
+  files: Map<string, { next: FunctionFacts; old: FnId | null }[]>;
   /** Functions of the baseline whose bodies (or positions) the patch changes: old id → after. */
   changed: Map<FnId, FunctionFacts>;
   /** Baseline functions the patch removes, and functions it adds. */
@@ -54,7 +54,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, FileFacts
   replaceStores(a.identity, stores, redo);
   for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
   const reanalysed = summarizeAgain(a, redo, opts);
-  const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat());
+  const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));
   return { analysis: a, writers, changed: plan.changed.size, added: plan.added.size, removed: plan.removed.size, reanalysed };
 }
 
@@ -70,13 +70,14 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, FileFacts | nu
     if (!before || !after) return { fallback: `${file}: the patch adds or deletes an analysed file` };
     if (declarationsOf(before) !== declarationsOf(after)) return { fallback: `${file}: the patch changes declarations, macros or ops bindings` };
     const now = after.functions.filter((f) => a.conditions.allowed(f.conditions));
-    plan.files.set(file, now);
     const old = idsOf.get(file) ?? [];
     const match = matchFunctions(old.map((i) => a.program.functions[i] as FunctionFacts), now);
-    for (const [i, next] of now.entries()) {
+    plan.files.set(file, now.map((next, i) => {
       const j = match.get(i);
-      if (j === undefined) { plan.added.add(next); names.add(next.name); continue; }
-      const oldId = old[j] as FnId;
+      return { next, old: j === undefined ? null : old[j] as FnId };
+    }));
+    for (const { next, old: oldId } of plan.files.get(file) ?? []) {
+      if (oldId === null) { plan.added.add(next); names.add(next.name); continue; }
       paired.push({ oldId, prev: a.program.functions[oldId] as FunctionFacts, next });
     }
     const order = [...match.values()];
@@ -170,15 +171,11 @@ function matchFunctions(before: FunctionFacts[], after: FunctionFacts[]): Map<nu
  */
 function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore[]>): Int32Array {
   const before = a.program.functions;
-  const segments = new Map<string, FnId[]>();
-  before.forEach((fn, old) => getOrInit(segments, fn.file, () => []).push(old));
+  const segments = functionsByFile(before);
   const added: FunctionFacts[] = [];
   for (const [file, now] of plan.files) {
-    const old = segments.get(file) ?? [];
-    const match = matchFunctions(old.map((i) => before[i] as FunctionFacts), now);
-    segments.set(file, now.map((next, i) => {
-      const j = match.get(i);
-      if (j !== undefined) return old[j] as FnId;
+    segments.set(file, now.map(({ next, old }) => {
+      if (old !== null) return old;
       added.push(next);
       return -added.length - 1; // -2, -3, …: the added function at index -id - 2
     }));
@@ -236,11 +233,7 @@ function reverse(graph: FnId[][]): FnId[][] {
 
 function functionsByFile(functions: FunctionFacts[]): Map<string, FnId[]> {
   const out = new Map<string, FnId[]>();
-  functions.forEach((fn, id) => {
-    let ids = out.get(fn.file);
-    if (!ids) out.set(fn.file, (ids = []));
-    ids.push(id);
-  });
+  functions.forEach((fn, id) => getOrInit(out, fn.file, () => []).push(id));
   return out;
 }
 
