@@ -274,13 +274,9 @@ function assemble(
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
     callGraph: part.callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
   };
-  const byPath = new Map(manifest.files.map((f) => [f.path, f.factsKey]));
   return {
     analysis, report: part.report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),
-    factsOf: (file) => {
-      const key = byPath.get(file);
-      return key ? factsCache.get(key) : null;
-    },
+    factsOf: (file) => bodies.factsOf(file),
   };
 }
 
@@ -329,22 +325,38 @@ function restoreStats(flat: number[]): Map<FnId, AnalysisStats> {
   return out;
 }
 
+/** The image's files' facts, each read from the facts cache once, when first asked for. */
 class BodyLoader {
   private readonly loaded = new Map<number, FileFacts>();
+  private readonly indexOf: Map<string, number>;
 
-  constructor(private readonly files: ImageFile[], private readonly cache: FactsCache) {}
+  constructor(private readonly files: ImageFile[], private readonly cache: FactsCache) {
+    this.indexOf = new Map(files.map((f, i) => [f.path, i]));
+  }
+
+  /** A file's facts as the image's tree has them; null for a file it does not have, or whose facts are gone. */
+  factsOf(path: string): FileFacts | null {
+    const file = this.indexOf.get(path);
+    return file === undefined ? null : this.read(file);
+  }
 
   function(file: number, index: number): FunctionFacts {
+    const facts = this.read(file);
+    if (!facts) throw new ImageUnusable(`facts of ${this.files[file]?.path ?? file} are gone from the cache`);
+    const fn = facts.functions[index];
+    if (!fn) throw new ImageUnusable(`no function ${index} in ${facts.path}`);
+    return fn;
+  }
+
+  private read(file: number): FileFacts | null {
     let facts = this.loaded.get(file);
     if (!facts) {
       const entry = this.files[file];
       facts = entry ? this.cache.get(entry.factsKey) ?? undefined : undefined;
-      if (!facts) throw new ImageUnusable(`facts of ${entry?.path ?? file} are gone from the cache`);
+      if (!facts) return null;
       this.loaded.set(file, facts);
     }
-    const fn = facts.functions[index];
-    if (!fn) throw new ImageUnusable(`no function ${index} in ${facts.path}`);
-    return fn;
+    return facts;
   }
 }
 
