@@ -58,7 +58,8 @@ function recordStamps(root: string, cacheDir: string, files: string[], results: 
     const observed = stamps.get(files[i] as string);
     if (observed) recorded.set(files[i] as string, { observed, key: r.key, problems: r.problems });
   }
-  recordTreeKeys(root, cacheDir, recorded);
+  // check-patch parses only patched contents, which are not on disk: no index to read then.
+  if (recorded.size > 0) recordTreeKeys(root, cacheDir, recorded);
 }
 
 async function inThisThread(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {
