@@ -65,10 +65,11 @@ export async function treeFiles(opts: ScanOptions): Promise<TreeFiles> {
   return { root, files: [...built.kept].sort(), problems: discovered.problems, excludedByConfig: built.dropped };
 }
 
-export async function loadTree(opts: ScanOptions, timings: Timings = {}): Promise<LoadedTree> {
+/** The tree's facts; `listed`: its files when the caller has listed them already. */
+export async function loadTree(opts: ScanOptions, timings: Timings = {}, listed?: TreeFiles): Promise<LoadedTree> {
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-  const { root, files, problems, excludedByConfig } = await treeFiles(opts);
+  const { root, files, problems, excludedByConfig } = listed ?? await treeFiles(opts);
   lap('discover');
   const collected = await collectFacts(root, files, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress });
   lap('parse+facts');

@@ -5,7 +5,7 @@ import { writerIndex } from '../patch/rcu-review.js';
 import { callersByName } from '../summaries/bottom-up.js';
 import type { FnId } from '../program/program.js';
 import type { Problem, Report } from '../report/types.js';
-import { type LoadedTree, type ScanOptions, type Timings, analyzeProgram, contentKeyOf, reportOf, treeFiles } from '../scan.js';
+import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, analyzeProgram, contentKeyOf, reportOf } from '../scan.js';
 import { lookupTreeKeys } from '../source/tree-index.js';
 import type { WriterIndex } from '../patch/rcu-review.js';
 import type { ProgramAnalysis } from '../scan.js';
@@ -52,8 +52,7 @@ export function saveBaseline(cacheDir: string, tree: LoadedTree, base: Baseline,
  * The baseline of the tree as it is on disk, from the cache alone (no file read): the tree
  * index gives every file's facts key, and those the image. Null when either is missing or stale.
  */
-export async function cachedBaseline(opts: ScanOptions, cacheDir: string): Promise<Baseline | null> {
-  const { root, files } = await treeFiles(opts);
+export async function cachedBaseline(opts: ScanOptions, cacheDir: string, { root, files }: TreeFiles): Promise<Baseline | null> {
   const known = await lookupTreeKeys(root, files, cacheDir);
   if (!known) return null;
   return readImage(cacheDir, contentKeyOf(opts, files, known.keys), opts.config?.values ?? null);

@@ -9,7 +9,7 @@ import { type Baseline, analyzeTree, cachedBaseline, saveBaseline } from '../inc
 import { ImageUnusable, readImage } from '../incremental/image.js';
 import { reanalyze } from '../incremental/reanalyze.js';
 import type { FileFacts } from '../facts/types.js';
-import { type LoadedTree, type ScanOptions, type Timings, type TreeNotes, analyzeProgram, loadTree, reportOf } from '../scan.js';
+import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, type TreeNotes, analyzeProgram, loadTree, reportOf, treeFiles } from '../scan.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
@@ -53,7 +53,7 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   const set = parsePatch(patchText, patchName);
   const overrides = applyPatchSet(set, treeReader(root, set));
   let t = performance.now();
-  const { base, tree } = await baselineOf(opts, timings);
+  const { base, tree, listed } = await baselineOf(opts, timings);
   timings.baseline = performance.now() - t;
   const before = base.report;
   t = performance.now();
@@ -68,7 +68,7 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   const patchedTree: PatchedTree = { patched, changedFacts: changed.facts, notes };
   const incremental = opts.incremental === false ? { fallback: 'asked for a whole analysis' } : afterIncrementally(base, patchedTree, set, opts, timings);
   const { after, reviews, mode } = 'fallback' in incremental
-    ? { ...afterWhole(tree ?? await loadTree(opts, timings), patchedTree, set, opts, timings), mode: `whole tree analysed again: ${incremental.fallback}` }
+    ? { ...afterWhole(tree ?? await loadTree(opts, timings, listed), patchedTree, set, opts, timings), mode: `whole tree analysed again: ${incremental.fallback}` }
     : incremental;
   const known = new Set(before.findings.map((f) => f.fingerprint));
   const now = new Set(after.findings.map((f) => f.fingerprint));
@@ -126,14 +126,16 @@ function afterWhole(tree: LoadedTree, p: PatchedTree, set: PatchSet, opts: ScanO
  * The unpatched tree's analysis: the cached image when the tree is as it was (no file read),
  * else the tree's facts, and the image under their key or a whole analysis left as one.
  */
-async function baselineOf(opts: ScanOptions, timings: Timings): Promise<{ base: Baseline; tree: LoadedTree | null }> {
+async function baselineOf(opts: ScanOptions, timings: Timings): Promise<{ base: Baseline; tree: LoadedTree | null; listed: TreeFiles }> {
   const cacheDir = opts.cacheDir ?? null;
-  const cached = cacheDir ? await cachedBaseline(opts, cacheDir) : null;
-  if (cached) return { base: cached, tree: null };
-  const tree = await loadTree(opts, timings);
+  // Listed once: the cached baseline, the tree's facts and a later whole analysis share it.
+  const listed = await treeFiles(opts);
+  const cached = cacheDir ? await cachedBaseline(opts, cacheDir, listed) : null;
+  if (cached) return { base: cached, tree: null, listed };
+  const tree = await loadTree(opts, timings, listed);
   const image = cacheDir ? readImage(cacheDir, tree.contentKey, opts.config?.values ?? null) : null;
-  if (image) return { base: image, tree };
+  if (image) return { base: image, tree, listed };
   const base = analyzeTree(tree, opts, timings);
   if (cacheDir) saveBaseline(cacheDir, tree, base, timings);
-  return { base, tree };
+  return { base, tree, listed };
 }
