@@ -3,7 +3,7 @@
 // under the old lock, and what RCU does not promise.
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
-import { type Program, calleeName, forEachExpr, resolveCallee } from '../program/program.js';
+import { type Program, calleeName, forEachExpr, getOrInit, resolveCallee } from '../program/program.js';
 import type { RcuReview, Site } from '../report/types.js';
 import type { PatchSet } from './parse.js';
 
@@ -140,9 +140,7 @@ export function writerIndex(functions: Iterable<FunctionFacts>): WriterIndex {
       if (!model || !isLockOp(model) || model.op === 'release' || model.mode !== 'write') return;
       const arg = e.args[model.lockArg];
       if (arg && arg.k === 'addr' && arg.arg.k === 'id') {
-        let sites = index.get(arg.arg.name);
-        if (!sites) index.set(arg.arg.name, (sites = []));
-        sites.push({ function: fn.name, file: fn.file, line: e.pos.line, text: e.text });
+        getOrInit(index, arg.arg.name, () => []).push({ function: fn.name, file: fn.file, line: e.pos.line, text: e.text });
       }
     });
   }

@@ -1,7 +1,7 @@
 // Summaries bottom-up over the strongly connected components of the call graph: callees
 // before callers, recursion iterated to a fixed point.
 import { isFieldCall, modelOf } from '../models/kernel-api.js';
-import { type FnId, type Program, calleeName, forEachExpr, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, calleeName, forEachExpr, getOrInit, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
 import { type Summary, eventKey } from './domain.js';
 
@@ -45,11 +45,7 @@ export function callersByName(program: Program): Map<string, FnId[]> {
       if (name && !modelOf(name)) names.add(name);
       if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') names.add(`&${e.right.name}`);
     });
-    for (const name of names) {
-      let ids = out.get(name);
-      if (!ids) out.set(name, (ids = []));
-      ids.push(id);
-    }
+    for (const name of names) getOrInit(out, name, () => []).push(id);
   });
   return out;
 }
