@@ -6,10 +6,12 @@ import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/grap
 import { findingsFromCycles } from './deadlock/findings.js';
 import type { DepEdge } from './deadlock/types.js';
 import { collectFacts } from './facts/collect.js';
-import type { FileFacts } from './facts/types.js';
+import type { LoadedFile } from './facts/outline.js';
+import type { FunctionFacts } from './facts/types.js';
+import type { BodyStore } from './source/body-store.js';
 import { LockIdentity } from './program/lock-identity.js';
 import { ConditionEvaluator } from './program/conditions.js';
-import { type FnId, type Program, collectObjectMacros, linkProgram } from './program/program.js';
+import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAsked } from './program/program.js';
 import type { Problem, Report } from './report/types.js';
 import { RULES } from './rules/index.js';
 import type { CycleRule } from './rules/rule.js';
@@ -46,7 +48,9 @@ export interface Timings { [stage: string]: number }
 /** A tree's facts, as read. */
 export interface LoadedTree {
   files: string[];
-  facts: FileFacts[];
+  /** The files read; function bodies are in `store`. */
+  facts: LoadedFile[];
+  store: BodyStore;
   problems: Problem[];
   excludedByConfig: number;
   /** Content address of everything the analysis reads: same key, same report. */
@@ -74,7 +78,7 @@ export async function loadTree(opts: ScanOptions, timings: Timings = {}, listed?
   const collected = await collectFacts(root, files, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress });
   lap('parse+facts');
   return {
-    files, facts: collected.facts, problems: [...problems, ...collected.problems], excludedByConfig,
+    files, facts: collected.files, store: collected.store, problems: [...problems, ...collected.problems], excludedByConfig,
     contentKey: contentKeyOf(opts, files, collected.keys), factsKeys: collected.keys,
   };
 }
@@ -118,11 +122,12 @@ export interface ProgramAnalysis {
   fileErrors: Map<string, number>;
 }
 
-export function analyzeProgram(facts: FileFacts[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): ProgramAnalysis {
+export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): ProgramAnalysis {
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const config = opts.config?.values ?? null;
-  const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config));
+  const asked = macroNamesAsked(facts);
+  const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config, asked), undefined, asked);
   const program = linkProgram(facts, conditions);
   const analysis: ProgramAnalysis = {
     program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new Map(),
@@ -192,7 +197,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
 }
 
 /** Triage aid: every dependency edge with both halves' chains, as JSON. */
-function dumpEdges(file: string, edges: DepEdge[], functions: FileFacts['functions'], witnesses: WitnessTable): void {
+function dumpEdges(file: string, edges: DepEdge[], functions: FunctionFacts[], witnesses: WitnessTable): void {
   const chain = (id: number): string[] => witnesses.chain(id).map((l) => `${functions[l.fn]?.name}:${l.line} ${l.text}`);
   writeFileSync(file, JSON.stringify(edges.map((e) => ({ ...e, fnName: functions[e.fn]?.name, holdChain: chain(e.hold), waitChain: chain(e.wait) }))));
 }

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { Stmt } from '../src/facts/types.js';
+import { BodyStore } from '../src/source/body-store.js';
 import { FactsCache } from '../src/source/facts-cache.js';
 import { codeFingerprint } from '../src/version.js';
 
@@ -28,9 +30,15 @@ describe('facts cache versions', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kdeadlock-versions-'));
     try {
       const cache = new FactsCache(dir);
-      const facts = { path: 'a.c', functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], guards: [], errorNodes: 0, rewrites: 0 };
-      cache.put('ab'.repeat(32), facts);
-      assert.deepEqual(cache.get('ab'.repeat(32)), facts);
+      const body: Stmt[] = [{ k: 'return', value: { k: 'num', value: 1 }, pos: { line: 2, col: 2 } }];
+      const fn = { name: 'f', file: 'a.c', line: 1, isStatic: true, conditions: [], params: [], returnType: { name: 'int', pointer: 0 }, body, isMacro: false, errors: 0 };
+      const facts = { path: 'a.c', functions: [fn], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], guards: [], errorNodes: 0, rewrites: 0 };
+      const key = 'ab'.repeat(32);
+      const outline = cache.put(key, facts);
+      assert.deepEqual(cache.outline(key), outline);
+      assert.equal(outline.functions[0]?.name, 'f');
+      assert.deepEqual(new BodyStore(cache).body(key, 0), body);
+      assert.equal(cache.outline('cd'.repeat(32)), null);
       assert.ok(readdirSync(path.join(dir, 'facts', codeFingerprint().slice(0, 16))).length > 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1274,7 +1274,8 @@ function factsEntries(cacheDir: string): string[] {
 function factsEntryOf(cacheDir: string, file: string): string {
   const found = factsEntries(cacheDir).filter((p) => {
     try {
-      return (JSON.parse(readFileSync(p, 'utf8')) as { value?: { path?: string } }).value?.path === file;
+      // An entry is a head line, the file's outline on the second line, then the bodies.
+      return (JSON.parse(readFileSync(p, 'utf8').split('\n')[1] ?? '') as { path?: string }).path === file;
     } catch {
       return false;
     }

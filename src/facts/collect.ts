@@ -2,10 +2,11 @@
 // of threads: files are independent and linking sorts them.
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../report/types.js';
-import { FactsCache } from '../source/facts-cache.js';
+import { BodyStore } from '../source/body-store.js';
+import { FactsCache, scratchFactsDir } from '../source/facts-cache.js';
 import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
-import type { FileFacts } from './types.js';
+import type { LoadedFile } from './outline.js';
 
 export type Progress = (done: number, total: number) => void;
 
@@ -19,7 +20,9 @@ export interface CollectOptions {
 }
 
 export interface Collected {
-  facts: FileFacts[];
+  /** Files read, in the order asked; their bodies are in `store`. */
+  files: LoadedFile[];
+  store: BodyStore;
   problems: Problem[];
   /** Path → content address of its facts, for every file read. */
   keys: Map<string, string>;
@@ -28,15 +31,18 @@ export interface Collected {
 export async function collectFacts(root: string, files: string[], opts: CollectOptions): Promise<Collected> {
   const present = opts.overrides ? files.filter((f) => opts.overrides?.get(f) !== null) : files;
   if (opts.cacheDir) FactsCache.pruneVersions(opts.cacheDir);
+  // Without a cache the facts still go to disk, to a scratch directory: bodies are read from there.
+  const factsDir = opts.cacheDir ?? scratchFactsDir();
   // Stat before any read: a file that changes after its stat gets a newer stamp, so the index
   // never pairs the old stamp with a key it does not match.
   const stamps = opts.cacheDir ? stampsFromDisk(root, present, opts.overrides) : new Map<string, Observed>();
-  const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, opts) : await inThisThread(root, present, opts);
+  const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, factsDir, opts) : await inThisThread(root, present, factsDir, opts);
   if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps);
-  const out: Collected = { facts: [], problems: [], keys: new Map() };
+  const store = new BodyStore(new FactsCache(factsDir));
+  const out: Collected = { files: [], store, problems: [], keys: new Map() };
   for (const [i, r] of results.entries()) {
     out.problems.push(...r.problems);
-    if (r.facts) out.facts.push(r.facts);
+    if (r.outline && r.key) out.files.push(store.file(r.outline, r.key));
     if (r.key) out.keys.set(present[i] as string, r.key);
   }
   return out;
@@ -62,8 +68,8 @@ function recordStamps(root: string, cacheDir: string, files: string[], results: 
   if (recorded.size > 0) recordTreeKeys(root, cacheDir, recorded);
 }
 
-async function inThisThread(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {
-  const cache = opts.cacheDir ? new FactsCache(opts.cacheDir) : null;
+async function inThisThread(root: string, files: string[], factsDir: string, opts: CollectOptions): Promise<FileResult[]> {
+  const cache = new FactsCache(factsDir);
   const out: FileResult[] = [];
   for (const [i, file] of files.entries()) {
     out.push(await extractFile(root, file, cache, opts.overrides?.get(file) ?? undefined));
@@ -73,20 +79,20 @@ async function inThisThread(root: string, files: string[], opts: CollectOptions)
 }
 
 /** A parser thread. Built, it runs worker.js; from sources (tests, under tsx) it registers tsx first. */
-function startWorker(root: string, cacheDir: string | null): Worker {
-  const workerData = { root, cacheDir };
+function startWorker(root: string, factsDir: string): Worker {
+  const workerData = { root, factsDir };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
   const entry = new URL('./worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
 
-function inWorkers(root: string, files: string[], opts: CollectOptions): Promise<FileResult[]> {
+function inWorkers(root: string, files: string[], factsDir: string, opts: CollectOptions): Promise<FileResult[]> {
   return new Promise((resolve, reject) => {
     const results: FileResult[] = new Array(files.length);
     let next = 0;
     let done = 0;
-    const workers = Array.from({ length: Math.min(opts.jobs, files.length) }, () => startWorker(root, opts.cacheDir));
+    const workers = Array.from({ length: Math.min(opts.jobs, files.length) }, () => startWorker(root, factsDir));
     const feed = (w: Worker): void => {
       if (next < files.length) {
         const index = next++;

@@ -1,6 +1,8 @@
 // Per-file facts: what the parser understood of a file, as plain JSON-serialisable data.
 // Statements and expressions are a small IR, enough to follow lock pointers and control flow.
 
+import type { FunctionIndex } from './outline.js';
+
 export interface Pos { line: number; col: number }
 
 /** A type as far as this analysis cares: the struct/union/typedef name and pointer depth. */
@@ -58,6 +60,8 @@ export interface FunctionFacts {
   isMacro: boolean;
   /** ERROR or MISSING nodes inside the definition. */
   errors: number;
+  /** What whole-program passes read of the body, when computed where the body was parsed. */
+  index?: FunctionIndex;
 }
 
 export interface StructFacts { name: string; fields: Record<string, TypeRef> }

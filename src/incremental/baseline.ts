@@ -1,6 +1,6 @@
 // Baselines for check-patch: the analysis of the unpatched tree, made now or read back from
 // the summary image a previous scan or check-patch left in the cache.
-import type { FileFacts } from '../facts/types.js';
+import type { LoadedFile } from '../facts/outline.js';
 import { writerIndex } from '../patch/rcu-review.js';
 import { callersByName } from '../summaries/bottom-up.js';
 import type { FnId } from '../program/program.js';
@@ -21,7 +21,7 @@ export interface Baseline {
   /** Functions whose bodies answered another function's lock-identity question. */
   consulted: ReadonlySet<FnId>;
   /** A file's facts as the baseline read them (null: not analysed). */
-  factsOf(path: string): FileFacts | null;
+  factsOf(path: string): LoadedFile | null;
   /** Functions calling `name` (a name models do not take); `&name`: functions assigning it to a field. */
   callersOf(name: string): FnId[];
   /** Deletes the summary image it was read from (found damaged while in use). */

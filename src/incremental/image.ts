@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
-import type { FileFacts, FunctionFacts, GuardDefinition, TypeRef } from '../facts/types.js';
+import { LRUCache } from 'lru-cache';
+import type { FileOutline, FunctionOutline, LoadedFile } from '../facts/outline.js';
+import type { FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
+import { BodyMissing, BodyStore } from '../source/body-store.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
@@ -19,9 +22,9 @@ import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.
 import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
 import type { Summary } from '../summaries/domain.js';
 import { SummaryOverlay } from './summary-overlay.js';
-import { type WitnessLink, WitnessTable } from '../summaries/witness.js';
+import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -68,6 +71,8 @@ interface LinkPart {
   /** Object-like macros: names, and each one's values. */
   macroNames: string[];
   macroValues: string[][];
+  /** The names whose macro values were collected (null: all). */
+  macroAsked: string[] | null;
 }
 
 interface AnalysisPart {
@@ -104,7 +109,7 @@ function imagesDir(cacheDir: string): string {
 // ---------------------------------------------------------------- writing
 
 /** Writes a baseline as the image of tree state `key`; `factsKeys` say where each file's facts are cached. */
-export function writeImage(cacheDir: string, key: string, facts: readonly FileFacts[], base: Baseline, factsKeys: ReadonlyMap<string, string>): void {
+export function writeImage(cacheDir: string, key: string, facts: readonly LoadedFile[], base: Baseline, factsKeys: ReadonlyMap<string, string>): void {
   const a = base.analysis;
   const target = path.join(imagesDir(cacheDir), key);
   if (existsSync(path.join(target, 'manifest.json'))) return; // this tree state's image is there already
@@ -160,20 +165,12 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings],
     aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
+    macroAsked: a.conditions.asked ? [...a.conditions.asked].sort() : null,
   };
 }
 
 function witnessPart(w: WitnessTable): WitnessPart {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const intern = (s: string): number => {
-    let i = index.get(s);
-    if (i === undefined) { i = strings.length; strings.push(s); index.set(s, i); }
-    return i;
-  };
-  const links: number[] = [];
-  for (const l of w.links) links.push(l.fn, l.line, l.col, intern(l.kind), l.next, intern(l.text));
-  return { strings, links };
+  return w.toColumns();
 }
 
 function summariesAndAnalysis(base: Baseline): Record<string, Buffer> {
@@ -258,7 +255,7 @@ function assemble(
   manifest: Manifest, link: LinkPart, part: AnalysisPart, witnesses: WitnessTable, summaries: SummaryStore,
   factsCache: FactsCache, config: Kconfig | null,
 ): Omit<Baseline, 'callersOf'> {
-  const bodies = new BodyLoader(manifest.files, factsCache);
+  const bodies = new ImageFacts(manifest.files, new BodyStore(factsCache));
   const program: Program = {
     functions: link.functions.name.map((_, fn) => lazyFunction(link.functions, fn, manifest.files, bodies)),
     globalDefs: new Map(link.globalDefs),
@@ -270,7 +267,9 @@ function assemble(
   const collector = new EdgeCollector();
   for (const [fn, offers] of part.offers) collector.setOffers(fn, offers);
   const analysis: ProgramAnalysis = {
-    program, conditions: new ConditionEvaluator(config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []]))),
+    program, conditions: new ConditionEvaluator(
+      config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []])), undefined, link.macroAsked ? new Set(link.macroAsked) : null,
+    ),
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
     callGraph: part.callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
   };
@@ -281,25 +280,22 @@ function assemble(
 }
 
 function restoreWitnesses(part: WitnessPart): WitnessTable {
-  const table = new WitnessTable();
-  const { strings, links } = part;
-  for (let i = 0; i < links.length; i += 6) {
-    const at = (k: number): number => links[i + k] as number;
-    const link: Omit<WitnessLink, 'length'> = {
-      fn: at(0), line: at(1), col: at(2), kind: strings[at(3)] as WitnessLink['kind'], next: at(4), text: strings[at(5)] as string,
-    };
-    if (table.add(link) !== i / 6) throw new ImageUnusable('witness table out of order');
+  try {
+    return WitnessTable.fromColumns(part.strings, part.links);
+  } catch (err) {
+    throw new ImageUnusable((err as Error).message);
   }
-  return table;
 }
 
 /** A function whose body, parameters and conditions are read from the facts cache when first asked for. */
-function lazyFunction(c: FunctionColumns, fn: FnId, files: ImageFile[], facts: BodyLoader): FunctionFacts {
+function lazyFunction(c: FunctionColumns, fn: FnId, files: ImageFile[], facts: ImageFacts): FunctionFacts {
   const flags = c.flags[fn] as number;
+  const file = c.file[fn] as number;
+  const index = c.index[fn] as number;
   return new LazyFunction(
-    c.name[fn] as string, files[c.file[fn] as number]?.path ?? '?', c.line[fn] as number, (flags & 1) !== 0, (flags & 2) !== 0,
+    c.name[fn] as string, files[file]?.path ?? '?', c.line[fn] as number, (flags & 1) !== 0, (flags & 2) !== 0,
     c.errors[fn] as number, { name: c.returnType[fn] as string, pointer: c.returnPointer[fn] as number },
-    () => facts.function(c.file[fn] as number, c.index[fn] as number),
+    () => facts.outlineOf(file, index), () => facts.bodyOf(file, index),
   );
 }
 
@@ -307,12 +303,13 @@ function lazyFunction(c: FunctionColumns, fn: FnId, files: ImageFile[], facts: B
 class LazyFunction implements FunctionFacts {
   constructor(
     readonly name: string, readonly file: string, readonly line: number, readonly isStatic: boolean, readonly isMacro: boolean,
-    readonly errors: number, readonly returnType: TypeRef, private readonly fromFacts: () => FunctionFacts,
+    readonly errors: number, readonly returnType: TypeRef, private readonly outline: () => FunctionOutline, private readonly load: () => Stmt[],
   ) {}
 
-  get body(): FunctionFacts['body'] { return this.fromFacts().body; }
-  get params(): FunctionFacts['params'] { return this.fromFacts().params; }
-  get conditions(): FunctionFacts['conditions'] { return this.fromFacts().conditions; }
+  get body(): Stmt[] { return this.load(); }
+  get params(): FunctionFacts['params'] { return this.outline().params; }
+  get conditions(): FunctionFacts['conditions'] { return this.outline().conditions; }
+  get index(): FunctionFacts['index'] { return this.outline().index; }
 }
 
 function restoreStats(flat: number[]): Map<FnId, AnalysisStats> {
@@ -325,38 +322,47 @@ function restoreStats(flat: number[]): Map<FnId, AnalysisStats> {
   return out;
 }
 
-/** The image's files' facts, each read from the facts cache once, when first asked for. */
-class BodyLoader {
-  private readonly loaded = new Map<number, FileFacts>();
+/** The image's files: outlines read from the facts cache when first asked for, bodies from the body store. */
+class ImageFacts {
+  private readonly outlines = new LRUCache<number, FileOutline>({ max: 4096 });
   private readonly indexOf: Map<string, number>;
 
-  constructor(private readonly files: ImageFile[], private readonly cache: FactsCache) {
+  constructor(private readonly files: ImageFile[], private readonly store: BodyStore) {
     this.indexOf = new Map(files.map((f, i) => [f.path, i]));
   }
 
-  /** A file's facts as the image's tree has them; null for a file it does not have, or whose facts are gone. */
-  factsOf(path: string): FileFacts | null {
+  /** A file as the image's tree has it; null for a file it does not have, or whose facts are gone. */
+  factsOf(path: string): LoadedFile | null {
     const file = this.indexOf.get(path);
-    return file === undefined ? null : this.read(file);
+    const outline = file === undefined ? null : this.outline(file);
+    return outline ? this.store.file(outline, (this.files[file as number] as ImageFile).factsKey) : null;
   }
 
-  function(file: number, index: number): FunctionFacts {
-    const facts = this.read(file);
-    if (!facts) throw new ImageUnusable(`facts of ${this.files[file]?.path ?? file} are gone from the cache`);
-    const fn = facts.functions[index];
-    if (!fn) throw new ImageUnusable(`no function ${index} in ${facts.path}`);
+  outlineOf(file: number, index: number): FunctionOutline {
+    const fn = this.outline(file)?.functions[index];
+    if (!fn) throw new ImageUnusable(`no function ${index} in the facts of ${this.files[file]?.path ?? file}`);
     return fn;
   }
 
-  private read(file: number): FileFacts | null {
-    let facts = this.loaded.get(file);
-    if (!facts) {
-      const entry = this.files[file];
-      facts = entry ? this.cache.get(entry.factsKey) ?? undefined : undefined;
-      if (!facts) return null;
-      this.loaded.set(file, facts);
+  bodyOf(file: number, index: number): Stmt[] {
+    const entry = this.files[file];
+    if (!entry) throw new ImageUnusable(`no file ${file}`);
+    try {
+      return this.store.body(entry.factsKey, index);
+    } catch (err) {
+      throw err instanceof BodyMissing ? new ImageUnusable(err.message) : err;
     }
-    return facts;
+  }
+
+  private outline(file: number): FileOutline | null {
+    let outline = this.outlines.get(file);
+    if (!outline) {
+      const entry = this.files[file];
+      outline = entry ? this.store.cache.outline(entry.factsKey) ?? undefined : undefined;
+      if (!outline) return null;
+      this.outlines.set(file, outline);
+    }
+    return outline;
   }
 }
 

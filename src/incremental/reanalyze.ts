@@ -3,7 +3,8 @@
 // their callers as long as a summary changes (early cutoff). Anything a patch changes that other
 // functions read beyond summaries (declarations, macros, signatures, bindings, lock pointers a
 // function returns or stores) is not followed: the caller then analyses the whole tree.
-import type { Expr, FileFacts, FunctionFacts, Stmt } from '../facts/types.js';
+import type { LoadedFile } from '../facts/outline.js';
+import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
@@ -37,7 +38,7 @@ interface Plan {
  * The baseline's analysis updated for `patched` (path → its facts after the patch, null when
  * the patch deletes it). Takes the baseline over unless it answers with a fallback.
  */
-export function reanalyze(base: Baseline, patched: ReadonlyMap<string, FileFacts | null>, opts: ScanOptions): Reanalysis {
+export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFile | null>, opts: ScanOptions): Reanalysis {
   const a = base.analysis;
   const plan = planChanges(base, patched);
   if ('fallback' in plan) return plan;
@@ -59,7 +60,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, FileFacts
 }
 
 /** What the patch changes, or why only a whole analysis can tell. */
-function planChanges(base: Baseline, patched: ReadonlyMap<string, FileFacts | null>): Plan | { fallback: string } {
+function planChanges(base: Baseline, patched: ReadonlyMap<string, LoadedFile | null>): Plan | { fallback: string } {
   const a = base.analysis;
   const idsOf = functionsByFile(a.program.functions);
   const plan: Plan = { files: new Map(), changed: new Map(), removed: new Set(), added: new Set(), callersOfNames: new Set(), reordered: false };
@@ -69,6 +70,7 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, FileFacts | nu
     const before = base.factsOf(file);
     if (!before || !after) return { fallback: `${file}: the patch adds or deletes an analysed file` };
     if (declarationsOf(before) !== declarationsOf(after)) return { fallback: `${file}: the patch changes declarations, macros or ops bindings` };
+    if (!a.conditions.knows(after.macroRefs)) return { fallback: `${file}: the patch mentions macro constants the baseline did not evaluate` };
     const now = after.functions.filter((f) => a.conditions.allowed(f.conditions));
     const old = idsOf.get(file) ?? [];
     const match = matchFunctions(old.map((i) => a.program.functions[i] as FunctionFacts), now);
@@ -259,9 +261,9 @@ function replaceStores(identity: LockIdentity, stores: ReturnType<LockIdentity['
 // ---------------------------------------------------------------- what others read of a file
 
 /** What a file declares besides its functions: structs, types, globals, macros, guard classes, ops bindings. */
-function declarationsOf(f: FileFacts): string {
+function declarationsOf(f: LoadedFile): string {
   return JSON.stringify({
-    structs: f.structs, typedefs: f.typedefs, globals: f.globals, objectMacros: f.objectMacros,
+    structs: f.structs, typedefs: f.typedefs, globals: f.globals, macros: f.macros,
     guards: f.guards.map(({ line: _line, ...g }) => g),
     bindings: f.bindings.map((b) => [b.field, b.fn]),
   });

@@ -8,7 +8,7 @@ import { collectFacts } from '../facts/collect.js';
 import { type Baseline, analyzeTree, cachedBaseline, saveBaseline } from '../incremental/baseline.js';
 import { ImageUnusable, readImage } from '../incremental/image.js';
 import { reanalyze } from '../incremental/reanalyze.js';
-import type { FileFacts } from '../facts/types.js';
+import type { LoadedFile } from '../facts/outline.js';
 import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, type TreeNotes, analyzeProgram, loadTree, reportOf, treeFiles } from '../scan.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
@@ -59,13 +59,13 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   t = performance.now();
   const touched = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
   const changed = await collectFacts(root, touched, { jobs: 1, cacheDir: opts.cacheDir ?? null, overrides });
-  const patched = new Map(touched.map((f) => [f, changed.facts.find((x) => x.path === f) ?? null]));
+  const patched = new Map(touched.map((f) => [f, changed.files.find((x) => x.path === f) ?? null]));
   const notes: TreeNotes = {
     problems: [...base.problems.filter((p) => !overrides.has(p.file)), ...changed.problems],
     excludedByConfig: before.stats.excludedByConfig,
   };
   timings['patched-files'] = performance.now() - t;
-  const patchedTree: PatchedTree = { patched, changedFacts: changed.facts, notes };
+  const patchedTree: PatchedTree = { patched, changedFacts: changed.files, notes };
   const incremental = opts.incremental === false ? { fallback: 'asked for a whole analysis' } : afterIncrementally(base, patchedTree, set, opts, timings);
   const { after, reviews, mode } = 'fallback' in incremental
     ? { ...afterWhole(tree ?? await loadTree(opts, timings, listed), patchedTree, set, opts, timings), mode: `whole tree analysed again: ${incremental.fallback}` }
@@ -86,8 +86,8 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
 
 /** The patch's files as parsed: path → facts after the patch (null: deleted), and what the report says of the tree. */
 interface PatchedTree {
-  patched: ReadonlyMap<string, FileFacts | null>;
-  changedFacts: FileFacts[];
+  patched: ReadonlyMap<string, LoadedFile | null>;
+  changedFacts: LoadedFile[];
   notes: TreeNotes;
 }
 

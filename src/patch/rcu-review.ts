@@ -1,6 +1,7 @@
 // Review questions for a `read_lock` / `spin_lock` → `rcu_read_lock` conversion (the ones the
 // seed thread asks): does the new read-side section sleep, are its iterators RCU-safe, who writes
 // under the old lock, and what RCU does not promise.
+import { functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
 import { type Program, calleeName, forEachExpr, getOrInit, resolveCallee } from '../program/program.js';
@@ -134,15 +135,7 @@ export function writerIndex(functions: Iterable<FunctionFacts>): WriterIndex {
   const index: WriterIndex = new Map();
   for (const fn of functions) {
     if (fn.isMacro) continue;
-    forEachExpr(fn.body, (e) => {
-      if (e.k !== 'call') return;
-      const model = modelOf(calleeName(e) ?? '');
-      if (!model || !isLockOp(model) || model.op === 'release' || model.mode !== 'write') return;
-      const arg = e.args[model.lockArg];
-      if (arg && arg.k === 'addr' && arg.arg.k === 'id') {
-        getOrInit(index, arg.arg.name, () => []).push({ function: fn.name, file: fn.file, line: e.pos.line, text: e.text });
-      }
-    });
+    for (const [lock, line, text] of functionIndex(fn).writes) getOrInit(index, lock, () => []).push({ function: fn.name, file: fn.file, line, text });
   }
   for (const sites of index.values()) sortSites(sites);
   return index;

@@ -21,7 +21,16 @@ export class ConditionEvaluator {
     private readonly macros: ReadonlyMap<string, string[]> = new Map(),
     /** Names some header #defines: `defined(HZ)` holds, so `#ifndef HZ` fallbacks drop out. */
     private readonly definedNames: ReadonlySet<string> = new Set(macros.keys()),
+    /** The names whose definitions were collected (null: all were); a value asked of another name is not known here. */
+    readonly asked: ReadonlySet<string> | null = null,
   ) {}
+
+  /** Whether this evaluator knows the value of every macro `names` may ask for. */
+  knows(names: Iterable<string>): boolean {
+    if (!this.asked) return true;
+    for (const n of names) if (!this.asked.has(n)) return false;
+    return true;
+  }
 
   /** The object-like macro values conditions are evaluated with. */
   macroValues(): ReadonlyMap<string, string[]> {

@@ -1,5 +1,6 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
-import type { Expr, FileFacts, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
+import { type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
+import type { Expr, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator } from './conditions.js';
 
@@ -25,25 +26,46 @@ export interface Program {
 }
 
 /**
- * Object-like macro values across all files, keeping the definitions whose `#if` conditions may
- * hold under `conditions` (judged on CONFIG_ tests alone); a name defined differently keeps all.
+ * Object-like macro values the analysis may ask for, keeping the definitions whose `#if`
+ * conditions may hold under `config` (judged on CONFIG_ tests alone); a name defined differently
+ * keeps all. A whole tree defines millions (register headers); only the names that conditions or
+ * code mention, and the names their values mention in turn, are kept.
  */
-export function collectObjectMacros(files: FileFacts[], config: Kconfig | null): Map<string, string[]> {
-  const names = new Set(files.flatMap((f) => f.objectMacros.map((m) => m.name)));
+export function collectObjectMacros(files: readonly LoadedFile[], config: Kconfig | null, wanted = macroNamesAsked(files)): Map<string, string[]> {
+  const names = new Set<string>();
+  for (const f of files) forEachPackedMacro(f.macros, (name) => { if (wanted.has(name)) names.add(name); });
   const conditions = new ConditionEvaluator(config, new Map(), names);
   const out = new Map<string, string[]>();
   for (const f of files) {
-    for (const m of f.objectMacros) {
-      if (!conditions.allowed(m.conditions)) continue;
-      const list = getOrInit(out, m.name, () => []);
-      if (!list.includes(m.value)) list.push(m.value);
-    }
+    forEachPackedMacro(f.macros, (name, value, conds) => {
+      if (!wanted.has(name) || !conditions.allowed(conds())) return;
+      const list = getOrInit(out, name, () => []);
+      if (!list.includes(value)) list.push(value);
+    });
   }
   return out;
 }
 
+/** The names conditions and code mention, and the names their macro values mention, to a fixed point. */
+export function macroNamesAsked(files: readonly LoadedFile[]): Set<string> {
+  const wanted = new Set(files.flatMap((f) => f.macroRefs));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const f of files) {
+      forEachPackedMacro(f.macros, (name, value) => {
+        if (!wanted.has(name)) return;
+        for (const w of value.match(IDENTIFIERS) ?? []) if (!wanted.has(w)) { wanted.add(w); grew = true; }
+      });
+    }
+  }
+  return wanted;
+}
+
+/** Identifiers in a macro value (not the letters of `0x1fUL`). */
+const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
+
 /** Links facts; definitions whose `#if` conditions are false under `conditions` are left out. */
-export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
+export function linkProgram(files: readonly LoadedFile[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
     typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
@@ -58,17 +80,18 @@ export function linkProgram(files: FileFacts[], conditions: ConditionEvaluator =
     }
     for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(k, v);
     for (const [k, v] of Object.entries(file.globals)) if (!program.globals.has(k)) program.globals.set(k, v);
-    for (const { name, value, conditions: conds } of file.objectMacros) {
-      if (!conditions.allowed(conds)) continue;
-      if (/^[A-Za-z_]\w*$/.test(value)) program.aliases.set(name, value);
-      const call = /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(value);
+    forEachPackedMacro(file.macros, (name, value, conds) => {
+      const alias = /^[A-Za-z_]\w*$/.test(value);
+      const call = alias ? null : /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(value);
+      if ((!alias && !call) || !conditions.allowed(conds())) return;
+      if (alias) program.aliases.set(name, value);
       if (call) program.callMacros.set(name, call[1] as string);
-    }
+    });
     for (const b of file.bindings) addBinding(program, b.field, b.fn);
     for (const g of file.guards) if (!program.guards.has(g.name) && conditions.allowed(g.conditions)) program.guards.set(g.name, g);
   }
   indexFunctions(program);
-  for (const fn of program.functions) collectAssignedFunctionPointers(program, fn.body);
+  for (const fn of program.functions) collectAssignedFunctionPointers(program, fn);
   return program;
 }
 
@@ -93,12 +116,8 @@ function addBinding(program: Program, field: string, fn: string): void {
 }
 
 /** `x->field = some_function;` binds the field like an initialiser does. */
-function collectAssignedFunctionPointers(program: Program, body: Stmt[]): void {
-  forEachExpr(body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id' && program.globalDefs.has(e.right.name)) {
-      addBinding(program, e.left.field, e.right.name);
-    }
-  });
+function collectAssignedFunctionPointers(program: Program, fn: FunctionFacts): void {
+  for (const [field, name] of functionIndex(fn).assigns) if (program.globalDefs.has(name)) addBinding(program, field, name);
 }
 
 /** Definitions a call from `from` to `name` may reach: file statics first, then globals, then aliases. */
@@ -124,14 +143,18 @@ export interface IndirectCall {
  * bound to a field of that name. Null when unbound, or bound to more than `maxTargets`.
  */
 export function resolveIndirect(program: Program, from: FunctionFacts, call: Extract<Expr, { k: 'call' }>, fieldArg: number | null, maxTargets: number): IndirectCall | null {
-  const via = fieldArg === null ? call.callee : call.args[fieldArg];
-  const field = via?.k === 'field' ? via.field : via?.k === 'id' ? via.name : null;
-  if (!field) return null;
-  const targets = program.fieldBindings.get(field) ?? [];
-  if (targets.length === 0 || targets.length > maxTargets) return null;
-  const defs = targets.flatMap((t) => resolveCallee(program, from, t));
+  const field = fieldOf(fieldArg === null ? call.callee : call.args[fieldArg]);
+  const defs = field ? fieldTargets(program, from, field, maxTargets) : null;
+  if (!field || !defs) return null;
   const shifted = fieldArg === null ? call : { ...call, args: call.args.slice(fieldArg + 1) };
   return { field, defs, call: shifted };
+}
+
+/** Functions bound to fields named `field`; null when none is, or more than `maxTargets`. */
+export function fieldTargets(program: Program, from: FunctionFacts, field: string, maxTargets: number): FnId[] | null {
+  const targets = program.fieldBindings.get(field) ?? [];
+  if (targets.length === 0 || targets.length > maxTargets) return null;
+  return targets.flatMap((t) => resolveCallee(program, from, t));
 }
 
 /** Struct name behind a type, following typedefs (`spinlock_t` → `spinlock`). */

@@ -2,16 +2,29 @@
 // written to a temp file and renamed into place, so concurrent runs and a crash mid-write never
 // leave a torn entry; an entry that does not parse or names another key is ignored.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FileFacts } from '../facts/types.js';
+import { type FileOutline, outlineOf } from '../facts/outline.js';
+import type { FileFacts, Stmt } from '../facts/types.js';
 import { codeFingerprint } from '../version.js';
 
 export function defaultCacheDir(): string {
   if (process.env.KDEADLOCK_CACHE) return process.env.KDEADLOCK_CACHE;
   const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
   return path.join(base, 'kdeadlock');
+}
+
+let scratch: string | null = null;
+
+/** A facts directory for runs without a cache (bodies are read back from disk), removed at exit. */
+export function scratchFactsDir(): string {
+  if (!scratch) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kdeadlock-facts-'));
+    scratch = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return scratch;
 }
 
 /** Content address of a file's facts: what they depend on, and nothing else. */
@@ -42,11 +55,24 @@ export class ContentCache {
   }
 
   put<T>(key: string, value: T): void {
+    this.putBytes(key, Buffer.from(JSON.stringify({ key, value } satisfies Entry<T>)));
+  }
+
+  /** An entry's raw bytes; null when there is none. */
+  readBytes(key: string): Buffer | null {
+    try {
+      return readFileSync(this.file(key));
+    } catch {
+      return null;
+    }
+  }
+
+  putBytes(key: string, bytes: Buffer): void {
     const target = this.file(key);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ key, value } satisfies Entry<T>));
+      writeFileSync(tmp, bytes);
       renameSync(tmp, target);
     } catch {
       // A cache that cannot be written only costs time.
@@ -88,11 +114,54 @@ export class FactsCache {
     return this.store.has(key);
   }
 
-  get(key: string): FileFacts | null {
-    return this.store.get<FileFacts>(key);
+  /**
+   * Stores a file's facts as its outline and its function bodies apart, so that one body can be
+   * read without parsing the rest: `{"key","bodies":[offsets]}` NL outline NL bodies.
+   */
+  put(key: string, facts: FileFacts): FileOutline {
+    const outline = outlineOf(facts);
+    const bodies = facts.functions.map((fn) => Buffer.from(JSON.stringify(fn.body)));
+    const offsets = [0];
+    for (const b of bodies) offsets.push((offsets[offsets.length - 1] as number) + b.length);
+    const head = Buffer.from(`${JSON.stringify({ key, bodies: offsets })}\n${JSON.stringify(outline)}\n`);
+    this.store.putBytes(key, Buffer.concat([head, ...bodies]));
+    return outline;
   }
 
-  put(key: string, facts: FileFacts): void {
-    this.store.put(key, facts);
+  /** The entry of `key`, split; null when there is none or it is not one this code wrote. */
+  entry(key: string): FactsEntry | null {
+    const bytes = this.store.readBytes(key);
+    if (!bytes) return null;
+    try {
+      const first = bytes.indexOf(10);
+      const second = bytes.indexOf(10, first + 1);
+      if (first < 0 || second < 0) return null;
+      const head = JSON.parse(bytes.toString('utf8', 0, first)) as { key?: unknown; bodies?: unknown };
+      if (head.key !== key || !Array.isArray(head.bodies)) return null;
+      return { bytes, outlineAt: [first + 1, second], bodiesAt: second + 1, offsets: head.bodies as number[] };
+    } catch {
+      return null;
+    }
   }
+
+  outline(key: string): FileOutline | null {
+    const e = this.entry(key);
+    if (!e) return null;
+    try {
+      return JSON.parse(e.bytes.toString('utf8', e.outlineAt[0], e.outlineAt[1])) as FileOutline;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** A facts entry's bytes and where its parts are. */
+export interface FactsEntry { bytes: Buffer; outlineAt: [number, number]; bodiesAt: number; offsets: number[] }
+
+/** Body `index` of an entry, parsed. */
+export function bodyOf(e: FactsEntry, index: number): Stmt[] | null {
+  const start = e.offsets[index];
+  const end = e.offsets[index + 1];
+  if (start === undefined || end === undefined) return null;
+  return JSON.parse(e.bytes.toString('utf8', e.bodiesAt + start, e.bodiesAt + end)) as Stmt[];
 }

@@ -1,7 +1,7 @@
 // Summaries bottom-up over the strongly connected components of the call graph: callees
 // before callers, recursion iterated to a fixed point.
-import { isFieldCall, modelOf } from '../models/kernel-api.js';
-import { type FnId, type Program, calleeName, forEachExpr, getOrInit, resolveCallee, resolveIndirect } from '../program/program.js';
+import { functionIndex } from '../facts/outline.js';
+import { type FnId, type Program, fieldTargets, getOrInit, resolveCallee } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
 import { type Summary, eventKey } from './domain.js';
 
@@ -16,18 +16,10 @@ export function buildCallGraph(program: Program, maxIndirectTargets: number): Fn
 export function calleesOf(program: Program, fnId: FnId, maxIndirectTargets: number): FnId[] {
   const fn = program.functions[fnId];
   if (!fn) return [];
+  const index = functionIndex(fn);
   const callees = new Set<FnId>();
-  forEachExpr(fn.body, (e) => {
-    if (e.k !== 'call') return;
-    const name = calleeName(e);
-    const model = name ? modelOf(name) : undefined;
-    if (name && !model) {
-      for (const d of resolveCallee(program, fn, name)) callees.add(d);
-    } else if (!name || (model && isFieldCall(model))) {
-      const fieldArg = model && isFieldCall(model) ? model.callsField : null;
-      for (const d of resolveIndirect(program, fn, e, fieldArg, maxIndirectTargets)?.defs ?? []) callees.add(d);
-    }
-  });
+  for (const name of index.calls) for (const d of resolveCallee(program, fn, name)) callees.add(d);
+  for (const field of index.fieldCalls) for (const d of fieldTargets(program, fn, field, maxIndirectTargets) ?? []) callees.add(d);
   return [...callees].sort((a, b) => a - b);
 }
 
@@ -39,12 +31,8 @@ export function calleesOf(program: Program, fnId: FnId, maxIndirectTargets: numb
 export function callersByName(program: Program): Map<string, FnId[]> {
   const out = new Map<string, FnId[]>();
   program.functions.forEach((fn, id) => {
-    const names = new Set<string>();
-    forEachExpr(fn.body, (e) => {
-      const name = e.k === 'call' ? calleeName(e) : null;
-      if (name && !modelOf(name)) names.add(name);
-      if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') names.add(`&${e.right.name}`);
-    });
+    const index = functionIndex(fn);
+    const names = new Set([...index.calls, ...index.assigns.map(([, name]) => `&${name}`)]);
     for (const name of names) getOrInit(out, name, () => []).push(id);
   });
   return out;
@@ -105,7 +93,7 @@ export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][]): void {
     if (debug && Date.now() - debug.last > 3000) {
       debug.last = Date.now();
       const f = ctx.program.functions[component[0] as FnId];
-      process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.links.length}\n`);
+      process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.size}\n`);
     }
     summarizeComponent(ctx, graph, component);
   }

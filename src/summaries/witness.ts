@@ -1,5 +1,7 @@
 // Witnesses: how an event was reached. Summaries never carry call chains; each entry keeps
 // one link id into this shared table, and chains are expanded only when a finding is reported.
+// A whole kernel makes millions of links: they live in typed columns (about 30 bytes a link,
+// index included) with texts interned, not as one object each.
 import type { StepKind } from '../report/types.js';
 
 export type WitnessId = number;
@@ -16,65 +18,168 @@ export interface WitnessLink {
   length: number;
 }
 
+/** Column order of a link in `WitnessTable.flat` (and in the summary image). */
+const FN = 0;
+const LINE = 1;
+const COL = 2;
+const KIND = 3;
+const NEXT = 4;
+const TEXT = 5;
+const WIDTH = 6;
+
+const EMPTY = -1;
+
+/** Strings stored once, named by number. */
+class Interner {
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+}
+
 export class WitnessTable {
-  readonly links: WitnessLink[] = [];
-  /** Ids by a hash of fn, position and next (numbers: no key strings for a million adds). */
-  private readonly index = new Map<number, WitnessId | WitnessId[]>();
+  private columns = new Int32Array(WIDTH * 1024);
+  private lengths = new Uint16Array(1024);
+  private count = 0;
+  /** Open addressing over link ids, keyed by a hash of the whole link (texts by their id). */
+  private slots = new Int32Array(2048).fill(EMPTY);
+  private readonly texts = new Interner();
+  private readonly kinds = new Interner();
+
+  get size(): number {
+    return this.count;
+  }
 
   add(link: Omit<WitnessLink, 'length'>): WitnessId {
-    const hash = hashLink(link);
-    const bucket = this.index.get(hash);
-    // The text too: check-patch adds to a table from before the patch, where a line may read differently.
-    const same = (id: WitnessId): boolean => {
-      const l = this.links[id] as WitnessLink;
-      return l.fn === link.fn && l.line === link.line && l.col === link.col && l.kind === link.kind && l.next === link.next && l.text === link.text;
-    };
-    if (typeof bucket === 'number' && same(bucket)) return bucket;
-    if (Array.isArray(bucket)) for (const id of bucket) if (same(id)) return id;
-    const length = 1 + (link.next >= 0 ? this.links[link.next]?.length ?? 0 : 0);
-    const id = this.links.length;
-    this.links.push({ ...link, length });
-    this.indexLink(link, id);
+    const row = [link.fn, link.line, link.col, this.kinds.id(link.kind), link.next, this.texts.id(link.text)];
+    const found = this.find(row);
+    if (found !== EMPTY) return found;
+    return this.append(row);
+  }
+
+  private find(row: number[]): WitnessId {
+    const mask = this.slots.length - 1;
+    for (let s = hashRow(row) & mask; ; s = (s + 1) & mask) {
+      const id = this.slots[s] as number;
+      if (id === EMPTY) return EMPTY;
+      if (this.sameRow(id, row)) return id;
+    }
+  }
+
+  private sameRow(id: WitnessId, row: number[]): boolean {
+    const base = id * WIDTH;
+    for (let k = 0; k < WIDTH; k++) if (this.columns[base + k] !== row[k]) return false;
+    return true;
+  }
+
+  private append(row: number[]): WitnessId {
+    const id = this.count++;
+    if (id >= this.lengths.length) this.grow();
+    this.columns.set(row, id * WIDTH);
+    const next = row[NEXT] as number;
+    this.lengths[id] = Math.min(0xffff, 1 + (next >= 0 ? this.length(next) : 0));
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.slot(id);
     return id;
   }
 
-  private indexLink(link: Omit<WitnessLink, 'length'>, id: WitnessId): void {
-    const hash = hashLink(link);
-    const bucket = this.index.get(hash);
-    if (bucket === undefined) this.index.set(hash, id);
-    else if (typeof bucket === 'number') this.index.set(hash, [bucket, id]);
-    else bucket.push(id);
+  private grow(): void {
+    const columns = new Int32Array(this.columns.length * 2);
+    columns.set(this.columns);
+    this.columns = columns;
+    const lengths = new Uint16Array(this.lengths.length * 2);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+  }
+
+  private slot(id: WitnessId): void {
+    const mask = this.slots.length - 1;
+    let s = hashRow(this.row(id)) & mask;
+    while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
+    this.slots[s] = id;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size).fill(EMPTY);
+    for (let id = 0; id < this.count; id++) this.slot(id);
+  }
+
+  private row(id: WitnessId): number[] {
+    return Array.from(this.columns.subarray(id * WIDTH, id * WIDTH + WIDTH));
+  }
+
+  /** One link, as an object (made on demand). */
+  link(id: WitnessId): WitnessLink | null {
+    if (id < 0 || id >= this.count) return null;
+    const c = this.columns;
+    const base = id * WIDTH;
+    return {
+      fn: c[base + FN] as number, line: c[base + LINE] as number, col: c[base + COL] as number,
+      kind: this.kinds.strings[c[base + KIND] as number] as StepKind, next: c[base + NEXT] as number,
+      text: this.texts.strings[c[base + TEXT] as number] as string, length: this.lengths[id] as number,
+    };
   }
 
   /** Links carried over to new function ids (check-patch added or removed functions); -1: gone. */
   renumberFunctions(newId: (old: number) => number): void {
-    this.index.clear();
-    const links = this.links.splice(0);
-    for (const l of links) {
-      const link = { ...l, fn: newId(l.fn) };
-      this.links.push(link);
-      this.indexLink(link, this.links.length - 1);
-    }
+    for (let id = 0; id < this.count; id++) this.columns[id * WIDTH + FN] = newId(this.columns[id * WIDTH + FN] as number);
+    this.rehash(this.slots.length);
   }
 
   length(id: WitnessId): number {
-    return this.links[id]?.length ?? 0;
+    return id >= 0 && id < this.count ? this.lengths[id] as number : 0;
   }
 
   chain(id: WitnessId): WitnessLink[] {
     const out: WitnessLink[] = [];
-    for (let at = id; at >= 0 && out.length < 64; at = this.links[at]?.next ?? -1) {
-      const link = this.links[at];
+    for (let at = id; at >= 0 && out.length < 64;) {
+      const link = this.link(at);
       if (!link) break;
       out.push(link);
+      at = link.next;
     }
     return out;
   }
+
+  /** Every link as plain columns (fn, line, col, kind, next, text per link; kind and text index `strings`). */
+  toColumns(): { strings: string[]; links: number[] } {
+    const strings: string[] = [];
+    const index = new Map<string, number>();
+    const intern = (s: string): number => {
+      let i = index.get(s);
+      if (i === undefined) { i = strings.length; strings.push(s); index.set(s, i); }
+      return i;
+    };
+    const links: number[] = [];
+    for (let id = 0; id < this.count; id++) {
+      const l = this.link(id) as WitnessLink;
+      links.push(l.fn, l.line, l.col, intern(l.kind), l.next, intern(l.text));
+    }
+    return { strings, links };
+  }
+
+  /** The table `toColumns` wrote, with the same ids. */
+  static fromColumns(strings: string[], links: number[]): WitnessTable {
+    const table = new WitnessTable();
+    for (let i = 0; i < links.length; i += WIDTH) {
+      const at = (k: number): number => links[i + k] as number;
+      const id = table.append([at(FN), at(LINE), at(COL), table.kinds.id(strings[at(KIND)] as string), at(NEXT), table.texts.id(strings[at(TEXT)] as string)]);
+      if (id !== i / WIDTH) throw new Error('witness table out of order');
+    }
+    return table;
+  }
 }
 
-function hashLink(l: Omit<WitnessLink, 'length'>): number {
-  let h = Math.imul(l.fn, 0x9e3779b1);
-  h = Math.imul(h ^ l.line, 0x85ebca6b);
-  h = Math.imul(h ^ l.col, 0xc2b2ae35);
-  return Math.imul(h ^ l.next, 0x27d4eb2f) ^ (h >>> 15);
+function hashRow(row: number[]): number {
+  let h = 0x811c9dc5;
+  for (const v of row) h = Math.imul(h ^ v, 0x9e3779b1) ^ (h >>> 15);
+  return (h ^ (h >>> 13)) >>> 0;
 }

@@ -1,0 +1,133 @@
+// A file's outline: what linking and the whole-program passes need of its facts, without the
+// function bodies. Parser threads send outlines; bodies stay in the body store (the facts cache)
+// and are read one function at a time. The per-function index is syntactic, so it is computed
+// once, where the body is at hand, instead of by whole-program walks over every body.
+import { isFieldCall, isLockOp, modelOf } from '../models/kernel-api.js';
+import { calleeName, forEachExpr } from '../program/program.js';
+import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Stmt } from './types.js';
+
+/** What whole-program passes read of a body. */
+export interface FunctionIndex {
+  /** Names called directly that no model takes (sorted, distinct). */
+  calls: string[];
+  /** Fields called through (`ops->f(…)`, a paravirt call macro's field argument). */
+  fieldCalls: string[];
+  /** `x->field = name`: [field, name] (a function pointer bound, when `name` is a function). */
+  assigns: [string, string][];
+  /** Exclusive acquisitions of a global lock (`write_lock(&l)`): [lock, line, call text]. */
+  writes: [string, number, string][];
+}
+
+export interface FunctionOutline extends Omit<FunctionFacts, 'body'> { index: FunctionIndex }
+
+export interface FileOutline extends Omit<FileFacts, 'functions' | 'objectMacros'> {
+  functions: FunctionOutline[];
+  /** Object-like macros packed into one string (millions in a whole tree; few are ever asked for). */
+  macros: string;
+  /** Names this file's conditions or code may ask a macro's value of. */
+  macroRefs: string[];
+}
+
+const FIELD = '\x1f';
+const CONDITION = '\x1e';
+const RECORD = '\n';
+
+export function packMacros(macros: readonly ObjectMacro[]): string {
+  return macros.map((m) => [m.name, m.value, m.conditions.join(CONDITION)].map(clean).join(FIELD) + RECORD).join('');
+}
+
+/** Separators never occur in C source text; a stray one must not split a record. */
+function clean(s: string): string {
+  return s.replace(/[\x1e\x1f\n]/g, ' ');
+}
+
+export function forEachPackedMacro(packed: string, visit: (name: string, value: string, conditions: () => string[]) => void): void {
+  let at = 0;
+  while (at < packed.length) {
+    const end = packed.indexOf(RECORD, at);
+    const record = packed.slice(at, end < 0 ? packed.length : end);
+    at = end < 0 ? packed.length : end + 1;
+    const [name = '', value = '', conds = ''] = record.split(FIELD);
+    visit(name, value, () => (conds === '' ? [] : conds.split(CONDITION)));
+  }
+}
+
+export function outlineOf(facts: FileFacts): FileOutline {
+  const refs = new Set<string>();
+  const mention = (text: string): void => { for (const w of text.match(IDENTIFIER) ?? []) refs.add(w); };
+  for (const m of facts.objectMacros) m.conditions.forEach(mention);
+  for (const g of facts.guards) g.conditions.forEach(mention);
+  const functions = facts.functions.map(({ body, ...rest }) => {
+    rest.conditions.forEach(mention);
+    forEachPpCondition(body, mention);
+    forEachExpr(body, (e) => { if (e.k === 'id' && CONSTANT.test(e.name)) refs.add(e.name); });
+    return { ...rest, index: indexOf(body) };
+  });
+  const { functions: _bodies, objectMacros, ...tables } = facts;
+  return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort() };
+}
+
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+/** Identifiers the analysis may evaluate as macro constants (`PSI_FREQ`, `CONFIG_X` in `IS_ENABLED`). */
+const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
+
+function indexOf(body: Stmt[]): FunctionIndex {
+  const calls = new Set<string>();
+  const fieldCalls = new Set<string>();
+  const assigns: [string, string][] = [];
+  const writes: [string, number, string][] = [];
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') assigns.push([e.left.field, e.right.name]);
+    if (e.k !== 'call') return;
+    const name = calleeName(e);
+    const model = name ? modelOf(name) : undefined;
+    if (name && !model) calls.add(name);
+    else if (!name || (model && isFieldCall(model))) {
+      const field = fieldOf(model && isFieldCall(model) ? e.args[model.callsField] : e.callee);
+      if (field) fieldCalls.add(field);
+    }
+    if (model && isLockOp(model) && model.op !== 'release' && model.mode === 'write') {
+      const arg = e.args[model.lockArg];
+      if (arg && arg.k === 'addr' && arg.arg.k === 'id') writes.push([arg.arg.name, e.pos.line, e.text]);
+    }
+  });
+  return { calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes };
+}
+
+/** The field a call goes through: `ops->f` or `mmu.f` names `f`, a bare `f` names itself. */
+export function fieldOf(via: Expr | undefined): string | null {
+  return via?.k === 'field' ? via.field : via?.k === 'id' ? via.name : null;
+}
+
+function forEachPpCondition(stmts: Stmt[], visit: (cond: string) => void): void {
+  const walkExprs = (e: Expr): void => {
+    forEachExpr([{ k: 'expr', e, pos: { line: 0, col: 0 } }], (x) => { if (x.k === 'stmt') forEachPpCondition(x.body, visit); });
+  };
+  for (const s of stmts) {
+    switch (s.k) {
+      case 'pp': visit(s.cond); forEachPpCondition(s.then, visit); forEachPpCondition(s.else, visit); break;
+      case 'block': forEachPpCondition(s.body, visit); break;
+      case 'if': walkExprs(s.cond); forEachPpCondition(s.then, visit); forEachPpCondition(s.else, visit); break;
+      case 'loop': forEachPpCondition(s.body, visit); break;
+      case 'switch': for (const c of s.cases) forEachPpCondition(c, visit); break;
+      case 'expr': walkExprs(s.e); break;
+      case 'decl': if (s.init) walkExprs(s.init); break;
+      case 'return': if (s.value) walkExprs(s.value); break;
+      default: break;
+    }
+  }
+}
+
+/** A file as the analysis holds it: its outline, with functions whose bodies are read on demand. */
+export interface LoadedFile extends Omit<FileOutline, 'functions'> { functions: FunctionFacts[] }
+
+/** Facts at hand (a test, a patched file parsed in this thread) as a loaded file. */
+export function loadedFromFacts(facts: FileFacts): LoadedFile {
+  const outline = outlineOf(facts);
+  return { ...outline, functions: facts.functions.map((fn, i) => ({ ...fn, index: outline.functions[i]?.index ?? indexOf(fn.body) })) };
+}
+
+/** A function's index: the one computed where it was parsed, else from its body. */
+export function functionIndex(fn: FunctionFacts): FunctionIndex {
+  return fn.index ?? indexOf(fn.body);
+}
