@@ -9,7 +9,7 @@ import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, analyz
 import { lookupTreeKeys } from '../source/tree-index.js';
 import type { WriterIndex } from '../patch/rcu-review.js';
 import type { ProgramAnalysis } from '../scan.js';
-import { readImage, writeImage } from './image.js';
+import { ImageWriteError, readImage, writeImage } from './image.js';
 
 /** An analysed tree state that check-patch starts from. */
 export interface Baseline {
@@ -44,7 +44,13 @@ export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timing
 
 export function saveBaseline(cacheDir: string, tree: LoadedTree, base: Baseline, timings: Timings = {}): void {
   const t = performance.now();
-  writeImage(cacheDir, tree.contentKey, tree.facts, base, tree.factsKeys);
+  try {
+    writeImage(cacheDir, tree.contentKey, tree.facts, base, tree.factsKeys);
+  } catch (err) {
+    // The report stands without it; say so, since check-patch will then analyse the whole tree.
+    if (!(err instanceof ImageWriteError)) throw err;
+    process.stderr.write(`kdeadlock: warning: summary image not written to ${cacheDir}: ${err.message}\n`);
+  }
   timings['save-image'] = performance.now() - t;
 }
 

@@ -3,7 +3,7 @@
 // they are read lazily from the facts cache, file by file, when a function is analysed again.
 // Summaries are one JSON text per function, parsed on first use.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
 import { LRUCache } from 'lru-cache';
@@ -108,7 +108,14 @@ function imagesDir(cacheDir: string): string {
 
 // ---------------------------------------------------------------- writing
 
-/** Writes a baseline as the image of tree state `key`; `factsKeys` say where each file's facts are cached. */
+/** Why an image could not be written (the scan's answer stands; the next run makes it again). */
+export class ImageWriteError extends Error {}
+
+/**
+ * Writes a baseline as the image of tree state `key`; `factsKeys` say where each file's facts are
+ * cached. Parts are written one at a time, summaries one function at a time, so no part has to fit
+ * in one string. Throws ImageWriteError when the image could not be written.
+ */
 export function writeImage(cacheDir: string, key: string, facts: readonly LoadedFile[], base: Baseline, factsKeys: ReadonlyMap<string, string>): void {
   const a = base.analysis;
   const target = path.join(imagesDir(cacheDir), key);
@@ -122,26 +129,56 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
     f.functions.forEach((fn, i) => origin.set(fn, [imageFiles.length, i]));
     imageFiles.push({ path: f.path, factsKey });
   }
-  const parts = {
-    'link.json': Buffer.from(JSON.stringify(linkPart(a, origin))),
-    'witnesses.json': Buffer.from(JSON.stringify(witnessPart(a.witnesses))),
-    'callers.json': Buffer.from(JSON.stringify(callersPart(a))),
-    ...summariesAndAnalysis(base),
-  };
-  const manifest: Manifest = { format: FORMAT, key, files: imageFiles, parts: Object.fromEntries(Object.entries(parts).map(([n, b]) => [n, b.length])) };
   const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(tmp, { recursive: true });
-    for (const [name, bytes] of Object.entries(parts)) writeFileSync(path.join(tmp, name), bytes);
+    const parts: Record<string, number> = {};
+    const put = (name: string, value: unknown): void => {
+      const bytes = Buffer.from(JSON.stringify(value));
+      writeFileSync(path.join(tmp, name), bytes);
+      parts[name] = bytes.length;
+    };
+    put('link.json', linkPart(a, origin));
+    put('witnesses.json', witnessPart(a.witnesses));
+    put('callers.json', callersPart(a));
+    const summaries = writeSummaries(path.join(tmp, 'summaries.jsonl'), a);
+    parts['summaries.jsonl'] = summaries.bytes;
+    put('analysis.json', analysisPart(base, summaries.offsets));
     // The manifest last: a directory without it is never read.
-    writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
+    writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify({ format: FORMAT, key, files: imageFiles, parts } satisfies Manifest));
     if (existsSync(target)) rmSync(tmp, { recursive: true, force: true });
     else renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new ImageWriteError((err as Error).message);
+  }
+  try {
     pruneImages(cacheDir, key);
   } catch {
-    // A cache that cannot be written only costs time.
-    rmSync(tmp, { recursive: true, force: true });
+    // Another run pruning at the same moment: only costs disk space.
   }
+}
+
+/** One JSON value per function, back to back; byte offsets of each. */
+function writeSummaries(file: string, a: ProgramAnalysis): { bytes: number; offsets: number[] } {
+  const fd = openSync(file, 'w');
+  const offsets = [0];
+  let end = 0;
+  try {
+    let chunk: Buffer[] = [];
+    let pending = 0;
+    for (let fn = 0; fn < a.program.functions.length; fn++) {
+      const bytes = Buffer.from(JSON.stringify(a.summaries.get(fn) ?? null));
+      chunk.push(bytes);
+      pending += bytes.length;
+      offsets.push((end += bytes.length));
+      if (pending > 1 << 20) { writeSync(fd, Buffer.concat(chunk)); chunk = []; pending = 0; }
+    }
+    if (chunk.length) writeSync(fd, Buffer.concat(chunk));
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes: end, offsets };
 }
 
 function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number]>): LinkPart {
@@ -173,18 +210,9 @@ function witnessPart(w: WitnessTable): WitnessPart {
   return w.toColumns();
 }
 
-function summariesAndAnalysis(base: Baseline): Record<string, Buffer> {
+function analysisPart(base: Baseline, summaryOffsets: number[]): AnalysisPart {
   const a = base.analysis;
-  // One string, offsets in UTF-16 units: no buffer per function, and slicing needs no byte math.
-  const texts: string[] = [];
-  const summaryOffsets = [0];
-  let end = 0;
-  for (let fn = 0; fn < a.program.functions.length; fn++) {
-    const text = JSON.stringify(a.summaries.get(fn) ?? null);
-    texts.push(text);
-    summaryOffsets.push((end += text.length));
-  }
-  const analysis: AnalysisPart = {
+  return {
     callGraph: a.callGraph,
     functionStats: [...a.functionStats].flatMap(([fn, st]) => (STAT_KEYS.some((k) => st[k] !== 0) ? [fn, ...STAT_KEYS.map((k) => st[k])] : [])),
     offers: a.collector.functions().map((fn) => [fn, a.collector.offersOf(fn)]),
@@ -193,7 +221,6 @@ function summariesAndAnalysis(base: Baseline): Record<string, Buffer> {
     fileErrors: [...a.fileErrors],
     summaryOffsets, report: base.report, problems: base.problems, writers: [...base.writers],
   };
-  return { 'summaries.jsonl': Buffer.from(texts.join('')), 'analysis.json': Buffer.from(JSON.stringify(analysis)) };
 }
 
 /**
@@ -227,7 +254,7 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     const link = JSON.parse(part('link.json').toString('utf8')) as LinkPart;
     const analysisPart = JSON.parse(part('analysis.json').toString('utf8')) as AnalysisPart;
     const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
-    const summaries = lazySummaries(part('summaries.jsonl').toString('utf8'), analysisPart.summaryOffsets);
+    const summaries = lazySummaries(part('summaries.jsonl'), analysisPart.summaryOffsets);
     const callersText = part('callers.json').toString('utf8');
     utimesSync(dir, new Date(), new Date()); // recently used: pruned last
     // Parsed only when a patch adds or removes functions.
@@ -366,11 +393,11 @@ class ImageFacts {
   }
 }
 
-/** Summaries as one text, one JSON value per function between `offsets`: parsed on first use. */
-function lazySummaries(text: string, offsets: number[]): SummaryOverlay {
+/** Summaries as bytes, one JSON value per function between byte `offsets`: parsed on first use. */
+function lazySummaries(bytes: Buffer, offsets: number[]): SummaryOverlay {
   return new SummaryOverlay((fn) => {
     const start = offsets[fn];
     const end = offsets[fn + 1];
-    return start === undefined || end === undefined ? undefined : (JSON.parse(text.slice(start, end)) as Summary | null) ?? undefined;
+    return start === undefined || end === undefined ? undefined : (JSON.parse(bytes.toString('utf8', start, end)) as Summary | null) ?? undefined;
   });
 }

@@ -4,6 +4,7 @@
 //   &mm->page_table_lock  → mm_struct.page_table_lock     (struct type from declarations)
 //   pvmw->ptl             → whatever is stored into page_vma_mapped_walk.ptl
 //   *(ptlp) = __ptl       → a store through an out-parameter, bound at each call site
+import { LRUCache } from 'lru-cache';
 import { modelOf } from '../models/kernel-api.js';
 import type { Expr, FunctionFacts, TypeRef } from '../facts/types.js';
 import {
@@ -27,6 +28,8 @@ const LOCK_TYPES = new Set([
 ]);
 
 const MAX_VALUES = 12;
+/** Function infos kept; one is made again from the body when evicted (same body, same info). */
+const INFOS_KEPT = 8192;
 const MAX_DEPTH = 12;
 
 interface FnInfo {
@@ -45,7 +48,8 @@ export type FieldStore =
   | { fn: FnId; call: Extract<Expr, { k: 'call' }>; argIndex: number };
 
 export class LockIdentity {
-  private readonly infos = new Map<FnId, FnInfo>();
+  /** Bounded: an info points into its function's body, and the bodies of a whole tree do not fit in memory. */
+  private readonly infos = new LRUCache<FnId, FnInfo>({ max: INFOS_KEPT });
   private readonly returnMemo = new Map<FnId, AbsVal[]>();
   private readonly outStoreMemo = new Map<string, AbsVal[]>();
   private readonly fieldMemo = new Map<string, AbsVal[]>();
@@ -254,7 +258,7 @@ export class LockIdentity {
     const saved = this.current;
     this.current = fn;
     forEachExpr(this.fn(fn).body, (e) => {
-      if (e.k === 'assign' && e.op === '=' && e.left.k === 'field') {
+      if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && mayBePointer(e.right)) {
         const s = this.structOf(fn, e.left.base);
         if (s) out.push([`${s}.${e.left.field}`, { fn, value: e.right }]);
       } else if (e.k === 'call' && calleeName(e) && !modelOf(calleeName(e) ?? '')) {
@@ -401,6 +405,11 @@ export class LockIdentity {
     this.infos.set(fn, info);
     return info;
   }
+}
+
+/** Values `valueOf` can only answer "unknown" for: their stores never name a class, and are not kept. */
+function mayBePointer(e: Expr): boolean {
+  return !(e.k === 'num' || e.k === 'str' || e.k === 'bin' || e.k === 'logic' || e.k === 'other' || e.k === 'type');
 }
 
 function arrayClass(cls: string): string {
