@@ -20,6 +20,7 @@ import { filterByKbuild } from './source/kbuild.js';
 import type { Kconfig } from './source/kconfig.js';
 import type { AnalysisContext, AnalysisStats, SummaryStore } from './summaries/analyze-function.js';
 import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from './summaries/bottom-up.js';
+import { CompactSummaries } from './summaries/store.js';
 import { WitnessTable } from './summaries/witness.js';
 import { codeFingerprint, toolVersion } from './version.js';
 import { analyzeTree, saveBaseline } from './incremental/baseline.js';
@@ -102,7 +103,7 @@ function analysisOptions(opts: ScanOptions): unknown {
 /** Scans; with a cache, leaves the analysis behind as a summary image for check-patch. */
 export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
   const tree = await loadTree(opts, timings);
-  const base = analyzeTree(tree, opts, timings);
+  const base = analyzeTree(tree, opts, timings, true);
   if (opts.cacheDir) saveBaseline(opts.cacheDir, tree, base, timings);
   return base.report;
 }
@@ -122,15 +123,24 @@ export interface ProgramAnalysis {
   fileErrors: Map<string, number>;
 }
 
-export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: Timings = {}, start = performance.now()): ProgramAnalysis {
+/**
+ * Links and summarises a program. `lastUse`: no one links these files again, so what linking took
+ * from them (millions of macro definitions in a whole tree, declarations) is let go once linked.
+ */
+export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: Timings = {}, lastUse = false): ProgramAnalysis {
+  const start = performance.now();
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const config = opts.config?.values ?? null;
   const asked = macroNamesAsked(facts);
   const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config, asked), undefined, asked);
   const program = linkProgram(facts, conditions);
+  if (lastUse) {
+    // The program has what linking took from them; the files keep their functions only.
+    for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, bindings: [], guards: [] });
+  }
   const analysis: ProgramAnalysis = {
-    program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new Map(),
+    program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),
     collector: new EdgeCollector(), callGraph: [], functionStats: new Map(),
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
   };

@@ -1,6 +1,7 @@
 // The tool's version, read from the package.json above this module (src/ or dist/src/).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,4 +41,33 @@ export function codeFingerprint(): string {
   walk(here);
   fingerprint = hash.digest('hex');
   return fingerprint;
+}
+
+/** What facts depend on: extraction, the parser, the models it reads, the cache format, the grammar. */
+const FACTS_SOURCES = ['facts', 'parse', 'models', 'program/program', 'source/facts-cache', 'source/read'];
+
+let factsPrint: string | null = null;
+
+/**
+ * A hash of the code facts are made by, and of the grammar it parses with: facts cached by an
+ * analyzer that differs only in its analysis stay valid (a whole kernel's facts take minutes).
+ */
+export function factsFingerprint(): string {
+  if (factsPrint) return factsPrint;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash('sha256').update(toolVersion());
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(dir, entry.name);
+      const rel = path.relative(here, abs).split(path.sep).join('/').replace(/\.(js|ts)$/, '');
+      const wanted = FACTS_SOURCES.some((s) => rel === s || rel.startsWith(`${s}/`) || s.startsWith(`${rel}/`));
+      if (!wanted) continue;
+      if (entry.isDirectory()) walk(abs);
+      else if (/\.(js|ts)$/.test(entry.name)) hash.update(rel).update(readFileSync(abs));
+    }
+  };
+  walk(here);
+  hash.update(readFileSync(createRequire(import.meta.url).resolve('tree-sitter-c/tree-sitter-c.wasm')));
+  factsPrint = hash.digest('hex');
+  return factsPrint;
 }

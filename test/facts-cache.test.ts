@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { Stmt } from '../src/facts/types.js';
 import { BodyStore } from '../src/source/body-store.js';
 import { FactsCache } from '../src/source/facts-cache.js';
-import { codeFingerprint } from '../src/version.js';
+import { factsFingerprint } from '../src/version.js';
 
 describe('facts cache versions', () => {
   it('keeps this version and the two used last, and drops the others whole', () => {
@@ -20,7 +20,7 @@ describe('facts cache versions', () => {
       });
       FactsCache.pruneVersions(dir);
       const kept = readdirSync(path.join(dir, 'facts')).sort();
-      assert.deepEqual(kept, [codeFingerprint().slice(0, 16), 'aaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaa2'].sort());
+      assert.deepEqual(kept, [factsFingerprint().slice(0, 16), 'aaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaa2'].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -39,7 +39,7 @@ describe('facts cache versions', () => {
       assert.equal(outline.functions[0]?.name, 'f');
       assert.deepEqual(new BodyStore(cache).body(key, 0), body);
       assert.equal(cache.outline('cd'.repeat(32)), null);
-      assert.ok(readdirSync(path.join(dir, 'facts', codeFingerprint().slice(0, 16))).length > 0);
+      assert.ok(readdirSync(path.join(dir, 'facts', factsFingerprint().slice(0, 16))).length > 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

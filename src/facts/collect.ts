@@ -115,6 +115,8 @@ function inWorkers(root: string, files: string[], factsDir: string, opts: Collec
         }
       });
       w.on('error', reject);
+      // Two files in flight per thread: it never waits for the main thread between files.
+      feed(w);
       feed(w);
     }
   });

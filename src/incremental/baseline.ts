@@ -29,8 +29,9 @@ export interface Baseline {
 }
 
 /** The whole analysis of a loaded tree. */
-export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}): Baseline {
-  const analysis = analyzeProgram(tree.facts, opts, timings);
+/** The whole analysis of a loaded tree; `lastUse`: the tree is not analysed again after this. */
+export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}, lastUse = false): Baseline {
+  const analysis = analyzeProgram(tree.facts, opts, timings, lastUse);
   const report = reportOf(analysis, tree, opts, timings);
   const byPath = new Map(tree.facts.map((f) => [f.path, f]));
   // Made on first use (an image needs it; check-patch only when a patch adds or removes functions).

@@ -7,7 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { type FileOutline, outlineOf } from '../facts/outline.js';
 import type { FileFacts, Stmt } from '../facts/types.js';
-import { codeFingerprint } from '../version.js';
+import { factsFingerprint } from '../version.js';
 
 export function defaultCacheDir(): string {
   if (process.env.KDEADLOCK_CACHE) return process.env.KDEADLOCK_CACHE;
@@ -29,7 +29,7 @@ export function scratchFactsDir(): string {
 
 /** Content address of a file's facts: what they depend on, and nothing else. */
 export function factsKey(rel: string, text: string): string {
-  return createHash('sha256').update(`facts\0${codeFingerprint()}\0${rel}\0`).update(text).digest('hex');
+  return createHash('sha256').update(`facts\0${factsFingerprint()}\0${rel}\0`).update(text).digest('hex');
 }
 
 interface Entry<T> { key: string; value: T }
@@ -92,13 +92,13 @@ export class FactsCache {
   private readonly store: ContentCache;
 
   constructor(dir: string) {
-    this.store = new ContentCache(path.join(dir, 'facts', codeFingerprint().slice(0, 16)));
+    this.store = new ContentCache(path.join(dir, 'facts', factsFingerprint().slice(0, 16)));
   }
 
   /** Marks this version's facts as used now and drops those of versions not used lately. */
   static pruneVersions(dir: string): void {
     const root = path.join(dir, 'facts');
-    const mine = codeFingerprint().slice(0, 16);
+    const mine = factsFingerprint().slice(0, 16);
     try {
       mkdirSync(path.join(root, mine), { recursive: true });
       utimesSync(path.join(root, mine), new Date(), new Date());

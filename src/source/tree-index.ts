@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../report/types.js';
-import { codeFingerprint } from '../version.js';
+import { factsFingerprint } from '../version.js';
 import { ContentCache } from './facts-cache.js';
 
 /** The stat fields that must all be unchanged for a file to count as unchanged. */
@@ -37,7 +37,7 @@ function store(cacheDir: string): ContentCache {
 }
 
 function indexKey(root: string): string {
-  return createHash('sha256').update(`tree-index\0${codeFingerprint()}\0${path.resolve(root)}`).digest('hex');
+  return createHash('sha256').update(`tree-index\0${factsFingerprint()}\0${path.resolve(root)}`).digest('hex');
 }
 
 function isTreeIndex(value: unknown): value is TreeIndex {
