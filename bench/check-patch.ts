@@ -28,7 +28,7 @@ if (!root || !patch) {
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kdeadlock-bench-'));
 try {
   const cold = timed(['scan', '--root', root, '--format', 'json', ...rest], cacheDir);
-  const warm = [1, 2, 3].map(() => timed(['check-patch', patch, '--root', root, '--format', 'json', ...rest], cacheDir));
+  const warm = [1, 2, 3].map(() => timed(['check-patch', patch, '--tree', root, '--format', 'json', ...rest], cacheDir));
   const median = warm.map((w) => w.seconds).sort((a, b) => a - b)[1] as number;
   console.log(`cold scan ${cold.seconds.toFixed(2)}s (${cold.stderr})`);
   for (const w of warm) console.log(`warm check-patch ${w.seconds.toFixed(2)}s (${w.stderr.replace(/\n/g, '; ')})`);

@@ -69,6 +69,10 @@ describe('kdeadlock scan', () => {
     ['a missing root', ['scan', '--root', 'no/such/dir']],
     ['a missing path', ['scan', '--root', SEED, 'no-such-subdir']],
     ['an unknown format', ['scan', '--root', SEED, '--format', 'xml']],
+    ['an arch the tree does not have', ['scan', '--root', SEED, '--arch', 'vax']],
+    ['no parser threads', ['scan', '--root', SEED, '--jobs', '0']],
+    ['a cycle length of one', ['scan', '--root', SEED, '--max-cycle-length', '1']],
+    ['check-patch with --root (its tree is --tree)', ['check-patch', 'test/patches/plain.diff', '--root', SEED]],
     ['no command', []],
   ] as const) {
     it(`exits 2 with one line on stderr for ${what}, writing nothing`, () => {
@@ -81,6 +85,17 @@ describe('kdeadlock scan', () => {
       assert.equal(existsSync(out), false);
     });
   }
+});
+
+describe('kdeadlock --help', () => {
+  it('lists each format of check-patch once, and one option for its tree', () => {
+    const r = kdeadlock('check-patch', '--help');
+    assert.equal(r.code, 0);
+    const formats = /choices: ([^\]]*)\]/.exec(r.stdout.replace(/\s+/g, ' ').split('--format')[1] ?? '')?.[1] ?? '';
+    assert.deepEqual(formats.split(', ').map((f) => f.replace(/"/g, '').trim()), ['text', 'json', 'sarif', 'mail', 'checkpatch']);
+    assert.match(r.stdout, /--tree/);
+    assert.doesNotMatch(r.stdout, /--root/);
+  });
 });
 
 describe('kdeadlock scan --baseline', () => {

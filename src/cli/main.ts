@@ -1,5 +1,5 @@
 // The `kdeadlock` command line. Exit codes: 0 no findings, 1 findings, 2 usage or input error.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -24,10 +24,13 @@ export const EXIT_USAGE = 2;
 class UsageError extends Error {}
 
 interface CommonArgs {
-  root: string;
+  /** The tree: `--root` for scan, `--tree` for check-patch. */
+  root?: string;
+  tree?: string;
   arch: string;
   config?: string;
-  format: Format;
+  /** One of the command's formats (yargs checks the choice). */
+  format: string;
   output?: string;
   jobs: number;
   rule?: string[];
@@ -38,12 +41,15 @@ interface CommonArgs {
   cache?: string | boolean;
 }
 
-function commonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
+/** What differs between the commands' options: the name of the tree option, and the formats. */
+interface CommandShape { tree: 'root' | 'tree'; treeHelp: string; formats: readonly string[] }
+
+function commonOptions<T>(y: Argv<T>, shape: CommandShape): Argv<T & CommonArgs> {
   return y
-    .option('root', { type: 'string', default: '.', describe: 'Kernel tree root; report paths are relative to it' })
+    .option(shape.tree, { type: 'string', default: '.', describe: shape.treeHelp })
     .option('arch', { type: 'string', default: 'x86', describe: 'Architecture: arch/<arch>/ is scanned, other arches are ignored' })
     .option('config', { type: 'string', describe: 'Kernel .config used to evaluate #if CONFIG_* conditions' })
-    .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
+    .option('format', { choices: shape.formats, default: 'text', describe: 'Output format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout' })
     .option('jobs', { alias: 'j', type: 'number', default: availableParallelism(), describe: 'Parser threads (default: one per CPU); output does not depend on it' })
     .option('rule', { type: 'string', array: true, choices: RULES.map((r) => r.id), describe: 'Only these checks' })
@@ -61,9 +67,9 @@ function useColor(flag: boolean | undefined, toTerminal: boolean): boolean {
   return toTerminal;
 }
 
-async function emit(report: Report, args: CommonArgs): Promise<void> {
+async function emit(report: Report, args: CommonArgs, root: string): Promise<void> {
   const toTerminal = !args.output && process.stdout.isTTY === true;
-  const text = renderReport(report, args.format, { color: useColor(args.color, toTerminal), srcRoot: path.resolve(args.root) });
+  const text = renderReport(report, args.format as Format, { color: useColor(args.color, toTerminal), srcRoot: path.resolve(root) });
   if (args.output) await writeFileAtomic(args.output, text);
   else process.stdout.write(text);
 }
@@ -96,14 +102,17 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       'scan [paths..]',
       'Scan a kernel tree (or some of its directories) for multi-CPU deadlocks',
-      (y) => commonOptions(y.positional('paths', { type: 'string', array: true, describe: 'Directories or files under --root (default: the whole tree)' })),
+      (y) => commonOptions(y.positional('paths', { type: 'string', array: true, describe: 'Directories or files under --root (default: the whole tree)' }), {
+        tree: 'root', treeHelp: 'Kernel tree root; report paths are relative to it', formats: FORMATS,
+      }),
       async (args) => {
         const timings: Timings = {};
-        const opts = await scanOptions(args, (args.paths ?? []).map(String));
+        const root = args.root ?? '.';
+        const opts = await scanOptions(args, root, (args.paths ?? []).map(String));
         const known = args.baseline ? await loadBaseline(args.baseline) : null;
         const scanned = await scan(opts, timings);
         const report = known ? subtractBaseline(scanned, known) : scanned;
-        await emit(report, args);
+        await emit(report, args, root);
         if (args.timings) printTimings(timings);
         exitCode = report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
       },
@@ -112,26 +121,27 @@ export async function main(argv: string[]): Promise<number> {
       'check-patch <patch> [paths..]',
       'Check a patch (unified diff or git format-patch mbox; - for stdin) against a tree, in memory',
       (y) => commonOptions(y.positional('patch', { type: 'string', demandOption: true, describe: 'Patch file, or - for stdin' })
-        .positional('paths', { type: 'string', array: true, describe: 'Directories or files under --tree (default: the whole tree)' }))
-        .option('tree', { type: 'string', describe: 'Kernel tree the patch applies to (same as --root)' })
-        .option('format', { choices: [...FORMATS, 'checkpatch'] as const, default: 'text' as const, describe: 'Output format' })
+        .positional('paths', { type: 'string', array: true, describe: 'Directories or files under --tree (default: the whole tree)' }), {
+        tree: 'tree', treeHelp: 'Kernel tree the patch applies to; report paths are relative to it', formats: [...FORMATS, 'checkpatch'],
+      })
         .option('incremental', { type: 'boolean', default: true, describe: 'Analyse again only the functions the patch changes and their callers (--no-incremental: the whole tree)' }),
       async (args) => {
-        const root = args.tree ?? args.root;
+        const root = args.tree ?? '.';
+        const format = args.format as Format | 'checkpatch';
         // yargs hands a lone `-` over as an empty string.
         const fromStdin = args.patch === '-' || args.patch === '';
         const patchText = fromStdin ? await readStdin() : await readFile(args.patch, 'utf8')
           .catch((err: Error) => { throw new InputError(`cannot read patch ${args.patch}: ${err.message}`); });
-        const opts = await scanOptions({ ...args, root }, (args.paths ?? []).map(String));
+        const opts = await scanOptions(args, root, (args.paths ?? []).map(String));
         const timings: Timings = {};
         const { result, after, mode } = await checkPatch({ ...opts, incremental: args.incremental }, patchText, fromStdin ? 'stdin' : path.basename(args.patch), timings)
           .catch((err: unknown) => { throw err instanceof PatchError ? new InputError(err.message) : err; });
         const toTerminal = !args.output && process.stdout.isTTY === true;
         const color = useColor(args.color, toTerminal);
-        const text = args.format === 'checkpatch' ? renderCheckpatch(result)
-          : args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
-          : args.format === 'text' ? renderPatchCheckText(result, color)
-          : renderReport({ ...after, findings: result.newFindings }, args.format, { color, srcRoot: path.resolve(root) });
+        const text = format === 'checkpatch' ? renderCheckpatch(result)
+          : format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
+          : format === 'text' ? renderPatchCheckText(result, color)
+          : renderReport({ ...after, findings: result.newFindings }, format, { color, srcRoot: path.resolve(root) });
         if (args.output) await writeFileAtomic(args.output, text);
         else process.stdout.write(text);
         if (args.timings) {
@@ -158,15 +168,34 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-async function scanOptions(args: Omit<CommonArgs, 'format'>, paths: string[]): Promise<ScanOptions> {
-  if (args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be at least 2');
+/** Options from the command line, every value that can be checked before the work starts checked. */
+async function scanOptions(args: Omit<CommonArgs, 'format'>, root: string, paths: string[]): Promise<ScanOptions> {
+  const flag = args.tree !== undefined ? '--tree' : '--root';
+  if (!(await isDirectory(root))) throw new UsageError(`${flag} ${root}: no such directory`);
+  // A kernel tree has arch/; a tree without one (a few files for a test) has no arch to check.
+  const hasArches = await isDirectory(path.join(root, 'arch'));
+  if (!/^[A-Za-z0-9_-]+$/.test(args.arch) || (hasArches && !(await isDirectory(path.join(root, 'arch', args.arch))))) {
+    throw new UsageError(`--arch ${args.arch}: no arch/${args.arch} directory in ${root}`);
+  }
+  if (!Number.isInteger(args['max-cycle-length']) || args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be a whole number, at least 2');
+  if (!Number.isFinite(args.jobs) || args.jobs < 1) throw new UsageError('--jobs must be at least 1');
+  const cacheDir = cacheDirOf(args);
+  if (cacheDir && await exists(cacheDir) && !(await isDirectory(cacheDir))) throw new UsageError(`--cache ${cacheDir}: not a directory`);
   const opts: ScanOptions = {
-    root: args.root, paths, arch: args.arch, maxCycleLength: args['max-cycle-length'], onProgress: progress(),
-    jobs: Math.max(1, Math.floor(args.jobs)), cacheDir: cacheDirOf(args),
+    root, paths, arch: args.arch, maxCycleLength: args['max-cycle-length'], onProgress: progress(),
+    jobs: Math.floor(args.jobs), cacheDir,
   };
   if (args.rule) opts.rules = args.rule;
   if (args.config) opts.config = await loadConfig(args.config);
   return opts;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => null))?.isDirectory() ?? false;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => null)) !== null;
 }
 
 async function readStdin(): Promise<string> {

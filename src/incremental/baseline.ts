@@ -9,7 +9,7 @@ import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, analyz
 import { lookupTreeKeys } from '../source/tree-index.js';
 import type { WriterIndex } from '../patch/rcu-review.js';
 import type { ProgramAnalysis } from '../scan.js';
-import { ImageWriteError, readImage, writeImage } from './image.js';
+import { ImageWriteError, readImage, readImageReport, writeImage } from './image.js';
 
 /** An analysed tree state that check-patch starts from. */
 export interface Baseline {
@@ -63,4 +63,10 @@ export async function cachedBaseline(opts: ScanOptions, cacheDir: string, { root
   const known = await lookupTreeKeys(root, files, cacheDir);
   if (!known) return null;
   return readImage(cacheDir, contentKeyOf(opts, files, known.keys), opts.config?.values ?? null);
+}
+
+/** The report of the tree as it is on disk, from the cache alone; null when anything is missing or stale. */
+export async function cachedReport(opts: ScanOptions, cacheDir: string, { root, files }: TreeFiles): Promise<Report | null> {
+  const known = await lookupTreeKeys(root, files, cacheDir);
+  return known ? readImageReport(cacheDir, contentKeyOf(opts, files, known.keys)) : null;
 }

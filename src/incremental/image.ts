@@ -84,7 +84,6 @@ interface AnalysisPart {
   consulted: FnId[];
   fileErrors: [string, number][];
   summaryOffsets: number[];
-  report: Report;
   problems: Problem[];
   writers: [string, Site[]][];
 }
@@ -144,6 +143,7 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
     const summaries = writeSummaries(path.join(tmp, 'summaries.jsonl'), a);
     parts['summaries.jsonl'] = summaries.bytes;
     put('analysis.json', analysisPart(base, summaries.offsets));
+    put('report.json', base.report);
     // The manifest last: a directory without it is never read.
     writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify({ format: FORMAT, key, files: imageFiles, parts } satisfies Manifest));
     if (existsSync(target)) rmSync(tmp, { recursive: true, force: true });
@@ -219,7 +219,7 @@ function analysisPart(base: Baseline, summaryOffsets: number[]): AnalysisPart {
     fieldStores: [...a.identity.allFieldStores()],
     consulted: [...base.consulted].sort((x, y) => x - y),
     fileErrors: [...a.fileErrors],
-    summaryOffsets, report: base.report, problems: base.problems, writers: [...base.writers],
+    summaryOffsets, problems: base.problems, writers: [...base.writers],
   };
 }
 
@@ -253,6 +253,7 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     if (!manifest.files.every((f) => facts.has(f.factsKey))) return null;
     const link = JSON.parse(part('link.json').toString('utf8')) as LinkPart;
     const analysisPart = JSON.parse(part('analysis.json').toString('utf8')) as AnalysisPart;
+    const report = JSON.parse(part('report.json').toString('utf8')) as Report;
     const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
     const summaries = lazySummaries(part('summaries.jsonl'), analysisPart.summaryOffsets);
     const callersText = part('callers.json').toString('utf8');
@@ -266,10 +267,29 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
       }
       return callers.get(name) ?? [];
     };
-    return { ...assemble(manifest, link, analysisPart, witnesses, summaries, facts, config), callersOf, discard: () => discardImage(dir) };
+    return { ...assemble(manifest, link, analysisPart, report, witnesses, summaries, facts, config), callersOf, discard: () => discardImage(dir) };
   } catch {
     // Images are renamed into place whole: one that does not read is damaged, and is made anew.
     discardImage(dir);
+    return null;
+  }
+}
+
+/**
+ * The report alone of tree state `key` (a scan of a tree that has not changed needs nothing
+ * else); null when there is no such image or it does not read.
+ */
+export function readImageReport(cacheDir: string, key: string): Report | null {
+  const dir = path.join(imagesDir(cacheDir), key);
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    if (manifest.format !== FORMAT || manifest.key !== key) return null;
+    const bytes = readFileSync(path.join(dir, 'report.json'));
+    if (bytes.length !== manifest.parts['report.json']) return null;
+    const report = JSON.parse(bytes.toString('utf8')) as Report;
+    utimesSync(dir, new Date(), new Date()); // recently used: pruned last
+    return report;
+  } catch {
     return null;
   }
 }
@@ -279,7 +299,7 @@ function discardImage(dir: string): void {
 }
 
 function assemble(
-  manifest: Manifest, link: LinkPart, part: AnalysisPart, witnesses: WitnessTable, summaries: SummaryStore,
+  manifest: Manifest, link: LinkPart, part: AnalysisPart, report: Report, witnesses: WitnessTable, summaries: SummaryStore,
   factsCache: FactsCache, config: Kconfig | null,
 ): Omit<Baseline, 'callersOf'> {
   const bodies = new ImageFacts(manifest.files, new BodyStore(factsCache));
@@ -301,7 +321,7 @@ function assemble(
     callGraph: part.callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
   };
   return {
-    analysis, report: part.report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),
+    analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),
     factsOf: (file) => bodies.factsOf(file),
   };
 }
