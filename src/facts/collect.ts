@@ -1,11 +1,12 @@
 // Facts for many files, on one thread or several. The result does not depend on the number
 // of threads: files are independent and linking sorts them.
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import type { Problem } from '../report/types.js';
 import { BodyStore } from '../source/body-store.js';
 import { FactsCache, scratchFactsDir } from '../source/facts-cache.js';
 import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
+import type { ParseTask } from './parse-task.js';
 import type { LoadedFile } from './outline.js';
 
 export type Progress = (done: number, total: number) => void;
@@ -17,6 +18,10 @@ export interface CollectOptions {
   /** Contents that replace the disk's (a patch applied in memory); null = the file is deleted. */
   overrides?: ReadonlyMap<string, string | null>;
   onProgress?: Progress;
+  /** Longest a parser thread may spend on one file (ms). */
+  fileTimeoutMs?: number;
+  /** The pool's task module (tests give one that hangs or dies). */
+  taskModule?: URL;
 }
 
 export interface Collected {
@@ -78,46 +83,48 @@ async function inThisThread(root: string, files: string[], factsDir: string, opt
   return out;
 }
 
-/** A parser thread. Built, it runs worker.js; from sources (tests, under tsx) it registers tsx first. */
-function startWorker(root: string, factsDir: string): Worker {
-  const workerData = { root, factsDir };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+/** The pool's task module: compiled, parse-task.js; from sources (tests, under tsx), a loader that registers tsx first. */
+function defaultTaskModule(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./parse-task-tsx.mjs', import.meta.url) : new URL('./parse-task.js', import.meta.url);
 }
 
-function inWorkers(root: string, files: string[], factsDir: string, opts: CollectOptions): Promise<FileResult[]> {
-  return new Promise((resolve, reject) => {
-    const results: FileResult[] = new Array(files.length);
-    let next = 0;
-    let done = 0;
-    const workers = Array.from({ length: Math.min(opts.jobs, files.length) }, () => startWorker(root, factsDir));
-    const feed = (w: Worker): void => {
-      if (next < files.length) {
-        const index = next++;
-        const file = files[index] as string;
-        w.postMessage({ index, file, text: opts.overrides?.get(file) ?? undefined });
-      } else {
-        w.postMessage(null);
-      }
-    };
-    for (const w of workers) {
-      w.on('message', ({ index, result }: { index: number; result: FileResult }) => {
-        results[index] = result;
-        done++;
-        opts.onProgress?.(done, files.length);
-        if (done === files.length) {
-          for (const x of workers) void x.terminate();
-          resolve(results);
-        } else {
-          feed(w);
-        }
-      });
-      w.on('error', reject);
-      // Two files in flight per thread: it never waits for the main thread between files.
-      feed(w);
-      feed(w);
-    }
+/**
+ * Files on a pool of parser threads. A thread that dies, or a file that takes longer than its
+ * budget (the thread is then stopped and replaced), costs that file only: it is reported.
+ */
+async function inWorkers(root: string, files: string[], factsDir: string, opts: CollectOptions): Promise<FileResult[]> {
+  const threads = Math.min(opts.jobs, files.length);
+  const pool = new Piscina<ParseTask, FileResult>({
+    filename: (opts.taskModule ?? defaultTaskModule()).href, minThreads: threads, maxThreads: threads,
+    // Two files in flight per thread: none waits for the main thread between files.
+    concurrentTasksPerWorker: 2, idleTimeout: 1000,
   });
+  const budget = opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS;
+  const results: FileResult[] = new Array(files.length);
+  let next = 0;
+  let done = 0;
+  // As many files submitted as threads can hold: a file's budget starts when it is submitted.
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < files.length; i = next++) {
+      const file = files[i] as string;
+      results[i] = await pool.run({ root, factsDir, file, text: opts.overrides?.get(file) ?? undefined }, { signal: AbortSignal.timeout(budget) })
+        .catch((err: unknown): FileResult => ({ outline: null, key: null, problems: [failedProblem(file, err, budget)] }));
+      opts.onProgress?.(++done, files.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: threads * 2 }, lane));
+    return results;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** A file's budget: the largest kernel files (generated register headers) parse in seconds. */
+const DEFAULT_FILE_TIMEOUT_MS = 120_000;
+
+function failedProblem(file: string, err: unknown, budget: number): Problem {
+  const timedOut = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+  const why = timedOut ? `took longer than ${Math.round(budget / 1000)} s; its parser thread was stopped` : `its parser thread failed: ${err instanceof Error ? err.message : String(err)}`;
+  return { file, kind: 'parse-error', message: `not analysed: ${why}` };
 }
