@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildDependencyGraph, EdgeCollector, findCycles } from './deadlock/graph.js';
 import { findingsFromCycles } from './deadlock/findings.js';
 import type { DepEdge } from './deadlock/types.js';
-import { collectFacts } from './facts/collect.js';
+import { type Progress, collectFacts } from './facts/collect.js';
 import type { LoadedFile } from './facts/outline.js';
 import type { FunctionFacts } from './facts/types.js';
 import type { BodyStore } from './source/body-store.js';
@@ -41,7 +41,7 @@ export interface ScanOptions {
   maxIndirectTargets?: number;
   maxSummaryEvents?: number;
   maxChainDepth?: number;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: Progress;
 }
 
 export interface Timings { [stage: string]: number }
@@ -156,7 +156,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
-  summarizeProgram(analysisContext(analysis, opts), analysis.callGraph);
+  summarizeProgram(analysisContext(analysis, opts), analysis.callGraph, opts.onProgress);
   lap('summaries');
   return analysis;
 }

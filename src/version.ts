@@ -45,6 +45,8 @@ export function codeFingerprint(): string {
 
 /** What facts depend on: extraction, the parser, the models it reads, the cache format, the grammar. */
 const FACTS_SOURCES = ['facts', 'parse', 'models', 'program/program', 'source/facts-cache', 'source/read'];
+/** Under those, the modules that only drive extraction (threads, progress): they change no fact. */
+const NOT_FACTS_SOURCES = ['facts/collect', 'facts/parse-task'];
 
 let factsPrint: string | null = null;
 
@@ -60,7 +62,7 @@ export function factsFingerprint(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const abs = path.join(dir, entry.name);
       const rel = path.relative(here, abs).split(path.sep).join('/').replace(/\.(js|ts)$/, '');
-      const wanted = FACTS_SOURCES.some((s) => rel === s || rel.startsWith(`${s}/`) || s.startsWith(`${rel}/`));
+      const wanted = FACTS_SOURCES.some((s) => rel === s || rel.startsWith(`${s}/`) || s.startsWith(`${rel}/`)) && !NOT_FACTS_SOURCES.includes(rel);
       if (!wanted) continue;
       if (entry.isDirectory()) walk(abs);
       else if (/\.(js|ts)$/.test(entry.name)) hash.update(rel).update(readFileSync(abs));

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { writeFileAtomic } from '../report/atomic-write.js';
+import { progressBar } from './progress.js';
 import { BaselineError, loadBaselineFingerprints, subtractBaseline } from '../report/baseline.js';
 import { renderReport, FORMATS, type Format } from '../report/render.js';
 import { renderCheckpatch, renderPatchCheckText } from '../report/patch-check.js';
@@ -74,17 +75,6 @@ async function emit(report: Report, args: CommonArgs, root: string): Promise<voi
   else process.stdout.write(text);
 }
 
-
-function progress(): ScanOptions['onProgress'] {
-  if (!process.stderr.isTTY) return undefined;
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (now - last < 200 && done !== total) return;
-    last = now;
-    process.stderr.write(`\rparsing ${done}/${total} files${done === total ? '\n' : ''}`);
-  };
-}
 
 function printTimings(timings: Timings): void {
   const parts = Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}s`);
@@ -169,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Options from the command line, every value that can be checked before the work starts checked. */
-async function scanOptions(args: Omit<CommonArgs, 'format'>, root: string, paths: string[]): Promise<ScanOptions> {
+async function scanOptions(args: CommonArgs, root: string, paths: string[]): Promise<ScanOptions> {
   const flag = args.tree !== undefined ? '--tree' : '--root';
   if (!(await isDirectory(root))) throw new UsageError(`${flag} ${root}: no such directory`);
   // A kernel tree has arch/; a tree without one (a few files for a test) has no arch to check.
@@ -182,7 +172,7 @@ async function scanOptions(args: Omit<CommonArgs, 'format'>, root: string, paths
   const cacheDir = cacheDirOf(args);
   if (cacheDir && await exists(cacheDir) && !(await isDirectory(cacheDir))) throw new UsageError(`--cache ${cacheDir}: not a directory`);
   const opts: ScanOptions = {
-    root, paths, arch: args.arch, maxCycleLength: args['max-cycle-length'], onProgress: progress(),
+    root, paths, arch: args.arch, maxCycleLength: args['max-cycle-length'], onProgress: progressBar(args.format, !args.output && !process.stdout.isTTY),
     jobs: Math.floor(args.jobs), cacheDir,
   };
   if (args.rule) opts.rules = args.rule;

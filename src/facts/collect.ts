@@ -9,7 +9,9 @@ import { extractFile, type FileResult } from './extract-file.js';
 import type { ParseTask } from './parse-task.js';
 import type { LoadedFile } from './outline.js';
 
-export type Progress = (done: number, total: number) => void;
+/** Where a long stage is: units done of total (files, components), and bytes read so far. */
+export interface ProgressEvent { phase: 'parse' | 'summaries'; done: number; total: number; bytes: number }
+export type Progress = (e: ProgressEvent) => void;
 
 export interface CollectOptions {
   jobs: number;
@@ -76,9 +78,11 @@ function recordStamps(root: string, cacheDir: string, files: string[], results: 
 async function inThisThread(root: string, files: string[], factsDir: string, opts: CollectOptions): Promise<FileResult[]> {
   const cache = new FactsCache(factsDir);
   const out: FileResult[] = [];
+  let bytes = 0;
   for (const [i, file] of files.entries()) {
-    out.push(await extractFile(root, file, cache, opts.overrides?.get(file) ?? undefined));
-    opts.onProgress?.(i + 1, files.length);
+    const r = await extractFile(root, file, cache, opts.overrides?.get(file) ?? undefined);
+    out.push(r);
+    opts.onProgress?.({ phase: 'parse', done: i + 1, total: files.length, bytes: (bytes += r.bytes) });
   }
   return out;
 }
@@ -103,13 +107,14 @@ async function inWorkers(root: string, files: string[], factsDir: string, opts: 
   const results: FileResult[] = new Array(files.length);
   let next = 0;
   let done = 0;
+  let bytes = 0;
   // As many files submitted as threads can hold: a file's budget starts when it is submitted.
   const lane = async (): Promise<void> => {
     for (let i = next++; i < files.length; i = next++) {
       const file = files[i] as string;
       results[i] = await pool.run({ root, factsDir, file, text: opts.overrides?.get(file) ?? undefined }, { signal: AbortSignal.timeout(budget) })
-        .catch((err: unknown): FileResult => ({ outline: null, key: null, problems: [failedProblem(file, err, budget)] }));
-      opts.onProgress?.(++done, files.length);
+        .catch((err: unknown): FileResult => ({ outline: null, key: null, bytes: 0, problems: [failedProblem(file, err, budget)] }));
+      opts.onProgress?.({ phase: 'parse', done: ++done, total: files.length, bytes: (bytes += results[i]?.bytes ?? 0) });
     }
   };
   try {

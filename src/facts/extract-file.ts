@@ -11,23 +11,26 @@ export interface FileResult {
   problems: Problem[];
   /** Content address of the facts (version, path, text); null when the file was not read. */
   key: string | null;
+  /** Characters read (for progress). */
+  bytes: number;
 }
 
 /** Facts of one file; `override` is its content when a patch changed it (never read from disk then). */
 export async function extractFile(root: string, rel: string, cache: FactsCache, override?: string): Promise<FileResult> {
   const read = override !== undefined ? { ok: true as const, text: override, problem: null } : await readSource(root, rel);
   const problems: Problem[] = read.problem ? [read.problem] : [];
-  if (!read.ok) return { outline: null, problems, key: null };
+  if (!read.ok) return { outline: null, problems, key: null, bytes: 0 };
+  const bytes = read.text.length;
   const key = factsKey(rel, read.text);
   try {
     const outline = cache.outline(key) ?? cache.put(key, await extractFileFacts(rel, read.text));
     if (outline.errorNodes > 0) {
       problems.push({ file: rel, kind: 'parse-error', message: `${outline.errorNodes} syntax error node(s); the rest of the file was analysed` });
     }
-    return { outline, problems, key };
+    return { outline, problems, key, bytes };
   } catch (err) {
     // tree-sitter itself failing (out of memory on a pathological file) costs this file only.
     problems.push({ file: rel, kind: 'parse-error', message: `not analysed: ${(err as Error).message}` });
-    return { outline: null, problems, key };
+    return { outline: null, problems, key, bytes };
   }
 }

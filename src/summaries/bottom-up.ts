@@ -1,5 +1,6 @@
 // Summaries bottom-up over the strongly connected components of the call graph: callees
 // before callers, recursion iterated to a fixed point.
+import type { Progress } from '../facts/collect.js';
 import { functionIndex } from '../facts/outline.js';
 import { type FnId, type Program, fieldTargets, getOrInit, resolveCallee } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
@@ -86,7 +87,7 @@ export function stronglyConnectedComponents(graph: FnId[][]): FnId[][] {
   return out;
 }
 
-export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][]): void {
+export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][], onProgress?: Progress): void {
   const components = stronglyConnectedComponents(graph);
   const debug = process.env.KDEADLOCK_DEBUG ? { last: Date.now() } : null;
   for (const [ci, component] of components.entries()) {
@@ -96,6 +97,7 @@ export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][]): void {
       process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.size}\n`);
     }
     summarizeComponent(ctx, graph, component);
+    if (onProgress && (ci % 256 === 255 || ci === components.length - 1)) onProgress({ phase: 'summaries', done: ci + 1, total: components.length, bytes: 0 });
   }
 }
 
