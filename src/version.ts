@@ -1,9 +1,9 @@
 // The tool's version, read from the package.json above this module (src/ or dist/src/).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { grammarsDir } from './parse/grammar.js';
 
 let cached: string | null = null;
 
@@ -51,7 +51,7 @@ const NOT_FACTS_SOURCES = ['facts/collect', 'facts/parse-task'];
 let factsPrint: string | null = null;
 
 /**
- * A hash of the code facts are made by, and of the grammar it parses with: facts cached by an
+ * A hash of the code facts are made by, and of grammars/ (the pinned grammar, the idiom tables): facts cached by an
  * analyzer that differs only in its analysis stay valid (a whole kernel's facts take minutes).
  */
 export function factsFingerprint(): string {
@@ -69,7 +69,8 @@ export function factsFingerprint(): string {
     }
   };
   walk(here);
-  hash.update(readFileSync(createRequire(import.meta.url).resolve('tree-sitter-c/tree-sitter-c.wasm')));
+  // The grammar (its pin names the wasm by hash) and the idiom tables normalisation applies.
+  for (const name of readdirSync(grammarsDir()).sort()) hash.update(name).update(readFileSync(path.join(grammarsDir(), name)));
   factsPrint = hash.digest('hex');
   return factsPrint;
 }

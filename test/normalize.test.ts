@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { GrammarError, grammarPin, kernelIdioms, pinnedGrammarWasm } from '../src/parse/grammar.js';
 import { normalizeKernelC } from '../src/parse/normalize.js';
 
 const newlines = (s: string): number[] => [...s].flatMap((c, i) => (c === '\n' ? [i] : []));
@@ -48,5 +49,28 @@ describe('normalizeKernelC', () => {
       assert.equal(out.length, src.length);
       assert.deepEqual(newlines(out), newlines(src));
     }), { numRuns: 300 });
+  });
+});
+
+describe('grammars/: the dialect as data', () => {
+  it('loads the pinned grammar, and refuses another with a clear message', () => {
+    const pin = grammarPin();
+    assert.ok(pinnedGrammarWasm(pin).endsWith('.wasm'));
+    assert.throws(() => pinnedGrammarWasm({ ...pin, sha256: '0'.repeat(64) }), (err: Error) => err instanceof GrammarError && /pins 000000000000/.test(err.message));
+  });
+
+  it('blanks every annotation the table lists, keeping offsets', () => {
+    const idioms = kernelIdioms();
+    for (const word of idioms.blankWords) {
+      if (idioms.keptWords.has(word)) continue;
+      const source = `static ${word} int f(void)\n{\n}\n`;
+      const out = normalizeKernelC(source).text;
+      assert.equal(out.length, source.length);
+      assert.equal(out.includes(word), false, word);
+    }
+    for (const word of idioms.blankCallWords) {
+      const source = `int ${word}(x) y;\n`;
+      assert.equal(normalizeKernelC(source).text.includes(word), false, word);
+    }
   });
 });

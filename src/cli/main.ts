@@ -5,6 +5,7 @@ import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { writeFileAtomic } from '../report/atomic-write.js';
 import { progressBar } from './progress.js';
+import { GrammarError, pinnedGrammarWasm } from '../parse/grammar.js';
 import { BaselineError, loadBaselineFingerprints, subtractBaseline } from '../report/baseline.js';
 import { renderReport, FORMATS, type Format } from '../report/render.js';
 import { renderCheckpatch, renderPatchCheckText } from '../report/patch-check.js';
@@ -149,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError || isYargsError(err)) {
+    if (err instanceof UsageError || err instanceof InputError || err instanceof GrammarError || isYargsError(err)) {
       process.stderr.write(`kdeadlock: ${firstLine((err as Error).message)}\n`);
       return EXIT_USAGE;
     }
@@ -161,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Options from the command line, every value that can be checked before the work starts checked. */
 async function scanOptions(args: CommonArgs, root: string, paths: string[]): Promise<ScanOptions> {
   const flag = args.tree !== undefined ? '--tree' : '--root';
+  pinnedGrammarWasm(); // a grammar that is not the pinned one stops here, not in every parser thread
   if (!(await isDirectory(root))) throw new UsageError(`${flag} ${root}: no such directory`);
   // A kernel tree has arch/; a tree without one (a few files for a test) has no arch to check.
   const hasArches = await isDirectory(path.join(root, 'arch'));

@@ -1,52 +1,10 @@
 // Kernel C is not ISO C. Before tree-sitter sees a file we rewrite the idioms that
 // derail it, always keeping every byte offset and newline in place so that lines and
-// columns in reports stay those of the real source.
-
-/** Annotations that carry no semantics for this analysis and confuse declarators. */
-const BLANK_WORDS = new Set([
-  '__init', '__exit', '__initdata', '__initconst', '__exitdata', '__ref', '__refdata', '__meminit',
-  '__cpuinit', '__devinit', '__sched', '__always_inline', '__inline', 'noinline', 'notrace', 'asmlinkage',
-  '__visible', '__latent_entropy', '__cold', '__hot', '__weak', '__noreturn', '__maybe_unused',
-  '__always_unused', '__must_check', '__pure', '__rcu', '__user', '__iomem', '__percpu', '__force',
-  '__kernel', '__safe', '__nocast', '__bitwise', '__private', '__noclone', 'noinstr', '__cpuidle',
-  '__kprobes', '__irq_entry', '__softirq_entry', '__read_mostly', '__ro_after_init', '__used',
-  '__packed', '__randomize_layout', '__no_randomize_layout', '__no_sanitize_address', 'nokprobe_inline',
-  '__flatten', '__noinline_for_stack', '__head', '__nostackprotector', '__noinitretpoline',
-  '__always_used', '__mustcheck', '__lockfunc', '__naked', '__fastcall', '__attribute_const__',
-  '__malloc', '__cacheline_aligned', '__cacheline_aligned_in_smp', '____cacheline_aligned',
-  '____cacheline_aligned_in_smp', '__page_aligned_data', '__page_aligned_bss', 'fastcall',
-  '__ksym', '__bpf_kfunc', 'noinstr_', '__acquire_ret', '__no_kcsan', '__no_sanitize_or_inline',
-  '__init_or_module', '__meminitdata', '__initdata_or_meminfo', '__data_racy', 'inline',
-  // Storage-class macros: `STATIC_NOPV void native_flush_tlb_multi(…)` (static or not by config).
-  'STATIC_NOPV', '__always_inline_or_static',
-]);
-
-/** Annotations followed by a parenthesised argument list, blanked with it. */
-const BLANK_CALL_WORDS = new Set([
-  '__attribute__', '__attribute', '__acquires', '__releases', '__must_hold', '__cond_acquires',
-  '__cond_releases', '__aligned', '__section', '__printf', '__scanf', '__alloc_size', '__diagnose_as',
-  '__counted_by', '__guarded_by', '__pt_guarded_by', '__assume_aligned', '__nonstring', '__designated_init',
-  '__no_sanitize', '__annotate', '__realloc_size', '__alias', '__cleanup', 'EXPORT_SYMBOL',
-  'EXPORT_SYMBOL_GPL', 'EXPORT_SYMBOL_NS', 'EXPORT_SYMBOL_NS_GPL', 'EXPORT_PER_CPU_SYMBOL',
-  'EXPORT_PER_CPU_SYMBOL_GPL', 'EXPORT_TRACEPOINT_SYMBOL', 'EXPORT_TRACEPOINT_SYMBOL_GPL',
-  'NOKPROBE_SYMBOL', 'ALLOW_ERROR_INJECTION', 'EXPORT_STATIC_CALL', 'EXPORT_STATIC_CALL_GPL',
-  '__ATTR_RO', '_ASM_EXTABLE', '__stringify_label', '__must_be_array',
-]);
+// columns in reports stay those of the real source. The idioms are data: grammars/kernel-c.json.
+import { kernelIdioms } from './grammar.js';
 
 /** Macros whose second argument is a type: `container_of(ptr, struct page, lru)`. */
-export const TYPE_ARG_MACROS = new Set([
-  'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry',
-  'list_first_entry_or_null', 'list_last_entry_or_null', 'hlist_entry', 'hlist_entry_safe',
-  'rb_entry', 'rb_entry_safe', 'llist_entry', 'list_entry_rcu', 'list_first_or_null_rcu',
-  'hlist_entry_rcu', 'hlist_first_rcu', 'container_of_safe', 'READ_ONCE_TYPE',
-]);
-
-/**
- * `for_each_process`, `list_for_each_entry`, `anon_vma_interval_tree_foreach`, … and
- * `scoped_guard` (a one-pass `for` in <linux/cleanup.h>).
- */
-const LOOP_MACRO = /^(?:\w*_)?for_?each(?:_\w+)?$|^scoped_guard$/;
-const SYSCALL_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE([0-6])$|^BPF_CALL_([0-5])$/;
+export const TYPE_ARG_MACROS = kernelIdioms().typeArgumentMacros;
 
 /** A loop macro rewritten to a `for`: where it is and what it was called. */
 export interface LoopMacroSite {
@@ -66,6 +24,7 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 /** Rewrites kernel idioms in place (length- and newline-preserving). */
 export function normalizeKernelC(source: string): Normalized {
+  const idioms = kernelIdioms();
   const out = source.split('');
   const loopMacros: LoopMacroSite[] = [];
   let rewrites = 0;
@@ -75,13 +34,13 @@ export function normalizeKernelC(source: string): Normalized {
     const start = m.index;
     const end = start + word.length;
     if (start > 0 && /[0-9.]/.test(source[start - 1] ?? '')) continue; // part of a number literal
-    if (BLANK_WORDS.has(word)) {
-      if (word === 'inline' || word === '__inline') continue; // tree-sitter knows `inline`
+    if (idioms.blankWords.has(word)) {
+      if (idioms.keptWords.has(word)) continue;
       blank(out, start, end);
       rewrites++;
       continue;
     }
-    if (BLANK_CALL_WORDS.has(word)) {
+    if (idioms.blankCallWords.has(word)) {
       const open = nextNonSpace(source, end);
       if (source[open] !== '(') {
         if (word.startsWith('__')) { blank(out, start, end); rewrites++; }
@@ -90,7 +49,7 @@ export function normalizeKernelC(source: string): Normalized {
       const close = matchParen(source, open);
       if (close < 0) continue;
       let stop = close + 1;
-      if (word.startsWith('EXPORT') || word === 'NOKPROBE_SYMBOL' || word === 'ALLOW_ERROR_INJECTION') {
+      if (idioms.statementCallWords.has(word)) {
         const semi = nextNonSpace(source, stop);
         if (source[semi] === ';') stop = semi + 1;
       }
@@ -99,20 +58,20 @@ export function normalizeKernelC(source: string): Normalized {
       rewrites++;
       continue;
     }
-    if (TYPE_ARG_MACROS.has(word)) {
+    if (idioms.typeArgumentMacros.has(word)) {
       if (stripStructInTypeArg(source, out, end)) rewrites++;
       continue;
     }
-    if (LOOP_MACRO.test(word) && word.length >= 5) {
+    if (idioms.loopMacro.test(word) && word.length >= idioms.loopMacroMinLength) {
       if (rewriteLoopMacro(source, out, start, end)) {
         loopMacros.push({ offset: start, name: word });
         rewrites++;
       }
       continue;
     }
-    const sys = SYSCALL_MACRO.exec(word);
-    if (sys) {
-      if (rewriteSyscallDefine(source, out, start, end, word.startsWith('BPF_CALL') ? 'bpf_' : 'sys_')) rewrites++;
+    const definition = idioms.definitionMacros.find((d) => d.pattern.test(word));
+    if (definition) {
+      if (rewriteSyscallDefine(source, out, start, end, definition.prefix)) rewrites++;
     }
   }
   return { text: out.join(''), loopMacros, rewrites };

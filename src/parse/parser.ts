@@ -1,17 +1,13 @@
 // One web-tree-sitter parser for kernel C, initialised once per thread.
-import { createRequire } from 'node:module';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { pinnedGrammarWasm } from './grammar.js';
 
 let parserPromise: Promise<Parser> | null = null;
-
-function grammarPath(): string {
-  return createRequire(import.meta.url).resolve('tree-sitter-c/tree-sitter-c.wasm');
-}
 
 export function getParser(): Promise<Parser> {
   parserPromise ??= (async () => {
     await Parser.init();
-    const language = await Language.load(grammarPath());
+    const language = await Language.load(pinnedGrammarWasm());
     const parser = new Parser();
     parser.setLanguage(language);
     return parser;
