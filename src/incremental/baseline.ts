@@ -5,10 +5,10 @@ import { writerIndex } from '../patch/rcu-review.js';
 import { callersByName } from '../summaries/bottom-up.js';
 import type { FnId } from '../program/program.js';
 import type { Problem, Report } from '../report/types.js';
-import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, analyzeProgram, contentKeyOf, reportOf } from '../scan.js';
+import { type ProgramAnalysis, analyzeProgram, reportOf } from '../analysis/program-analysis.js';
+import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, contentKeyOf } from '../analysis/tree.js';
 import { lookupTreeKeys } from '../source/tree-index.js';
 import type { WriterIndex } from '../patch/rcu-review.js';
-import type { ProgramAnalysis } from '../scan.js';
 import { ImageWriteError, readImage, readImageReport, writeImage } from './image.js';
 
 /** An analysed tree state that check-patch starts from. */

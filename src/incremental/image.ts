@@ -15,7 +15,7 @@ import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
 import type { Problem, Report, Site } from '../report/types.js';
 import type { Baseline } from './baseline.js';
-import type { ProgramAnalysis } from '../scan.js';
+import type { ProgramAnalysis } from '../analysis/program-analysis.js';
 import { FactsCache } from '../source/facts-cache.js';
 import type { Kconfig } from '../source/kconfig.js';
 import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';

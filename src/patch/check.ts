@@ -9,7 +9,8 @@ import { type Baseline, analyzeTree, cachedBaseline, saveBaseline } from '../inc
 import { ImageUnusable, readImage } from '../incremental/image.js';
 import { reanalyze } from '../incremental/reanalyze.js';
 import type { LoadedFile } from '../facts/outline.js';
-import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, type TreeNotes, analyzeProgram, loadTree, reportOf, treeFiles } from '../scan.js';
+import { type TreeNotes, analyzeProgram, reportOf } from '../analysis/program-analysis.js';
+import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, loadTree, treeFiles } from '../analysis/tree.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';

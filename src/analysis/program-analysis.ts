@@ -1,0 +1,124 @@
+// The whole-program analysis, one way: facts → program → summaries → dependency graph → cycles
+// → findings → report. `scan` and `check-patch` are two drivers over it.
+import { writeFileSync } from 'node:fs';
+import { buildDependencyGraph, EdgeCollector, findCycles } from '../deadlock/graph.js';
+import { findingsFromCycles } from '../deadlock/findings.js';
+import type { DepEdge } from '../deadlock/types.js';
+import type { LoadedFile } from '../facts/outline.js';
+import type { FunctionFacts } from '../facts/types.js';
+import { LockIdentity } from '../program/lock-identity.js';
+import { ConditionEvaluator } from '../program/conditions.js';
+import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAsked } from '../program/program.js';
+import type { Problem, Report } from '../report/types.js';
+import { RULES } from '../rules/index.js';
+import type { CycleRule } from '../rules/rule.js';
+import type { AnalysisContext, AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
+import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from '../summaries/bottom-up.js';
+import { CompactSummaries } from '../summaries/store.js';
+import { WitnessTable } from '../summaries/witness.js';
+import { toolVersion } from '../version.js';
+import type { ScanOptions, Timings } from './tree.js';
+
+/** The whole-program analysis state: what a report is made of, and what check-patch updates. */
+export interface ProgramAnalysis {
+  program: Program;
+  conditions: ConditionEvaluator;
+  identity: LockIdentity;
+  witnesses: WitnessTable;
+  summaries: SummaryStore;
+  collector: EdgeCollector;
+  /** Direct and resolved indirect callees of every function. */
+  callGraph: FnId[][];
+  functionStats: Map<FnId, AnalysisStats>;
+  /** Syntax error nodes per file. */
+  fileErrors: Map<string, number>;
+}
+
+/**
+ * Links and summarises a program. `lastUse`: no one links these files again, so what linking took
+ * from them (millions of macro definitions in a whole tree, declarations) is let go once linked.
+ */
+export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: Timings = {}, lastUse = false): ProgramAnalysis {
+  const start = performance.now();
+  let t = start;
+  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
+  const config = opts.config?.values ?? null;
+  const asked = macroNamesAsked(facts);
+  const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config, asked), undefined, asked);
+  const program = linkProgram(facts, conditions);
+  if (lastUse) {
+    // The program has what linking took from them; the files keep their functions only.
+    for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, bindings: [], guards: [] });
+  }
+  const analysis: ProgramAnalysis = {
+    program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),
+    collector: new EdgeCollector(), callGraph: [], functionStats: new Map(),
+    fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
+  };
+  lap('link');
+  analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
+  summarizeProgram(analysisContext(analysis, opts), analysis.callGraph, opts.onProgress);
+  lap('summaries');
+  return analysis;
+}
+
+/** The context the per-function analysis runs in, over an analysis state. */
+export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): AnalysisContext {
+  return {
+    program: a.program, identity: a.identity, witnesses: a.witnesses, summaries: a.summaries, offerEdge: a.collector.offer,
+    stats: emptyStats(), functionStats: a.functionStats, conditions: a.conditions,
+    maxIndirectTargets: opts.maxIndirectTargets ?? 8,
+    maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
+    maxChainDepth: opts.maxChainDepth ?? 12,
+  };
+}
+
+/** What a report says of the tree besides the analysis: files that did not read, files Kbuild leaves out. */
+export interface TreeNotes { problems: Problem[]; excludedByConfig: number }
+
+/** Cycles, simulation and findings over an analysis state. */
+export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions, timings: Timings = {}): Report {
+  let t = performance.now();
+  const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
+  const { program, witnesses } = a;
+  const edges = a.collector.edges();
+  if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
+  const graph = buildDependencyGraph(edges);
+  const search = findCycles(graph, opts.maxCycleLength ?? 3, opts.maxCycles ?? 20000);
+  lap('cycles');
+  const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
+  const outcome = findingsFromCycles(graph, search.cycles, { functions: program.functions, witnesses, rules });
+  lap('simulate');
+  const stats = totalStats(a.functionStats.values());
+  const functions = program.functions.filter((f) => !f.isMacro);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'kdeadlock', version: toolVersion() },
+    config: opts.config
+      ? { arch: opts.arch, configFile: opts.config.path, conditionals: 'evaluated' }
+      : { arch: opts.arch, configFile: null, conditionals: 'both-arms' },
+    stats: {
+      files: a.fileErrors.size,
+      functions: functions.length,
+      macros: program.functions.length - functions.length,
+      parseErrors: [...a.fileErrors.values()].reduce((n, e) => n + e, 0),
+      functionsWithErrors: functions.filter((f) => f.errors > 0).length,
+      lockOps: stats.lockOps,
+      unknownLockOps: stats.unknownLockOps,
+      edges: edges.length,
+      candidateCycles: search.cycles.length,
+      infeasibleCycles: outcome.infeasible,
+      cycleSearchTruncated: search.truncated,
+      truncatedSummaries: stats.truncatedSummaries,
+      excludedByConfig: tree.excludedByConfig,
+    },
+    findings: outcome.findings,
+    problems: [...tree.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
+  };
+}
+
+/** Triage aid: every dependency edge with both halves' chains, as JSON. */
+function dumpEdges(file: string, edges: DepEdge[], functions: FunctionFacts[], witnesses: WitnessTable): void {
+  const chain = (id: number): string[] => witnesses.chain(id).map((l) => `${functions[l.fn]?.name}:${l.line} ${l.text}`);
+  writeFileSync(file, JSON.stringify(edges.map((e) => ({ ...e, fnName: functions[e.fn]?.name, holdChain: chain(e.hold), waitChain: chain(e.wait) }))));
+}
