@@ -6,6 +6,7 @@ import { BodyStore } from '../source/body-store.js';
 import { FactsCache, scratchFactsDir } from '../source/facts-cache.js';
 import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
+import { StringPool } from './intern.js';
 import type { ParseTask } from './parse-task.js';
 import type { LoadedFile } from './outline.js';
 
@@ -47,9 +48,11 @@ export async function collectFacts(root: string, files: string[], opts: CollectO
   if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps);
   const store = new BodyStore(new FactsCache(factsDir));
   const out: Collected = { files: [], store, problems: [], keys: new Map() };
+  const strings = new StringPool();
   for (const [i, r] of results.entries()) {
     out.problems.push(...r.problems);
-    if (r.outline && r.key) out.files.push(store.file(r.outline, r.key));
+    // The packed macros are one string per file, and read once: not worth pooling.
+    if (r.outline && r.key) out.files.push(store.file(strings.intern(r.outline, PACKED), r.key));
     if (r.key) out.keys.set(present[i] as string, r.key);
   }
   return out;
@@ -63,6 +66,8 @@ function stampsFromDisk(root: string, files: string[], overrides: CollectOptions
   for (const [i, o] of observed.entries()) if (o) out.set(fromDisk[i] as string, o);
   return out;
 }
+
+const PACKED: ReadonlySet<string> = new Set(['macros']);
 
 /** Index what was read, so a later run learns these keys and problems from stats alone. */
 function recordStamps(root: string, cacheDir: string, files: string[], results: FileResult[], stamps: Map<string, Observed>): void {

@@ -1,34 +1,102 @@
 // Summaries of a whole program. Hundreds of thousands of them do not fit in memory as objects:
-// each is kept as its JSON text, and the ones in use (callees of the functions being analysed
-// now) as objects in a bounded LRU. Summaries are values: nobody changes one after it is set.
+// each is kept as a small array of numbers (strings by their index in one shared table), and the
+// ones in use (callees of the functions being analysed now) as objects in a bounded LRU.
+// Summaries are values: nobody changes one after it is set.
 import { LRUCache } from 'lru-cache';
 import type { FnId } from '../program/program.js';
 import type { SummaryStore } from './analyze-function.js';
-import type { Summary } from './domain.js';
+import type { EventKind, Guard, HeldLock, IrqState, LockEvent, Summary } from './domain.js';
+import type { LockMode } from '../models/kernel-api.js';
 
 const PARSED_KEPT = 16384;
 
 export class CompactSummaries implements SummaryStore {
-  private readonly texts = new Map<FnId, string>();
-  private readonly parsed = new LRUCache<FnId, Summary>({ max: PARSED_KEPT });
+  private readonly packed = new Map<FnId, Int32Array>();
+  private readonly parsed: LRUCache<FnId, Summary>;
+  private readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  constructor(parsedKept = PARSED_KEPT) {
+    this.parsed = new LRUCache<FnId, Summary>({ max: parsedKept });
+  }
 
   get(fn: FnId): Summary | undefined {
     const hit = this.parsed.get(fn);
     if (hit) return hit;
-    const text = this.texts.get(fn);
-    if (text === undefined) return undefined;
-    const summary = JSON.parse(text) as Summary;
+    const packed = this.packed.get(fn);
+    if (!packed) return undefined;
+    const summary = this.unpack(packed);
     this.parsed.set(fn, summary);
     return summary;
   }
 
   set(fn: FnId, summary: Summary): void {
-    this.texts.set(fn, JSON.stringify(summary));
+    this.packed.set(fn, this.pack(summary));
     this.parsed.set(fn, summary);
   }
 
   delete(fn: FnId): void {
-    this.texts.delete(fn);
+    this.packed.delete(fn);
     this.parsed.delete(fn);
+  }
+
+  private id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+
+  private pack(s: Summary): Int32Array {
+    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length];
+    for (const e of s.events) {
+      out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
+        (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0));
+      out.push(...this.packGuard(e.guard), e.released.length, ...e.released.map((r) => this.id(r)));
+    }
+    for (const r of s.releases) out.push(this.id(r));
+    for (const h of s.returnsHeld) out.push(this.id(h.lock), this.id(h.mode), h.spins ? 1 : 0, h.witness);
+    return Int32Array.from(out);
+  }
+
+  /** Guard as four numbers: present, parameter, flag (string id, -1 absent), negated (-1 absent). */
+  private packGuard(g: Guard): number[] {
+    if (!g) return [0, 0, -1, -1];
+    return [1, g.param, g.flag === undefined ? -1 : this.id(g.flag), g.negated === undefined ? -1 : g.negated ? 1 : 0];
+  }
+
+  private unpack(p: Int32Array): Summary {
+    let at = 0;
+    const next = (): number => p[at++] as number;
+    const str = (): string => this.strings[next()] as string;
+    const irqExit = str() as IrqState;
+    const irqExitWitness = next();
+    const counts = [next(), next(), next()] as const;
+    const events: LockEvent[] = [];
+    for (let i = 0; i < counts[0]; i++) {
+      const kind = str() as EventKind;
+      const lock = str();
+      const mode = str() as LockMode;
+      const irq = str() as IrqState;
+      const witness = next();
+      const flags = next();
+      const guard = this.unpackGuard(next(), next(), next(), next());
+      const released = Array.from({ length: next() }, str);
+      events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, witness });
+    }
+    const releases = Array.from({ length: counts[1] }, str);
+    const returnsHeld: HeldLock[] = Array.from({ length: counts[2] }, () => ({ lock: str(), mode: str() as LockMode, spins: next() === 1, witness: next() }));
+    return { events, releases, returnsHeld, irqExit, irqExitWitness };
+  }
+
+  private unpackGuard(present: number, param: number, flag: number, negated: number): Guard {
+    if (!present) return null;
+    const g: NonNullable<Guard> = { param };
+    if (flag >= 0) g.flag = this.strings[flag] as string;
+    if (negated >= 0) g.negated = negated === 1;
+    return g;
   }
 }

@@ -1,0 +1,43 @@
+// Summaries packed as numbers come back as they went in, also once evicted from the parsed cache.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { Guard, HeldLock, LockEvent, Summary } from '../src/summaries/domain.js';
+import { CompactSummaries } from '../src/summaries/store.js';
+
+/** Objects as the analysis makes them (an Object prototype). */
+const PLAIN = { noNullPrototype: true } as const;
+const lock = fc.constantFrom('tasklist_lock', 'page.ptl', 'IPI', '#p0', '#p1', 'mm_struct.page_table_lock');
+const mode = fc.constantFrom('read' as const, 'write' as const);
+const irq = fc.constantFrom('entry' as const, 'on' as const, 'off' as const, 'mixed' as const);
+const guard: fc.Arbitrary<Guard> = fc.oneof(
+  fc.constant(null),
+  fc.record({ param: fc.nat(5) }, PLAIN),
+  fc.record({ param: fc.nat(5), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
+  fc.record({ param: fc.nat(5), negated: fc.boolean() }, PLAIN),
+  fc.record({ param: fc.nat(5), flag: fc.constantFrom('SCF_WAIT'), negated: fc.boolean() }, PLAIN),
+);
+const event: fc.Arbitrary<LockEvent> = fc.record({
+  kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const), lock, mode, spins: fc.boolean(), irq, guard,
+  released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }),
+}, PLAIN);
+const held: fc.Arbitrary<HeldLock> = fc.record({ lock, mode, spins: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }) }, PLAIN);
+const summary: fc.Arbitrary<Summary> = fc.record({
+  events: fc.array(event, { maxLength: 6 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
+  irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
+}, PLAIN);
+
+describe('compact summary store', () => {
+  it('gives back what was set, after the parsed copy is evicted too', () => {
+    fc.assert(fc.property(fc.array(summary, { minLength: 1, maxLength: 40 }), (summaries) => {
+      const store = new CompactSummaries(4);
+      summaries.forEach((s, fn) => store.set(fn, s));
+      summaries.forEach((s, fn) => {
+        assert.deepStrictEqual(store.get(fn), s);
+        assert.equal(JSON.stringify(store.get(fn)), JSON.stringify(s));
+      });
+      store.delete(0);
+      assert.equal(store.get(0), undefined);
+    }));
+  });
+});
