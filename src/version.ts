@@ -46,7 +46,7 @@ export function codeFingerprint(): string {
 /** What facts depend on: extraction, the parser, the models it reads, the cache format, the grammar. */
 const FACTS_SOURCES = ['facts', 'parse', 'models', 'program/program', 'source/facts-cache', 'source/read'];
 /** Under those, the modules that only drive extraction (threads, progress): they change no fact. */
-const NOT_FACTS_SOURCES = ['facts/collect', 'facts/parse-task'];
+const NOT_FACTS_SOURCES = ['facts/collect', 'facts/parse-task', 'facts/intern'];
 
 let factsPrint: string | null = null;
 
