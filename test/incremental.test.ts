@@ -1300,7 +1300,18 @@ describe('a damaged cache never changes the answer', () => {
       const n = statSync(p).size;
       writeFileSync(p, `[${' '.repeat(n - 2)}]`);
     }],
-    ['witnesses.json removed', ({ image }) => rmSync(path.join(image, 'witnesses.json'))],
+    ['witnesses.bin removed', ({ image }) => rmSync(path.join(image, 'witnesses.bin'))],
+    ['witnesses.bin rows pointing forward, same length', ({ image }) => {
+      const p = path.join(image, 'witnesses.bin');
+      const rows = new Int32Array(new Uint8Array(readFileSync(p)).buffer);
+      for (let i = 4; i < rows.length; i += 6) rows[i] = rows.length;
+      writeFileSync(p, Buffer.from(rows.buffer));
+    }],
+    ['callgraph.bin of the same length, torn', ({ image }) => {
+      const p = path.join(image, 'callgraph.bin');
+      writeFileSync(p, Buffer.alloc(statSync(p).size, 0x7f));
+    }],
+    ['summary-offsets.bin removed', ({ image }) => rmSync(path.join(image, 'summary-offsets.bin'))],
     ['manifest.json garbage', ({ image }) => writeFileSync(path.join(image, 'manifest.json'), '{"format":')],
     ['the facts cache deleted, the image kept', ({ cacheDir }) => rmSync(path.join(cacheDir, 'facts'), { recursive: true, force: true })],
     ['the tree index deleted', ({ cacheDir }) => rmSync(path.join(cacheDir, 'trees'), { recursive: true, force: true })],

@@ -3,7 +3,7 @@
 // they are read lazily from the facts cache, file by file, when a function is analysed again.
 // Summaries are one JSON text per function, parsed on first use.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
 import { LRUCache } from 'lru-cache';
@@ -21,10 +21,11 @@ import type { Kconfig } from '../source/kconfig.js';
 import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
 import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
 import type { Summary } from '../summaries/domain.js';
+import { PartWriter, readInt32Part, writeInt32Part, writeJsonPart } from './part-writer.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -76,14 +77,12 @@ interface LinkPart {
 }
 
 interface AnalysisPart {
-  callGraph: FnId[][];
   /** Functions with non-zero counters: id, then the counters in STAT_KEYS order. */
   functionStats: number[];
   offers: [FnId, Offer[]][];
   fieldStores: [string, FieldStore[]][];
   consulted: FnId[];
   fileErrors: [string, number][];
-  summaryOffsets: number[];
   problems: Problem[];
   writers: [string, Site[]][];
 }
@@ -97,7 +96,8 @@ function callersPart(a: ProgramAnalysis): CallersPart {
 }
 
 /** Witness links as flat columns: fn, line, col, kind, next, text (kind and text index `strings`). */
-interface WitnessPart { strings: string[]; links: number[] }
+/** The witness table's strings; its rows are in witnesses.bin. */
+interface WitnessStrings { kinds: string[]; texts: string[] }
 
 export class ImageUnusable extends Error {}
 
@@ -132,17 +132,18 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
   try {
     mkdirSync(tmp, { recursive: true });
     const parts: Record<string, number> = {};
-    const put = (name: string, value: unknown): void => {
-      const bytes = Buffer.from(JSON.stringify(value));
-      writeFileSync(path.join(tmp, name), bytes);
-      parts[name] = bytes.length;
-    };
+    const put = (name: string, value: unknown): void => { parts[name] = writeJsonPart(path.join(tmp, name), value); };
+    const putInts = (name: string, values: Iterable<number>): void => { parts[name] = writeInt32Part(path.join(tmp, name), values); };
     put('link.json', linkPart(a, origin));
-    put('witnesses.json', witnessPart(a.witnesses));
+    const witnesses = a.witnesses.exportColumns();
+    put('witness-strings.json', { kinds: witnesses.kinds, texts: witnesses.texts });
+    putInts('witnesses.bin', witnesses.rows);
     put('callers.json', callersPart(a));
+    putInts('callgraph.bin', flatCallGraph(a.callGraph));
     const summaries = writeSummaries(path.join(tmp, 'summaries.jsonl'), a);
     parts['summaries.jsonl'] = summaries.bytes;
-    put('analysis.json', analysisPart(base, summaries.offsets));
+    putInts('summary-offsets.bin', summaries.offsets);
+    put('analysis.json', analysisPart(base));
     put('report.json', base.report);
     // The manifest last: a directory without it is never read.
     writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify({ format: FORMAT, key, files: imageFiles, parts } satisfies Manifest));
@@ -161,24 +162,42 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
 
 /** One JSON value per function, back to back; byte offsets of each. */
 function writeSummaries(file: string, a: ProgramAnalysis): { bytes: number; offsets: number[] } {
-  const fd = openSync(file, 'w');
+  const out = new PartWriter(file);
   const offsets = [0];
-  let end = 0;
   try {
-    let chunk: Buffer[] = [];
-    let pending = 0;
     for (let fn = 0; fn < a.program.functions.length; fn++) {
-      const bytes = Buffer.from(JSON.stringify(a.summaries.get(fn) ?? null));
-      chunk.push(bytes);
-      pending += bytes.length;
-      offsets.push((end += bytes.length));
-      if (pending > 1 << 20) { writeSync(fd, Buffer.concat(chunk)); chunk = []; pending = 0; }
+      out.write(JSON.stringify(a.summaries.get(fn) ?? null));
+      if (out.bytes > 0x7fffffff) throw new Error('summaries past 2 GiB');
+      offsets.push(out.bytes);
     }
-    if (chunk.length) writeSync(fd, Buffer.concat(chunk));
   } finally {
-    closeSync(fd);
+    out.close();
   }
-  return { bytes: end, offsets };
+  return { bytes: out.bytes, offsets };
+}
+
+/** The call graph as int32: the function count, then each function's callee count and callees. */
+function* flatCallGraph(graph: readonly FnId[][]): Generator<number> {
+  yield graph.length;
+  for (const callees of graph) {
+    yield callees.length;
+    yield* callees;
+  }
+}
+
+function readCallGraph(ints: Int32Array): FnId[][] {
+  const graph: FnId[][] = [];
+  let at = 1;
+  const count = ints[0] ?? 0;
+  if (count < 0 || count >= ints.length) throw new ImageUnusable('call graph torn');
+  for (let fn = 0; fn < count; fn++) {
+    const n = ints[at++] ?? -1;
+    if (n < 0 || at + n > ints.length) throw new ImageUnusable('call graph torn');
+    graph.push(Array.from(ints.subarray(at, at + n)));
+    at += n;
+  }
+  if (at !== ints.length) throw new ImageUnusable('call graph torn');
+  return graph;
 }
 
 function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number]>): LinkPart {
@@ -206,20 +225,15 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
   };
 }
 
-function witnessPart(w: WitnessTable): WitnessPart {
-  return w.toColumns();
-}
-
-function analysisPart(base: Baseline, summaryOffsets: number[]): AnalysisPart {
+function analysisPart(base: Baseline): AnalysisPart {
   const a = base.analysis;
   return {
-    callGraph: a.callGraph,
     functionStats: [...a.functionStats].flatMap(([fn, st]) => (STAT_KEYS.some((k) => st[k] !== 0) ? [fn, ...STAT_KEYS.map((k) => st[k])] : [])),
     offers: a.collector.functions().map((fn) => [fn, a.collector.offersOf(fn)]),
     fieldStores: [...a.identity.allFieldStores()],
     consulted: [...base.consulted].sort((x, y) => x - y),
     fileErrors: [...a.fileErrors],
-    summaryOffsets, problems: base.problems, writers: [...base.writers],
+    problems: base.problems, writers: [...base.writers],
   };
 }
 
@@ -254,8 +268,13 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     const link = JSON.parse(part('link.json').toString('utf8')) as LinkPart;
     const analysisPart = JSON.parse(part('analysis.json').toString('utf8')) as AnalysisPart;
     const report = JSON.parse(part('report.json').toString('utf8')) as Report;
-    const witnesses = restoreWitnesses(JSON.parse(part('witnesses.json').toString('utf8')) as WitnessPart);
-    const summaries = lazySummaries(part('summaries.jsonl'), analysisPart.summaryOffsets);
+    const strings = JSON.parse(part('witness-strings.json').toString('utf8')) as WitnessStrings;
+    const witnesses = restoreWitnesses(strings, readInt32Part(part('witnesses.bin')));
+    const callGraph = readCallGraph(readInt32Part(part('callgraph.bin')));
+    const offsets = readInt32Part(part('summary-offsets.bin'));
+    const functions = link.functions.name.length;
+    if (callGraph.length !== functions || offsets.length !== functions + 1) throw new ImageUnusable('parts of different programs');
+    const summaries = lazySummaries(part('summaries.jsonl'), offsets);
     const callersText = part('callers.json').toString('utf8');
     utimesSync(dir, new Date(), new Date()); // recently used: pruned last
     // Parsed only when a patch adds or removes functions.
@@ -267,7 +286,7 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
       }
       return callers.get(name) ?? [];
     };
-    return { ...assemble(manifest, link, analysisPart, report, witnesses, summaries, facts, config), callersOf, discard: () => discardImage(dir) };
+    return { ...assemble(manifest, link, analysisPart, report, callGraph, witnesses, summaries, facts, config), callersOf, discard: () => discardImage(dir) };
   } catch {
     // Images are renamed into place whole: one that does not read is damaged, and is made anew.
     discardImage(dir);
@@ -299,7 +318,7 @@ function discardImage(dir: string): void {
 }
 
 function assemble(
-  manifest: Manifest, link: LinkPart, part: AnalysisPart, report: Report, witnesses: WitnessTable, summaries: SummaryStore,
+  manifest: Manifest, link: LinkPart, part: AnalysisPart, report: Report, callGraph: FnId[][], witnesses: WitnessTable, summaries: SummaryStore,
   factsCache: FactsCache, config: Kconfig | null,
 ): Omit<Baseline, 'callersOf'> {
   const bodies = new ImageFacts(manifest.files, new BodyStore(factsCache));
@@ -318,7 +337,7 @@ function assemble(
       config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []])), undefined, link.macroAsked ? new Set(link.macroAsked) : null,
     ),
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
-    callGraph: part.callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
+    callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),
@@ -326,9 +345,9 @@ function assemble(
   };
 }
 
-function restoreWitnesses(part: WitnessPart): WitnessTable {
+function restoreWitnesses(strings: WitnessStrings, rows: Int32Array): WitnessTable {
   try {
-    return WitnessTable.fromColumns(part.strings, part.links);
+    return WitnessTable.fromColumns(strings.kinds, strings.texts, rows);
   } catch (err) {
     throw new ImageUnusable((err as Error).message);
   }
@@ -414,7 +433,7 @@ class ImageFacts {
 }
 
 /** Summaries as bytes, one JSON value per function between byte `offsets`: parsed on first use. */
-function lazySummaries(bytes: Buffer, offsets: number[]): SummaryOverlay {
+function lazySummaries(bytes: Buffer, offsets: Int32Array): SummaryOverlay {
   return new SummaryOverlay((fn) => {
     const start = offsets[fn];
     const end = offsets[fn + 1];

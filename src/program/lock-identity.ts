@@ -29,7 +29,7 @@ const LOCK_TYPES = new Set([
 
 const MAX_VALUES = 12;
 /** Function infos kept; one is made again from the body when evicted (same body, same info). */
-const INFOS_KEPT = 8192;
+const INFOS_KEPT = 2048;
 const MAX_DEPTH = 12;
 
 interface FnInfo {

@@ -11,9 +11,9 @@ import { type FactsCache, type FactsEntry, bodyOf } from './facts-cache.js';
 export class BodyMissing extends Error {}
 
 /** Raw entries kept: enough for the files one component of the call graph spans. */
-const ENTRY_BYTES = 96 * 1024 * 1024;
+const ENTRY_BYTES = 24 * 1024 * 1024;
 /** Parsed bodies kept, by their JSON length (objects take several times that). */
-const BODY_CHARS = 16 * 1024 * 1024;
+const BODY_CHARS = 4 * 1024 * 1024;
 
 export class BodyStore {
   private readonly entries = new LRUCache<string, FactsEntry>({ maxSize: ENTRY_BYTES, sizeCalculation: (e) => Math.max(1, e.bytes.length) });

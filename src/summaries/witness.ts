@@ -149,30 +149,24 @@ export class WitnessTable {
     return out;
   }
 
-  /** Every link as plain columns (fn, line, col, kind, next, text per link; kind and text index `strings`). */
-  toColumns(): { strings: string[]; links: number[] } {
-    const strings: string[] = [];
-    const index = new Map<string, number>();
-    const intern = (s: string): number => {
-      let i = index.get(s);
-      if (i === undefined) { i = strings.length; strings.push(s); index.set(s, i); }
-      return i;
-    };
-    const links: number[] = [];
-    for (let id = 0; id < this.count; id++) {
-      const l = this.link(id) as WitnessLink;
-      links.push(l.fn, l.line, l.col, intern(l.kind), l.next, intern(l.text));
-    }
-    return { strings, links };
+  /** The table as stored: its string tables, and its links as rows of six int32 (a view, not a copy). */
+  exportColumns(): { kinds: string[]; texts: string[]; rows: Int32Array } {
+    return { kinds: this.kinds.strings, texts: this.texts.strings, rows: this.columns.subarray(0, this.count * WIDTH) };
   }
 
-  /** The table `toColumns` wrote, with the same ids. */
-  static fromColumns(strings: string[], links: number[]): WitnessTable {
+  /** The table `exportColumns` gave, with the same ids. */
+  static fromColumns(kinds: readonly string[], texts: readonly string[], rows: Int32Array): WitnessTable {
+    if (rows.length % WIDTH !== 0) throw new Error('witness rows of odd length');
     const table = new WitnessTable();
-    for (let i = 0; i < links.length; i += WIDTH) {
-      const at = (k: number): number => links[i + k] as number;
-      const id = table.append([at(FN), at(LINE), at(COL), table.kinds.id(strings[at(KIND)] as string), at(NEXT), table.texts.id(strings[at(TEXT)] as string)]);
-      if (id !== i / WIDTH) throw new Error('witness table out of order');
+    for (const k of kinds) table.kinds.id(k);
+    for (const t of texts) table.texts.id(t);
+    if (table.kinds.strings.length !== kinds.length || table.texts.strings.length !== texts.length) throw new Error('witness strings repeat');
+    const count = rows.length / WIDTH;
+    for (let id = 0; id < count; id++) {
+      const row = Array.from(rows.subarray(id * WIDTH, id * WIDTH + WIDTH));
+      const next = row[NEXT] as number;
+      if ((row[KIND] as number) >= kinds.length || (row[TEXT] as number) >= texts.length || next >= id) throw new Error('witness table out of order');
+      table.append(row);
     }
     return table;
   }
