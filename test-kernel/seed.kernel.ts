@@ -2,25 +2,20 @@
 // On 6.1 the memory-failure / tasklist_lock / ptl / TLB-flush IPI deadlock must be found;
 // on 6.12 (collect_procs_* use RCU) it must not.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Finding, Report } from '../src/report/types.js';
+import type { Report } from '../src/report/types.js';
+import { fetchKernel, isSeed, touchesCollectProcs } from './support.js';
 import { scan, type Timings } from '../src/scan.js';
 import { parseKconfig } from '../src/source/kconfig.js';
 
-const SCRIPTS = path.resolve('scripts');
 const DIRS = ['mm', 'kernel', 'arch/x86'];
 
-function fetch(script: string, version: string): string {
-  return execFileSync('bash', [path.join(SCRIPTS, script), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-}
-
 async function scanTree(version: string, withConfig: boolean): Promise<Report> {
-  const root = fetch('fetch-kernel.sh', version);
-  const config = withConfig ? fetch('fetch-config.sh', version) : null;
+  const root = fetchKernel('fetch-kernel.sh', version);
+  const config = withConfig ? fetchKernel('fetch-config.sh', version) : null;
   const timings: Timings = {};
   const t0 = performance.now();
   const report = await scan({
@@ -35,19 +30,6 @@ async function scanTree(version: string, withConfig: boolean): Promise<Report> {
     + `${s.files} files, functions with parse errors ${(100 * s.functionsWithErrors / s.functions).toFixed(1)}%, `
     + `lock ops of unknown class ${(100 * s.unknownLockOps / s.lockOps).toFixed(1)}%\n`);
   return report;
-}
-
-const functionsOf = (f: Finding): string[] => f.cpus.flatMap((c) => c.chain.map((s) => s.function));
-const touchesCollectProcs = (f: Finding): boolean => functionsOf(f).some((fn) => /^collect_procs_(anon|file|fsdax)$/.test(fn));
-
-function isSeed(f: Finding): boolean {
-  if (f.rule !== 'ipi-cycle') return false;
-  const reader = f.cpus.some((c) => c.holds[0] === 'tasklist_lock' && c.holdMode === 'read'
-    && c.chain.some((s) => /^collect_procs_(anon|file)$/.test(s.function)));
-  const ipiWaiter = f.cpus.some((c) => c.waitsFor === 'IPI' && c.chain.length > 1);
-  const writer = f.cpus.some((c) => c.holds[0] === 'IPI' && c.waitsFor === 'tasklist_lock'
-    && c.chain.some((s) => /write_lock_irq\(&tasklist_lock\)/.test(s.event)));
-  return reader && ipiWaiter && writer;
 }
 
 describe('Linux 6.1: the seed deadlock is found', () => {
@@ -71,8 +53,8 @@ describe('Linux 6.12: collect_procs_* no longer take tasklist_lock', () => {
 describe('Linux 6.1: check-patch of the RCU conversion', () => {
   it('reports the seed as fixed, nothing new, and reviews the three walkers', { timeout: 30 * 60_000 }, async () => {
     const { checkPatch } = await import('../src/patch/check.js');
-    const root = fetch('fetch-kernel.sh', '6.1');
-    const configPath = fetch('fetch-config.sh', '6.1');
+    const root = fetchKernel('fetch-kernel.sh', '6.1');
+    const configPath = fetchKernel('fetch-config.sh', '6.1');
     const cacheDir = mkdtempSync(path.join(tmpdir(), 'kdeadlock-kcache-'));
     try {
       const opts = { root, paths: DIRS, arch: 'x86', cacheDir, jobs: availableParallelism(),

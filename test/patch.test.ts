@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { applyPatchSet } from '../src/patch/apply.js';
-import { PatchError, parsePatch, type PatchSet } from '../src/patch/parse.js';
+import { PatchError, parsePatch } from '../src/patch/parse.js';
 
 const sample = (file: string): string => readFileSync(new URL(`./patches/${file}`, import.meta.url), 'utf8');
 const ORIG = sample('memory-failure.c.orig');

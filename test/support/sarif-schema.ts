@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import Ajv04 from 'ajv-draft-04';
 
 const schema = JSON.parse(readFileSync(new URL('../schema/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
-const ajv = new Ajv04({ strict: false, allErrors: true });
+// A CommonJS module: its exports object is the default import, and its class is also `.default`.
+const ajv = new Ajv04.default({ strict: false, allErrors: true });
 // ajv-formats is not a dependency; these checks are enough to catch a relative base URI or a
 // path with characters a URI reference cannot hold.
 ajv.addFormat('uri', (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/.test(s));
