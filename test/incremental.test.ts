@@ -1286,9 +1286,13 @@ function factsEntryOf(cacheDir: string, file: string): string {
 
 describe('a damaged cache never changes the answer', () => {
   const cases: [string, (c: { cacheDir: string; image: string }) => void][] = [
-    ['summaries.jsonl truncated', ({ image }) => {
-      const p = path.join(image, 'summaries.jsonl');
+    ['summaries.bin truncated', ({ image }) => {
+      const p = path.join(image, 'summaries.bin');
       writeFileSync(p, readFileSync(p).subarray(0, 40));
+    }],
+    ['summary-strings.json emptied, same length', ({ image }) => {
+      const p = path.join(image, 'summary-strings.json');
+      writeFileSync(p, `[${' '.repeat(statSync(p).size - 2)}]`);
     }],
     ['link.json garbage of another length', ({ image }) => writeFileSync(path.join(image, 'link.json'), 'garbage')],
     ['link.json garbage of the same length', ({ image }) => {
@@ -1336,7 +1340,7 @@ describe('a damaged cache never changes the answer', () => {
 
   it('a damaged image is dropped when found, made anew by the next run, and read by the one after', async () => {
     const c = await scannedCache(SEED);
-    const p = path.join(c.image, 'summaries.jsonl');
+    const p = path.join(c.image, 'summaries.bin');
     writeFileSync(p, Buffer.alloc(statSync(p).size, '#'));
     const text = patchFile('seed-shaped-rcu.patch');
     const found = await checkPatch({ ...optsFor(SEED), cacheDir: c.cacheDir }, text, 'seed-shaped-rcu.patch');

@@ -8,16 +8,16 @@ import type { SummaryStore } from './analyze-function.js';
 import type { EventKind, Guard, HeldLock, IrqState, LockEvent, Summary } from './domain.js';
 import type { LockMode } from '../models/kernel-api.js';
 
-const PARSED_KEPT = 16384;
+/** Parsed summaries kept, counted in events: a caller near the top of the call graph has a thousand. */
+const PARSED_EVENTS_KEPT = 262_144;
 
 export class CompactSummaries implements SummaryStore {
   private readonly packed = new Map<FnId, Int32Array>();
   private readonly parsed: LRUCache<FnId, Summary>;
-  private readonly strings: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly codec = new SummaryCodec();
 
-  constructor(parsedKept = PARSED_KEPT) {
-    this.parsed = new LRUCache<FnId, Summary>({ max: parsedKept });
+  constructor(parsedEventsKept = PARSED_EVENTS_KEPT) {
+    this.parsed = new LRUCache<FnId, Summary>({ maxSize: parsedEventsKept, sizeCalculation: (s) => 1 + s.events.length + s.returnsHeld.length });
   }
 
   get(fn: FnId): Summary | undefined {
@@ -25,19 +25,43 @@ export class CompactSummaries implements SummaryStore {
     if (hit) return hit;
     const packed = this.packed.get(fn);
     if (!packed) return undefined;
-    const summary = this.unpack(packed);
+    const summary = this.codec.unpack(packed);
     this.parsed.set(fn, summary);
     return summary;
   }
 
   set(fn: FnId, summary: Summary): void {
-    this.packed.set(fn, this.pack(summary));
+    this.packed.set(fn, this.codec.pack(summary));
     this.parsed.set(fn, summary);
   }
 
   delete(fn: FnId): void {
     this.packed.delete(fn);
     this.parsed.delete(fn);
+  }
+
+  /** A function's summary as packed by `codec` (the summary image stores these). */
+  packedOf(fn: FnId): Int32Array | undefined {
+    return this.packed.get(fn);
+  }
+
+  get strings(): readonly string[] {
+    return this.codec.strings;
+  }
+
+}
+
+/** Summaries as int32 arrays, strings by their index in one table that only grows. */
+export class SummaryCodec {
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  /** A codec reading arrays packed with `strings` (a summary image's table). */
+  static reading(strings: readonly string[]): SummaryCodec {
+    const codec = new SummaryCodec();
+    for (const s of strings) codec.id(s);
+    if (codec.strings.length !== strings.length) throw new Error('summary strings repeat');
+    return codec;
   }
 
   private id(s: string): number {
@@ -50,7 +74,7 @@ export class CompactSummaries implements SummaryStore {
     return i;
   }
 
-  private pack(s: Summary): Int32Array {
+  pack(s: Summary): Int32Array {
     const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length];
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
@@ -68,10 +92,17 @@ export class CompactSummaries implements SummaryStore {
     return [1, g.param, g.flag === undefined ? -1 : this.id(g.flag), g.negated === undefined ? -1 : g.negated ? 1 : 0];
   }
 
-  private unpack(p: Int32Array): Summary {
+  unpack(p: Int32Array): Summary {
     let at = 0;
-    const next = (): number => p[at++] as number;
-    const str = (): string => this.strings[next()] as string;
+    const next = (): number => {
+      if (at >= p.length) throw new Error('packed summary torn');
+      return p[at++] as number;
+    };
+    const str = (): string => {
+      const s = this.strings[next()];
+      if (s === undefined) throw new Error('packed summary names no string');
+      return s;
+    };
     const irqExit = str() as IrqState;
     const irqExitWitness = next();
     const counts = [next(), next(), next()] as const;
@@ -89,6 +120,7 @@ export class CompactSummaries implements SummaryStore {
     }
     const releases = Array.from({ length: counts[1] }, str);
     const returnsHeld: HeldLock[] = Array.from({ length: counts[2] }, () => ({ lock: str(), mode: str() as LockMode, spins: next() === 1, witness: next() }));
+    if (at !== p.length) throw new Error('packed summary too long');
     return { events, releases, returnsHeld, irqExit, irqExitWitness };
   }
 
