@@ -20,12 +20,12 @@ import { FactsCache } from '../source/facts-cache.js';
 import type { Kconfig } from '../source/kconfig.js';
 import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
 import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
-import { readInt32Part, writeInt32Part, writeJsonPart } from './part-writer.js';
+import { readInt32Part, writeBytesPart, writeInt32Part, writeJsonPart } from './part-writer.js';
 import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 4;
+const FORMAT = 5;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -141,7 +141,7 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
     put('callers.json', callersPart(a));
     putInts('callgraph.bin', flatCallGraph(a.callGraph));
     const summaries = packedSummaries(a);
-    putInts('summaries.bin', summaries.ints());
+    parts['summaries.bin'] = writeBytesPart(path.join(tmp, 'summaries.bin'), summaries.parts());
     putInts('summary-offsets.bin', summaries.offsets);
     put('summary-strings.json', summaries.strings);
     put('analysis.json', analysisPart(base));
@@ -162,25 +162,25 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
 }
 
 /**
- * Every function's summary packed as int32 (the store's own arrays when it packs them already),
- * back to back: `ints()` yields them, `offsets` (in int32 units, one more than functions) says
- * where each starts, `strings` is the table they index. A function without one has an empty run.
+ * Every function's summary packed as bytes (the store's own when it packs them already), back to
+ * back: `parts` are they, `offsets` (byte offsets, one more than functions) says where each
+ * starts, `strings` is the table they index. A function without one has an empty run.
  */
-function packedSummaries(a: ProgramAnalysis): { ints: () => Generator<number>; offsets: number[]; strings: readonly string[] } {
+function packedSummaries(a: ProgramAnalysis): { parts: () => Generator<Uint8Array>; offsets: number[]; strings: readonly string[] } {
   const n = a.program.functions.length;
   const store = a.summaries instanceof CompactSummaries ? a.summaries : null;
   const codec = store ? null : new SummaryCodec();
-  const packedOf = (fn: FnId): Int32Array | undefined => {
+  const packedOf = (fn: FnId): Uint8Array | undefined => {
     if (store) return store.packedOf(fn);
     const s = a.summaries.get(fn);
     return s ? codec?.pack(s) : undefined;
   };
-  const packed: (Int32Array | undefined)[] = Array.from({ length: n }, (_, fn) => packedOf(fn));
+  const packed: (Uint8Array | undefined)[] = Array.from({ length: n }, (_, fn) => packedOf(fn));
   const offsets = [0];
   for (const p of packed) offsets.push((offsets[offsets.length - 1] as number) + (p?.length ?? 0));
-  if ((offsets[n] as number) > 0x7fffffff) throw new Error('summaries past 2^31 numbers');
+  if ((offsets[n] as number) > 0x7fffffff) throw new Error('summaries past 2 GiB');
   return {
-    ints: function* () { for (const p of packed) if (p) yield* p; },
+    parts: function* () { for (const p of packed) if (p) yield p; },
     offsets,
     strings: store ? store.strings : codec?.strings ?? [],
   };
@@ -284,7 +284,7 @@ export function readImage(cacheDir: string, key: string, config: Kconfig | null)
     const offsets = readInt32Part(part('summary-offsets.bin'));
     const functions = link.functions.name.length;
     if (callGraph.length !== functions || offsets.length !== functions + 1) throw new ImageUnusable('parts of different programs');
-    const summaries = lazySummaries(readInt32Part(part('summaries.bin')), offsets, JSON.parse(part('summary-strings.json').toString('utf8')) as string[]);
+    const summaries = lazySummaries(part('summaries.bin'), offsets, JSON.parse(part('summary-strings.json').toString('utf8')) as string[]);
     const callersText = part('callers.json').toString('utf8');
     utimesSync(dir, new Date(), new Date()); // recently used: pruned last
     // Parsed only when a patch adds or removes functions.
@@ -442,8 +442,8 @@ class ImageFacts {
   }
 }
 
-/** Packed summaries, one run of int32 per function between `offsets`: unpacked on first use. */
-function lazySummaries(ints: Int32Array, offsets: Int32Array, strings: string[]): SummaryOverlay {
+/** Packed summaries, one run of bytes per function between `offsets`: unpacked on first use. */
+function lazySummaries(bytes: Uint8Array, offsets: Int32Array, strings: string[]): SummaryOverlay {
   let codec: SummaryCodec;
   try {
     codec = SummaryCodec.reading(strings);
@@ -455,9 +455,9 @@ function lazySummaries(ints: Int32Array, offsets: Int32Array, strings: string[])
     const end = offsets[fn + 1];
     if (start === undefined || end === undefined) return undefined;
     if (start === end) return undefined;
-    if (start < 0 || end < start || end > ints.length) throw new ImageUnusable('summary offsets torn');
+    if (start < 0 || end < start || end > bytes.length) throw new ImageUnusable('summary offsets torn');
     try {
-      return codec.unpack(ints.subarray(start, end));
+      return codec.unpack(bytes.subarray(start, end));
     } catch (err) {
       throw new ImageUnusable((err as Error).message);
     }

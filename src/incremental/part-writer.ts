@@ -93,9 +93,21 @@ export function writeInt32Part(file: string, values: Iterable<number>): number {
   return out.bytes;
 }
 
-/** An int32 part read back. */
+/** Byte runs written back to back. */
+export function writeBytesPart(file: string, runs: Iterable<Uint8Array>): number {
+  const out = new PartWriter(file);
+  try {
+    for (const r of runs) out.write(Buffer.from(r.buffer, r.byteOffset, r.byteLength));
+  } finally {
+    out.close();
+  }
+  return out.bytes;
+}
+
+/** An int32 part read back: a view on the bytes when they are aligned, else a copy. */
 export function readInt32Part(bytes: Buffer): Int32Array {
   if (bytes.length % 4 !== 0) throw new Error('int32 part of odd length');
+  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const copy = new Int32Array(bytes.length / 4);
   new Uint8Array(copy.buffer).set(bytes);
   return copy;

@@ -94,7 +94,9 @@ export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][], onProgre
     if (debug && Date.now() - debug.last > 3000) {
       debug.last = Date.now();
       const f = ctx.program.functions[component[0] as FnId];
-      process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.size}\n`);
+      const m = process.memoryUsage();
+      process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.size}`
+        + ` heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB rss ${(m.rss / 2 ** 20).toFixed(0)} MiB\n`);
     }
     summarizeComponent(ctx, graph, component);
     if (onProgress && (ci % 256 === 255 || ci === components.length - 1)) onProgress({ phase: 'summaries', done: ci + 1, total: components.length, bytes: 0 });

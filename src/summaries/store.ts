@@ -1,5 +1,5 @@
 // Summaries of a whole program. Hundreds of thousands of them do not fit in memory as objects:
-// each is kept as a small array of numbers (strings by their index in one shared table), and the
+// each is kept as a few bytes (varints; strings by their index in one shared table), and the
 // ones in use (callees of the functions being analysed now) as objects in a bounded LRU.
 // Summaries are values: nobody changes one after it is set.
 import { LRUCache } from 'lru-cache';
@@ -12,7 +12,7 @@ import type { LockMode } from '../models/kernel-api.js';
 const PARSED_EVENTS_KEPT = 262_144;
 
 export class CompactSummaries implements SummaryStore {
-  private readonly packed = new Map<FnId, Int32Array>();
+  private readonly packed = new Map<FnId, Uint8Array>();
   private readonly parsed: LRUCache<FnId, Summary>;
   private readonly codec = new SummaryCodec();
 
@@ -41,7 +41,7 @@ export class CompactSummaries implements SummaryStore {
   }
 
   /** A function's summary as packed by `codec` (the summary image stores these). */
-  packedOf(fn: FnId): Int32Array | undefined {
+  packedOf(fn: FnId): Uint8Array | undefined {
     return this.packed.get(fn);
   }
 
@@ -51,7 +51,7 @@ export class CompactSummaries implements SummaryStore {
 
 }
 
-/** Summaries as int32 arrays, strings by their index in one table that only grows. */
+/** Summaries as varint bytes, strings by their index in one table that only grows. */
 export class SummaryCodec {
   readonly strings: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -74,7 +74,12 @@ export class SummaryCodec {
     return i;
   }
 
-  pack(s: Summary): Int32Array {
+  /** A summary as bytes: its numbers (strings by id) as zigzag varints, mostly one or two bytes each. */
+  pack(s: Summary): Uint8Array {
+    return encodeVarints(this.numbers(s));
+  }
+
+  private numbers(s: Summary): number[] {
     const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length];
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
@@ -83,7 +88,7 @@ export class SummaryCodec {
     }
     for (const r of s.releases) out.push(this.id(r));
     for (const h of s.returnsHeld) out.push(this.id(h.lock), this.id(h.mode), h.spins ? 1 : 0, h.witness);
-    return Int32Array.from(out);
+    return out;
   }
 
   /** Guard as four numbers: present, parameter, flag (string id, -1 absent), negated (-1 absent). */
@@ -92,11 +97,21 @@ export class SummaryCodec {
     return [1, g.param, g.flag === undefined ? -1 : this.id(g.flag), g.negated === undefined ? -1 : g.negated ? 1 : 0];
   }
 
-  unpack(p: Int32Array): Summary {
+  unpack(p: Uint8Array): Summary {
     let at = 0;
     const next = (): number => {
-      if (at >= p.length) throw new Error('packed summary torn');
-      return p[at++] as number;
+      let value = 0;
+      let scale = 1;
+      for (;;) {
+        if (at >= p.length) throw new Error('packed summary torn');
+        const byte = p[at++] as number;
+        value += (byte & 0x7f) * scale;
+        if (byte < 0x80) break;
+        scale *= 0x80;
+        if (scale > 2 ** 35) throw new Error('packed summary: number too long');
+      }
+      // zigzag: 0, -1, 1, -2, … as 0, 1, 2, 3, …
+      return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
     };
     const str = (): string => {
       const s = this.strings[next()];
@@ -131,4 +146,18 @@ export class SummaryCodec {
     if (negated >= 0) g.negated = negated === 1;
     return g;
   }
+}
+
+/** Numbers as zigzag LEB128 varints (witness ids and -1 alike take few bytes). */
+function encodeVarints(numbers: readonly number[]): Uint8Array {
+  const out: number[] = [];
+  for (const n of numbers) {
+    let v = n >= 0 ? n * 2 : -n * 2 - 1;
+    while (v >= 0x80) {
+      out.push((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    out.push(v);
+  }
+  return Uint8Array.from(out);
 }
