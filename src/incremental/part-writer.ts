@@ -44,8 +44,7 @@ export class PartWriter {
  * element at a time. Returns the bytes written.
  */
 export function writeJsonPart(file: string, value: unknown, depth = 2): number {
-  const out = new PartWriter(file);
-  try {
+  return writePart(file, (out) => {
     const emit = (v: unknown, level: number): void => {
       if (level < depth && Array.isArray(v)) {
         out.write('[');
@@ -70,6 +69,14 @@ export function writeJsonPart(file: string, value: unknown, depth = 2): number {
       }
     };
     emit(value, 0);
+  });
+}
+
+/** A file written through a PartWriter by `fill`, closed whatever happens; its length. */
+function writePart(file: string, fill: (out: PartWriter) => void): number {
+  const out = new PartWriter(file);
+  try {
+    fill(out);
   } finally {
     out.close();
   }
@@ -78,8 +85,7 @@ export function writeJsonPart(file: string, value: unknown, depth = 2): number {
 
 /** Numbers as int32 in the machine's byte order (little-endian wherever Node runs kdeadlock), written as they come. */
 export function writeInt32Part(file: string, values: Iterable<number>): number {
-  const out = new PartWriter(file);
-  try {
+  return writePart(file, (out) => {
     const block = new Int32Array(CHUNK / 4);
     let n = 0;
     for (const v of values) {
@@ -87,21 +93,12 @@ export function writeInt32Part(file: string, values: Iterable<number>): number {
       if (n === block.length) { out.write(Buffer.from(block.buffer.slice(0))); n = 0; }
     }
     if (n) out.write(Buffer.from(block.buffer.slice(0, n * 4)));
-  } finally {
-    out.close();
-  }
-  return out.bytes;
+  });
 }
 
 /** Byte runs written back to back. */
 export function writeBytesPart(file: string, runs: Iterable<Uint8Array>): number {
-  const out = new PartWriter(file);
-  try {
-    for (const r of runs) out.write(Buffer.from(r.buffer, r.byteOffset, r.byteLength));
-  } finally {
-    out.close();
-  }
-  return out.bytes;
+  return writePart(file, (out) => { for (const r of runs) out.write(Buffer.from(r.buffer, r.byteOffset, r.byteLength)); });
 }
 
 /** An int32 part read back: a view on the bytes when they are aligned, else a copy. */

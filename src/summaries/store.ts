@@ -7,6 +7,7 @@ import type { FnId } from '../program/program.js';
 import type { SummaryStore } from './analyze-function.js';
 import type { EventKind, Guard, HeldLock, IrqState, LockEvent, Summary } from './domain.js';
 import type { LockMode } from '../models/kernel-api.js';
+import { Interner } from './interner.js';
 
 /** Parsed summaries kept, counted in events: a caller near the top of the call graph has a thousand. */
 const PARSED_EVENTS_KEPT = 262_144;
@@ -53,8 +54,11 @@ export class CompactSummaries implements SummaryStore {
 
 /** Summaries as varint bytes, strings by their index in one table that only grows. */
 export class SummaryCodec {
-  readonly strings: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly table = new Interner();
+
+  get strings(): readonly string[] {
+    return this.table.strings;
+  }
 
   /** A codec reading arrays packed with `strings` (a summary image's table). */
   static reading(strings: readonly string[]): SummaryCodec {
@@ -65,13 +69,7 @@ export class SummaryCodec {
   }
 
   private id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.ids.set(s, i);
-    }
-    return i;
+    return this.table.id(s);
   }
 
   /** A summary as bytes: its numbers (strings by id) as zigzag varints, mostly one or two bytes each. */

@@ -3,6 +3,7 @@
 // A whole kernel makes millions of links: they live in typed columns (about 30 bytes a link,
 // index included) with texts interned, not as one object each.
 import type { StepKind } from '../report/types.js';
+import { Interner } from './interner.js';
 
 export type WitnessId = number;
 
@@ -28,22 +29,6 @@ const TEXT = 5;
 const WIDTH = 6;
 
 const EMPTY = -1;
-
-/** Strings stored once, named by number. */
-class Interner {
-  readonly strings: string[] = [];
-  private readonly ids = new Map<string, number>();
-
-  id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.ids.set(s, i);
-    }
-    return i;
-  }
-}
 
 export class WitnessTable {
   private columns = new Int32Array(WIDTH * 1024);
