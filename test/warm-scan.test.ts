@@ -2,7 +2,7 @@
 // left: the same report, byte for byte, without parsing or analysing; a changed file, other
 // options or a damaged image send it back to the whole scan.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -56,6 +56,23 @@ describe('warm scan', () => {
     assert.notEqual(changed.json, cold.json, 'and the report follows it');
     const otherOptions = await timedScan({ ...opts, maxCycleLength: 4 });
     assert.ok('parse+facts' in otherOptions.timings, 'other options are another tree state');
+  });
+
+  it('an image that cannot be written is reported on stderr, and the scan stands', async () => {
+    const { root, cacheDir } = await setUp('fixtures/ipi-cycle/seed-shaped');
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(path.join(cacheDir, 'images'), 'not a directory');
+    const said: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => { said.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    let report;
+    try {
+      report = await scan({ root, paths: [], arch: 'x86', cacheDir });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(report.findings.length, 1);
+    assert.ok(said.some((l) => /warning: summary image not written/.test(l)), said.join(''));
   });
 
   it('a damaged image costs the whole scan, not the answer', async () => {

@@ -121,12 +121,6 @@ function forEachPpCondition(stmts: Stmt[], visit: (cond: string) => void): void 
 /** A file as the analysis holds it: its outline, with functions whose bodies are read on demand. */
 export interface LoadedFile extends Omit<FileOutline, 'functions'> { functions: FunctionFacts[] }
 
-/** Facts at hand (a test, a patched file parsed in this thread) as a loaded file. */
-export function loadedFromFacts(facts: FileFacts): LoadedFile {
-  const outline = outlineOf(facts);
-  return { ...outline, functions: facts.functions.map((fn, i) => ({ ...fn, index: outline.functions[i]?.index ?? indexOf(fn.body) })) };
-}
-
 /** A function's index: the one computed where it was parsed, else from its body. */
 export function functionIndex(fn: FunctionFacts): FunctionIndex {
   return fn.index ?? indexOf(fn.body);

@@ -151,7 +151,7 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
     if (existsSync(target)) rmSync(tmp, { recursive: true, force: true });
     else renameSync(tmp, target);
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    removeQuietly(tmp);
     throw new ImageWriteError((err as Error).message);
   }
   try {
@@ -320,6 +320,15 @@ export function readImageReport(cacheDir: string, key: string): Report | null {
     return report;
   } catch {
     return null;
+  }
+}
+
+/** Removes what a failed write left, if it can: the failure being reported is the write's. */
+function removeQuietly(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Where the write could not make it, there is nothing to remove.
   }
 }
 
