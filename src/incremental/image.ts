@@ -1,7 +1,7 @@
 // A summary image: the whole-program analysis of one tree state (its content key), kept on
 // disk so that check-patch analyses again only what a patch changes. Bodies are not in it:
 // they are read lazily from the facts cache, file by file, when a function is analysed again.
-// Summaries are one JSON text per function, parsed on first use.
+// Summaries are packed bytes per function, unpacked on first use.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
