@@ -17,12 +17,20 @@ export function defaultCacheDir(): string {
 
 let scratch: string | null = null;
 
-/** A facts directory for runs without a cache (bodies are read back from disk), removed at exit. */
+/**
+ * A facts directory for runs without a cache (bodies are read back from disk), removed at exit,
+ * also on Ctrl-C or SIGTERM (a whole tree's facts are over a gigabyte).
+ */
 export function scratchFactsDir(): string {
   if (!scratch) {
     const dir = mkdtempSync(path.join(tmpdir(), 'kdeadlock-facts-'));
     scratch = dir;
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const remove = (): void => rmSync(dir, { recursive: true, force: true });
+    process.on('exit', remove);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      // Once: after removing, the signal is sent again and ends the process as it would have.
+      process.once(signal, () => { remove(); process.kill(process.pid, signal); });
+    }
   }
   return scratch;
 }
