@@ -54,7 +54,7 @@ export function forEachPackedMacro(packed: string, visit: (name: string, value: 
 
 export function outlineOf(facts: FileFacts): FileOutline {
   const refs = new Set<string>();
-  const mention = (text: string): void => { for (const w of text.match(IDENTIFIER) ?? []) refs.add(w); };
+  const mention = (text: string): void => { for (const w of text.match(IDENTIFIERS) ?? []) refs.add(w); };
   for (const m of facts.objectMacros) m.conditions.forEach(mention);
   for (const g of facts.guards) g.conditions.forEach(mention);
   const functions = facts.functions.map(({ body, ...rest }) => {
@@ -67,7 +67,8 @@ export function outlineOf(facts: FileFacts): FileOutline {
   return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort() };
 }
 
-const IDENTIFIER = /[A-Za-z_]\w*/g;
+/** Identifiers in a condition or a macro value (not the letters of `0x1fUL`). */
+export const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
 /** Identifiers the analysis may evaluate as macro constants (`PSI_FREQ`, `CONFIG_X` in `IS_ENABLED`). */
 const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
 

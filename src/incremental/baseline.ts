@@ -59,14 +59,19 @@ export function saveBaseline(cacheDir: string, tree: LoadedTree, base: Baseline,
  * The baseline of the tree as it is on disk, from the cache alone (no file read): the tree
  * index gives every file's facts key, and those the image. Null when either is missing or stale.
  */
-export async function cachedBaseline(opts: ScanOptions, cacheDir: string, { root, files }: TreeFiles): Promise<Baseline | null> {
-  const known = await lookupTreeKeys(root, files, cacheDir);
-  if (!known) return null;
-  return readImage(cacheDir, contentKeyOf(opts, files, known.keys), opts.config?.values ?? null);
+export async function cachedBaseline(opts: ScanOptions, cacheDir: string, listed: TreeFiles): Promise<Baseline | null> {
+  const key = await cachedTreeKey(opts, cacheDir, listed);
+  return key ? readImage(cacheDir, key, opts.config?.values ?? null) : null;
 }
 
 /** The report of the tree as it is on disk, from the cache alone; null when anything is missing or stale. */
-export async function cachedReport(opts: ScanOptions, cacheDir: string, { root, files }: TreeFiles): Promise<Report | null> {
+export async function cachedReport(opts: ScanOptions, cacheDir: string, listed: TreeFiles): Promise<Report | null> {
+  const key = await cachedTreeKey(opts, cacheDir, listed);
+  return key ? readImageReport(cacheDir, key) : null;
+}
+
+/** The content key of the tree as the stat index knows it; null when any file is not known as it is. */
+async function cachedTreeKey(opts: ScanOptions, cacheDir: string, { root, files }: TreeFiles): Promise<string | null> {
   const known = await lookupTreeKeys(root, files, cacheDir);
-  return known ? readImageReport(cacheDir, contentKeyOf(opts, files, known.keys)) : null;
+  return known ? contentKeyOf(opts, files, known.keys) : null;
 }

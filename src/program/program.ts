@@ -1,5 +1,5 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
-import { type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
+import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator } from './conditions.js';
@@ -32,16 +32,16 @@ export interface Program {
  * code mention, and the names their values mention in turn, are kept.
  */
 export function collectObjectMacros(files: readonly LoadedFile[], config: Kconfig | null, wanted = macroNamesAsked(files)): Map<string, string[]> {
-  const names = new Set<string>();
-  for (const f of files) forEachPackedMacro(f.macros, (name) => { if (wanted.has(name)) names.add(name); });
-  const conditions = new ConditionEvaluator(config, new Map(), names);
+  // One pass over the millions of definitions keeps the few asked for; their conditions are
+  // judged once every defined name is known (`defined(X)`).
+  const asked: { name: string; value: string; conditions: string[] }[] = [];
+  for (const f of files) forEachPackedMacro(f.macros, (name, value, conds) => { if (wanted.has(name)) asked.push({ name, value, conditions: conds() }); });
+  const conditions = new ConditionEvaluator(config, new Map(), new Set(asked.map((m) => m.name)));
   const out = new Map<string, string[]>();
-  for (const f of files) {
-    forEachPackedMacro(f.macros, (name, value, conds) => {
-      if (!wanted.has(name) || !conditions.allowed(conds())) return;
-      const list = getOrInit(out, name, () => []);
-      if (!list.includes(value)) list.push(value);
-    });
+  for (const m of asked) {
+    if (!conditions.allowed(m.conditions)) continue;
+    const list = getOrInit(out, m.name, () => []);
+    if (!list.includes(m.value)) list.push(m.value);
   }
   return out;
 }
@@ -60,9 +60,6 @@ export function macroNamesAsked(files: readonly LoadedFile[]): Set<string> {
   }
   return wanted;
 }
-
-/** Identifiers in a macro value (not the letters of `0x1fUL`). */
-const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
 
 /** Links facts; definitions whose `#if` conditions are false under `conditions` are left out. */
 export function linkProgram(files: readonly LoadedFile[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {

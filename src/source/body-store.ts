@@ -78,5 +78,4 @@ class StoredFunction implements FunctionFacts {
   get body(): Stmt[] {
     return this.load();
   }
-
 }

@@ -54,8 +54,10 @@ export class ContentCache {
   }
 
   get<T>(key: string): T | null {
+    const bytes = this.readBytes(key);
+    if (!bytes) return null;
     try {
-      const entry = JSON.parse(readFileSync(this.file(key), 'utf8')) as Entry<T>;
+      const entry = JSON.parse(bytes.toString('utf8')) as Entry<T>;
       return entry.key === key ? entry.value : null;
     } catch {
       return null;
