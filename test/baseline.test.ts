@@ -28,6 +28,12 @@ describe('loadBaselineFingerprints', () => {
     assert.deepEqual(loadBaselineFingerprints(renderSarif(loadSampleReport(), { rules: SAMPLE_RULES })), new Set(FPS));
   });
 
+  it('reads a SARIF log of the previous fingerprint scheme (kdeadlock/v1)', () => {
+    const text = renderSarif(loadSampleReport(), { rules: SAMPLE_RULES }).replaceAll('"kdeadlock/v2"', '"kdeadlock/v1"');
+    assert.ok(text.includes('"kdeadlock/v1"'));
+    assert.deepEqual(loadBaselineFingerprints(text), new Set(FPS));
+  });
+
   it('reads empty runs and reports', () => {
     const empty = { ...loadSampleReport(), findings: [] };
     assert.equal(loadBaselineFingerprints(JSON.stringify(empty)).size, 0);
@@ -46,7 +52,7 @@ describe('loadBaselineFingerprints', () => {
     assert.match(failure(JSON.stringify(other)), /runs\[0\] was written by "CodeQL", not kdeadlock/);
     const sarif = JSON.parse(renderSarif(loadSampleReport(), { rules: SAMPLE_RULES }));
     delete sarif.runs[0].results[1].partialFingerprints;
-    assert.match(failure(JSON.stringify(sarif)), /runs\[0\]\.results\[1\] has no "kdeadlock\/v1" fingerprint/);
+    assert.match(failure(JSON.stringify(sarif)), /runs\[0\]\.results\[1\] has no "kdeadlock\/v2" fingerprint/);
   });
 });
 

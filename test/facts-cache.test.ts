@@ -32,7 +32,7 @@ describe('facts cache versions', () => {
       const cache = new FactsCache(dir);
       const body: Stmt[] = [{ k: 'return', value: { k: 'num', value: 1 }, pos: { line: 2, col: 2 } }];
       const fn = { name: 'f', file: 'a.c', line: 1, isStatic: true, conditions: [], params: [], returnType: { name: 'int', pointer: 0 }, body, isMacro: false, errors: 0 };
-      const facts = { path: 'a.c', functions: [fn], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], guards: [], errorNodes: 0, rewrites: 0 };
+      const facts = { path: 'a.c', functions: [fn], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], objectMacros: [], guards: [], errorNodes: 0, rewrites: 0 };
       const key = 'ab'.repeat(32);
       const outline = cache.put(key, facts);
       assert.deepEqual(cache.outline(key), outline);

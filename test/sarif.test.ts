@@ -117,7 +117,7 @@ describe('SARIF structure', () => {
       assert.deepEqual(r.properties.reasons, f.reasons);
       assert.match(r.message.text, /\.$/);
     });
-    assert.equal(FINGERPRINT_KEY, 'kdeadlock/v1');
+    assert.equal(FINGERPRINT_KEY, 'kdeadlock/v2');
   });
 
   it('one codeFlow with one threadFlow per CPU, nestingLevel = depth, unique executionOrder', () => {

@@ -50,7 +50,7 @@ describe('seed-shaped fixture output', () => {
     const results = log.runs[0]?.results ?? [];
     assert.equal(results.length, 1);
     assert.equal(results[0]?.codeFlows[0]?.threadFlows.length, 3);
-    assert.equal(results[0]?.partialFingerprints['kdeadlock/v1'], (await seedReport).findings[0]?.fingerprint);
+    assert.equal(results[0]?.partialFingerprints['kdeadlock/v2'], (await seedReport).findings[0]?.fingerprint);
     snapshot('seed-shaped.sarif', sarif);
   });
 });

@@ -48,7 +48,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
   const program = linkProgram(facts, conditions);
   if (lastUse) {
     // The program has what linking took from them; the files keep their functions only.
-    for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, bindings: [], guards: [] });
+    for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], guards: [] });
   }
   const analysis: ProgramAnalysis = {
     program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FunctionFacts } from '../facts/types.js';
 import type { ChainStep, CpuScenario, Finding, ScenarioStep } from '../report/types.js';
+import { classNamer, nameKeysIn } from '../program/scope.js';
 import type { CycleRule } from '../rules/rule.js';
 import { IPI } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
@@ -38,8 +39,27 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     const old = byFingerprint.get(finding.fingerprint);
     if (!old || finding.confidence > old.confidence) byFingerprint.set(finding.fingerprint, finding);
   }
-  const findings = [...byFingerprint.values()].sort(compareFindings);
+  const kept = [...byFingerprint.values()];
+  const name = classNamer(kept.flatMap(classesOf));
+  const findings = kept.map((f) => withClassNames(f, name)).sort(compareFindings);
   return { findings, infeasible };
+}
+
+function classesOf(f: Finding): string[] {
+  return [...f.resources, ...f.cpus.flatMap((c) => [...c.holds, c.waitsFor])];
+}
+
+/** The finding as reports show it: classes by name; its fingerprint stays that of the class keys. */
+function withClassNames(f: Finding, name: (key: string) => string): Finding {
+  const inText = (text: string): string => nameKeysIn(text, name);
+  return {
+    ...f,
+    reasons: f.reasons.map(inText),
+    message: inText(f.message),
+    resources: f.resources.map(name),
+    cpus: f.cpus.map((c) => ({ ...c, holds: c.holds.map(name), waitsFor: name(c.waitsFor) })),
+    interleaving: f.interleaving.map((s) => ({ ...s, action: inText(s.action) })),
+  };
 }
 
 /** Rotates a cycle to start at its least resource, so one cycle has one spelling. */

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { guardDefinitions } from './guards.js';
 import { normalizeKernelC, TYPE_ARG_MACROS } from '../parse/normalize.js';
+import { kernelIdioms } from '../parse/grammar.js';
 import { parseC } from '../parse/parser.js';
 import { conditionsByLine } from '../parse/conditionals.js';
 import type {
@@ -25,7 +26,7 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
   const normalized = normalizeKernelC(source);
   const tree = await parseC(normalized.text);
   const facts: FileFacts = {
-    path, functions: [], structs: [], typedefs: {}, globals: {}, bindings: [], objectMacros: [], guards: [],
+    path, functions: [], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], objectMacros: [], guards: [],
     errorNodes: 0, rewrites: normalized.rewrites,
   };
   const byLine = conditionsByLine(source);
@@ -70,6 +71,7 @@ function walkTopLevel(node: Node, ctx: Ctx, facts: FileFacts, macros: MacroDef[]
         break;
       case 'expression_statement':
         collectStructs(child, facts);
+        recordLockDefinition(child, facts);
         break;
       case 'preproc_function_def':
         macros.push(...macroDef(child, ctx));
@@ -138,16 +140,44 @@ function conditionalArms(node: Node): Arm[] {
 }
 
 function recordDeclaration(node: Node, ctx: Ctx, facts: FileFacts): void {
-  const type = typeOfSpecifier(node.childForFieldName('type'));
+  const type = declaredType(node);
   collectStructs(node, facts);
   for (const d of node.childrenForFieldName('declarator')) {
     if (!d) continue;
     const { name, pointer, isFunction } = declaratorInfo(d);
     if (!name || isFunction) continue;
     facts.globals[name] = { name: type.name, pointer: type.pointer + pointer };
+    if (isStaticDeclaration(node)) facts.staticGlobals.push(name);
     const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
     if (value) collectBindings(value, ctx, facts.bindings);
   }
+}
+
+/** `DEFINE_SPINLOCK(x);` without `static` in front reads as a call: a global lock all the same. */
+function recordLockDefinition(node: Node, facts: FileFacts): void {
+  const call = node.namedChild(0);
+  const definer = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+  const type = definer ? kernelIdioms().lockDefiners.get(definer) : undefined;
+  const name = call?.childForFieldName('arguments')?.namedChild(0);
+  if (!type || name?.type !== 'identifier' || !definer) return;
+  facts.globals[name.text] = { name: type, pointer: 0 };
+  if (kernelIdioms().staticLockDefiners.has(definer)) facts.staticGlobals.push(name.text);
+}
+
+/** The type a declaration declares: a lock definer (`static DEFINE_MUTEX(m)`) names its lock type. */
+function declaredType(node: Node): TypeRef {
+  const type = typeOfSpecifier(node.childForFieldName('type'));
+  const lock = kernelIdioms().lockDefiners.get(type.name);
+  return lock ? { name: lock, pointer: 0 } : type;
+}
+
+function hasStorageClass(node: Node, word: string): boolean {
+  return node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === word);
+}
+
+/** `static` storage: written so, or defined by a form that is `static` itself. */
+function isStaticDeclaration(node: Node): boolean {
+  return hasStorageClass(node, 'static') || kernelIdioms().staticLockDefiners.has(node.childForFieldName('type')?.text ?? '');
 }
 
 /** `.field = fn` pairs anywhere inside an initialiser (nested ones included). */
@@ -327,7 +357,7 @@ function convertFunction(node: Node, ctx: Ctx): FunctionFacts | null {
   if (!info.name || !info.isFunction) return null;
   const before = ctx.errors;
   if (declarator.hasError) ctx.errors++;
-  const isStatic = node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+  const isStatic = hasStorageClass(node, 'static');
   const ret = typeOfSpecifier(node.childForFieldName('type'));
   const stmts = convertBlock(body, ctx);
   return {
@@ -451,7 +481,8 @@ function convertStmt(node: Node, ctx: Ctx): Stmt[] {
 }
 
 function convertDeclaration(node: Node, ctx: Ctx): Stmt[] {
-  const base = typeOfSpecifier(node.childForFieldName('type'));
+  const base = declaredType(node);
+  const isStatic = isStaticDeclaration(node);
   const out: Stmt[] = [];
   for (const d of node.childrenForFieldName('declarator')) {
     if (!d) continue;
@@ -462,6 +493,7 @@ function convertDeclaration(node: Node, ctx: Ctx): Stmt[] {
       k: 'decl', name: info.name, pos: pos(d, ctx),
       type: { name: base.name, pointer: base.pointer + info.pointer },
       init: value ? convertExpr(value, ctx) : null,
+      ...(isStatic ? { isStatic } : {}),
     });
   }
   return out;

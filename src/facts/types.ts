@@ -30,7 +30,8 @@ export type Expr =
 
 export type Stmt =
   | { k: 'expr'; e: Expr; pos: Pos }
-  | { k: 'decl'; name: string; type: TypeRef; init: Expr | null; pos: Pos }
+  /** `isStatic`: a `static` local, one object for every call (and a lock class of its own). */
+  | { k: 'decl'; name: string; type: TypeRef; init: Expr | null; pos: Pos; isStatic?: true }
   | { k: 'block'; body: Stmt[] }
   | { k: 'if'; cond: Expr; then: Stmt[]; else: Stmt[]; pos: Pos }
   /** A preprocessor conditional inside a body: `cond` is the condition text of the `then` arm. */
@@ -91,6 +92,8 @@ export interface FileFacts {
   structs: StructFacts[];
   typedefs: Record<string, TypeRef>;
   globals: Record<string, TypeRef>;
+  /** Globals declared `static`: the file's own, whatever other files call the same name. */
+  staticGlobals: string[];
   bindings: FieldFunctionBinding[];
   /** Object-like macros, their (short) values and the `#if` conditions around each definition. */
   objectMacros: ObjectMacro[];

@@ -9,6 +9,7 @@ import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
+import { plainName } from '../program/scope.js';
 import { type ProgramAnalysis, analysisContext } from '../analysis/program-analysis.js';
 import type { ScanOptions } from '../analysis/tree.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
@@ -145,7 +146,7 @@ function storesThroughCallTo(fn: FunctionFacts, name: string): boolean {
 /** Why a function name matters beyond direct calls (ops bindings, aliases, call macros), if it does. */
 function nameReadBeyondCalls(a: ProgramAnalysis, name: string): string | null {
   const p = a.program;
-  if ([...p.fieldBindings.values()].some((targets) => targets.includes(name))) return 'an ops-struct field is bound to this name';
+  if ([...p.fieldBindings.values()].some((targets) => targets.some((t) => plainName(t) === name))) return 'an ops-struct field is bound to this name';
   if ([...p.aliases.values()].includes(name) || [...p.callMacros.values()].includes(name)) return 'a macro names it';
   return null;
 }
@@ -264,7 +265,7 @@ function replaceStores(identity: LockIdentity, stores: ReturnType<LockIdentity['
 /** What a file declares besides its functions: structs, types, globals, macros, guard classes, ops bindings. */
 function declarationsOf(f: LoadedFile): string {
   return JSON.stringify({
-    structs: f.structs, typedefs: f.typedefs, globals: f.globals, macros: f.macros,
+    structs: f.structs, typedefs: f.typedefs, globals: f.globals, staticGlobals: f.staticGlobals, macros: f.macros,
     guards: f.guards.map(({ line: _line, ...g }) => g),
     bindings: f.bindings.map((b) => [b.field, b.fn]),
   });

@@ -22,6 +22,10 @@ export interface KernelIdioms {
   loopMacro: RegExp;
   loopMacroMinLength: number;
   definitionMacros: DefinitionForm[];
+  /** `DEFINE_MUTEX` → `mutex`: macros that define a lock object of a type. */
+  lockDefiners: ReadonlyMap<string, string>;
+  /** Of those, the ones that define a `static` object by themselves. */
+  staticLockDefiners: ReadonlySet<string>;
 }
 
 /** grammars/ beside the package.json above this module (src/parse/ or dist/src/parse/). */
@@ -56,11 +60,16 @@ export function kernelIdioms(): KernelIdioms {
   const t = readJson('kernel-c.json');
   const loop = t.loopMacros as { pattern: string; minLength: number };
   const forms = (t.definitionMacros as { forms: { pattern: string; prefix: string }[] }).forms;
+  const definers = t.lockDefiners as { types?: unknown; staticForms?: unknown } | undefined;
+  const types = Object.entries((definers?.types ?? {}) as Record<string, unknown>);
+  if (!types.length || !types.every(([, v]) => typeof v === 'string')) throw new GrammarError('grammars/kernel-c.json: lockDefiners.types must map macro names to lock types');
   idioms = {
     blankWords: words(t, 'blankWords'), keptWords: words(t, 'keptWords'), blankCallWords: words(t, 'blankCallWords'),
     statementCallWords: words(t, 'statementCallWords'), typeArgumentMacros: words(t, 'typeArgumentMacros'),
     loopMacro: new RegExp(loop.pattern), loopMacroMinLength: loop.minLength,
     definitionMacros: forms.map((f) => ({ pattern: new RegExp(f.pattern), prefix: f.prefix })),
+    lockDefiners: new Map(types as [string, string][]),
+    staticLockDefiners: new Set(Array.isArray(definers?.staticForms) ? (definers.staticForms as string[]) : []),
   };
   return idioms;
 }

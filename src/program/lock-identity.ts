@@ -11,6 +11,7 @@ import {
   type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, resolveCallee,
   structName,
 } from './program.js';
+import { resolveName, scopedKey } from './scope.js';
 
 /** An abstract pointer value: the address of a lock of some class, a parameter, or unknown. */
 export type AbsVal = { k: 'lock'; cls: string } | { k: 'param'; i: number } | { k: 'unknown'; why: string };
@@ -35,6 +36,8 @@ const MAX_DEPTH = 12;
 interface FnInfo {
   params: Map<string, number>;
   localTypes: Map<string, TypeRef>;
+  /** `static` locals: one object for every call, a class of their own. */
+  staticLocals: Set<string>;
   /** Right-hand sides assigned to each local (initialisers included). */
   localAssigns: Map<string, Expr[]>;
   /** Calls passing `&local` as argument `i`: the callee may store through it. */
@@ -76,8 +79,9 @@ export class LockIdentity {
         if (p !== undefined) return [{ k: 'param', i: p }];
         if (info.localTypes.has(e.name)) return this.localValue(fn, e.name, depth);
         // A global pointer's value: its pointee is named after it only if it points to a lock.
-        return this.lockTypeVerdict(this.program.globals.get(e.name)) === true
-          ? [{ k: 'lock', cls: e.name }]
+        const global = this.globalKey(fn, e.name);
+        return this.lockTypeVerdict(this.program.globals.get(global), this.fileOf(fn)) === true
+          ? [{ k: 'lock', cls: global }]
           : [{ k: 'unknown', why: `value of global ${e.name}` }];
       }
       case 'addr':
@@ -88,7 +92,7 @@ export class LockIdentity {
         const stored = this.fieldValues(`${s}.${e.field}`, depth);
         if (stored.length > 0) return stored;
         // A pointer field nobody stores a known lock into names its pointee by the field.
-        return this.fieldClass(s, e.field);
+        return this.fieldClass(fn, s, e.field);
       }
       case 'call':
         return this.callValue(fn, e, depth);
@@ -121,8 +125,9 @@ export class LockIdentity {
       case 'id': {
         const info = this.info(fn);
         if (info.params.has(e.name)) return [{ k: 'unknown', why: 'address of a parameter' }];
+        if (info.staticLocals.has(e.name)) return this.staticLocalClass(fn, e.name);
         if (info.localTypes.has(e.name)) return [{ k: 'lock', cls: `?local:${e.name}` }];
-        return this.globalClass(e.name);
+        return this.globalClass(fn, e.name);
       }
       case 'field': {
         const s = this.structOf(fn, e.base);
@@ -130,7 +135,7 @@ export class LockIdentity {
         // A lock inside a static instance (`&init_mm.page_table_lock`) is that instance's, not
         // every mm_struct's: heap objects never alias it.
         const instance = this.staticInstance(fn, e);
-        const classes = this.fieldClass(s, e.field);
+        const classes = this.fieldClass(fn, s, e.field);
         return instance ? classes.map((v) => (v.k === 'lock' ? { k: 'lock', cls: `${instance}.${e.field}` } : v)) : classes;
       }
       case 'index':
@@ -281,18 +286,18 @@ export class LockIdentity {
     switch (e.k) {
       case 'id': {
         const p = info.params.get(e.name);
-        const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(e.name);
+        const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(this.globalKey(fn, e.name));
         const callMacro = type ? undefined : this.program.callMacros.get(e.name);
         if (callMacro) return this.returnStruct(fn, callMacro);
-        return structName(this.program, type);
+        return structName(this.program, type, this.fileOf(fn));
       }
       case 'field': {
         const s = this.structOf(fn, e.base, depth + 1);
-        return s ? structName(this.program, this.program.structs.get(s)?.[e.field]) : null;
+        return s ? structName(this.program, this.program.structs.get(s)?.[e.field], this.fileOf(fn)) : null;
       }
       case 'call': {
         const typeArg = e.args.find((a) => a.k === 'type');
-        if (typeArg && typeArg.k === 'type') return structName(this.program, typeArg.type);
+        if (typeArg && typeArg.k === 'type') return structName(this.program, typeArg.type, this.fileOf(fn));
         const name = calleeName(e);
         if (!name) return null;
         const model = modelOf(name);
@@ -303,7 +308,7 @@ export class LockIdentity {
         return this.returnStruct(fn, name);
       }
       case 'cast': {
-        return structName(this.program, e.type) ?? this.structOf(fn, e.arg, depth + 1);
+        return structName(this.program, e.type, this.fileOf(fn)) ?? this.structOf(fn, e.arg, depth + 1);
       }
       case 'addr': case 'deref': case 'not':
         return this.structOf(fn, e.arg, depth + 1);
@@ -327,48 +332,67 @@ export class LockIdentity {
   /** `init_mm.f` or `(&init_mm)->f`: the global instance the field belongs to, if any. */
   private staticInstance(fn: FnId, e: Extract<Expr, { k: 'field' }>): string | null {
     const base = e.arrow ? (e.base.k === 'addr' ? e.base.arg : null) : e.base;
-    return base && base.k === 'id' && this.isGlobal(fn, base.name) ? base.name : null;
+    if (!base || base.k !== 'id') return null;
+    const info = this.info(fn);
+    if (info.params.has(base.name) || info.localTypes.has(base.name)) return null;
+    const global = this.globalKey(fn, base.name);
+    return this.program.globals.has(global) ? global : null;
   }
 
-  private isGlobal(fn: FnId, name: string): boolean {
-    const info = this.info(fn);
-    return !info.params.has(name) && !info.localTypes.has(name) && this.program.globals.has(name);
+  /** The key a global named in `fn` links under: its file's own `static` one first. */
+  private globalKey(fn: FnId, name: string): string {
+    return resolveName(this.program.globals, name, this.fileOf(fn)) ?? name;
   }
 
   private returnStruct(fn: FnId, callee: string): string | null {
     for (const d of resolveCallee(this.program, this.fn(fn), callee)) {
-      const s = structName(this.program, this.fn(d).returnType);
+      const s = structName(this.program, this.fn(d).returnType, this.fileOf(d));
       if (s) return s;
     }
     return null;
   }
 
   /** `S.f` as a class, unless the declarations say `f` is no lock. */
-  private fieldClass(struct: string, field: string): AbsVal[] {
-    const verdict = this.lockTypeVerdict(this.program.structs.get(struct)?.[field]);
+  private fieldClass(fn: FnId, struct: string, field: string): AbsVal[] {
+    const verdict = this.lockTypeVerdict(this.program.structs.get(struct)?.[field], this.fileOf(fn));
     return verdict === false ? [{ k: 'unknown', why: `${struct}.${field} is not a lock` }] : [{ k: 'lock', cls: `${struct}.${field}` }];
   }
 
   /** A global as a class: declared as a lock, or declared nowhere we read (but not a MACRO). */
-  private globalClass(name: string): AbsVal[] {
-    const type = this.program.globals.get(name);
-    const verdict = type ? this.lockTypeVerdict(type) : /^[A-Z0-9_]+$/.test(name) ? false : null;
-    return verdict === false ? [{ k: 'unknown', why: `${name} is not a lock` }] : [{ k: 'lock', cls: name }];
+  private globalClass(fn: FnId, name: string): AbsVal[] {
+    const key = this.globalKey(fn, name);
+    const type = this.program.globals.get(key);
+    const verdict = type ? this.lockTypeVerdict(type, this.fileOf(fn)) : /^[A-Z0-9_]+$/.test(name) ? false : null;
+    return verdict === false ? [{ k: 'unknown', why: `${name} is not a lock` }] : [{ k: 'lock', cls: key }];
   }
 
-  /** Whether a declared type is a lock type (through typedefs); null when we cannot tell. */
-  private lockTypeVerdict(type: TypeRef | undefined): boolean | null {
+  /** A `static` lock inside a function: one object, its own class, unlike the function's other locals. */
+  private staticLocalClass(fn: FnId, name: string): AbsVal[] {
+    const f = this.fn(fn);
+    const type = this.info(fn).localTypes.get(name);
+    return this.lockTypeVerdict(type, f.file) === false
+      ? [{ k: 'unknown', why: `${name} is not a lock` }]
+      : [{ k: 'lock', cls: scopedKey(name, `${f.file}:${f.name}`) }];
+  }
+
+  /** Whether a type named in code of `file` is a lock type (through typedefs); null when we cannot tell. */
+  private lockTypeVerdict(type: TypeRef | undefined, file: string): boolean | null {
     if (!type || !type.name) return null;
     let name = type.name;
     for (let hops = 0; hops < 6; hops++) {
       if (LOCK_TYPES.has(name)) return true;
-      const next = this.program.typedefs.get(name);
+      const typedef = resolveName(this.program.typedefs, name, file);
+      const next = typedef === null ? undefined : this.program.typedefs.get(typedef);
       if (!next || next.name === name) break;
       name = next.name;
     }
-    if (this.program.structs.has(name)) return false;
+    if (resolveName(this.program.structs, name, file) !== null) return false;
     // Scalars (`unsigned long`, `u64`, `atomic_t`, `pte_t`) are never locks.
     return name.split(/\s+/).some((w) => /^(unsigned|signed|int|long|short|char|void|bool|_Bool|float|double|u\d+|s\d+|__u\d+|__s\d+|.*_t)$/.test(w)) ? false : null;
+  }
+
+  private fileOf(id: FnId): string {
+    return this.fn(id).file;
   }
 
   private fn(id: FnId): FunctionFacts {
@@ -384,10 +408,11 @@ export class LockIdentity {
     const f = this.fn(fn);
     const info: FnInfo = {
       params: new Map(f.params.map((p, i) => [p.name, i] as [string, number]).filter(([n]) => n !== '')),
-      localTypes: new Map(), localAssigns: new Map(), localOutArgs: new Map(), returns: [],
+      localTypes: new Map(), staticLocals: new Set(), localAssigns: new Map(), localOutArgs: new Map(), returns: [],
     };
     forEachDecl(f.body, (d) => {
       info.localTypes.set(d.name, d.type);
+      if (d.isStatic) info.staticLocals.add(d.name);
       if (d.init) getOrInit(info.localAssigns, d.name, () => []).push(d.init);
     });
     forEachExpr(f.body, (e) => {

@@ -3,6 +3,7 @@ import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionInde
 import type { Expr, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator } from './conditions.js';
+import { definitionKey, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
 
 export type FnId = number;
 
@@ -12,10 +13,11 @@ export interface Program {
   globalDefs: Map<string, FnId[]>;
   /** Static functions of `.c` files: file → name → ids. */
   fileStatics: Map<string, Map<string, FnId[]>>;
+  /** Structs, typedefs and globals by key: a `.c` file's own are `name{path}` (see scope.ts). */
   structs: Map<string, Record<string, TypeRef>>;
   typedefs: Map<string, TypeRef>;
   globals: Map<string, TypeRef>;
-  /** Field name → functions assigned to it in an initialiser or an assignment. */
+  /** Field name → functions assigned to it in an initialiser or an assignment (a static one as `name{path}`). */
   fieldBindings: Map<string, string[]>;
   /** `#define X Y` with Y an identifier: calls to X reach Y. */
   aliases: Map<string, string>;
@@ -72,11 +74,15 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   for (const file of sorted) {
     for (const fn of file.functions) if (conditions.allowed(fn.conditions)) program.functions.push(fn);
     for (const s of file.structs) {
-      const fields = getOrInit(program.structs, s.name, () => ({}));
+      const fields = getOrInit(program.structs, definitionKey(s.name, file.path, true), () => ({}));
       Object.assign(fields, s.fields);
     }
-    for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(k, v);
-    for (const [k, v] of Object.entries(file.globals)) if (!program.globals.has(k)) program.globals.set(k, v);
+    for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(definitionKey(k, file.path, true), v);
+    const statics = new Set(file.staticGlobals);
+    for (const [k, v] of Object.entries(file.globals)) {
+      const key = definitionKey(k, file.path, statics.has(k));
+      if (!program.globals.has(key)) program.globals.set(key, v);
+    }
     forEachPackedMacro(file.macros, (name, value, conds) => {
       const alias = /^[A-Za-z_]\w*$/.test(value);
       const call = alias ? null : /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(value);
@@ -84,10 +90,10 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
       if (alias) program.aliases.set(name, value);
       if (call) program.callMacros.set(name, call[1] as string);
     });
-    for (const b of file.bindings) addBinding(program, b.field, b.fn);
     for (const g of file.guards) if (!program.guards.has(g.name) && conditions.allowed(g.conditions)) program.guards.set(g.name, g);
   }
   indexFunctions(program);
+  for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file));
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn);
   return program;
 }
@@ -112,15 +118,29 @@ function addBinding(program: Program, field: string, fn: string): void {
   if (!list.includes(fn)) list.push(fn);
 }
 
-/** `x->field = some_function;` binds the field like an initialiser does. */
+/** A function named in `file` as a binding's target: the file's static one is `name{file}`. */
+function boundFunction(program: Program, name: string, file: string): string {
+  return program.fileStatics.get(file)?.has(name) ? scopedKey(name, file) : name;
+}
+
+/**
+ * `x->field = some_function;` binds the field like an initialiser does, for a global function.
+ * A static one assigned in code is not followed: matched by field name alone, btrfs's
+ * `wc->process_func()` in a log-tree walk would reach the replay callback another walk assigns.
+ */
 function collectAssignedFunctionPointers(program: Program, fn: FunctionFacts): void {
-  for (const [field, name] of functionIndex(fn).assigns) if (program.globalDefs.has(name)) addBinding(program, field, name);
+  for (const [field, name] of functionIndex(fn).assigns) {
+    if (boundFunction(program, name, fn.file) === name && program.globalDefs.has(name)) addBinding(program, field, name);
+  }
 }
 
 /** Definitions a call from `from` to `name` may reach: file statics first, then globals, then aliases. */
 export function resolveCallee(program: Program, from: FunctionFacts, name: string): FnId[] {
-  const local = program.fileStatics.get(from.file)?.get(name);
-  if (local) return local;
+  return program.fileStatics.get(from.file)?.get(name) ?? resolveGlobal(program, name);
+}
+
+/** Definitions of `name` visible tree-wide: globals, then what an alias macro names. */
+function resolveGlobal(program: Program, name: string): FnId[] {
   const global = program.globalDefs.get(name);
   if (global) return global;
   const alias = program.aliases.get(name);
@@ -151,19 +171,29 @@ export function resolveIndirect(program: Program, from: FunctionFacts, call: Ext
 export function fieldTargets(program: Program, from: FunctionFacts, field: string, maxTargets: number): FnId[] | null {
   const targets = program.fieldBindings.get(field) ?? [];
   if (targets.length === 0 || targets.length > maxTargets) return null;
-  return targets.flatMap((t) => resolveCallee(program, from, t));
+  return targets.flatMap((t) => {
+    const [scope] = scopesOf(t);
+    if (scope === undefined) return resolveGlobal(program, t);
+    // A static function bound in its file is that file's, never a namesake elsewhere. It is
+    // followed from its own file only: bindings are matched by field name, not by the ops
+    // struct's type, and every `->setattr()` reaching every filesystem's static one would join
+    // locks of unrelated filesystems into one path.
+    return scope === from.file ? program.fileStatics.get(scope)?.get(plainName(t)) ?? [] : [];
+  });
 }
 
-/** Struct name behind a type, following typedefs (`spinlock_t` → `spinlock`). */
-export function structName(program: Program, type: TypeRef | undefined): string | null {
+/** Key of the struct behind a type named in code of `file`, following typedefs (`spinlock_t` → `spinlock`). */
+export function structName(program: Program, type: TypeRef | undefined, file: string): string | null {
   let name = type?.name ?? '';
   for (let hops = 0; hops < 8 && name; hops++) {
-    if (program.structs.has(name)) return name;
-    const next = program.typedefs.get(name);
+    const struct = resolveName(program.structs, name, file);
+    if (struct) return struct;
+    const typedef = resolveName(program.typedefs, name, file);
+    const next = typedef === null ? undefined : program.typedefs.get(typedef);
     if (!next || next.name === name) break;
     name = next.name;
   }
-  return name && program.structs.has(name) ? name : null;
+  return null;
 }
 
 export function getOrInit<K, V>(map: Map<K, V>, key: K, init: () => V): V {

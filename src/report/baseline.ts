@@ -3,6 +3,8 @@
 import { FINGERPRINT_KEY } from './sarif.js';
 import type { Report } from './types.js';
 
+const PREVIOUS_FINGERPRINT_KEY = 'kdeadlock/v1';
+
 /** A baseline file that cannot be used; the message is one line, fit for stderr. */
 export class BaselineError extends Error {
   override name = 'BaselineError';
@@ -59,7 +61,8 @@ function fromSarif(data: Record<string, unknown>): Set<string> {
     if (!Array.isArray(results)) throw new BaselineError(`baseline SARIF runs[${r}] has no results array`);
     results.forEach((result: unknown, i) => {
       const fps = isObject(result) ? result['partialFingerprints'] : undefined;
-      const fp = isObject(fps) ? fps[FINGERPRINT_KEY] : undefined;
+      // A v1 fingerprint is the v2 one wherever no class carries a file scope; the rest show as new.
+      const fp = isObject(fps) ? fps[FINGERPRINT_KEY] ?? fps[PREVIOUS_FINGERPRINT_KEY] : undefined;
       if (typeof fp !== 'string' || fp === '') {
         throw new BaselineError(`baseline SARIF runs[${r}].results[${i}] has no "${FINGERPRINT_KEY}" fingerprint`);
       }

@@ -15,7 +15,7 @@ export type { RuleMeta } from './rule-meta.js';
 export const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** partialFingerprints key: namespaced and versioned, so a new fingerprint scheme gets a new key. */
-export const FINGERPRINT_KEY = 'kdeadlock/v1';
+export const FINGERPRINT_KEY = 'kdeadlock/v2';
 export const SRCROOT = 'SRCROOT';
 
 export interface SarifLimits {

@@ -1,0 +1,84 @@
+// File scope: what a `.c` file defines `static` (or a struct it defines) is that file's.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractFileFacts } from '../src/facts/extract.js';
+import { classNamer, nameKeysIn, plainName, resolveName, scopedKey } from '../src/program/scope.js';
+
+describe('resolveName', () => {
+  const table = new Map<string, unknown>([
+    ['priv{drivers/a.c}', 1], ['priv{drivers/b.c}', 2], ['dev', 3], ['dev{drivers/a.c}', 4], ['opaque{drivers/c.c}', 5],
+  ]);
+
+  it('takes the file\'s own definition first, then the tree-wide one', () => {
+    assert.equal(resolveName(table, 'priv', 'drivers/a.c'), 'priv{drivers/a.c}');
+    assert.equal(resolveName(table, 'priv', 'drivers/b.c'), 'priv{drivers/b.c}');
+    assert.equal(resolveName(table, 'dev', 'drivers/a.c'), 'dev{drivers/a.c}');
+    assert.equal(resolveName(table, 'dev', 'drivers/b.c'), 'dev');
+  });
+
+  it('does not let a .c file see another file\'s definition', () => {
+    assert.equal(resolveName(table, 'priv', 'drivers/z.c'), null);
+    assert.equal(resolveName(table, 'opaque', 'drivers/a.c'), null);
+  });
+
+  it('lets a header see the one file that defines a name, and no file when several do', () => {
+    assert.equal(resolveName(table, 'opaque', 'include/linux/x.h'), 'opaque{drivers/c.c}');
+    assert.equal(resolveName(table, 'priv', 'include/linux/x.h'), null);
+    assert.equal(resolveName(table, 'dev', 'include/linux/x.h'), 'dev');
+  });
+
+  it('sees definitions added after an earlier lookup', () => {
+    const growing = new Map<string, unknown>([['a{x.c}', 1]]);
+    assert.equal(resolveName(growing, 'b', 'y.h'), null);
+    growing.set('b{z.c}', 2);
+    assert.equal(resolveName(growing, 'b', 'y.h'), 'b{z.c}');
+  });
+});
+
+describe('class names in reports', () => {
+  it('prints the plain name unless two classes would print alike', () => {
+    const a = `${scopedKey('stat_lock', 'drivers/a.c')}`;
+    const b = `${scopedKey('stat_lock', 'drivers/b.c')}`;
+    const field = `${scopedKey('priv', 'drivers/a.c')}.lock`;
+    const name = classNamer([a, b, field, 'tasklist_lock', 'IPI']);
+    assert.equal(name(a), 'stat_lock (drivers/a.c)');
+    assert.equal(name(b), 'stat_lock (drivers/b.c)');
+    assert.equal(name(field), 'priv.lock');
+    assert.equal(name('tasklist_lock'), 'tasklist_lock');
+    assert.equal(name('IPI'), 'IPI');
+    assert.equal(plainName(`${field}[]`), 'priv.lock[]');
+  });
+
+  it('names keys inside messages and scenario lines', () => {
+    const a = scopedKey('stat_lock', 'drivers/a.c');
+    const b = `${scopedKey('priv', 'drivers/b.c')}.lock`;
+    const name = classNamer([a, b, scopedKey('stat_lock', 'drivers/c.c')]);
+    assert.equal(nameKeysIn(`spin_lock(${a}); ${a} -> ${b} -> x`, name),
+      'spin_lock(stat_lock (drivers/a.c)); stat_lock (drivers/a.c) -> priv.lock -> x');
+  });
+});
+
+describe('facts: static storage and lock definers', () => {
+  it('records which globals are static and the lock type a definer gives', async () => {
+    const facts = await extractFileFacts('drivers/x.c', [
+      'static DEFINE_MUTEX(register_mutex);',
+      'DEFINE_SPINLOCK(list_lock);',
+      'static DEFINE_STATIC_PERCPU_RWSEM(gate);',
+      'DEFINE_STATIC_PERCPU_RWSEM(gate2);',
+      'static spinlock_t plain;',
+      'struct mutex shared;',
+      'static void f(void)',
+      '{',
+      '\tstatic DEFINE_MUTEX(inner);',
+      '\tstruct mutex onstack;',
+      '\tmutex_lock(&inner);',
+      '}',
+    ].join('\n'));
+    assert.deepEqual(facts.globals['register_mutex'], { name: 'mutex', pointer: 0 });
+    assert.deepEqual(facts.globals['list_lock'], { name: 'spinlock_t', pointer: 0 });
+    assert.deepEqual(facts.globals['gate2'], { name: 'percpu_rw_semaphore', pointer: 0 });
+    assert.deepEqual([...facts.staticGlobals].sort(), ['gate', 'gate2', 'plain', 'register_mutex']);
+    const decls = facts.functions[0]?.body.filter((s) => s.k === 'decl') ?? [];
+    assert.deepEqual(decls.map((d) => d.k === 'decl' && [d.name, d.type.name, d.isStatic ?? false]), [['inner', 'mutex', true], ['onstack', 'mutex', false]]);
+  });
+});
