@@ -2,7 +2,7 @@
 // the checkpatch format and patch errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -35,6 +35,18 @@ describe('check-patch', () => {
     assert.deepEqual(review?.writers.sites.map((s) => s.function), ['fork_task_table']);
     assert.deepEqual(review?.iterators.map((i) => [i.macro, i.rcuSafe]), [['for_each_task', false]]);
     assert.match(review?.note ?? '', /no atomic snapshot/);
+  });
+
+  it('counts as writers of the replaced lock no file-static namesake of it', async () => {
+    const tree = path.join(work, 'seed-with-namesake');
+    cpSync(SEED, tree, { recursive: true });
+    mkdirSync(path.join(tree, 'drivers/other'), { recursive: true });
+    writeFileSync(path.join(tree, 'drivers/other/table.c'), [
+      '#include <linux/spinlock.h>', '', 'static DEFINE_RWLOCK(proclist_lock);', 'static int entries;', '',
+      'void other_table_clear(void)', '{', '\twrite_lock(&proclist_lock);', '\tentries = 0;', '\twrite_unlock(&proclist_lock);', '}', '',
+    ].join('\n'));
+    const { result } = await checkPatch({ root: tree, paths: [], arch: 'x86' }, patch('seed-shaped-rcu.patch'), 'seed-shaped-rcu.patch');
+    assert.deepEqual(result.reviews[0]?.writers.sites.map((s) => s.function), ['fork_task_table']);
   });
 
   it('exits 1 on a patch that adds a deadlock, in checkpatch form', () => {

@@ -5,6 +5,7 @@ import { functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
 import { type Program, calleeName, forEachExpr, getOrInit, resolveCallee } from '../program/program.js';
+import { resolveName } from '../program/scope.js';
 import type { RcuReview, Site } from '../report/types.js';
 import type { PatchSet } from './parse.js';
 
@@ -81,7 +82,7 @@ function review(program: Program, fn: FunctionFacts, start: number, lock: string
     rcuSafe: RCU_SAFE_ITERATORS.has(l.macro as string) || (l.macro as string).endsWith('_rcu'),
     site: site(l.macro as string, l.pos.line),
   }));
-  return { file: fn.file, line: start, function: fn.name, replacedLock: lock, maySleep, iterators, writers: writersOf(writers, lock), note: SNAPSHOT_NOTE };
+  return { file: fn.file, line: start, function: fn.name, replacedLock: lock, maySleep, iterators, writers: writersOf(program, writers, lock, fn.file), note: SNAPSHOT_NOTE };
 }
 
 function firstCallAfter(fn: FunctionFacts, name: string, line: number): number | null {
@@ -125,8 +126,10 @@ function loopsIn(stmts: Stmt[]): Extract<Stmt, { k: 'loop' }>[] {
   return out;
 }
 
-function writersOf(index: WriterIndex, lock: string): { count: number; sites: Site[] } {
-  const sites = index.get(lock) ?? [];
+/** Sites writing the lock named `lock` in `file`: a file-static lock's namesakes elsewhere are other locks. */
+function writersOf(program: Program, index: WriterIndex, lock: string, file: string): { count: number; sites: Site[] } {
+  const key = resolveName(program.globals, lock, file) ?? lock;
+  const sites = (index.get(lock) ?? []).filter((s) => (resolveName(program.globals, lock, s.file) ?? lock) === key);
   return { count: sites.length, sites: sites.slice(0, 8) };
 }
 

@@ -287,7 +287,8 @@ export class LockIdentity {
       case 'id': {
         const p = info.params.get(e.name);
         const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(this.globalKey(fn, e.name));
-        const callMacro = type ? undefined : this.program.callMacros.get(e.name);
+        const macro = type ? null : resolveName(this.program.callMacros, e.name, this.fileOf(fn));
+        const callMacro = macro === null ? undefined : this.program.callMacros.get(macro);
         if (callMacro) return this.returnStruct(fn, callMacro);
         return structName(this.program, type, this.fileOf(fn));
       }

@@ -19,11 +19,11 @@ export interface Program {
   globals: Map<string, TypeRef>;
   /** Field name → functions assigned to it in an initialiser or an assignment (a static one as `name{path}`). */
   fieldBindings: Map<string, string[]>;
-  /** `#define X Y` with Y an identifier: calls to X reach Y. */
+  /** `#define X Y` with Y an identifier: calls to X reach Y. A `.c` file's own by key, as below. */
   aliases: Map<string, string>;
   /** `#define current get_current()`: an identifier that is a call, for its type. */
   callMacros: Map<string, string>;
-  /** Scope-based lock classes the code defines (`DEFINE_LOCK_GUARD_1(rq_lock, …)`), by name; the first kept. */
+  /** Scope-based lock classes the code defines (`DEFINE_LOCK_GUARD_1(rq_lock, …)`), by key; the first kept. */
   guards: Map<string, GuardDefinition>;
 }
 
@@ -87,10 +87,13 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
       const alias = /^[A-Za-z_]\w*$/.test(value);
       const call = alias ? null : /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(value);
       if ((!alias && !call) || !conditions.allowed(conds())) return;
-      if (alias) program.aliases.set(name, value);
-      if (call) program.callMacros.set(name, call[1] as string);
+      if (alias) program.aliases.set(definitionKey(name, file.path, true), value);
+      if (call) program.callMacros.set(definitionKey(name, file.path, true), call[1] as string);
     });
-    for (const g of file.guards) if (!program.guards.has(g.name) && conditions.allowed(g.conditions)) program.guards.set(g.name, g);
+    for (const g of file.guards) {
+      const key = definitionKey(g.name, file.path, true);
+      if (!program.guards.has(key) && conditions.allowed(g.conditions)) program.guards.set(key, g);
+    }
   }
   indexFunctions(program);
   for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file));
@@ -136,14 +139,15 @@ function collectAssignedFunctionPointers(program: Program, fn: FunctionFacts): v
 
 /** Definitions a call from `from` to `name` may reach: file statics first, then globals, then aliases. */
 export function resolveCallee(program: Program, from: FunctionFacts, name: string): FnId[] {
-  return program.fileStatics.get(from.file)?.get(name) ?? resolveGlobal(program, name);
+  return program.fileStatics.get(from.file)?.get(name) ?? resolveGlobal(program, name, from.file);
 }
 
-/** Definitions of `name` visible tree-wide: globals, then what an alias macro names. */
-function resolveGlobal(program: Program, name: string): FnId[] {
+/** Definitions of `name` visible tree-wide, else of what an alias macro visible in `file` names. */
+function resolveGlobal(program: Program, name: string, file: string): FnId[] {
   const global = program.globalDefs.get(name);
   if (global) return global;
-  const alias = program.aliases.get(name);
+  const key = resolveName(program.aliases, name, file);
+  const alias = key === null ? undefined : program.aliases.get(key);
   return alias && alias !== name ? program.globalDefs.get(alias) ?? [] : [];
 }
 
@@ -173,7 +177,7 @@ export function fieldTargets(program: Program, from: FunctionFacts, field: strin
   if (targets.length === 0 || targets.length > maxTargets) return null;
   return targets.flatMap((t) => {
     const [scope] = scopesOf(t);
-    if (scope === undefined) return resolveGlobal(program, t);
+    if (scope === undefined) return resolveGlobal(program, t, from.file);
     // A static function bound in its file is that file's, never a namesake elsewhere. It is
     // followed from its own file only: bindings are matched by field name, not by the ops
     // struct's type, and every `->setattr()` reaching every filesystem's static one would join
