@@ -1,7 +1,9 @@
 // `kdeadlock scan`: the tree's report, from the summary image when the tree has not changed,
 // else by the whole analysis (which leaves an image for the next run and for check-patch).
-import { type ScanOptions, type Timings, loadTree, treeFiles } from './analysis/tree.js';
-import { analyzeTree, cachedReport, saveBaseline } from './incremental/baseline.js';
+import { type ScanOptions, type Timings, type TreeFiles, loadTree, treeFiles } from './analysis/tree.js';
+import { dependencyEdges } from './analysis/program-analysis.js';
+import { type Baseline, analyzeTree, cachedBaseline, cachedReport, saveBaseline } from './incremental/baseline.js';
+import type { GraphEdgeView } from './report/dot.js';
 import type { Report } from './report/types.js';
 
 export type { ScanOptions, Timings } from './analysis/tree.js';
@@ -18,9 +20,21 @@ export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Re
     timings['cached-report'] = performance.now() - t;
     if (cached) return cached;
   }
+  return (await analyze(opts, listed, timings)).report;
+}
+
+/** The dependency graph of the tree (`--format dot`), from the summary image when the tree has not changed. */
+export async function scanGraph(opts: ScanOptions, timings: Timings = {}): Promise<GraphEdgeView[]> {
+  const t = performance.now();
+  const listed = await treeFiles(opts);
+  const cached = opts.cacheDir ? await cachedBaseline(opts, opts.cacheDir, listed) : null;
+  timings['cached-analysis'] = performance.now() - t;
+  return dependencyEdges((cached ?? await analyze(opts, listed, timings)).analysis);
+}
+
+async function analyze(opts: ScanOptions, listed: TreeFiles, timings: Timings): Promise<Baseline> {
   const tree = await loadTree(opts, timings, listed);
   const base = analyzeTree(tree, opts, timings, true);
   if (opts.cacheDir) saveBaseline(opts.cacheDir, tree, base, timings);
-  return base.report;
+  return base;
 }
-

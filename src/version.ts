@@ -1,24 +1,18 @@
 // The tool's version, read from the package.json above this module (src/ or dist/src/).
 import { type Hash, createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grammarsDir } from './parse/grammar.js';
+import { packageRoot } from './package-root.js';
 
 let cached: string | null = null;
 
 export function toolVersion(): string {
   if (cached) return cached;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      cached = (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
-      return cached;
-    }
-    dir = path.dirname(dir);
-  }
-  return '0.0.0';
+  const root = packageRoot();
+  cached = root ? (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version : '0.0.0';
+  return cached;
 }
 
 let fingerprint: string | null = null;

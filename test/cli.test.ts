@@ -92,7 +92,7 @@ describe('kdeadlock --help', () => {
     const r = kdeadlock('check-patch', '--help');
     assert.equal(r.code, 0);
     const formats = /choices: ([^\]]*)\]/.exec(r.stdout.replace(/\s+/g, ' ').split('--format')[1] ?? '')?.[1] ?? '';
-    assert.deepEqual(formats.split(', ').map((f) => f.replace(/"/g, '').trim()), ['text', 'json', 'sarif', 'mail', 'checkpatch']);
+    assert.deepEqual(formats.split(', ').map((f) => f.replace(/"/g, '').trim()), ['text', 'json', 'sarif', 'mail', 'html', 'checkpatch']);
     assert.match(r.stdout, /--tree/);
     assert.doesNotMatch(r.stdout, /--root/);
   });

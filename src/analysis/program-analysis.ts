@@ -7,8 +7,10 @@ import type { DepEdge } from '../deadlock/types.js';
 import type { LoadedFile } from '../facts/outline.js';
 import type { FunctionFacts } from '../facts/types.js';
 import { LockIdentity } from '../program/lock-identity.js';
+import { classNamer } from '../program/scope.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAsked } from '../program/program.js';
+import type { GraphEdgeView } from '../report/dot.js';
 import type { Problem, Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import type { CycleRule } from '../rules/rule.js';
@@ -115,6 +117,20 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
     findings: outcome.findings,
     problems: [...tree.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
+}
+
+/** The dependency graph's edges as reports show them (`--format dot`): classes by name, each edge's witness function and wait site. */
+export function dependencyEdges(a: ProgramAnalysis): GraphEdgeView[] {
+  const edges = a.collector.edges();
+  const name = classNamer(edges.flatMap((e) => [e.from, e.to]));
+  return edges.map((e) => {
+    const fn = a.program.functions[e.fn];
+    const wait = a.witnesses.chain(e.wait).at(-1);
+    return {
+      from: name(e.from), to: name(e.to), function: fn?.name ?? '?', file: fn?.file ?? '?', line: wait?.line ?? fn?.line ?? 0,
+      holdMode: e.holdMode, waitMode: e.waitMode, irqsOff: e.irqsOff,
+    };
+  });
 }
 
 /** Triage aid: every dependency edge with both halves' chains, as JSON. */

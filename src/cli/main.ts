@@ -8,12 +8,14 @@ import { progressBar } from './progress.js';
 import { GrammarError, pinnedGrammarWasm } from '../parse/grammar.js';
 import { BaselineError, loadBaselineFingerprints, subtractBaseline } from '../report/baseline.js';
 import { renderReport, FORMATS, type Format } from '../report/render.js';
+import { focusedResources, renderDot } from '../report/dot.js';
+import { DEFAULT_LINK_TEMPLATE, renderPatchHtml } from '../report/html.js';
 import { renderCheckpatch, renderPatchCheckText } from '../report/patch-check.js';
 import { checkPatch } from '../patch/check.js';
 import { PatchError } from '../patch/parse.js';
 import type { Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
-import { scan, type ScanOptions, type Timings } from '../scan.js';
+import { scan, scanGraph, type ScanOptions, type Timings } from '../scan.js';
 import { InputError } from '../source/discover.js';
 import { defaultCacheDir } from '../source/facts-cache.js';
 import { type Kconfig, KconfigError, parseKconfig } from '../source/kconfig.js';
@@ -41,6 +43,7 @@ interface CommonArgs {
   'max-cycle-length': number;
   baseline?: string;
   cache?: string | boolean;
+  'link-template': string;
 }
 
 /** What differs between the commands' options: the name of the tree option, and the formats. */
@@ -59,7 +62,11 @@ function commonOptions<T>(y: Argv<T>, shape: CommandShape): Argv<T & CommonArgs>
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
     .option('cache', { type: 'string', describe: `Cache directory: facts, tree index, summary images (default ${defaultCacheDir()}); --no-cache: none` })
     .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: show (and exit 1 on) only findings not in it' })
-    .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' }) as Argv<T & CommonArgs>;
+    .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' })
+    .option('link-template', {
+      type: 'string', default: DEFAULT_LINK_TEMPLATE,
+      describe: 'HTML: where a file:line links, with {path} and {line} (e.g. https://elixir.bootlin.com/linux/v6.1/source/{path}#L{line})',
+    }) as Argv<T & CommonArgs>;
 }
 
 function useColor(flag: boolean | undefined, toTerminal: boolean): boolean {
@@ -71,7 +78,13 @@ function useColor(flag: boolean | undefined, toTerminal: boolean): boolean {
 
 async function emit(report: Report, args: CommonArgs, root: string): Promise<void> {
   const toTerminal = !args.output && process.stdout.isTTY === true;
-  const text = renderReport(report, args.format as Format, { color: useColor(args.color, toTerminal), srcRoot: path.resolve(root) });
+  const text = renderReport(report, args.format as Format, {
+    color: useColor(args.color, toTerminal), srcRoot: path.resolve(root), linkTemplate: args['link-template'],
+  });
+  await write(text, args);
+}
+
+async function write(text: string, args: Pick<CommonArgs, 'output'>): Promise<void> {
   if (args.output) await writeFileAtomic(args.output, text);
   else process.stdout.write(text);
 }
@@ -94,12 +107,20 @@ export async function main(argv: string[]): Promise<number> {
       'scan [paths..]',
       'Scan a kernel tree (or some of its directories) for multi-CPU deadlocks',
       (y) => commonOptions(y.positional('paths', { type: 'string', array: true, describe: 'Directories or files under --root (default: the whole tree)' }), {
-        tree: 'root', treeHelp: 'Kernel tree root; report paths are relative to it', formats: FORMATS,
-      }),
+        tree: 'root', treeHelp: 'Kernel tree root; report paths are relative to it', formats: [...FORMATS, 'dot'],
+      })
+        .option('focus', { type: 'string', describe: 'With --format dot: only this lock class and its neighbours (e.g. tasklist_lock, page.ptl)' }),
       async (args) => {
         const timings: Timings = {};
         const root = args.root ?? '.';
+        if (args.focus !== undefined && args.format !== 'dot') throw new UsageError('--focus goes with --format dot');
+        if (args.format === 'dot' && args.baseline) throw new UsageError('--baseline filters findings; --format dot draws the dependency graph');
         const opts = await scanOptions(args, root, (args.paths ?? []).map(String));
+        if (args.format === 'dot') {
+          exitCode = await emitGraph(opts, args, args.focus ?? null, timings);
+          if (args.timings) printTimings(timings);
+          return;
+        }
         const known = args.baseline ? await loadBaseline(args.baseline) : null;
         const scanned = await scan(opts, timings);
         const report = known ? subtractBaseline(scanned, known) : scanned;
@@ -132,9 +153,9 @@ export async function main(argv: string[]): Promise<number> {
         const text = format === 'checkpatch' ? renderCheckpatch(result)
           : format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
           : format === 'text' ? renderPatchCheckText(result, color)
+          : format === 'html' ? renderPatchHtml(result, after, { rules: RULES.map((r) => r.meta), linkTemplate: args['link-template'] })
           : renderReport({ ...after, findings: result.newFindings }, format, { color, srcRoot: path.resolve(root) });
-        if (args.output) await writeFileAtomic(args.output, text);
-        else process.stdout.write(text);
+        await write(text, args);
         if (args.timings) {
           printTimings(timings);
           process.stderr.write(`check-patch: ${mode}\n`);
@@ -157,6 +178,15 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
+}
+
+/** `--format dot`: the dependency graph, or one class's neighbourhood; exit 0 (it is no verdict). */
+async function emitGraph(opts: ScanOptions, args: CommonArgs, focus: string | null, timings: Timings): Promise<number> {
+  const edges = await scanGraph(opts, timings);
+  const focused = focus === null ? null : focusedResources(edges, focus);
+  if (focused && focused.size === 0) throw new InputError(`--focus ${focus}: no lock class of that name in the dependency graph`);
+  await write(renderDot(edges, focused), args);
+  return EXIT_CLEAN;
 }
 
 /** Options from the command line, every value that can be checked before the work starts checked. */

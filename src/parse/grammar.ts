@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
 /** The grammar on disk is not the one pinned, or grammars/ is missing or malformed. */
 export class GrammarError extends Error {}
@@ -28,13 +28,10 @@ export interface KernelIdioms {
   staticLockDefiners: ReadonlySet<string>;
 }
 
-/** grammars/ beside the package.json above this module (src/parse/ or dist/src/parse/). */
+/** grammars/ beside the package.json above this module (src/ or dist/src/). */
 export function grammarsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'grammars'))) return path.join(dir, 'grammars');
-    dir = path.dirname(dir);
-  }
+  const root = packageRoot();
+  if (root && existsSync(path.join(root, 'grammars'))) return path.join(root, 'grammars');
   throw new GrammarError('grammars/ not found beside package.json');
 }
 
