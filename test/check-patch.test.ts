@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkPatch } from '../src/patch/check.js';
 import type { PatchCheckReport } from '../src/report/types.js';
+import { type CliRun, runCli } from './support/cli.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-cp-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -16,12 +17,7 @@ const SEED = 'fixtures/ipi-cycle/seed-shaped';
 const TRYLOCK = 'fixtures/lock-cycle/trylock';
 const patch = (name: string): string => readFileSync(path.join('test/patches', name), 'utf8');
 
-function kdeadlock(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KDEADLOCK_CACHE: path.join(work, 'cache') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const kdeadlock = (...args: string[]): CliRun => runCli(path.join(work, 'cache'), ...args);
 
 describe('check-patch', () => {
   it('reports the seed deadlock fixed by an RCU conversion, with review notes', async () => {

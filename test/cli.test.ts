@@ -1,21 +1,16 @@
 // The command line as users run it: exit codes, formats, --output, errors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Report } from '../src/report/types.js';
+import { type CliRun, runCli } from './support/cli.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function kdeadlock(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KDEADLOCK_CACHE: path.join(work, 'cache') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const kdeadlock = (...args: string[]): CliRun => runCli(path.join(work, 'cache'), ...args);
 
 const SEED = 'fixtures/ipi-cycle/seed-shaped';
 

@@ -12,6 +12,7 @@ import type { Report } from '../src/report/types.js';
 import { RULES } from '../src/rules/index.js';
 import { scan } from '../src/scan.js';
 import { browserMissing, launchChromium } from './support/chromium.js';
+import { type CliRun, runCli } from './support/cli.js';
 
 const SEED = 'fixtures/ipi-cycle/seed-shaped';
 const ABBA = 'fixtures/lock-cycle/abba-two-files';
@@ -33,12 +34,7 @@ async function twoRuleReport(): Promise<Report> {
   return { ...seed, findings: [...seed.findings, ...abba.findings] };
 }
 
-function kdeadlock(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KDEADLOCK_CACHE: path.join(work, 'cache') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const kdeadlock = (...args: string[]): CliRun => runCli(path.join(work, 'cache'), ...args);
 
 describe('HTML report, as a file', () => {
   it('fetches nothing: no external script, style, image or font', async () => {
