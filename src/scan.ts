@@ -4,23 +4,26 @@ import { type ScanOptions, type Timings, type TreeFiles, loadTree, treeFiles } f
 import { dependencyEdges } from './analysis/program-analysis.js';
 import { type Baseline, analyzeTree, cachedBaseline, cachedReport, saveBaseline } from './incremental/baseline.js';
 import type { GraphEdgeView } from './report/dot.js';
+import { applySuppressions, treeLineReader } from './report/suppress.js';
 import type { Report } from './report/types.js';
 
 export type { ScanOptions, Timings } from './analysis/tree.js';
 
 /**
  * Scans; with a cache, leaves the analysis behind as a summary image for check-patch. A tree
- * whose files the stat index says are unchanged gets the report that image holds.
+ * whose files the stat index says are unchanged gets the report that image holds. Suppressions
+ * are applied to the report, whichever way it came.
  */
 export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
   const t = performance.now();
   const listed = await treeFiles(opts);
+  let report: Report | null = null;
   if (opts.cacheDir) {
-    const cached = await cachedReport(opts, opts.cacheDir, listed);
+    report = await cachedReport(opts, opts.cacheDir, listed);
     timings['cached-report'] = performance.now() - t;
-    if (cached) return cached;
   }
-  return (await analyze(opts, listed, timings)).report;
+  report ??= (await analyze(opts, listed, timings)).report;
+  return applySuppressions(report, treeLineReader(opts.root), opts.suppressions ?? null);
 }
 
 /** The dependency graph of the tree (`--format dot`), from the summary image when the tree has not changed. */

@@ -10,6 +10,7 @@ import { discoverFiles } from '../source/discover.js';
 import { filterByKbuild } from '../source/kbuild.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { codeFingerprint } from '../version.js';
+import type { SuppressionList } from '../report/suppress.js';
 
 export interface ScanOptions {
   root: string;
@@ -28,6 +29,8 @@ export interface ScanOptions {
   maxSummaryEvents?: number;
   maxChainDepth?: number;
   onProgress?: Progress;
+  /** `--suppressions`: findings set aside besides those an inline comment sets aside (applied to reports, not analyses). */
+  suppressions?: SuppressionList | null;
 }
 
 export interface Timings { [stage: string]: number }

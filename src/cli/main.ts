@@ -10,6 +10,7 @@ import { BaselineError, loadBaselineFingerprints, subtractBaseline } from '../re
 import { renderReport, FORMATS, type Format } from '../report/render.js';
 import { focusedResources, renderDot } from '../report/dot.js';
 import { DEFAULT_LINK_TEMPLATE, renderPatchHtml } from '../report/html.js';
+import { SuppressionError, type SuppressionList, parseSuppressions } from '../report/suppress.js';
 import { renderCheckpatch, renderPatchCheckText } from '../report/patch-check.js';
 import { checkPatch } from '../patch/check.js';
 import { PatchError } from '../patch/parse.js';
@@ -44,6 +45,7 @@ interface CommonArgs {
   baseline?: string;
   cache?: string | boolean;
   'link-template': string;
+  suppressions?: string;
 }
 
 /** What differs between the commands' options: the name of the tree option, and the formats. */
@@ -63,6 +65,7 @@ function commonOptions<T>(y: Argv<T>, shape: CommandShape): Argv<T & CommonArgs>
     .option('cache', { type: 'string', describe: `Cache directory: facts, tree index, summary images (default ${defaultCacheDir()}); --no-cache: none` })
     .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: show (and exit 1 on) only findings not in it' })
     .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' })
+    .option('suppressions', { type: 'string', describe: 'A file of findings to set aside: "fingerprint <hex> [reason]" or "function <name> [reason]" a line' })
     .option('link-template', {
       type: 'string', default: DEFAULT_LINK_TEMPLATE,
       describe: 'HTML: where a file:line links, with {path} and {line} (e.g. https://elixir.bootlin.com/linux/v6.1/source/{path}#L{line})',
@@ -209,6 +212,7 @@ async function scanOptions(args: CommonArgs, root: string, paths: string[]): Pro
   };
   if (args.rule) opts.rules = args.rule;
   if (args.config) opts.config = await loadConfig(args.config);
+  if (args.suppressions) opts.suppressions = await loadSuppressions(args.suppressions);
   return opts;
 }
 
@@ -237,6 +241,16 @@ async function loadBaseline(file: string): Promise<Set<string>> {
     return loadBaselineFingerprints(text);
   } catch (err) {
     if (err instanceof BaselineError) throw new InputError(`--baseline ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function loadSuppressions(file: string): Promise<SuppressionList> {
+  const text = await readFile(file, 'utf8').catch((err: Error) => { throw new InputError(`cannot read --suppressions ${file}: ${err.message}`); });
+  try {
+    return parseSuppressions(text, file);
+  } catch (err) {
+    if (err instanceof SuppressionError) throw new InputError(`--suppressions ${err.message}`);
     throw err;
   }
 }

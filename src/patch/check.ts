@@ -16,6 +16,7 @@ import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
 import { applyPatchSet } from './apply.js';
 import { reviewRcuConversions, writerIndex } from './rcu-review.js';
+import { partitionSuppressed, treeLineReader } from '../report/suppress.js';
 
 export interface PatchCheck {
   result: PatchCheckReport;
@@ -73,13 +74,16 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
     : incremental;
   const known = new Set(before.findings.map((f) => f.fingerprint));
   const now = new Set(after.findings.map((f) => f.fingerprint));
+  // A new finding the patch suppresses (inline, in the patched text) is set aside, not new.
+  const fresh = partitionSuppressed(after.findings.filter((f) => !known.has(f.fingerprint)), treeLineReader(root, overrides), opts.suppressions ?? null);
   const result: PatchCheckReport = {
     schemaVersion: 1,
     tool: { name: 'kdeadlock', version: toolVersion() },
     patch: patchName,
-    newFindings: after.findings.filter((f) => !known.has(f.fingerprint)),
+    newFindings: fresh.kept,
     fixedFindings: before.findings.filter((f) => !now.has(f.fingerprint)),
     unchanged: after.findings.filter((f) => known.has(f.fingerprint)).length,
+    ...(fresh.suppressed.length ? { suppressed: fresh.suppressed } : {}),
     reviews,
   };
   return { result, after, mode };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import { packageRoot } from '../package-root.js';
 import type { RuleMeta } from './rule-meta.js';
-import type { Finding, PatchCheckReport, Problem, RcuReview, Report } from './types.js';
+import type { Finding, PatchCheckReport, Problem, RcuReview, Report, SuppressedFinding } from './types.js';
 
 /** The default link of a `file:line`: the path relative to where the report is opened. */
 export const DEFAULT_LINK_TEMPLATE = '{path}#L{line}';
@@ -33,6 +33,8 @@ export interface HtmlData {
   /** check-patch: findings before and after the patch. */
   unchanged: number | null;
   reviews: RcuReview[];
+  /** Findings set aside by a suppression (listed with the reason, not in the index). */
+  suppressed: SuppressedFinding[];
   problems: Problem[];
   rules: { id: string; name: string; shortDescription: string; docHtml: string }[];
 }
@@ -41,7 +43,7 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
   return page({
     title: `kdeadlock: ${report.findings.length} finding(s)`, kind: 'scan', tool: report.tool, config: report.config,
     stats: report.stats, linkTemplate: opts.linkTemplate, findings: report.findings, unchanged: null, reviews: [],
-    problems: report.problems, rules: ruleDocs(opts.rules),
+    suppressed: report.suppressed ?? [], problems: report.problems, rules: ruleDocs(opts.rules),
   });
 }
 
@@ -54,7 +56,8 @@ export function renderPatchHtml(result: PatchCheckReport, after: Report, opts: H
   return page({
     title: `kdeadlock check-patch ${result.patch}: ${result.newFindings.length} new, ${result.fixedFindings.length} fixed`,
     kind: 'patch', tool: result.tool, config: after.config, stats: after.stats, linkTemplate: opts.linkTemplate, findings,
-    unchanged: result.unchanged, reviews: result.reviews, problems: after.problems, rules: ruleDocs(opts.rules),
+    unchanged: result.unchanged, reviews: result.reviews, suppressed: result.suppressed ?? [], problems: after.problems,
+    rules: ruleDocs(opts.rules),
   });
 }
 

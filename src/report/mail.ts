@@ -4,6 +4,7 @@ import { cycleText } from '../rules/rule.js';
 import { cpuSummary } from './sarif.js';
 import { fit, renderScenarioTable } from './scenario.js';
 import type { ChainStep, Finding, Report } from './types.js';
+import { suppressionCounts } from './text.js';
 
 export const MAIL_WIDTH = 72;
 /** Deeper calls are indented no further, so deep chains keep room for their text. */
@@ -13,6 +14,9 @@ export function renderMail(report: Report): string {
   const count = report.findings.length;
   const lines = wrap(`${toolLine(report)}: ${count === 0 ? 'no possible deadlock found' : plural(count, 'possible deadlock')}.`);
   report.findings.forEach((f, i) => lines.push('', ...findingLines(f, i + 1, count)));
+  if (report.suppressed?.length) {
+    lines.push('', ...wrap(`${plural(report.suppressed.length, 'finding')} suppressed (${suppressionCounts(report.suppressed)}).`));
+  }
   if (report.problems.length > 0) {
     lines.push(
       '',

@@ -1,5 +1,5 @@
 // check-patch output: new findings in full, fixed ones in a line each, then the RCU review notes.
-import { renderFinding } from './text.js';
+import { renderFinding, suppressionCounts } from './text.js';
 import type { Finding, PatchCheckReport, RcuReview, Site } from './types.js';
 
 export function renderPatchCheckText(r: PatchCheckReport, color: boolean): string {
@@ -8,7 +8,8 @@ export function renderPatchCheckText(r: PatchCheckReport, color: boolean): strin
   for (const f of r.fixedFindings) out.push(`fixed: ${f.location.file}:${f.location.line}: [${f.rule}] ${f.resources.join(' -> ')}`);
   if (r.fixedFindings.length) out.push('');
   for (const review of r.reviews) out.push(...renderReview(review), '');
-  out.push(`${r.patch}: ${r.newFindings.length} new, ${r.fixedFindings.length} fixed, ${r.unchanged} unchanged finding(s)`);
+  const suppressed = r.suppressed?.length ? `, ${r.suppressed.length} new suppressed (${suppressionCounts(r.suppressed)})` : '';
+  out.push(`${r.patch}: ${r.newFindings.length} new, ${r.fixedFindings.length} fixed, ${r.unchanged} unchanged finding(s)${suppressed}`);
   return `${out.join('\n')}\n`;
 }
 

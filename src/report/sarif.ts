@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cycleText } from '../rules/rule.js';
 import type { RuleMeta } from './rule-meta.js';
-import type { ChainStep, CpuScenario, Finding, Problem, Report, Severity, StepKind } from './types.js';
+import type { ChainStep, CpuScenario, Finding, Problem, Report, Severity, StepKind, SuppressedFinding, Suppression } from './types.js';
 
 export type { RuleMeta } from './rule-meta.js';
 
@@ -64,7 +64,9 @@ interface ThreadFlow {
   message: Message;
   locations: ThreadFlowLocation[];
 }
+interface SarifSuppression { kind: 'inSource' | 'external'; status: 'accepted'; justification: string }
 interface SarifResult {
+  suppressions?: SarifSuppression[];
   ruleId: string;
   ruleIndex: number;
   level: Severity;
@@ -87,11 +89,13 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
   const ruleIndex = indexRules(opts.rules);
   // Each result is serialized once: the size limits may need several renders, and holding 25,000
   // result object trees alive at once costs far more memory (and GC time) than their text.
-  const results = report.findings.map((f) => resultJson(toResult(f, ruleIndex)));
+  // Suppressed findings stay results, with their suppression, as SARIF viewers expect.
+  const all: (Finding | SuppressedFinding)[] = [...report.findings, ...(report.suppressed ?? [])];
+  const results = all.map((f) => resultJson(toResult(f, ruleIndex)));
   const problems = report.problems.map(problemNotification);
   const render = (kept: string[], dropped: number): string =>
     serialize(report, opts, kept, [...dropNotification(dropped, results.length, limits), ...problems]);
-  return withinLimits(report.findings, results, limits, render);
+  return withinLimits(all, results, limits, render);
 }
 
 function indexRules(rules: RuleMeta[]): Map<string, number> {
@@ -219,10 +223,12 @@ function idPart(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-function toResult(finding: Finding, ruleIndex: Map<string, number>): SarifResult {
+function toResult(finding: Finding | SuppressedFinding, ruleIndex: Map<string, number>): SarifResult {
   const index = ruleIndex.get(finding.rule);
   if (index === undefined) throw new Error(`renderSarif: no rule metadata for "${finding.rule}"`);
+  const suppression = 'suppression' in finding ? finding.suppression : null;
   return {
+    ...(suppression ? { suppressions: [sarifSuppression(suppression)] } : {}),
     ruleId: finding.rule,
     ruleIndex: index,
     level: finding.severity,
@@ -233,6 +239,11 @@ function toResult(finding: Finding, ruleIndex: Map<string, number>): SarifResult
     relatedLocations: relatedLocations(finding),
     properties: { confidence: finding.confidence, reasons: finding.reasons, resources: finding.resources },
   };
+}
+
+function sarifSuppression(s: Suppression): SarifSuppression {
+  const justification = `${s.reason || 'no reason given'} (${s.where})`;
+  return { kind: s.kind === 'inline' ? 'inSource' : 'external', status: 'accepted', justification };
 }
 
 function flowText(finding: Finding): string {
@@ -460,7 +471,9 @@ function withinLimits(
   limits: SarifLimits,
   render: (kept: string[], dropped: number) => string,
 ): string {
-  const ranked = findings.map((_, i) => i).sort((i, j) => compareRank(findings[i]!, findings[j]!));
+  // Suppressed results go first when the limits drop some.
+  const suppressed = (f: Finding): number => ('suppression' in f ? 1 : 0);
+  const ranked = findings.map((_, i) => i).sort((i, j) => suppressed(findings[i]!) - suppressed(findings[j]!) || compareRank(findings[i]!, findings[j]!));
   const rankedTexts = ranked.map((i) => results[i]!);
   const renderTop = (k: number): string => render(rankedTexts.slice(0, k), results.length - k);
   const fits = (text: string): boolean => gzipSize(text, limits.maxGzipBytes) <= limits.maxGzipBytes;

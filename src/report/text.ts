@@ -1,7 +1,7 @@
 // Compiler-style text: one `file:line:col: error: [rule] message` line per finding, then
 // lockdep's scenario table and each CPU's call chain (`function+file:line`).
 import { renderScenarioTable } from './scenario.js';
-import type { ChainStep, CpuScenario, Finding, Report } from './types.js';
+import type { ChainStep, CpuScenario, Finding, Report, SuppressedFinding } from './types.js';
 
 export interface TextOptions { color: boolean }
 
@@ -41,10 +41,18 @@ export function summaryLine(report: Report): string {
   const rules = [...byRule.entries()].map(([r, n]) => `${r}: ${n}`).join(', ');
   const s = report.stats;
   const pct = (a: number, b: number): string => (b === 0 ? '0.0' : ((100 * a) / b).toFixed(1));
+  const suppressed = report.suppressed?.length ? `; ${report.suppressed.length} suppressed (${suppressionCounts(report.suppressed)})` : '';
   return [
-    `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${rules ? ` (${rules})` : ''}`,
+    `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${rules ? ` (${rules})` : ''}${suppressed}`,
     `${s.files} files, ${s.functions} functions (${pct(s.functionsWithErrors, s.functions)}% with parse errors), ${s.macros} macros`,
     `${s.lockOps} lock operations (${pct(s.unknownLockOps, s.lockOps)}% of unknown class), ${s.edges} dependency edges, ${s.candidateCycles} candidate cycles (${s.infeasibleCycles} infeasible)${s.cycleSearchTruncated ? ', cycle search truncated' : ''}`,
     `conditionals: ${report.config.conditionals === 'both-arms' ? 'both arms of every #if kept (no --config)' : `evaluated with ${report.config.configFile}`}`,
   ].join('\n');
+}
+
+/** `2 inline, 1 by --suppressions`. */
+export function suppressionCounts(suppressed: readonly SuppressedFinding[]): string {
+  const inline = suppressed.filter((f) => f.suppression.kind === 'inline').length;
+  const parts = [inline ? `${inline} inline` : '', suppressed.length - inline ? `${suppressed.length - inline} by --suppressions` : ''];
+  return parts.filter(Boolean).join(', ');
 }

@@ -56,6 +56,16 @@ export interface Finding {
   location: { file: string; line: number; col: number };
 }
 
+/** Why a finding is set aside: an inline comment on its chain, or an entry of `--suppressions`. */
+export interface Suppression {
+  kind: 'inline' | 'file';
+  reason: string;
+  /** `path:line` of the comment, or `file:line` of the suppressions file's entry. */
+  where: string;
+}
+
+export interface SuppressedFinding extends Finding { suppression: Suppression }
+
 export interface Problem {
   file: string;
   kind: 'parse-error' | 'unreadable' | 'not-utf8' | 'too-large' | 'binary' | 'symlink-loop';
@@ -87,6 +97,8 @@ export interface Report {
   config: { arch: string; configFile: string | null; conditionals: 'both-arms' | 'evaluated' };
   stats: ReportStats;
   findings: Finding[];
+  /** Findings set aside by a suppression; absent when none is. */
+  suppressed?: SuppressedFinding[];
   problems: Problem[];
 }
 
@@ -116,5 +128,7 @@ export interface PatchCheckReport {
   newFindings: Finding[];
   fixedFindings: Finding[];
   unchanged: number;
+  /** New findings set aside by a suppression; absent when none is. */
+  suppressed?: SuppressedFinding[];
   reviews: RcuReview[];
 }

@@ -79,6 +79,7 @@
     } else {
       chips.push(chip(`${data.findings.length} finding(s)`, ''));
     }
+    if (data.suppressed.length) chips.push(chip(`${data.suppressed.length} suppressed`, 'suppressed'));
     for (const [rule, n] of byRule) chips.push(chip(`${n} ${rule}`, 'rule'));
     for (const [severity, n] of bySeverity) chips.push(chip(`${n} ${severity}`, severity));
     const config = data.config.configFile ? `config ${esc(data.config.configFile)}` : 'no config: both arms of every #if';
@@ -354,6 +355,8 @@
       + stat('files left out by Kbuild', s.excludedByConfig)
       + stat('files with problems', byKind)
       + '</table>'
+      + (data.suppressed.length ? `<details id="suppressed"><summary>${data.suppressed.length} finding(s) suppressed</summary><table><tbody>${data.suppressed.map((f) => `<tr><td>[${esc(f.rule)}] ${esc(cycleText(f.resources))}</td>`
+        + `<td>${sourceLink(f.location.file, f.location.line)}</td><td>${f.suppression.kind === 'inline' ? 'inline' : '--suppressions'} at <code>${esc(f.suppression.where)}</code>: ${esc(f.suppression.reason || 'no reason given')}</td></tr>`).join('')}</tbody></table></details>` : '')
       + (data.problems.length ? `<details id="problems"><summary>${data.problems.length} file(s) not fully read</summary><div class="problem-list"></div></details>` : '');
     const details = document.getElementById('problems');
     if (details) {
