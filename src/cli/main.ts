@@ -157,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
           : format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
           : format === 'text' ? renderPatchCheckText(result, color)
           : format === 'html' ? renderPatchHtml(result, after, { rules: RULES.map((r) => r.meta), linkTemplate: args['link-template'] })
-          : renderReport({ ...after, findings: result.newFindings }, format, { color, srcRoot: path.resolve(root) });
+          : renderReport({ ...after, findings: result.newFindings, ...(result.suppressed ? { suppressed: result.suppressed } : {}) }, format, { color, srcRoot: path.resolve(root) });
         await write(text, args);
         if (args.timings) {
           printTimings(timings);
