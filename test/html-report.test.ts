@@ -162,6 +162,12 @@ describe('--format dot', () => {
     assert.ok(edges(focused.stdout).some((e) => e.includes('xbar_stats_fold_port()')));
   });
 
+  it('refuses a --link-template without {path}, with exit 2', () => {
+    const r = kdeadlock('scan', '--root', ABBA, '--format', 'html', '--link-template', 'https://example.org/');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^kdeadlock: --link-template https:\/\/example\.org\/: no \{path\} in it/);
+  });
+
   it('refuses an unknown --focus, and --focus without --format dot, with exit 2', () => {
     const unknown = kdeadlock('scan', '--root', ABBA, '--format', 'dot', '--focus', 'no_such_lock');
     assert.equal(unknown.code, 2);

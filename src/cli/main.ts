@@ -204,6 +204,7 @@ async function scanOptions(args: CommonArgs, root: string, paths: string[]): Pro
   }
   if (!Number.isInteger(args['max-cycle-length']) || args['max-cycle-length'] < 2) throw new UsageError('--max-cycle-length must be a whole number, at least 2');
   if (!Number.isFinite(args.jobs) || args.jobs < 1) throw new UsageError('--jobs must be at least 1');
+  if (!args['link-template'].includes('{path}')) throw new UsageError(`--link-template ${args['link-template']}: no {path} in it`);
   const cacheDir = cacheDirOf(args);
   if (cacheDir && await exists(cacheDir) && !(await isDirectory(cacheDir))) throw new UsageError(`--cache ${cacheDir}: not a directory`);
   const opts: ScanOptions = {
