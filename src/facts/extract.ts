@@ -141,13 +141,14 @@ function conditionalArms(node: Node): Arm[] {
 
 function recordDeclaration(node: Node, ctx: Ctx, facts: FileFacts): void {
   const type = declaredType(node);
+  const isStatic = isStaticDeclaration(node);
   collectStructs(node, facts);
   for (const d of node.childrenForFieldName('declarator')) {
     if (!d) continue;
     const { name, pointer, isFunction } = declaratorInfo(d);
     if (!name || isFunction) continue;
     facts.globals[name] = { name: type.name, pointer: type.pointer + pointer };
-    if (isStaticDeclaration(node)) facts.staticGlobals.push(name);
+    if (isStatic) facts.staticGlobals.push(name);
     const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
     if (value) collectBindings(value, ctx, facts.bindings);
   }

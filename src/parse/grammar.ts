@@ -57,7 +57,7 @@ export function kernelIdioms(): KernelIdioms {
   const t = readJson('kernel-c.json');
   const loop = t.loopMacros as { pattern: string; minLength: number };
   const forms = (t.definitionMacros as { forms: { pattern: string; prefix: string }[] }).forms;
-  const definers = t.lockDefiners as { types?: unknown; staticForms?: unknown } | undefined;
+  const definers = t.lockDefiners as { types?: unknown } | undefined;
   const types = Object.entries((definers?.types ?? {}) as Record<string, unknown>);
   if (!types.length || !types.every(([, v]) => typeof v === 'string')) throw new GrammarError('grammars/kernel-c.json: lockDefiners.types must map macro names to lock types');
   idioms = {
@@ -66,7 +66,7 @@ export function kernelIdioms(): KernelIdioms {
     loopMacro: new RegExp(loop.pattern), loopMacroMinLength: loop.minLength,
     definitionMacros: forms.map((f) => ({ pattern: new RegExp(f.pattern), prefix: f.prefix })),
     lockDefiners: new Map(types as [string, string][]),
-    staticLockDefiners: new Set(Array.isArray(definers?.staticForms) ? (definers.staticForms as string[]) : []),
+    staticLockDefiners: words(definers as Record<string, unknown>, 'staticForms'),
   };
   return idioms;
 }

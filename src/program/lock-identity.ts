@@ -11,7 +11,7 @@ import {
   type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, resolveCallee,
   structName,
 } from './program.js';
-import { resolveName, scopedKey } from './scope.js';
+import { lookupScoped, resolveName, scopedKey } from './scope.js';
 
 /** An abstract pointer value: the address of a lock of some class, a parameter, or unknown. */
 export type AbsVal = { k: 'lock'; cls: string } | { k: 'param'; i: number } | { k: 'unknown'; why: string };
@@ -287,8 +287,7 @@ export class LockIdentity {
       case 'id': {
         const p = info.params.get(e.name);
         const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(this.globalKey(fn, e.name));
-        const macro = type ? null : resolveName(this.program.callMacros, e.name, this.fileOf(fn));
-        const callMacro = macro === null ? undefined : this.program.callMacros.get(macro);
+        const callMacro = type ? undefined : lookupScoped(this.program.callMacros, e.name, this.fileOf(fn));
         if (callMacro) return this.returnStruct(fn, callMacro);
         return structName(this.program, type, this.fileOf(fn));
       }
@@ -382,8 +381,7 @@ export class LockIdentity {
     let name = type.name;
     for (let hops = 0; hops < 6; hops++) {
       if (LOCK_TYPES.has(name)) return true;
-      const typedef = resolveName(this.program.typedefs, name, file);
-      const next = typedef === null ? undefined : this.program.typedefs.get(typedef);
+      const next = lookupScoped(this.program.typedefs, name, file);
       if (!next || next.name === name) break;
       name = next.name;
     }

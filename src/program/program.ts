@@ -3,7 +3,7 @@ import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionInde
 import type { Expr, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator } from './conditions.js';
-import { definitionKey, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
+import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
 
 export type FnId = number;
 
@@ -146,8 +146,7 @@ export function resolveCallee(program: Program, from: FunctionFacts, name: strin
 function resolveGlobal(program: Program, name: string, file: string): FnId[] {
   const global = program.globalDefs.get(name);
   if (global) return global;
-  const key = resolveName(program.aliases, name, file);
-  const alias = key === null ? undefined : program.aliases.get(key);
+  const alias = lookupScoped(program.aliases, name, file);
   return alias && alias !== name ? program.globalDefs.get(alias) ?? [] : [];
 }
 
@@ -192,8 +191,7 @@ export function structName(program: Program, type: TypeRef | undefined, file: st
   for (let hops = 0; hops < 8 && name; hops++) {
     const struct = resolveName(program.structs, name, file);
     if (struct) return struct;
-    const typedef = resolveName(program.typedefs, name, file);
-    const next = typedef === null ? undefined : program.typedefs.get(typedef);
+    const next = lookupScoped(program.typedefs, name, file);
     if (!next || next.name === name) break;
     name = next.name;
   }

@@ -65,6 +65,12 @@ export function resolveName(table: ReadonlyMap<string, unknown>, name: string, f
   return hasFileScope(file) ? null : soleScopedKey(table, name);
 }
 
+/** The value `name` means in code of `file` (see `resolveName`). */
+export function lookupScoped<V>(table: ReadonlyMap<string, V>, name: string, file: string): V | undefined {
+  const key = resolveName(table, name, file);
+  return key === null ? undefined : table.get(key);
+}
+
 /**
  * Names for reports: a key prints as its plain name, with its scopes added only where two keys
  * among `keys` would otherwise print alike (`register_mutex (sound/core/timer.c)`).
@@ -82,6 +88,11 @@ export function classNamer(keys: Iterable<string>): (key: string) => string {
     const scopes = scopesOf(key);
     return scopes.length === 0 || (byPlain.get(plain)?.size ?? 0) <= 1 ? plain : `${plain} (${scopes.join(', ')})`;
   };
+}
+
+/** What `classNamer` printed, without the scopes it may have added: `stat_lock (a.c)` → `stat_lock`. */
+export function printedPlainName(printed: string): string {
+  return printed.replace(/ \([^()]*\)$/, '');
 }
 
 /** A key written inside free text (a message, a note), with the field and array parts around its scope. */

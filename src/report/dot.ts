@@ -1,6 +1,7 @@
 // `--format dot`: the dependency graph for Graphviz. Nodes are resources (lock classes, IPI),
 // an edge A -> B says a CPU can hold A while it waits for B; it carries the function where both
 // halves meet (the witness). `--focus` keeps one class and its neighbours.
+import { printedPlainName } from '../program/scope.js';
 
 /** One edge of the dependency graph as reports show it: classes by name, the witness by place. */
 export interface GraphEdgeView {
@@ -18,7 +19,7 @@ export interface GraphEdgeView {
 /** The resources `focus` names: a class as printed, or by its plain name (every file's class of that name). */
 export function focusedResources(edges: readonly GraphEdgeView[], focus: string): Set<string> {
   const names = new Set(edges.flatMap((e) => [e.from, e.to]));
-  return new Set([...names].filter((n) => n === focus || n.replace(/ \(.*\)$/, '') === focus));
+  return new Set([...names].filter((n) => n === focus || printedPlainName(n) === focus));
 }
 
 export function renderDot(edges: readonly GraphEdgeView[], focus: ReadonlySet<string> | null = null): string {

@@ -8,7 +8,7 @@ import {
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, childExprs, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
-import { resolveName } from '../program/scope.js';
+import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
@@ -161,8 +161,7 @@ class FunctionAnalysis {
     const slot = (name: string): Expr => ({ k: 'id', name: `__guard_${name}_${at.pos.line}_${at.pos.col}` });
     const synth = (name: string, callArgs: Expr[]): Call => ({ k: 'call', callee: { k: 'id', name }, args: callArgs, pos: at.pos, text: at.text });
     const cls = guardClassOf(clsName);
-    const definedKey = cls ? null : resolveName(this.ctx.program.guards, clsName, this.fn().file);
-    const defined = definedKey === null ? undefined : this.ctx.program.guards.get(definedKey);
+    const defined = cls ? undefined : lookupScoped(this.ctx.program.guards, clsName, this.fn().file);
     if (cls) {
       const callArgs = cls.flags ? [...args, slot('flags')] : args;
       this.guards.push({ depth: this.depth, release: synth(cls.unlock, callArgs) });
