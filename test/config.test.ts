@@ -63,6 +63,15 @@ describe('ConditionEvaluator', () => {
     assert.equal(on.evaluate('CONFIG_SMP && !defined(CONFIG_MMU_NOTIFIER)'), true);
   });
 
+  it('reads names that end in U or L whole, and drops integer suffixes only', () => {
+    const config = new ConditionEvaluator(parseKconfig('CONFIG_SRCU=y\nCONFIG_NO_HZ_FULL=y\nCONFIG_HZ=250\n'));
+    assert.equal(config.evaluate('defined(CONFIG_SRCU)'), true);
+    assert.equal(config.evaluate('!(defined(CONFIG_SRCU))'), false);
+    assert.equal(config.evaluate('IS_ENABLED(CONFIG_NO_HZ_FULL)'), true);
+    assert.equal(config.evaluate('CONFIG_HZ == 250UL'), true);
+    assert.equal(config.evaluate('0x10UL == 16'), true);
+  });
+
   it('keeps conditions on non-config macros unknown unless logic decides them', () => {
     assert.equal(on.evaluate('ALLOC_SPLIT_PTLOCKS'), null);
     assert.equal(on.evaluate('ALLOC_SPLIT_PTLOCKS && defined(CONFIG_MMU_NOTIFIER)'), false);

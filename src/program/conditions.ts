@@ -68,7 +68,7 @@ export class ConditionEvaluator {
   }
 }
 
-const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%&|^~?:,])/y;
+const TOKEN = /\s*(0x[0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%&|^~?:,])/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -77,7 +77,9 @@ function tokenize(text: string): string[] {
   while (TOKEN.lastIndex < src.length) {
     const m = TOKEN.exec(src);
     if (!m) throw new Error(`bad token in: ${text}`);
-    tokens.push((m[1] as string).replace(/[uUlL]+$/, ''));
+    const token = m[1] as string;
+    // Integer suffixes (`0x1fUL`) are dropped; an identifier ending in U or L (`CONFIG_SRCU`) is kept whole.
+    tokens.push(/^\d/.test(token) ? token.replace(/[uUlL]+$/, '') : token);
   }
   return tokens;
 }
