@@ -16,25 +16,33 @@ export interface Offer { cost: number; edge: DepEdge }
  * and one function's offers can be replaced when it is analysed again (check-patch).
  */
 export class EdgeCollector {
-  private readonly byFunction = new Map<number, Map<string, Offer>>();
+  /** Per function: from → to → its offers, one per variant (hold mode, wait mode, irqs). */
+  private readonly byFunction = new Map<number, Map<string, Map<string, Offer[]>>>();
 
+  // Called for every held lock at every lock event of a whole kernel: no key strings made here.
   offer = (fn: number, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge): void => {
     let mine = this.byFunction.get(fn);
     if (!mine) this.byFunction.set(fn, (mine = new Map()));
-    const variant = edgeVariantKey(from, to, holdMode, waitMode, irqsOff);
-    const old = mine.get(variant);
-    if (!old || cost < old.cost) mine.set(variant, { cost, edge: build() });
+    let targets = mine.get(from);
+    if (!targets) mine.set(from, (targets = new Map()));
+    let variants = targets.get(to);
+    if (!variants) targets.set(to, (variants = []));
+    const at = variants.findIndex((o) => o.edge.holdMode === holdMode && o.edge.waitMode === waitMode && o.edge.irqsOff === irqsOff);
+    if (at < 0) variants.push({ cost, edge: build() });
+    else if (cost < (variants[at] as Offer).cost) variants[at] = { cost, edge: build() };
   };
 
   /** A function's offers, to be kept or replaced later. */
   offersOf(fn: number): Offer[] {
-    return [...(this.byFunction.get(fn)?.values() ?? [])];
+    const out: Offer[] = [];
+    for (const targets of this.byFunction.get(fn)?.values() ?? []) for (const variants of targets.values()) out.push(...variants);
+    return out;
   }
 
   /** Replaces a function's offers (a summary image's, or none before it is analysed again). */
   setOffers(fn: number, offers: readonly Offer[]): void {
-    if (offers.length === 0) { this.byFunction.delete(fn); return; }
-    this.byFunction.set(fn, new Map(offers.map((o) => [edgeVariantKey(o.edge.from, o.edge.to, o.edge.holdMode, o.edge.waitMode, o.edge.irqsOff), o])));
+    this.byFunction.delete(fn);
+    for (const o of offers) this.offer(fn, o.edge.from, o.edge.to, o.edge.holdMode, o.edge.waitMode, o.edge.irqsOff, o.cost, () => o.edge);
   }
 
   functions(): number[] {
@@ -43,8 +51,9 @@ export class EdgeCollector {
 
   edges(): DepEdge[] {
     const best = new Map<string, { cost: number; edge: DepEdge }>();
-    for (const mine of this.byFunction.values()) {
-      for (const [variant, o] of mine) {
+    for (const fn of this.byFunction.keys()) {
+      for (const o of this.offersOf(fn)) {
+        const variant = edgeVariantKey(o.edge.from, o.edge.to, o.edge.holdMode, o.edge.waitMode, o.edge.irqsOff);
         const old = best.get(variant);
         if (!old || o.cost < old.cost || (o.cost === old.cost && o.edge.fn < old.edge.fn)) best.set(variant, o);
       }

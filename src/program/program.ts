@@ -222,7 +222,9 @@ function forEachExprInStmt(s: Stmt, visit: (e: Expr) => void): void {
     case 'if': walkExpr(s.cond, visit); forEachExpr(s.then, visit); forEachExpr(s.else, visit); break;
     case 'pp': forEachExpr(s.then, visit); forEachExpr(s.else, visit); break;
     case 'loop':
-      for (const e of [s.init, s.test, s.update]) if (e) walkExpr(e, visit);
+      if (s.init) walkExpr(s.init, visit);
+      if (s.test) walkExpr(s.test, visit);
+      if (s.update) walkExpr(s.update, visit);
       forEachExpr(s.body, visit);
       break;
     case 'switch': walkExpr(s.value, visit); for (const c of s.cases) forEachExpr(c, visit); break;
@@ -233,55 +235,77 @@ function forEachExprInStmt(s: Stmt, visit: (e: Expr) => void): void {
 
 export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
   visit(e);
-  for (const child of childExprs(e)) walkExpr(child, visit);
+  forEachChildExpr(e, walkExpr, visit);
   if (e.k === 'stmt') forEachExpr(e.body, visit);
 }
 
+/** The operands of an expression, in source order (statement-expression bodies are statements, not operands). */
 export function childExprs(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  forEachChildExpr(e, (child, list) => { list.push(child); }, out);
+  return out;
+}
+
+/**
+ * Visits the operands of an expression, passing `arg` along: no list and no closure is made
+ * per node, as walks over a whole kernel visit billions.
+ */
+export function forEachChildExpr<A>(e: Expr, visit: (child: Expr, arg: A) => void, arg: A): void {
   switch (e.k) {
-    case 'field': return [e.base];
-    case 'addr': case 'deref': case 'not': case 'cast': return [e.arg];
-    case 'index': return [e.base, e.index];
-    case 'call': return [e.callee, ...e.args];
-    case 'assign': case 'logic': case 'bin': return [e.left, e.right];
-    case 'cond': return [e.test, e.then, e.else];
-    case 'seq': return e.items;
-    default: return [];
+    case 'field': visit(e.base, arg); break;
+    case 'addr': case 'deref': case 'not': case 'cast': visit(e.arg, arg); break;
+    case 'index': visit(e.base, arg); visit(e.index, arg); break;
+    case 'call': visit(e.callee, arg); for (const a of e.args) visit(a, arg); break;
+    case 'assign': case 'logic': case 'bin': visit(e.left, arg); visit(e.right, arg); break;
+    case 'cond': visit(e.test, arg); visit(e.then, arg); visit(e.else, arg); break;
+    case 'seq': for (const item of e.items) visit(item, arg); break;
+    default: break;
   }
 }
 
-/** Every declaration in a body, nested blocks and statement expressions included. */
-export function forEachDecl(stmts: Stmt[], visit: (d: Extract<Stmt, { k: 'decl' }>) => void): void {
+/** Every statement in a body, nested blocks and statement expressions (`({ … })`) included. */
+export function forEachStmt(stmts: Stmt[], visit: (s: Stmt) => void): void {
+  const inExpr = (e: Expr | null | undefined): void => { if (e) forEachStmtExpr(e, (b) => forEachStmt(b, visit)); };
   for (const s of stmts) {
+    visit(s);
     switch (s.k) {
-      case 'decl':
-        visit(s);
-        if (s.init) forEachStmtExpr(s.init, (b) => forEachDecl(b, visit));
-        break;
-      case 'expr': forEachStmtExpr(s.e, (b) => forEachDecl(b, visit)); break;
-      case 'block': forEachDecl(s.body, visit); break;
-      case 'if': case 'pp': forEachDecl(s.then, visit); forEachDecl(s.else, visit); break;
-      case 'loop': forEachDecl(s.body, visit); break;
-      case 'switch': for (const c of s.cases) forEachDecl(c, visit); break;
-      case 'return': if (s.value) forEachStmtExpr(s.value, (b) => forEachDecl(b, visit)); break;
+      case 'decl': inExpr(s.init); break;
+      case 'expr': inExpr(s.e); break;
+      case 'block': forEachStmt(s.body, visit); break;
+      case 'if': inExpr(s.cond); forEachStmt(s.then, visit); forEachStmt(s.else, visit); break;
+      case 'pp': forEachStmt(s.then, visit); forEachStmt(s.else, visit); break;
+      case 'loop': inExpr(s.init); inExpr(s.test); inExpr(s.update); forEachStmt(s.body, visit); break;
+      case 'switch': inExpr(s.value); for (const c of s.cases) forEachStmt(c, visit); break;
+      case 'return': inExpr(s.value); break;
       default: break;
     }
   }
 }
 
-function forEachStmtExpr(e: Expr, visit: (body: Stmt[]) => void): void {
-  if (e.k === 'stmt') { visit(e.body); return; }
-  for (const c of childExprs(e)) forEachStmtExpr(c, visit);
+/** Every declaration in a body, nested blocks and statement expressions included. */
+export function forEachDecl(stmts: Stmt[], visit: (d: Extract<Stmt, { k: 'decl' }>) => void): void {
+  forEachStmt(stmts, (s) => { if (s.k === 'decl') visit(s); });
 }
 
+function forEachStmtExpr(e: Expr, visit: (body: Stmt[]) => void): void {
+  if (e.k === 'stmt') { visit(e.body); return; }
+  forEachChildExpr(e, forEachStmtExpr, visit);
+}
+
+type Assignment = { op: string; value: Expr };
+const assignmentsByBody = new WeakMap<Stmt[], Map<string, Assignment[]>>();
+
 /** Every value given to local `name` (initialiser, `=`, `|=`, …), nested blocks included. */
-export function assignmentsTo(stmts: Stmt[], name: string): { op: string; value: Expr }[] {
-  const out: { op: string; value: Expr }[] = [];
-  forEachDecl(stmts, (d) => { if (d.name === name && d.init) out.push({ op: '=', value: d.init }); });
-  forEachExpr(stmts, (e) => {
-    if (e.k === 'assign' && e.left.k === 'id' && e.left.name === name) out.push({ op: e.op, value: e.right });
-  });
-  return out;
+export function assignmentsTo(stmts: Stmt[], name: string): readonly Assignment[] {
+  let byName = assignmentsByBody.get(stmts);
+  if (!byName) {
+    // One walk per body, whatever the number of names asked: conditions ask for each local they test.
+    const found = new Map<string, Assignment[]>();
+    forEachDecl(stmts, (d) => { if (d.init) getOrInit(found, d.name, () => []).push({ op: '=', value: d.init }); });
+    forEachExpr(stmts, (e) => { if (e.k === 'assign' && e.left.k === 'id') getOrInit(found, e.left.name, () => []).push({ op: e.op, value: e.right }); });
+    assignmentsByBody.set(stmts, (byName = found));
+  }
+  return byName.get(name) ?? [];
 }
 
 /** Every `return` statement of a body. */

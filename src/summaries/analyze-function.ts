@@ -6,7 +6,7 @@ import type { Expr, GuardCall, Stmt } from '../facts/types.js';
 import {
   type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, childExprs, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -72,7 +72,9 @@ interface State {
 
 type Call = Extract<Expr, { k: 'call' }>;
 
-const INDIRECT_REASON = 'a call on the path is resolved through an ops-struct field binding (e.g. paravirt): the binding may not be the one in use';
+/** Shared by the edges they explain (edges are values: never changed once made). */
+const INDIRECT_REASONS = ['a call on the path is resolved through an ops-struct field binding (e.g. paravirt): the binding may not be the one in use'];
+const NO_REASONS: string[] = [];
 
 const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, slept: false, lastPut: false, stores: {} };
 
@@ -81,7 +83,7 @@ export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
 }
 
 class FunctionAnalysis {
-  private readonly events = new Map<string, LockEvent>();
+  private readonly events = new EventSet();
   private readonly releases = new Set<LockKey>();
   private readonly returnsHeld = new Map<string, HeldLock>();
   private exitIrq: IrqState | null = null;
@@ -118,9 +120,10 @@ class FunctionAnalysis {
    */
   private exportedEvents(): LockEvent[] {
     const maxDepth = this.ctx.maxChainDepth;
-    const all = [...this.events.entries()].filter(([, e]) => this.ctx.witnesses.length(e.witness) <= maxDepth);
-    if (all.length <= this.ctx.maxSummaryEvents) return all.map(([, e]) => e);
+    const kept = this.events.inOrder().filter((e) => this.ctx.witnesses.length(e.witness) <= maxDepth);
+    if (kept.length <= this.ctx.maxSummaryEvents) return kept;
     this.ctx.stats.truncatedSummaries++;
+    const all = kept.map((e): [string, LockEvent] => [eventKey(e), e]);
     const rank = (e: LockEvent): number => (e.kind === 'ipi-wait' ? 0 : e.spins ? 1 : 2);
     return all
       .sort(([ka, a], [kb, b]) => rank(a) - rank(b)
@@ -242,13 +245,16 @@ class FunctionAnalysis {
     let head = entry;
     let exit: State = DEAD;
     // Two rounds reach the held sets a loop can produce; a third would add nothing new
-    // for the common lock/unlock-in-body shapes.
+    // for the common lock/unlock-in-body shapes. A second round from the state the first
+    // began with would repeat it exactly, so it is skipped: nested loops stay linear.
     for (let round = 0; round < 2; round++) {
       const [inBody, out] = stmt.test ? this.cond(stmt.test, head) : [head, head];
       exit = join(exit, out);
       let after = this.block(stmt.body, inBody);
       if (stmt.update && !after.dead) after = this.expr(stmt.update, after);
-      head = join(head, after);
+      const next = join(head, after);
+      if (sameState(next, head) && !hasLabel(stmt.body)) break;
+      head = next;
     }
     const breaks = this.breakStates.pop() ?? [];
     this.loopMarks.pop();
@@ -472,19 +478,24 @@ class FunctionAnalysis {
     const callLink = (next: WitnessId): WitnessId =>
       this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind: 'call', next });
     const atomic = inAtomic(s);
+    const pending = new CallWitness(callLink);
     for (const ev of summary.events) {
       if (ev.afterSleep && atomic) continue;
-      const guard = this.guardAtCall(ev.guard, c);
+      const guard = ev.guard ? this.guardAtCall(ev.guard, c) : null;
       if (guard === 'never') continue;
-      const released = ev.released.flatMap((r) => this.bindLock(r, c));
+      const released = ev.released.length === 0 ? NO_LOCKS : ev.released.some(isParamLock) ? ev.released.flatMap((r) => this.bindLock(r, c)) : ev.released;
+      const irq = ev.irq === 'entry' ? s.irq : ev.irq;
+      const draft = {
+        kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
+        afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect,
+      };
+      pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
+      if (paramIndexOf(ev.lock) === null) {
+        this.onEvent(s, draft, pending, ev.irq === 'entry');
+        continue;
+      }
       for (const lock of this.bindLock(ev.lock, c)) {
-        const irq = ev.irq === 'entry' ? s.irq : ev.irq;
-        const calleeWitness = ev.witness;
-        const pending = lazy(1 + this.ctx.witnesses.length(calleeWitness), () => callLink(calleeWitness));
-        this.onEvent(s, {
-          kind: ev.kind, lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
-          afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect,
-        }, pending, ev.irq === 'entry');
+        this.onEvent(s, { ...draft, lock }, pending, ev.irq === 'entry');
       }
     }
     if (summary.releases.length) {
@@ -523,25 +534,22 @@ class FunctionAnalysis {
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
     if (s.lastPut) return;
-    const released = ev.released.length === 0 && s.released.length === 0 ? ev.released : [...new Set([...ev.released, ...s.released])].sort();
-    const relative = { ...ev, guard: ev.guard ?? s.guard, released, witness: -1 };
-    const key = eventKey(relative);
-    const existing = this.events.get(key);
-    if (!existing || this.ctx.witnesses.length(existing.witness) > pending.length) {
-      relative.witness = pending.get();
-      this.events.set(key, relative);
-    }
+    const released = mergeReleased(ev.released, s.released);
+    const guard = ev.guard ?? s.guard;
+    const existing = this.events.find(ev, guard, released);
+    if (existing && this.ctx.witnesses.length(existing.witness) <= pending.length) return;
+    this.events.put(existing, { ...ev, guard, released, witness: pending.get() });
   }
 
   private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {
-    const held = s.held.filter((h) => !ev.released.includes(h.lock) && paramIndexOf(h.lock) === null);
+    const isHeldClass = (h: HeldLock): boolean => paramIndexOf(h.lock) === null && !ev.released.includes(h.lock);
     const waitMode = ev.kind === 'ipi-wait' ? 'ipi' : ev.mode;
     const irqsOff = ev.irq === 'off';
-    const reasons = ev.viaIndirect ? [INDIRECT_REASON] : [];
+    const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
-    const alsoHeld = (except: string | null) => held.filter((x) => x.lock !== except).map((x) => ({ lock: x.lock, mode: x.mode }));
-    for (const h of held) {
-      if (h.lock === target) continue;
+    const alsoHeld = (except: string | null) => s.held.filter((x) => isHeldClass(x) && x.lock !== except).map((x) => ({ lock: x.lock, mode: x.mode }));
+    for (const h of s.held) {
+      if (h.lock === target || !isHeldClass(h)) continue;
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
         hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons,
@@ -678,9 +686,97 @@ interface PendingWitness { length: number; get(): WitnessId }
 
 const known = (id: WitnessId): PendingWitness => ({ length: 1, get: () => id });
 
-function lazy(length: number, make: () => WitnessId): PendingWitness {
-  let id = -1;
-  return { length, get: () => (id >= 0 ? id : (id = make())) };
+/** The call link to a callee's witness, written only when asked; one per integration, re-aimed per event. */
+class CallWitness implements PendingWitness {
+  length = 0;
+  private callee: WitnessId = -1;
+  private id: WitnessId = -1;
+
+  constructor(private readonly link: (callee: WitnessId) => WitnessId) {}
+
+  of(callee: WitnessId, length: number): void {
+    this.callee = callee;
+    this.length = length;
+    this.id = -1;
+  }
+
+  get(): WitnessId {
+    if (this.id < 0) this.id = this.link(this.callee);
+    return this.id;
+  }
+}
+
+/** Keeps the list itself when one side adds nothing: lists are sorted once by identity (below). */
+function unionReleased(a: LockKey[], b: LockKey[]): LockKey[] {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...new Set([...a, ...b])];
+}
+
+/** `a ∪ b`, sorted: the lists are shared by many events (a state's, a summary event's), so each list and each pair is merged once. */
+function mergeReleased(a: LockKey[], b: LockKey[]): LockKey[] {
+  if (a.length === 0 && b.length === 0) return a;
+  if (a.length === 0 || b.length === 0) return sortedUnique(a.length > 0 ? a : b);
+  const [x, y] = [sortedUnique(a), sortedUnique(b)];
+  let withX = mergedPairs.get(x);
+  if (!withX) mergedPairs.set(x, (withX = new WeakMap()));
+  let merged = withX.get(y);
+  if (!merged) withX.set(y, (merged = [...new Set([...x, ...y])].sort()));
+  return merged;
+}
+
+const sortedOnce = new WeakMap<LockKey[], LockKey[]>();
+const mergedPairs = new WeakMap<LockKey[], WeakMap<LockKey[], LockKey[]>>();
+
+function sortedUnique(list: LockKey[]): LockKey[] {
+  let sorted = sortedOnce.get(list);
+  if (!sorted) {
+    sorted = [...new Set(list)].sort();
+    sortedOnce.set(list, sorted);
+    sortedOnce.set(sorted, sorted);
+  }
+  return sorted;
+}
+
+const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
+
+/** Shared by events that release nothing (events are values: never changed once made). */
+const NO_LOCKS: LockKey[] = [];
+
+/**
+ * A function's events, one per variant (everything but the witness), in the order first seen.
+ * Variants are found by lock, then compared field by field: no key strings on the hot path.
+ */
+class EventSet {
+  private readonly order: LockEvent[] = [];
+  private readonly byLock = new Map<LockKey, number[]>();
+
+  find(ev: Omit<LockEvent, 'witness' | 'guard' | 'released'>, guard: Guard, released: readonly LockKey[]): LockEvent | undefined {
+    for (const i of this.byLock.get(ev.lock) ?? []) {
+      const e = this.order[i] as LockEvent;
+      if (e.kind === ev.kind && e.mode === ev.mode && e.spins === ev.spins && e.irq === ev.irq && e.afterSleep === ev.afterSleep
+        && e.viaIndirect === ev.viaIndirect && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)) return e;
+    }
+    return undefined;
+  }
+
+  /** Adds `ev`, or puts it in the place of `replacing` (the same variant with a longer witness). */
+  put(replacing: LockEvent | undefined, ev: LockEvent): void {
+    const list = this.byLock.get(ev.lock) ?? [];
+    const at = replacing ? list.find((i) => this.order[i] === replacing) : undefined;
+    if (at !== undefined) { this.order[at] = ev; return; }
+    list.push(this.order.length);
+    this.byLock.set(ev.lock, list);
+    this.order.push(ev);
+  }
+
+  inOrder(): LockEvent[] {
+    return this.order;
+  }
+}
+
+function sameGuard(a: Guard, b: Guard): boolean {
+  return a === b || (!!a && !!b && a.param === b.param && a.flag === b.flag && a.negated === b.negated);
 }
 
 function join(a: State, b: State): State {
@@ -694,13 +790,47 @@ function join(a: State, b: State): State {
     irq: joinIrq(a.irq, b.irq),
     irqWitness: a.irq === 'off' ? a.irqWitness : b.irqWitness,
     saved: { ...b.saved, ...a.saved },
-    guard: a.guard && b.guard && a.guard.param === b.guard.param && a.guard.flag === b.guard.flag && a.guard.negated === b.guard.negated ? a.guard : null,
-    released: [...new Set([...a.released, ...b.released])],
+    guard: sameGuard(a.guard, b.guard) ? a.guard : null,
+    released: unionReleased(a.released, b.released),
     dead: false,
     slept: a.slept && b.slept,
     lastPut: a.lastPut && b.lastPut,
     stores: sameStores(a.stores, b.stores),
   };
+}
+
+/** Two states the analysis cannot tell apart (witness ids included). */
+function sameState(a: State, b: State): boolean {
+  if (a === b) return true;
+  return a.dead === b.dead && a.irq === b.irq && a.irqWitness === b.irqWitness && a.slept === b.slept && a.lastPut === b.lastPut
+    && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
+    && sameList(a.released, b.released, (x, y) => x === y)
+    && sameGuard(a.guard, b.guard)
+    && sameRecord(a.saved, b.saved, (x, y) => x.irq === y.irq && x.witness === y.witness)
+    && sameRecord(a.stores, b.stores, (x, y) => sameList(x, y, (p, q) => p === q));
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => eq(x, b[i] as T)));
+}
+
+function sameRecord<T>(a: Record<string, T>, b: Record<string, T>, eq: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && eq(a[k] as T, b[k] as T));
+}
+
+const labelled = new WeakMap<Stmt[], boolean>();
+
+/** Whether a label sits in `body`: a goto back to it makes a second loop round see more. */
+function hasLabel(body: Stmt[]): boolean {
+  let known = labelled.get(body);
+  if (known === undefined) {
+    known = false;
+    forEachStmt(body, (st) => { if (st.k === 'label') known = true; });
+    labelled.set(body, known);
+  }
+  return known;
 }
 
 function sameStores(a: Record<string, LockKey[]>, b: Record<string, LockKey[]>): Record<string, LockKey[]> {
@@ -748,7 +878,7 @@ function identifiers(e: Expr): Set<string> {
   const out = new Set<string>();
   const visit = (x: Expr): void => {
     if (x.k === 'id') out.add(x.name);
-    for (const child of childExprs(x)) visit(child);
+    forEachChildExpr(x, visit, null);
   };
   visit(e);
   return out;

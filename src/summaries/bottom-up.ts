@@ -116,7 +116,8 @@ export function summarizeComponent(ctx: AnalysisContext, graph: FnId[][], compon
     const changed = new Set<FnId>();
     for (const fn of work) {
       const next = analyzeCounted(ctx, fn);
-      if (!sameSummary(ctx.summaries.get(fn), next)) changed.add(fn);
+      // Only a recursive component has a next round to decide.
+      if (recursive && !sameSummary(ctx.summaries.get(fn), next)) changed.add(fn);
       ctx.summaries.set(fn, next);
     }
     work = component.filter((fn) => members.has(fn) && (graph[fn] ?? []).some((callee) => changed.has(callee)));

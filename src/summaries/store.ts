@@ -82,7 +82,9 @@ export class SummaryCodec {
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
         (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0));
-      out.push(...this.packGuard(e.guard), e.released.length, ...e.released.map((r) => this.id(r)));
+      this.packGuard(e.guard, out);
+      out.push(e.released.length);
+      for (const r of e.released) out.push(this.id(r));
     }
     for (const r of s.releases) out.push(this.id(r));
     for (const h of s.returnsHeld) out.push(this.id(h.lock), this.id(h.mode), h.spins ? 1 : 0, h.witness);
@@ -90,9 +92,9 @@ export class SummaryCodec {
   }
 
   /** Guard as four numbers: present, parameter, flag (string id, -1 absent), negated (-1 absent). */
-  private packGuard(g: Guard): number[] {
-    if (!g) return [0, 0, -1, -1];
-    return [1, g.param, g.flag === undefined ? -1 : this.id(g.flag), g.negated === undefined ? -1 : g.negated ? 1 : 0];
+  private packGuard(g: Guard, out: number[]): void {
+    if (!g) out.push(0, 0, -1, -1);
+    else out.push(1, g.param, g.flag === undefined ? -1 : this.id(g.flag), g.negated === undefined ? -1 : g.negated ? 1 : 0);
   }
 
   unpack(p: Uint8Array): Summary {
@@ -148,14 +150,16 @@ export class SummaryCodec {
 
 /** Numbers as zigzag LEB128 varints (witness ids and -1 alike take few bytes). */
 function encodeVarints(numbers: readonly number[]): Uint8Array {
-  const out: number[] = [];
+  // Eight bytes of seven bits hold any safe integer's zigzag.
+  const out = new Uint8Array(numbers.length * 8);
+  let at = 0;
   for (const n of numbers) {
     let v = n >= 0 ? n * 2 : -n * 2 - 1;
     while (v >= 0x80) {
-      out.push((v % 0x80) | 0x80);
+      out[at++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    out.push(v);
+    out[at++] = v;
   }
-  return Uint8Array.from(out);
+  return out.slice(0, at);
 }

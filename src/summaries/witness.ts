@@ -87,7 +87,7 @@ export class WitnessTable {
 
   private slot(id: WitnessId): void {
     const mask = this.slots.length - 1;
-    let s = hashRow(this.row(id)) & mask;
+    let s = hashRow(this.columns, id * WIDTH) & mask;
     while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
     this.slots[s] = id;
   }
@@ -95,10 +95,6 @@ export class WitnessTable {
   private rehash(size: number): void {
     this.slots = new Int32Array(size).fill(EMPTY);
     for (let id = 0; id < this.count; id++) this.slot(id);
-  }
-
-  private row(id: WitnessId): number[] {
-    return Array.from(this.columns.subarray(id * WIDTH, id * WIDTH + WIDTH));
   }
 
   /** One link, as an object (made on demand). */
@@ -157,8 +153,8 @@ export class WitnessTable {
   }
 }
 
-function hashRow(row: number[]): number {
+function hashRow(row: ArrayLike<number>, start = 0): number {
   let h = 0x811c9dc5;
-  for (const v of row) h = Math.imul(h ^ v, 0x9e3779b1) ^ (h >>> 15);
+  for (let k = start; k < start + WIDTH; k++) h = Math.imul(h ^ (row[k] as number), 0x9e3779b1) ^ (h >>> 15);
   return (h ^ (h >>> 13)) >>> 0;
 }
