@@ -76,7 +76,10 @@ type Call = Extract<Expr, { k: 'call' }>;
 const INDIRECT_REASONS = ['a call on the path is resolved through an ops-struct field binding (e.g. paravirt): the binding may not be the one in use'];
 const NO_REASONS: string[] = [];
 
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: [], dead: true, slept: false, lastPut: false, stores: {} };
+/** Shared by events that release nothing (events are values: never changed once made). */
+const NO_LOCKS: LockKey[] = [];
+
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {} };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -453,7 +456,7 @@ class FunctionAnalysis {
     const keys = this.lockKeys(c, model, s);
     const held = [...s.held];
     for (const lock of keys) {
-      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: [], afterSleep: s.slept || !model.spins, viaIndirect: false }, pending, true);
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false }, pending, true);
       if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
     }
     return { ...s, held, slept: s.slept || (waits && !model.spins) };
@@ -462,11 +465,11 @@ class FunctionAnalysis {
   private release(c: Call, model: LockOp, s0: State): State {
     const keys = this.lockKeys(c, model, s0, false);
     let held = s0.held;
-    const released = [...s0.released];
+    let released = s0.released;
     for (const lock of keys) {
       const at = lastIndexWhere(held, (h) => h.lock === lock);
       if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
-      else if (!isUnknownClass(lock) && !released.includes(lock)) released.push(lock);
+      else if (!isUnknownClass(lock)) released = insertSorted(released, lock);
     }
     const s = { ...s0, held, released };
     return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
@@ -483,7 +486,7 @@ class FunctionAnalysis {
       if (ev.afterSleep && atomic) continue;
       const guard = ev.guard ? this.guardAtCall(ev.guard, c) : null;
       if (guard === 'never') continue;
-      const released = ev.released.length === 0 ? NO_LOCKS : ev.released.some(isParamLock) ? ev.released.flatMap((r) => this.bindLock(r, c)) : ev.released;
+      const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c)))].sort() : ev.released;
       const irq = ev.irq === 'entry' ? s.irq : ev.irq;
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
@@ -500,11 +503,11 @@ class FunctionAnalysis {
     }
     if (summary.releases.length) {
       let held = s.held;
-      const releasedHere = [...s.released];
+      let releasedHere = s.released;
       for (const r of summary.releases.flatMap((x) => this.bindLock(x, c))) {
         const at = lastIndexWhere(held, (h) => h.lock === r);
         if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
-        else if (!releasedHere.includes(r)) releasedHere.push(r);
+        else releasedHere = insertSorted(releasedHere, r);
       }
       s = { ...s, held, released: releasedHere };
     }
@@ -534,7 +537,7 @@ class FunctionAnalysis {
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
     if (s.lastPut) return;
-    const released = mergeReleased(ev.released, s.released);
+    const released = mergeSorted(ev.released, s.released);
     const guard = ev.guard ?? s.guard;
     const existing = this.events.find(ev, guard, released);
     if (existing && this.ctx.witnesses.length(existing.witness) <= pending.length) return;
@@ -593,7 +596,7 @@ class FunctionAnalysis {
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
     const guard = 'always' in model.when ? null : this.guardAtCall({ param: model.when.arg, ...(model.when.flag ? { flag: model.when.flag } : {}) }, c);
     if (guard === 'never') return s;
-    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: [], afterSleep: s.slept, viaIndirect: false }, known(this.link(c, 'wait')), true);
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false }, known(this.link(c, 'wait')), true);
     return s;
   }
 
@@ -706,42 +709,30 @@ class CallWitness implements PendingWitness {
   }
 }
 
-/** Keeps the list itself when one side adds nothing: lists are sorted once by identity (below). */
-function unionReleased(a: LockKey[], b: LockKey[]): LockKey[] {
+/**
+ * Released-lock lists are kept sorted and distinct (a state's, an event's), so that two are
+ * merged in one pass and equal lists compare element by element.
+ */
+function mergeSorted(a: LockKey[], b: LockKey[]): LockKey[] {
   if (a === b || b.length === 0) return a;
   if (a.length === 0) return b;
-  return [...new Set([...a, ...b])];
-}
-
-/** `a ∪ b`, sorted: the lists are shared by many events (a state's, a summary event's), so each list and each pair is merged once. */
-function mergeReleased(a: LockKey[], b: LockKey[]): LockKey[] {
-  if (a.length === 0 && b.length === 0) return a;
-  if (a.length === 0 || b.length === 0) return sortedUnique(a.length > 0 ? a : b);
-  const [x, y] = [sortedUnique(a), sortedUnique(b)];
-  let withX = mergedPairs.get(x);
-  if (!withX) mergedPairs.set(x, (withX = new WeakMap()));
-  let merged = withX.get(y);
-  if (!merged) withX.set(y, (merged = [...new Set([...x, ...y])].sort()));
-  return merged;
-}
-
-const sortedOnce = new WeakMap<LockKey[], LockKey[]>();
-const mergedPairs = new WeakMap<LockKey[], WeakMap<LockKey[], LockKey[]>>();
-
-function sortedUnique(list: LockKey[]): LockKey[] {
-  let sorted = sortedOnce.get(list);
-  if (!sorted) {
-    sorted = [...new Set(list)].sort();
-    sortedOnce.set(list, sorted);
-    sortedOnce.set(sorted, sorted);
+  const out: LockKey[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) { out.push(x as LockKey); i++; } else if (x === undefined || y < x) { out.push(y); j++; } else { out.push(x); i++; j++; }
   }
-  return sorted;
+  return out.length === a.length ? a : out.length === b.length ? b : out;
+}
+
+function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
+  return mergeSorted(list, [key]);
 }
 
 const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
 
-/** Shared by events that release nothing (events are values: never changed once made). */
-const NO_LOCKS: LockKey[] = [];
 
 /**
  * A function's events, one per variant (everything but the witness), in the order first seen.
@@ -791,7 +782,7 @@ function join(a: State, b: State): State {
     irqWitness: a.irq === 'off' ? a.irqWitness : b.irqWitness,
     saved: { ...b.saved, ...a.saved },
     guard: sameGuard(a.guard, b.guard) ? a.guard : null,
-    released: unionReleased(a.released, b.released),
+    released: mergeSorted(a.released, b.released),
     dead: false,
     slept: a.slept && b.slept,
     lastPut: a.lastPut && b.lastPut,

@@ -150,16 +150,18 @@ export class SummaryCodec {
 
 /** Numbers as zigzag LEB128 varints (witness ids and -1 alike take few bytes). */
 function encodeVarints(numbers: readonly number[]): Uint8Array {
-  // Eight bytes of seven bits hold any safe integer's zigzag.
-  const out = new Uint8Array(numbers.length * 8);
+  const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
+  let size = 0;
+  for (const n of numbers) for (let v = zigzag(n); ; v = Math.floor(v / 0x80)) { size++; if (v < 0x80) break; }
+  const out = new Uint8Array(size);
   let at = 0;
   for (const n of numbers) {
-    let v = n >= 0 ? n * 2 : -n * 2 - 1;
+    let v = zigzag(n);
     while (v >= 0x80) {
       out[at++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
     out[at++] = v;
   }
-  return out.slice(0, at);
+  return out;
 }
