@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Guard, HeldLock, LockEvent, Summary } from '../src/summaries/domain.js';
+import type { Guard, HeldLock, LockEvent, LockPair, Summary } from '../src/summaries/domain.js';
 import { CompactSummaries } from '../src/summaries/store.js';
 
 /** Objects as the analysis makes them (an Object prototype). */
@@ -22,8 +22,12 @@ const event: fc.Arbitrary<LockEvent> = fc.record({
   released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }),
 }, PLAIN);
 const held: fc.Arbitrary<HeldLock> = fc.record({ lock, mode, spins: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }) }, PLAIN);
+const pair: fc.Arbitrary<LockPair> = fc.record({
+  from: lock, to: lock, holdMode: mode, waitMode: fc.constantFrom('read' as const, 'write' as const, 'ipi' as const), waitSpins: fc.boolean(), irq, guard,
+  afterSleep: fc.boolean(), viaIndirect: fc.boolean(), hold: fc.integer({ min: -1, max: 1 << 30 }), wait: fc.integer({ min: -1, max: 1 << 30 }),
+}, PLAIN);
 const summary: fc.Arbitrary<Summary> = fc.record({
-  events: fc.array(event, { maxLength: 6 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
+  events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
   irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
 }, PLAIN);
 

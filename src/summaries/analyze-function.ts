@@ -12,8 +12,8 @@ import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
-  type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type Summary, IPI,
-  EMPTY_SUMMARY, eventKey, joinIrq, paramIndexOf, paramLock,
+  type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, IPI,
+  EMPTY_SUMMARY, eventKey, joinIrq, pairKey, paramIndexOf, paramLock,
 } from './domain.js';
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { StepKind } from '../report/types.js';
@@ -87,6 +87,8 @@ export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
 
 class FunctionAnalysis {
   private readonly events = new EventSet();
+  /** Orders with a parameter's lock on one side, by `pairKey`, the shortest witnesses kept. */
+  private readonly pairs = new Map<string, LockPair>();
   private readonly releases = new Set<LockKey>();
   private readonly returnsHeld = new Map<string, HeldLock>();
   private exitIrq: IrqState | null = null;
@@ -110,6 +112,7 @@ class FunctionAnalysis {
     this.recordExit(end);
     return {
       events: this.exportedEvents(),
+      pairs: this.exportedPairs(),
       releases: [...this.releases],
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
@@ -133,6 +136,17 @@ class FunctionAnalysis {
         || this.ctx.witnesses.length(a.witness) - this.ctx.witnesses.length(b.witness) || (ka < kb ? -1 : ka > kb ? 1 : 0))
       .slice(0, this.ctx.maxSummaryEvents)
       .map(([, e]) => e);
+  }
+
+  /** The pairs callers see: within the chain depth, nearest first past the cap (as events). */
+  private exportedPairs(): LockPair[] {
+    const length = (p: LockPair): number => Math.max(this.ctx.witnesses.length(p.hold), this.ctx.witnesses.length(p.wait));
+    const kept = [...this.pairs.values()].filter((p) => length(p) <= this.ctx.maxChainDepth);
+    if (kept.length <= this.ctx.maxSummaryEvents) return kept;
+    return kept.map((p): [string, LockPair] => [pairKey(p), p])
+      .sort(([ka, a], [kb, b]) => length(a) - length(b) || (ka < kb ? -1 : ka > kb ? 1 : 0))
+      .slice(0, this.ctx.maxSummaryEvents)
+      .map(([, p]) => p);
   }
 
   // ------------------------------------------------------------ statements
@@ -501,6 +515,7 @@ class FunctionAnalysis {
         this.onEvent(s, { ...draft, lock }, pending, ev.irq === 'entry');
       }
     }
+    if (summary.pairs.length) this.integratePairs(c, summary.pairs, s, indirect, callLink);
     if (summary.releases.length) {
       let held = s.held;
       let releasedHere = s.released;
@@ -536,12 +551,69 @@ class FunctionAnalysis {
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
+    if (s.held.length > 0) this.recordPairs(s, ev, target, pending);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
     const guard = ev.guard ?? s.guard;
     const existing = this.events.find(ev, guard, released);
     if (existing && this.ctx.witnesses.length(existing.witness) <= pending.length) return;
     this.events.put(existing, { ...ev, guard, released, witness: pending.get() });
+  }
+
+  /** Held locks and the event where one side is a parameter's: orders the callers will name. */
+  private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness): void {
+    for (const h of s.held) {
+      if (h.lock === target || ev.released.includes(h.lock)) continue;
+      if (paramIndexOf(h.lock) === null && paramIndexOf(target) === null) continue;
+      this.addPair({
+        from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode, waitSpins: ev.spins,
+        irq: ev.irq, guard: ev.guard ?? s.guard, afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
+      }, known(h.witness), pending);
+    }
+  }
+
+  private addPair(pair: Omit<LockPair, 'hold' | 'wait'>, hold: PendingWitness, wait: PendingWitness): void {
+    const key = pairKey(pair);
+    const old = this.pairs.get(key);
+    const length = (p: LockPair): number => this.ctx.witnesses.length(p.hold) + this.ctx.witnesses.length(p.wait);
+    if (old && length(old) <= hold.length + wait.length) return;
+    this.pairs.set(key, { ...pair, hold: hold.get(), wait: wait.get() });
+  }
+
+  /**
+   * A callee's pairs at a call site: where both sides are now classes (or IPI), the edge the
+   * arguments' classes give, held in this function; otherwise a pair of this function's.
+   */
+  private integratePairs(c: Call, pairs: LockPair[], s: State, indirect: boolean, callLink: (next: WitnessId) => WitnessId): void {
+    const atomic = inAtomic(s);
+    const linked = (callee: WitnessId): PendingWitness => {
+      let id = -1;
+      return { length: 1 + this.ctx.witnesses.length(callee), get: () => (id >= 0 ? id : (id = callLink(callee))) };
+    };
+    for (const p of pairs) {
+      if (p.afterSleep && atomic) continue;
+      const guard = p.guard ? this.guardAtCall(p.guard, c) : null;
+      if (guard === 'never') continue;
+      const irq = p.irq === 'entry' ? s.irq : p.irq;
+      const viaIndirect = p.viaIndirect || indirect;
+      for (const from of this.bindLock(p.from, c)) {
+        for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c)) {
+          if (from === to || isUnknownClass(from) || isUnknownClass(to)) continue;
+          const [hold, wait] = [linked(p.hold), linked(p.wait)];
+          if (paramIndexOf(from) !== null || paramIndexOf(to) !== null) {
+            this.addPair({ ...p, from, to, irq, guard: guard ?? s.guard, afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
+            continue;
+          }
+          const reasons = viaIndirect ? INDIRECT_REASONS : NO_REASONS;
+          const irqsOff = irq === 'off';
+          this.ctx.offerEdge(this.fnId, from, to, p.holdMode, p.waitMode, irqsOff, hold.length + wait.length + reasons.length * 100, () => ({
+            from, to, holdMode: p.holdMode, waitMode: p.waitMode, waitSpins: p.waitSpins, irqsOff, fn: this.fnId,
+            hold: hold.get(), wait: wait.get(), reasons,
+            alsoHeld: s.held.filter((h) => paramIndexOf(h.lock) === null && h.lock !== from).map((h) => ({ lock: h.lock, mode: h.mode })),
+          }));
+        }
+      }
+    }
   }
 
   private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {

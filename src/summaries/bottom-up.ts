@@ -4,7 +4,7 @@ import type { Progress } from '../facts/collect.js';
 import { functionIndex } from '../facts/outline.js';
 import { type FnId, type Program, fieldTargets, getOrInit, resolveCallee } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
-import { type Summary, eventKey } from './domain.js';
+import { type Summary, eventKey, pairKey } from './domain.js';
 
 const MAX_SCC_ROUNDS = 4;
 
@@ -152,7 +152,7 @@ export function totalStats(perFunction: Iterable<AnalysisStats>): AnalysisStats 
 function sameSummary(a: Summary | undefined, b: Summary): boolean {
   if (!a) return false;
   const keys = (s: Summary): string => [
-    ...s.events.map(eventKey).sort(), '|', ...s.releases.slice().sort(), '|',
+    ...s.events.map(eventKey).sort(), '|', ...s.pairs.map(pairKey).sort(), '|', ...s.releases.slice().sort(), '|',
     ...s.returnsHeld.map((h) => `${h.lock}${h.mode}`).sort(), '|', s.irqExit,
   ].join('\n');
   return keys(a) === keys(b);

@@ -48,8 +48,32 @@ export interface LockEvent {
   witness: WitnessId;
 }
 
+/**
+ * An order inside a function that only its callers can name: `from` held while waiting for
+ * `to`, one of them a parameter's lock (`lock_both(a, b)` takes `*a`, then `*b`). At a call
+ * site the arguments' classes make it an edge, or a pair of the caller's if an argument is
+ * the caller's parameter in turn (Infer's critical pair of a held lock and an event).
+ */
+export interface LockPair {
+  from: LockKey;
+  /** A lock key, or `IPI`. */
+  to: LockKey;
+  holdMode: LockMode;
+  waitMode: LockMode | 'ipi';
+  waitSpins: boolean;
+  /** Irq state at the wait, relative to the function's entry. */
+  irq: IrqState;
+  guard: Guard;
+  afterSleep: boolean;
+  viaIndirect: boolean;
+  hold: WitnessId;
+  wait: WitnessId;
+}
+
 export interface Summary {
   events: LockEvent[];
+  /** Orders between locks of which one is a parameter's. */
+  pairs: LockPair[];
   /** Locks released here that the function did not take: the caller's. */
   releases: LockKey[];
   /** Locks taken here and still held on some return path. */
@@ -59,10 +83,19 @@ export interface Summary {
   irqExitWitness: WitnessId;
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1 };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1 };
+
+function guardKey(g: Guard): string {
+  return g ? `${g.negated ? '!' : ''}${g.param}${g.flag ?? ''}` : '';
+}
+
+/** What tells two pairs apart: everything but the witnesses. */
+export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {
+  return `${p.from}|${p.to}|${p.holdMode}|${p.waitMode}|${p.waitSpins ? 's' : 'z'}|${p.irq}|${guardKey(p.guard)}|${p.afterSleep ? 1 : 0}|${p.viaIndirect ? 1 : 0}`;
+}
 
 export function eventKey(e: LockEvent): string {
-  const guard = e.guard ? `${e.guard.negated ? '!' : ''}${e.guard.param}${e.guard.flag ?? ''}` : '';
+  const guard = guardKey(e.guard);
   return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}`;
 }
 

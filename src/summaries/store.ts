@@ -5,7 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import type { FnId } from '../program/program.js';
 import type { SummaryStore } from './analyze-function.js';
-import type { EventKind, Guard, HeldLock, IrqState, LockEvent, Summary } from './domain.js';
+import type { EventKind, Guard, HeldLock, IrqState, LockEvent, LockPair, Summary } from './domain.js';
 import type { LockMode } from '../models/kernel-api.js';
 import { Interner } from './interner.js';
 
@@ -18,7 +18,7 @@ export class CompactSummaries implements SummaryStore {
   private readonly codec = new SummaryCodec();
 
   constructor(parsedEventsKept = PARSED_EVENTS_KEPT) {
-    this.parsed = new LRUCache<FnId, Summary>({ maxSize: parsedEventsKept, sizeCalculation: (s) => 1 + s.events.length + s.returnsHeld.length });
+    this.parsed = new LRUCache<FnId, Summary>({ maxSize: parsedEventsKept, sizeCalculation: (s) => 1 + s.events.length + s.pairs.length + s.returnsHeld.length });
   }
 
   get(fn: FnId): Summary | undefined {
@@ -78,7 +78,7 @@ export class SummaryCodec {
   }
 
   private numbers(s: Summary): number[] {
-    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length];
+    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length];
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
         (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0));
@@ -88,6 +88,11 @@ export class SummaryCodec {
     }
     for (const r of s.releases) out.push(this.id(r));
     for (const h of s.returnsHeld) out.push(this.id(h.lock), this.id(h.mode), h.spins ? 1 : 0, h.witness);
+    for (const p of s.pairs) {
+      out.push(this.id(p.from), this.id(p.to), this.id(p.holdMode), this.id(p.waitMode), this.id(p.irq), p.hold, p.wait,
+        (p.waitSpins ? 1 : 0) | (p.afterSleep ? 2 : 0) | (p.viaIndirect ? 4 : 0));
+      this.packGuard(p.guard, out);
+    }
     return out;
   }
 
@@ -120,7 +125,7 @@ export class SummaryCodec {
     };
     const irqExit = str() as IrqState;
     const irqExitWitness = next();
-    const counts = [next(), next(), next()] as const;
+    const counts = [next(), next(), next(), next()] as const;
     const events: LockEvent[] = [];
     for (let i = 0; i < counts[0]; i++) {
       const kind = str() as EventKind;
@@ -135,8 +140,14 @@ export class SummaryCodec {
     }
     const releases = Array.from({ length: counts[1] }, str);
     const returnsHeld: HeldLock[] = Array.from({ length: counts[2] }, () => ({ lock: str(), mode: str() as LockMode, spins: next() === 1, witness: next() }));
+    const pairs: LockPair[] = Array.from({ length: counts[3] }, () => {
+      const [from, to, holdMode, waitMode, irq] = [str(), str(), str() as LockMode, str() as LockPair['waitMode'], str() as IrqState];
+      const [hold, wait, flags] = [next(), next(), next()];
+      const guard = this.unpackGuard(next(), next(), next(), next());
+      return { from, to, holdMode, waitMode, waitSpins: (flags & 1) !== 0, irq, guard, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, hold, wait };
+    });
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, releases, returnsHeld, irqExit, irqExitWitness };
+    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness };
   }
 
   private unpackGuard(present: number, param: number, flag: number, negated: number): Guard {
