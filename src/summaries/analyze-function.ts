@@ -568,7 +568,7 @@ class FunctionAnalysis {
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode, waitSpins: ev.spins,
         irq: ev.irq, guard: ev.guard ?? s.guard, afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
-      }, known(h.witness), pending);
+      }, { length: this.ctx.witnesses.length(h.witness), get: () => h.witness }, pending);
     }
   }
 
@@ -587,8 +587,9 @@ class FunctionAnalysis {
   private integratePairs(c: Call, pairs: LockPair[], s: State, indirect: boolean, callLink: (next: WitnessId) => WitnessId): void {
     const atomic = inAtomic(s);
     const linked = (callee: WitnessId): PendingWitness => {
-      let id = -1;
-      return { length: 1 + this.ctx.witnesses.length(callee), get: () => (id >= 0 ? id : (id = callLink(callee))) };
+      const w = new CallWitness(callLink);
+      w.of(callee, 1 + this.ctx.witnesses.length(callee));
+      return w;
     };
     for (const p of pairs) {
       if (p.afterSleep && atomic) continue;
@@ -804,7 +805,6 @@ function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
 }
 
 const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
-
 
 /**
  * A function's events, one per variant (everything but the witness), in the order first seen.
