@@ -239,13 +239,6 @@ export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
   if (e.k === 'stmt') forEachExpr(e.body, visit);
 }
 
-/** The operands of an expression, in source order (statement-expression bodies are statements, not operands). */
-export function childExprs(e: Expr): Expr[] {
-  const out: Expr[] = [];
-  forEachChildExpr(e, (child, list) => { list.push(child); }, out);
-  return out;
-}
-
 /**
  * Visits the operands of an expression, passing `arg` along: no list and no closure is made
  * per node, as walks over a whole kernel visit billions.

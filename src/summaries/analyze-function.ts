@@ -564,7 +564,7 @@ class FunctionAnalysis {
   private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness): void {
     for (const h of s.held) {
       if (h.lock === target || ev.released.includes(h.lock)) continue;
-      if (paramIndexOf(h.lock) === null && paramIndexOf(target) === null) continue;
+      if (!isParamLock(h.lock) && !isParamLock(target)) continue;
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode, waitSpins: ev.spins,
         irq: ev.irq, guard: ev.guard ?? s.guard, afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
@@ -601,7 +601,7 @@ class FunctionAnalysis {
         for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c)) {
           if (from === to || isUnknownClass(from) || isUnknownClass(to)) continue;
           const [hold, wait] = [linked(p.hold), linked(p.wait)];
-          if (paramIndexOf(from) !== null || paramIndexOf(to) !== null) {
+          if (isParamLock(from) || isParamLock(to)) {
             this.addPair({ ...p, from, to, irq, guard: guard ?? s.guard, afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
             continue;
           }
@@ -610,7 +610,7 @@ class FunctionAnalysis {
           this.ctx.offerEdge(this.fnId, from, to, p.holdMode, p.waitMode, irqsOff, hold.length + wait.length + reasons.length * 100, () => ({
             from, to, holdMode: p.holdMode, waitMode: p.waitMode, waitSpins: p.waitSpins, irqsOff, fn: this.fnId,
             hold: hold.get(), wait: wait.get(), reasons,
-            alsoHeld: s.held.filter((h) => paramIndexOf(h.lock) === null && h.lock !== from).map((h) => ({ lock: h.lock, mode: h.mode })),
+            alsoHeld: heldClasses(s, NO_LOCKS, from),
           }));
         }
       }
@@ -618,14 +618,13 @@ class FunctionAnalysis {
   }
 
   private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {
-    const isHeldClass = (h: HeldLock): boolean => paramIndexOf(h.lock) === null && !ev.released.includes(h.lock);
     const waitMode = ev.kind === 'ipi-wait' ? 'ipi' : ev.mode;
     const irqsOff = ev.irq === 'off';
     const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
-    const alsoHeld = (except: string | null) => s.held.filter((x) => isHeldClass(x) && x.lock !== except).map((x) => ({ lock: x.lock, mode: x.mode }));
+    const alsoHeld = (except: string | null) => heldClasses(s, ev.released, except);
     for (const h of s.held) {
-      if (h.lock === target || !isHeldClass(h)) continue;
+      if (h.lock === target || !isHeldClass(h, ev.released)) continue;
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
         hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons,
@@ -805,6 +804,16 @@ function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
 }
 
 const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
+
+/** A held lock an edge can start from: a class (not a parameter's), not released before the wait. */
+function isHeldClass(h: HeldLock, released: readonly LockKey[]): boolean {
+  return !isParamLock(h.lock) && !released.includes(h.lock);
+}
+
+/** What else a CPU holds at a wait (an edge's `alsoHeld`): the held classes but `except`. */
+function heldClasses(s: State, released: readonly LockKey[], except: LockKey | null): { lock: LockKey; mode: HeldLock['mode'] }[] {
+  return s.held.filter((h) => isHeldClass(h, released) && h.lock !== except).map((h) => ({ lock: h.lock, mode: h.mode }));
+}
 
 /**
  * A function's events, one per variant (everything but the witness), in the order first seen.

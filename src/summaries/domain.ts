@@ -2,6 +2,7 @@
 // lock identity, lock events with their witness, held-lock sets, irq state, summaries.
 import type { LockMode } from '../models/kernel-api.js';
 import type { WitnessId } from './witness.js';
+import type { WaitMode } from '../deadlock/types.js';
 
 /** A lock class (`tasklist_lock`, `page.ptl`) or a parameter-relative lock `#p<i>`. */
 export type LockKey = string;
@@ -59,7 +60,7 @@ export interface LockPair {
   /** A lock key, or `IPI`. */
   to: LockKey;
   holdMode: LockMode;
-  waitMode: LockMode | 'ipi';
+  waitMode: WaitMode;
   waitSpins: boolean;
   /** Irq state at the wait, relative to the function's entry. */
   irq: IrqState;
