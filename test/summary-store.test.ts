@@ -4,19 +4,20 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Guard, HeldLock, LockEvent, LockPair, Summary } from '../src/summaries/domain.js';
 import { CompactSummaries } from '../src/summaries/store.js';
+import type { ParamTest } from '../src/summaries/guard.js';
 
 /** Objects as the analysis makes them (an Object prototype). */
 const PLAIN = { noNullPrototype: true } as const;
 const lock = fc.constantFrom('tasklist_lock', 'page.ptl', 'IPI', '#p0', '#p1', 'mm_struct.page_table_lock');
 const mode = fc.constantFrom('read' as const, 'write' as const);
 const irq = fc.constantFrom('entry' as const, 'on' as const, 'off' as const, 'mixed' as const);
-const guard: fc.Arbitrary<Guard> = fc.oneof(
-  fc.constant(null),
-  fc.record({ param: fc.nat(5) }, PLAIN),
-  fc.record({ param: fc.nat(5), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
-  fc.record({ param: fc.nat(5), negated: fc.boolean() }, PLAIN),
-  fc.record({ param: fc.nat(5), flag: fc.constantFrom('SCF_WAIT'), negated: fc.boolean() }, PLAIN),
+const constants = fc.uniqueArray(fc.constantFrom('0', '1', 'TRANS_JOIN', 'BTRFS_RESERVE_NO_FLUSH', '-4'), { minLength: 1 }).map((v) => v.sort());
+const test: fc.Arbitrary<ParamTest> = fc.oneof(
+  fc.record({ param: fc.nat(5), test: fc.constantFrom('in' as const, 'notIn' as const), values: constants }, PLAIN),
+  fc.record({ param: fc.nat(5), test: fc.constant('flag' as const), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
+  fc.record({ param: fc.nat(5), test: fc.constant('cmp' as const), op: fc.constantFrom('<' as const, '<=' as const, '>' as const, '>=' as const), bound: fc.integer({ min: -5, max: 5 }) }, PLAIN),
 );
+const guard: fc.Arbitrary<Guard> = fc.oneof(fc.constant(null), fc.array(test, { minLength: 1, maxLength: 3 }));
 const event: fc.Arbitrary<LockEvent> = fc.record({
   kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const), lock, mode, spins: fc.boolean(), irq, guard,
   released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }),
@@ -28,7 +29,7 @@ const pair: fc.Arbitrary<LockPair> = fc.record({
 }, PLAIN);
 const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
-  irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
+  irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard),
 }, PLAIN);
 
 describe('compact summary store', () => {

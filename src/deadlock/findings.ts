@@ -7,6 +7,7 @@ import type { CycleRule } from '../rules/rule.js';
 import { IPI } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
+import { sameFilesystems } from '../models/filesystem-classes.js';
 import { oneBackend } from './paravirt.js';
 import { type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
@@ -33,7 +34,7 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     const resources = canonicalRotation(raw);
     const rule = ctx.rules.find((r) => r.owns(resources));
     if (!rule) continue;
-    const choice = chooseVariants(graph, resources, (edges) => oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)])));
+    const choice = chooseVariants(graph, resources, (edges) => oneMachine(edges, ctx));
     if (!choice) { infeasible++; continue; }
     const finding = buildFinding(rule, resources, choice.edges, choice.verdict, ctx);
     const old = byFingerprint.get(finding.fingerprint);
@@ -70,6 +71,15 @@ export function canonicalRotation(cycle: string[]): string[] {
 }
 
 /** The first combination of edge variants (modes, irq states) whose simulation deadlocks. */
+/**
+ * Whether the CPUs' paths can run on one machine against the same objects: one paravirt
+ * backend, and each per-filesystem class one filesystem's on the CPU that holds it and on the
+ * one that waits for it.
+ */
+function oneMachine(edges: DepEdge[], ctx: FindingContext): boolean {
+  return sameFilesystems(edges) && oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+}
+
 function chooseVariants(graph: DependencyGraph, resources: string[], oneMachine: (edges: DepEdge[]) => boolean): { edges: DepEdge[]; verdict: Verdict } | null {
   const options = resources.map((from, i) => {
     const to = resources[(i + 1) % resources.length] as string;

@@ -10,7 +10,7 @@ export type DependencyGraph = InstanceType<typeof DirectedGraph<Record<string, n
 export interface Offer { cost: number; edge: DepEdge }
 
 /**
- * Collects edges per offering function, keeping per variant (modes, irq state) the cheapest
+ * Collects edges per offering function, keeping per variant (modes, irq state, filesystems) the cheapest
  * witness, the first on a tie. The graph's edge is the cheapest over functions, the lowest
  * function id on a tie: so the result does not depend on the order functions are analysed,
  * and one function's offers can be replaced when it is analysed again (check-patch).
@@ -20,14 +20,18 @@ export class EdgeCollector {
   private readonly byFunction = new Map<number, Map<string, Map<string, Offer[]>>>();
 
   // Called for every held lock at every lock event of a whole kernel: no key strings made here.
-  offer = (fn: number, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge): void => {
+  offer = (
+    fn: number, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge,
+    heldIn?: string, awaitedIn?: string,
+  ): void => {
     let mine = this.byFunction.get(fn);
     if (!mine) this.byFunction.set(fn, (mine = new Map()));
     let targets = mine.get(from);
     if (!targets) mine.set(from, (targets = new Map()));
     let variants = targets.get(to);
     if (!variants) targets.set(to, (variants = []));
-    const at = variants.findIndex((o) => o.edge.holdMode === holdMode && o.edge.waitMode === waitMode && o.edge.irqsOff === irqsOff);
+    const at = variants.findIndex((o) => o.edge.holdMode === holdMode && o.edge.waitMode === waitMode && o.edge.irqsOff === irqsOff
+      && o.edge.heldIn === heldIn && o.edge.awaitedIn === awaitedIn);
     if (at < 0) variants.push({ cost, edge: build() });
     else if (cost < (variants[at] as Offer).cost) variants[at] = { cost, edge: build() };
   };
@@ -42,7 +46,10 @@ export class EdgeCollector {
   /** Replaces a function's offers (a summary image's, or none before it is analysed again). */
   setOffers(fn: number, offers: readonly Offer[]): void {
     this.byFunction.delete(fn);
-    for (const o of offers) this.offer(fn, o.edge.from, o.edge.to, o.edge.holdMode, o.edge.waitMode, o.edge.irqsOff, o.cost, () => o.edge);
+    for (const o of offers) {
+      const e = o.edge;
+      this.offer(fn, e.from, e.to, e.holdMode, e.waitMode, e.irqsOff, o.cost, () => e, e.heldIn, e.awaitedIn);
+    }
   }
 
   functions(): number[] {
@@ -53,7 +60,7 @@ export class EdgeCollector {
     const best = new Map<string, { cost: number; edge: DepEdge }>();
     for (const fn of this.byFunction.keys()) {
       for (const o of this.offersOf(fn)) {
-        const variant = edgeVariantKey(o.edge.from, o.edge.to, o.edge.holdMode, o.edge.waitMode, o.edge.irqsOff);
+        const variant = edgeVariantKey(o.edge);
         const old = best.get(variant);
         if (!old || o.cost < old.cost || (o.cost === old.cost && o.edge.fn < old.edge.fn)) best.set(variant, o);
       }

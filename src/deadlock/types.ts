@@ -22,8 +22,14 @@ export interface DepEdge {
   alsoHeld: { lock: string; mode: LockMode }[];
   /** Reasons that lower confidence (e.g. a call resolved through an ops-struct field). */
   reasons: string[];
+  /**
+   * For a class lockdep keys per filesystem type (`inode.i_rwsem`): the filesystem whose code
+   * holds `from` / waits for `to`, when the path runs through one (models/filesystem-classes.ts).
+   */
+  heldIn?: string;
+  awaitedIn?: string;
 }
 
-export function edgeVariantKey(from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean): string {
-  return `${from}\u0000${to}\u0000${holdMode}\u0000${waitMode}\u0000${irqsOff ? 1 : 0}`;
+export function edgeVariantKey(e: Pick<DepEdge, 'from' | 'to' | 'holdMode' | 'waitMode' | 'irqsOff' | 'heldIn' | 'awaitedIn'>): string {
+  return `${e.from}\u0000${e.to}\u0000${e.holdMode}\u0000${e.waitMode}\u0000${e.irqsOff ? 1 : 0}\u0000${e.heldIn ?? ''}\u0000${e.awaitedIn ?? ''}`;
 }

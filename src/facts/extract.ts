@@ -6,7 +6,7 @@ import { kernelIdioms } from '../parse/grammar.js';
 import { parseC } from '../parse/parser.js';
 import { conditionsByLine } from '../parse/conditionals.js';
 import type {
-  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, TypeRef,
+  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, SwitchCase, TypeRef,
 } from './types.js';
 
 const UNKNOWN_TYPE: TypeRef = { name: '', pointer: 0 };
@@ -502,18 +502,20 @@ function convertDeclaration(node: Node, ctx: Ctx): Stmt[] {
 
 function convertSwitch(node: Node, ctx: Ctx): Stmt {
   const body = node.childForFieldName('body');
-  const cases: Stmt[][] = [];
-  let current: Stmt[] | null = null;
+  const cases: SwitchCase[] = [];
+  let current: SwitchCase | null = null;
   for (const c of body?.namedChildren ?? []) {
     if (!c) continue;
     if (c.type === 'case_statement') {
-      current = [];
+      const value = c.childForFieldName('value');
+      current = { label: value ? convertExpr(unparen(value), ctx) : null, body: [] };
       cases.push(current);
     } else if (!current) {
-      current = [];
+      // Statements before the first label run only when jumped into: no label matches them.
+      current = { label: { k: 'other' }, body: [] };
       cases.push(current);
     }
-    current.push(...convertStmt(c, ctx));
+    current.body.push(...convertStmt(c, ctx));
   }
   return { k: 'switch', value: convertExpr(unparen(node.childForFieldName('condition')), ctx), cases, pos: pos(node, ctx) };
 }

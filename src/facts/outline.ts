@@ -110,7 +110,7 @@ function forEachPpCondition(stmts: Stmt[], visit: (cond: string) => void): void 
       case 'block': forEachPpCondition(s.body, visit); break;
       case 'if': walkExprs(s.cond); forEachPpCondition(s.then, visit); forEachPpCondition(s.else, visit); break;
       case 'loop': forEachPpCondition(s.body, visit); break;
-      case 'switch': for (const c of s.cases) forEachPpCondition(c, visit); break;
+      case 'switch': for (const c of s.cases) forEachPpCondition(c.body, visit); break;
       case 'expr': walkExprs(s.e); break;
       case 'decl': if (s.init) walkExprs(s.init); break;
       case 'return': if (s.value) walkExprs(s.value); break;

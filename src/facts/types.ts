@@ -38,12 +38,15 @@ export type Stmt =
   | { k: 'pp'; cond: string; then: Stmt[]; else: Stmt[] }
   /** `init` runs once; `test`, `body`, `update` run zero or more times. `macro`: a `for_each_*` loop. */
   | { k: 'loop'; init: Expr | null; test: Expr | null; update: Expr | null; body: Stmt[]; macro: string | null; pos: Pos }
-  | { k: 'switch'; value: Expr; cases: Stmt[][]; pos: Pos }
+  | { k: 'switch'; value: Expr; cases: SwitchCase[]; pos: Pos }
   | { k: 'return'; value: Expr | null; pos: Pos }
   | { k: 'goto'; label: string; pos: Pos }
   | { k: 'label'; name: string }
   | { k: 'break' }
   | { k: 'continue' };
+
+/** A `case` and the statements under it up to the next one; `label` null for `default:`. */
+export interface SwitchCase { label: Expr | null; body: Stmt[] }
 
 export interface Param { name: string; type: TypeRef }
 

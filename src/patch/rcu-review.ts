@@ -119,7 +119,7 @@ function loopsIn(stmts: Stmt[]): Extract<Stmt, { k: 'loop' }>[] {
       if (s.k === 'loop') { out.push(s); walk(s.body); }
       else if (s.k === 'block') walk(s.body);
       else if (s.k === 'if' || s.k === 'pp') { walk(s.then); walk(s.else); }
-      else if (s.k === 'switch') for (const c of s.cases) walk(c);
+      else if (s.k === 'switch') for (const c of s.cases) walk(c.body);
     }
   };
   walk(stmts);

@@ -14,6 +14,7 @@ type Value = number | null;
 
 export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
+  private readonly numbers = new Map<string, Value>();
 
   /** `macros`: object-like macro values, expanded when a condition names one (`USE_SPLIT_PTE_PTLOCKS`). */
   constructor(
@@ -52,6 +53,25 @@ export class ConditionEvaluator {
       return null;
     }
   };
+
+  /** Whether some header we read `#define`s `name`. */
+  defines(name: string): boolean {
+    return this.definedNames.has(name);
+  }
+
+  /** A constant expression's value (`PSI_FREQ` → `2*HZ+1` → 501); null when a name in it has none. */
+  numeric(expression: string): number | null {
+    const hit = this.numbers.get(expression);
+    if (hit !== undefined) return hit;
+    let value: Value = null;
+    try {
+      value = new ExpressionParser(tokenize(expression), this.config, this.expandMacro, this.definedNames).parse();
+    } catch {
+      value = null;
+    }
+    this.numbers.set(expression, value);
+    return value;
+  }
 
   evaluate(condition: string): Tri {
     const hit = this.cache.get(condition);

@@ -227,7 +227,10 @@ function forEachExprInStmt(s: Stmt, visit: (e: Expr) => void): void {
       if (s.update) walkExpr(s.update, visit);
       forEachExpr(s.body, visit);
       break;
-    case 'switch': walkExpr(s.value, visit); for (const c of s.cases) forEachExpr(c, visit); break;
+    case 'switch':
+      walkExpr(s.value, visit);
+      for (const c of s.cases) { if (c.label) walkExpr(c.label, visit); forEachExpr(c.body, visit); }
+      break;
     case 'return': if (s.value) walkExpr(s.value, visit); break;
     default: break;
   }
@@ -268,7 +271,7 @@ export function forEachStmt(stmts: Stmt[], visit: (s: Stmt) => void): void {
       case 'if': inExpr(s.cond); forEachStmt(s.then, visit); forEachStmt(s.else, visit); break;
       case 'pp': forEachStmt(s.then, visit); forEachStmt(s.else, visit); break;
       case 'loop': inExpr(s.init); inExpr(s.test); inExpr(s.update); forEachStmt(s.body, visit); break;
-      case 'switch': inExpr(s.value); for (const c of s.cases) forEachStmt(c, visit); break;
+      case 'switch': inExpr(s.value); for (const c of s.cases) { inExpr(c.label); forEachStmt(c.body, visit); } break;
       case 'return': inExpr(s.value); break;
       default: break;
     }
@@ -309,7 +312,7 @@ export function forEachReturn(stmts: Stmt[], visit: (r: Extract<Stmt, { k: 'retu
       case 'block': forEachReturn(s.body, visit); break;
       case 'if': case 'pp': forEachReturn(s.then, visit); forEachReturn(s.else, visit); break;
       case 'loop': forEachReturn(s.body, visit); break;
-      case 'switch': for (const c of s.cases) forEachReturn(c, visit); break;
+      case 'switch': for (const c of s.cases) forEachReturn(c.body, visit); break;
       default: break;
     }
   }

@@ -15,8 +15,13 @@ import {
   type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, IPI,
   EMPTY_SUMMARY, eventKey, joinIrq, pairKey, paramIndexOf, paramLock,
 } from './domain.js';
+import {
+  type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
+  sameGuard, truthTest, whenSet, whenZero,
+} from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { StepKind } from '../report/types.js';
+import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 
 export interface AnalysisStats {
   /** Summaries cut to `maxSummaryEvents` (their farthest events were dropped). */
@@ -40,7 +45,10 @@ export interface AnalysisContext {
   witnesses: WitnessTable;
   summaries: SummaryStore;
   /** Offers an edge variant; `build` runs only if it beats the one already kept (lower cost). */
-  offerEdge: (fn: FnId, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge) => void;
+  offerEdge: (
+    fn: FnId, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge,
+    heldIn?: string, awaitedIn?: string,
+  ) => void;
   stats: AnalysisStats;
   /** What each function's analysis added to `stats` (a function analysed again replaces its share). */
   functionStats: Map<FnId, AnalysisStats>;
@@ -101,6 +109,9 @@ class FunctionAnalysis {
   /** `guards.length` when each enclosing loop began: `break` drops what was taken since. */
   private readonly loopMarks: number[] = [];
   private depth = 0;
+  /** Guard of the return paths that may give non-zero so far (undefined: none yet). */
+  private nonZeroWhen: Guard | undefined = undefined;
+  private sawValueReturn = false;
 
   constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {}
 
@@ -117,6 +128,7 @@ class FunctionAnalysis {
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
       irqExitWitness: this.exitIrqWitness,
+      nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
     };
   }
 
@@ -224,16 +236,10 @@ class FunctionAnalysis {
         return join(this.block(stmt.then, s), this.block(stmt.else, s));
       }
       case 'loop': return this.loop(stmt, s);
-      case 'switch': {
-        const v = this.expr(stmt.value, s);
-        this.breakStates.push([]);
-        let fall: State = DEAD;
-        for (const c of stmt.cases) fall = this.block(c, join(v, fall));
-        const breaks = this.breakStates.pop() ?? [];
-        return [v, fall, ...breaks].reduce(join, DEAD);
-      }
+      case 'switch': return this.switchStmt(stmt, s);
       case 'return': {
         const after = stmt.value ? this.expr(stmt.value, s) : s;
+        if (stmt.value && !after.dead) this.recordReturnValue(stmt.value, after);
         this.recordExit(this.releaseGuards(after, 0));
         return { ...after, dead: true };
       }
@@ -252,6 +258,28 @@ class FunctionAnalysis {
       }
       default: return s;
     }
+  }
+
+  /** Each case entered with its label as a guard when the switch tests a parameter (`switch (flush)`). */
+  private switchStmt(stmt: Extract<Stmt, { k: 'switch' }>, s: State): State {
+    const v = this.expr(stmt.value, s);
+    const subject = this.testedParam(stmt.value);
+    const labels = stmt.cases.map((c) => (c.label ? this.constName(c.label) : null));
+    const tested = subject !== null && stmt.cases.every((c, i) => !c.label || labels[i] !== null) ? subject : null;
+    const named = labels.filter((l): l is string => l !== null);
+    const noMatch: Guard = tested === null || named.length === 0 ? null : [{ param: tested, test: 'notIn', values: [...new Set(named)].sort() }];
+    const entering = (i: number): State => {
+      if (tested === null) return v;
+      const label = labels[i];
+      const guard: Guard = label ? [{ param: tested, test: 'in', values: [label] }] : noMatch;
+      return withGuard(v, guard);
+    };
+    this.breakStates.push([]);
+    let fall: State = DEAD;
+    stmt.cases.forEach((c, i) => { fall = this.block(c.body, join(entering(i), fall)); });
+    const breaks = this.breakStates.pop() ?? [];
+    const unmatched = stmt.cases.some((c) => !c.label) ? DEAD : withGuard(v, noMatch);
+    return [unmatched, fall, ...breaks].reduce(join, DEAD);
   }
 
   private loop(stmt: Extract<Stmt, { k: 'loop' }>, s0: State): State {
@@ -315,6 +343,27 @@ class FunctionAnalysis {
     }
   }
 
+  /** A path returning `value`: a constant zero adds nothing, anything else the path's guard (and the value's own test). */
+  private recordReturnValue(value: Expr, s: State): void {
+    this.sawValueReturn = true;
+    if (this.argConstant(value)?.value === 0) return;
+    const own = this.branchGuards(value)?.[0] ?? null;
+    const guard = own ? meetGuards(own, s.guard) : s.guard;
+    this.nonZeroWhen = this.nonZeroWhen === undefined ? guard : joinGuards(this.nonZeroWhen, guard);
+  }
+
+  /** The branches of `if (f(…))` by `f`'s summary: the true one only where `f` may return non-zero. */
+  private returnTest(c: Call, v: State): [State, State] {
+    const name = calleeName(c);
+    const defs = name ? resolveCallee(this.ctx.program, this.fn(), name) : [];
+    const summary = defs.length === 1 ? this.ctx.summaries.get(defs[0] as FnId) : undefined;
+    const when = summary?.nonZeroWhen ?? null;
+    if (when === 'never') return [DEAD, v];
+    const guard = this.guardAtCall(when, c);
+    if (guard === 'never') return [DEAD, v];
+    return [withGuard(v, guard), v];
+  }
+
   // ------------------------------------------------------------ conditions
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
@@ -347,33 +396,72 @@ class FunctionAnalysis {
         }
         const v = this.expr(e, s);
         if (model && 'lastPut' in model) return [{ ...v, lastPut: true }, v];
-        return [v, v];
+        return model || v.dead ? [v, v] : this.returnTest(e, v);
       }
       default: {
         const v = this.expr(e, s);
-        const guard = this.guardOf(e);
-        if (!guard) return [v, v];
-        return [{ ...v, guard }, guard.flag ? v : { ...v, guard: { param: guard.param, negated: true } }];
+        const guards = this.branchGuards(e);
+        if (!guards) return [v, v];
+        return [withGuard(v, guards[0]), withGuard(v, guards[1])];
       }
     }
   }
 
-  /** `wait`, `scf_flags & SCF_WAIT`, or a local assigned once from either, as a guard. */
-  private guardOf(e: Expr, depth = 0): Guard {
-    const fn = this.ctx.program.functions[this.fnId];
-    if (!fn || depth > 2) return null;
+  /**
+   * The guards of a test's true and false branches when it tests one parameter: `wait`,
+   * `scf_flags & SCF_WAIT` (true branch only), `flush == C`, `ins_len > 0`, or a local assigned
+   * once from one of them.
+   */
+  private branchGuards(e: Expr, depth = 0): [Guard, Guard] | null {
+    if (depth > 2) return null;
+    if (e.k === 'cast') return this.branchGuards(e.arg, depth + 1);
     if (e.k === 'id') {
-      const p = fn.params.findIndex((x) => x.name === e.name);
-      if (p >= 0) return { param: p };
+      const p = this.paramIndex(e.name);
+      if (p >= 0) return [whenSet(p), whenZero(p)];
       const assigned = this.singleLocalAssignment(e.name);
-      return assigned ? this.guardOf(assigned, depth + 1) : null;
+      return assigned ? this.branchGuards(assigned, depth + 1) : null;
     }
-    if (e.k === 'bin' && e.op === '&' && e.left.k === 'id' && e.right.k === 'id') {
-      const p = fn.params.findIndex((x) => x.name === (e.left.k === 'id' ? e.left.name : ''));
-      if (p >= 0) return { param: p, flag: e.right.name };
+    if (e.k !== 'bin') return null;
+    if (e.op === '&') {
+      const p = e.left.k === 'id' ? this.paramIndex(e.left.name) : -1;
+      return p >= 0 && e.right.k === 'id' ? [[{ param: p, test: 'flag', flag: e.right.name }], null] : null;
     }
-    if (e.k === 'cast') return this.guardOf(e.arg, depth + 1);
-    return null;
+    const op = COMPARISONS[e.op];
+    if (!op) return null;
+    const left = this.testedParam(e.left);
+    const [param, constant, cmp] = left !== null ? [left, e.right, op] : [this.testedParam(e.right), e.left, MIRRORED[op]];
+    if (param === null) return null;
+    if (cmp === '==' || cmp === '!=') {
+      const name = this.constName(constant);
+      if (name === null) return null;
+      const equal: ParamTest = { param, test: 'in', values: [name] };
+      return cmp === '==' ? [[equal], negateTest(equal)] : [negateTest(equal), [equal]];
+    }
+    const bound = this.argConstant(constant)?.value ?? null;
+    if (bound === null) return null;
+    const holds: ParamTest = { param, test: 'cmp', op: cmp, bound };
+    return [[holds], negateTest(holds)];
+  }
+
+  /** The parameter a test or a switch reads: the parameter itself, cast, or a local assigned once from it. */
+  private testedParam(e: Expr, depth = 0): number | null {
+    if (depth > 2) return null;
+    if (e.k === 'cast') return this.testedParam(e.arg, depth + 1);
+    if (e.k !== 'id') return null;
+    const p = this.paramIndex(e.name);
+    if (p >= 0) return p;
+    const assigned = this.singleLocalAssignment(e.name);
+    return assigned ? this.testedParam(assigned, depth + 1) : null;
+  }
+
+  private paramIndex(name: string): number {
+    return this.fn().params.findIndex((x) => x.name === name);
+  }
+
+  /** A constant as a guard names it (`BTRFS_RESERVE_NO_FLUSH`, `0`, `NULL` as `0`), or null. */
+  private constName(e: Expr): ConstName | null {
+    const c = this.argConstant(e);
+    return c ? c.name ?? String(c.value) : null;
   }
 
   /** The value of a local assigned exactly once (`bool wait = scf_flags & SCF_WAIT;`). */
@@ -554,7 +642,8 @@ class FunctionAnalysis {
     if (s.held.length > 0) this.recordPairs(s, ev, target, pending);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
-    const guard = ev.guard ?? s.guard;
+    const guard = meetGuards(ev.guard, s.guard);
+    if (isImpossible(guard)) return;
     const existing = this.events.find(ev, guard, released);
     if (existing && this.ctx.witnesses.length(existing.witness) <= pending.length) return;
     this.events.put(existing, { ...ev, guard, released, witness: pending.get() });
@@ -567,8 +656,8 @@ class FunctionAnalysis {
       if (!isParamLock(h.lock) && !isParamLock(target)) continue;
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode, waitSpins: ev.spins,
-        irq: ev.irq, guard: ev.guard ?? s.guard, afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
-      }, { length: this.ctx.witnesses.length(h.witness), get: () => h.witness }, pending);
+        irq: ev.irq, guard: meetGuards(ev.guard, s.guard), afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
+      }, { length: this.ctx.witnesses.length(h.witness), get: () => h.witness, below: h.witness }, pending);
     }
   }
 
@@ -602,19 +691,34 @@ class FunctionAnalysis {
           if (from === to || isUnknownClass(from) || isUnknownClass(to)) continue;
           const [hold, wait] = [linked(p.hold), linked(p.wait)];
           if (isParamLock(from) || isParamLock(to)) {
-            this.addPair({ ...p, from, to, irq, guard: guard ?? s.guard, afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
+            this.addPair({ ...p, from, to, irq, guard: meetGuards(guard, s.guard), afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
             continue;
           }
           const reasons = viaIndirect ? INDIRECT_REASONS : NO_REASONS;
           const irqsOff = irq === 'off';
+          const [heldIn, awaitedIn] = [this.filesystemOf(from, hold.below), this.filesystemOf(to, wait.below)];
           this.ctx.offerEdge(this.fnId, from, to, p.holdMode, p.waitMode, irqsOff, hold.length + wait.length + reasons.length * 100, () => ({
             from, to, holdMode: p.holdMode, waitMode: p.waitMode, waitSpins: p.waitSpins, irqsOff, fn: this.fnId,
             hold: hold.get(), wait: wait.get(), reasons,
-            alsoHeld: heldClasses(s, NO_LOCKS, from),
-          }));
+            alsoHeld: heldClasses(s, NO_LOCKS, from), ...filesystems(heldIn, awaitedIn),
+          }), heldIn, awaitedIn);
         }
       }
     }
+  }
+
+  /**
+   * For a class lockdep keys per filesystem type, the filesystem whose objects the path locks:
+   * the deepest frame in one filesystem's own code, this function included.
+   */
+  private filesystemOf(cls: string, below: WitnessId): string | undefined {
+    if (!isPerFilesystemClass(cls)) return undefined;
+    let owner = filesystemOf(this.fn().file, cls);
+    this.ctx.witnesses.forEachFunction(below, (fn) => {
+      const f = this.ctx.program.functions[fn];
+      owner = (f && filesystemOf(f.file, cls)) ?? owner;
+    });
+    return owner ?? undefined;
   }
 
   private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {
@@ -623,12 +727,14 @@ class FunctionAnalysis {
     const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
     const alsoHeld = (except: string | null) => heldClasses(s, ev.released, except);
+    const awaitedIn = this.filesystemOf(target, pending.below);
     for (const h of s.held) {
       if (h.lock === target || !isHeldClass(h, ev.released)) continue;
+      const heldIn = this.filesystemOf(h.lock, h.witness);
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
-        hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons,
-      }));
+        hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons, ...filesystems(heldIn, awaitedIn),
+      }), heldIn, awaitedIn);
     }
     if (irqDecidedHere && irqsOff && ev.spins) {
       const hold = s.irqWitness >= 0 ? s.irqWitness : -1;
@@ -666,7 +772,8 @@ class FunctionAnalysis {
   }
 
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
-    const guard = 'always' in model.when ? null : this.guardAtCall({ param: model.when.arg, ...(model.when.flag ? { flag: model.when.flag } : {}) }, c);
+    const when = model.when;
+    const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c);
     if (guard === 'never') return s;
     this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false }, known(this.link(c, 'wait')), true);
     return s;
@@ -679,40 +786,58 @@ class FunctionAnalysis {
    */
   private guardAtCall(guard: Guard, c: Call): Guard | 'never' {
     if (!guard) return null;
-    const arg = c.args[guard.param];
-    if (!arg) return null;
-    const fn = this.fn();
-    if (arg.k === 'id') {
-      const p = fn.params.findIndex((x) => x.name === arg.name);
-      if (p >= 0) return { ...guard, param: p };
+    let ours: Guard = null;
+    for (const t of guard) {
+      const bound = this.testAtCall(t, c);
+      if (bound === 'never') return 'never';
+      ours = meetGuards(ours, bound);
     }
-    if (!guard.flag) {
-      // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
-      // is our test of our parameter.
-      const derived = this.guardOf(arg);
-      if (derived) return guard.negated ? (derived.flag ? null : { param: derived.param, negated: true }) : derived;
-    }
-    const constant = this.constantTruth(arg);
-    if (guard.negated) return constant === true ? 'never' : null;
-    if (constant === false) return 'never';
-    if (arg.k === 'num') return null;
-    if (guard.flag) {
-      const mentions = identifiers(arg);
-      if (mentions.has(guard.flag)) return null;
-      if (arg.k === 'id' && !this.localMentions(arg.name, guard.flag)) return 'never';
-      if (arg.k !== 'id' && [...mentions].every((m) => /^[A-Z0-9_]+$/.test(m))) return 'never';
-    }
-    return null;
+    return isImpossible(ours) ? 'never' : ours;
   }
 
-  /** A literal, or a macro constant under the config (`PSI_FREQ` → `2*HZ+1`): zero or not. */
-  private constantTruth(arg: Expr): boolean | null {
-    if (arg.k === 'num') return arg.value !== 0;
-    if (arg.k === 'id' && arg.name === 'NULL') return false;
-    if (arg.k === 'cast') return this.constantTruth(arg.arg);
-    if (arg.k === 'id' && /^[A-Z][A-Z0-9_]*$/.test(arg.name)) return this.ctx.conditions.evaluate(arg.name);
-    return null;
+  private testAtCall(t: ParamTest, c: Call): Guard | 'never' {
+    const arg = c.args[t.param];
+    if (!arg) return null;
+    const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
+    if (p >= 0) return [{ ...t, param: p }];
+    const truth = truthTest(t);
+    if (truth) {
+      // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
+      // is our test of our parameter.
+      const derived = this.branchGuards(arg);
+      const ours = derived ? derived[truth === 'set' ? 0 : 1] : null;
+      if (ours) return ours;
+    }
+    const constant = this.argConstant(arg);
+    if (t.test === 'flag') {
+      if (constant?.value === 0) return 'never';
+      if (arg.k === 'num') return null;
+      const mentions = identifiers(arg);
+      if (mentions.has(t.flag)) return null;
+      if (arg.k === 'id' && !this.localMentions(arg.name, t.flag)) return 'never';
+      if (arg.k !== 'id' && [...mentions].every((m) => /^[A-Z0-9_]+$/.test(m))) return 'never';
+      return null;
+    }
+    if (!constant) return null;
+    return decideTest(t, constant, this.constantValue) === false ? 'never' : null;
   }
+
+  /** A literal, `NULL`, `true`/`false`, or a macro or enumerator name (with its value under the config when it has one). */
+  private argConstant(arg: Expr): ArgConstant | null {
+    if (arg.k === 'num') return { name: null, value: arg.value };
+    if (arg.k === 'cast') return this.argConstant(arg.arg);
+    if (arg.k !== 'id') return null;
+    const fixed = FIXED_CONSTANTS[arg.name];
+    if (fixed !== undefined) return { name: null, value: fixed };
+    if (!CONSTANT_NAME.test(arg.name)) return null;
+    const value = this.constantValue(arg.name);
+    // A macro without a number (`#define CUR_MODE (current->mode)`) is not a constant; a name no
+    // header defines is an enumerator.
+    if (value === null && this.ctx.conditions.defines(arg.name)) return null;
+    return { name: arg.name, value };
+  }
+
+  private readonly constantValue = (name: string): number | null => this.ctx.conditions.numeric(name);
 
   /** Whether any assignment to local `name` mentions `word` (`scf_flags |= SCF_WAIT`). */
   private localMentions(name: string, word: string): boolean {
@@ -757,26 +882,31 @@ class FunctionAnalysis {
 }
 
 /** A witness not yet written to the table: most events are dominated and never need one. */
-interface PendingWitness { length: number; get(): WitnessId }
+interface PendingWitness {
+  length: number;
+  get(): WitnessId;
+  /** The part already in the table: the whole witness, or the callee's below a call. */
+  readonly below: WitnessId;
+}
 
-const known = (id: WitnessId): PendingWitness => ({ length: 1, get: () => id });
+const known = (id: WitnessId): PendingWitness => ({ length: 1, get: () => id, below: id });
 
 /** The call link to a callee's witness, written only when asked; one per integration, re-aimed per event. */
 class CallWitness implements PendingWitness {
   length = 0;
-  private callee: WitnessId = -1;
+  below: WitnessId = -1;
   private id: WitnessId = -1;
 
   constructor(private readonly link: (callee: WitnessId) => WitnessId) {}
 
   of(callee: WitnessId, length: number): void {
-    this.callee = callee;
+    this.below = callee;
     this.length = length;
     this.id = -1;
   }
 
   get(): WitnessId {
-    if (this.id < 0) this.id = this.link(this.callee);
+    if (this.id < 0) this.id = this.link(this.below);
     return this.id;
   }
 }
@@ -847,9 +977,22 @@ class EventSet {
   }
 }
 
-function sameGuard(a: Guard, b: Guard): boolean {
-  return a === b || (!!a && !!b && a.param === b.param && a.flag === b.flag && a.negated === b.negated);
+/** The edge fields naming filesystems, only where known (edges of other classes carry none). */
+function filesystems(heldIn: string | undefined, awaitedIn: string | undefined): Pick<DepEdge, 'heldIn' | 'awaitedIn'> {
+  return { ...(heldIn ? { heldIn } : {}), ...(awaitedIn ? { awaitedIn } : {}) };
 }
+
+/** `s` on a branch that also passes `guard`. */
+function withGuard(s: State, guard: Guard): State {
+  return guard ? { ...s, guard: meetGuards(guard, s.guard) } : s;
+}
+
+const COMPARISONS: Record<string, '==' | '!=' | CmpOp | undefined> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+/** `0 < x` is `x > 0`. */
+const MIRRORED = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+/** Kernel constants are upper case (`TRANS_JOIN`, `GFP_KERNEL`); `NULL`, `true`, `false` have fixed values. */
+const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
+const FIXED_CONSTANTS: Readonly<Record<string, number>> = { NULL: 0, false: 0, true: 1 };
 
 function join(a: State, b: State): State {
   if (a.dead) return b;
@@ -862,7 +1005,7 @@ function join(a: State, b: State): State {
     irq: joinIrq(a.irq, b.irq),
     irqWitness: a.irq === 'off' ? a.irqWitness : b.irqWitness,
     saved: { ...b.saved, ...a.saved },
-    guard: sameGuard(a.guard, b.guard) ? a.guard : null,
+    guard: joinGuards(a.guard, b.guard),
     released: mergeSorted(a.released, b.released),
     dead: false,
     slept: a.slept && b.slept,

@@ -5,6 +5,7 @@ import { functionIndex } from '../facts/outline.js';
 import { type FnId, type Program, fieldTargets, getOrInit, resolveCallee } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
 import { type Summary, eventKey, pairKey } from './domain.js';
+import { guardKey } from './guard.js';
 
 const MAX_SCC_ROUNDS = 4;
 
@@ -153,7 +154,7 @@ function sameSummary(a: Summary | undefined, b: Summary): boolean {
   if (!a) return false;
   const keys = (s: Summary): string => [
     ...s.events.map(eventKey).sort(), '|', ...s.pairs.map(pairKey).sort(), '|', ...s.releases.slice().sort(), '|',
-    ...s.returnsHeld.map((h) => `${h.lock}${h.mode}`).sort(), '|', s.irqExit,
+    ...s.returnsHeld.map((h) => `${h.lock}${h.mode}`).sort(), '|', s.irqExit, '|', s.nonZeroWhen === 'never' ? 'never' : guardKey(s.nonZeroWhen),
   ].join('\n');
   return keys(a) === keys(b);
 }

@@ -3,6 +3,7 @@
 import type { LockMode } from '../models/kernel-api.js';
 import type { WitnessId } from './witness.js';
 import type { WaitMode } from '../deadlock/types.js';
+import { type Guard, guardKey } from './guard.js';
 
 /** A lock class (`tasklist_lock`, `page.ptl`) or a parameter-relative lock `#p<i>`. */
 export type LockKey = string;
@@ -16,11 +17,7 @@ export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p
  */
 export type IrqState = 'entry' | 'on' | 'off' | 'mixed';
 
-/**
- * Whether an event happens: always (null), or only when a parameter is set (has `flag`), or
- * only when it is zero (`negated`: `if (!delay) __queue_work(…)`).
- */
-export type Guard = { param: number; flag?: string; negated?: boolean } | null;
+export type { Guard } from './guard.js';
 
 export interface HeldLock {
   lock: LockKey;
@@ -82,13 +79,15 @@ export interface Summary {
   irqExit: IrqState;
   /** Where irqs were turned off, when the function returns with them off. */
   irqExitWitness: WitnessId;
+  /**
+   * When the function may return non-zero: `never` (every `return` gives 0), only under a test
+   * of a parameter (`may_wait_transaction()` returns 1 only when `type == TRANS_START`), or
+   * null (no such limit). A caller's `if (f(…))` takes its true branch only then.
+   */
+  nonZeroWhen: Guard | 'never';
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1 };
-
-function guardKey(g: Guard): string {
-  return g ? `${g.negated ? '!' : ''}${g.param}${g.flag ?? ''}` : '';
-}
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, nonZeroWhen: null };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

@@ -6,6 +6,9 @@ import { LRUCache } from 'lru-cache';
 import type { FnId } from '../program/program.js';
 import type { SummaryStore } from './analyze-function.js';
 import type { EventKind, Guard, HeldLock, IrqState, LockEvent, LockPair, Summary } from './domain.js';
+import type { CmpOp, ParamTest } from './guard.js';
+
+const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp'] as const;
 import type { LockMode } from '../models/kernel-api.js';
 import { Interner } from './interner.js';
 
@@ -79,6 +82,8 @@ export class SummaryCodec {
 
   private numbers(s: Summary): number[] {
     const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length];
+    if (s.nonZeroWhen === 'never') out.push(-1);
+    else this.packGuard(s.nonZeroWhen, out);
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
         (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0));
@@ -96,10 +101,17 @@ export class SummaryCodec {
     return out;
   }
 
-  /** Guard as four numbers: present, parameter, flag (string id, -1 absent), negated (-1 absent). */
+  /** Guard as its number of tests (0 for none), then each test: its kind, the parameter, its operands. */
   private packGuard(g: Guard, out: number[]): void {
-    if (!g) out.push(0, 0, -1, -1);
-    else out.push(1, g.param, g.flag === undefined ? -1 : this.id(g.flag), g.negated === undefined ? -1 : g.negated ? 1 : 0);
+    out.push(g ? g.length : 0);
+    for (const t of g ?? []) {
+      out.push(GUARD_TESTS.indexOf(t.test), t.param);
+      switch (t.test) {
+        case 'in': case 'notIn': out.push(t.values.length); for (const v of t.values) out.push(this.id(v)); break;
+        case 'flag': out.push(this.id(t.flag)); break;
+        case 'cmp': out.push(this.id(t.op), t.bound); break;
+      }
+    }
   }
 
   unpack(p: Uint8Array): Summary {
@@ -126,6 +138,7 @@ export class SummaryCodec {
     const irqExit = str() as IrqState;
     const irqExitWitness = next();
     const counts = [next(), next(), next(), next()] as const;
+    const nonZeroWhen = this.unpackReturnGuard(next, str);
     const events: LockEvent[] = [];
     for (let i = 0; i < counts[0]; i++) {
       const kind = str() as EventKind;
@@ -134,7 +147,7 @@ export class SummaryCodec {
       const irq = str() as IrqState;
       const witness = next();
       const flags = next();
-      const guard = this.unpackGuard(next(), next(), next(), next());
+      const guard = this.unpackGuard(next, str);
       const released = Array.from({ length: next() }, str);
       events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, witness });
     }
@@ -143,19 +156,36 @@ export class SummaryCodec {
     const pairs: LockPair[] = Array.from({ length: counts[3] }, () => {
       const [from, to, holdMode, waitMode, irq] = [str(), str(), str() as LockMode, str() as LockPair['waitMode'], str() as IrqState];
       const [hold, wait, flags] = [next(), next(), next()];
-      const guard = this.unpackGuard(next(), next(), next(), next());
+      const guard = this.unpackGuard(next, str);
       return { from, to, holdMode, waitMode, waitSpins: (flags & 1) !== 0, irq, guard, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, hold, wait };
     });
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness };
+    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, nonZeroWhen };
   }
 
-  private unpackGuard(present: number, param: number, flag: number, negated: number): Guard {
-    if (!present) return null;
-    const g: NonNullable<Guard> = { param };
-    if (flag >= 0) g.flag = this.strings[flag] as string;
-    if (negated >= 0) g.negated = negated === 1;
-    return g;
+  /** A return guard: -1 for `never`, else a guard. */
+  private unpackReturnGuard(next: () => number, str: () => string): Guard | 'never' {
+    const count = next();
+    return count === -1 ? 'never' : this.tests(count, next, str);
+  }
+
+  private unpackGuard(next: () => number, str: () => string): Guard {
+    return this.tests(next(), next, str);
+  }
+
+  /** `count` tests, their count already read. */
+  private tests(count: number, next: () => number, str: () => string): Guard {
+    if (count === 0) return null;
+    return Array.from({ length: count }, (): ParamTest => {
+      const test = GUARD_TESTS[next()];
+      const param = next();
+      switch (test) {
+        case 'in': case 'notIn': return { param, test, values: Array.from({ length: next() }, str) };
+        case 'flag': return { param, test, flag: str() };
+        case 'cmp': return { param, test, op: str() as CmpOp, bound: next() };
+        default: throw new Error('packed summary: unknown guard test');
+      }
+    });
   }
 }
 

@@ -119,6 +119,14 @@ export class WitnessTable {
     return id >= 0 && id < this.count ? this.lengths[id] as number : 0;
   }
 
+  /** The functions a chain runs through, outermost first (no objects made). */
+  forEachFunction(id: WitnessId, visit: (fn: number) => void): void {
+    for (let at = id, n = 0; at >= 0 && at < this.count && n < 64; n++) {
+      visit(this.columns[at * WIDTH + FN] as number);
+      at = this.columns[at * WIDTH + NEXT] as number;
+    }
+  }
+
   chain(id: WitnessId): WitnessLink[] {
     const out: WitnessLink[] = [];
     for (let at = id; at >= 0 && out.length < 64;) {

@@ -1,0 +1,177 @@
+// Guards: an event that happens only when parameters pass tests (`if (wait)`,
+// `flush != BTRFS_RESERVE_NO_FLUSH`, `case BTRFS_RESERVE_FLUSH_LIMIT:`, `ins_len > 0`). A guard is
+// a conjunction of such tests. A call site decides a test when its argument is a constant
+// (`btrfs_block_rsv_add(…, BTRFS_RESERVE_NO_FLUSH)`), passes it up when the argument is the
+// caller's own parameter, and otherwise drops it (the analysis over-approximates).
+
+/** A constant as code names it: an enumerator or macro (`TRANS_JOIN`), or a number in decimal. */
+export type ConstName = string;
+
+export type CmpOp = '<' | '<=' | '>' | '>=';
+
+export type ParamTest =
+  /** The parameter is one of `values`: `p == A`, `case A: case B:`, and `!p` as `0`. */
+  | { param: number; test: 'in'; values: ConstName[] }
+  /** None of `values`: `p != A`, `default:`, and `if (p)` as not `0`. */
+  | { param: number; test: 'notIn'; values: ConstName[] }
+  /** `p & FLAG` is non-zero. */
+  | { param: number; test: 'flag'; flag: string }
+  /** `p > 0` and the like, against a number. */
+  | { param: number; test: 'cmp'; op: CmpOp; bound: number };
+
+/** Tests that all hold, sorted by parameter then key, never empty; null when nothing is tested. */
+export type Guard = ParamTest[] | null;
+
+export const whenSet = (param: number): Guard => [{ param, test: 'notIn', values: ['0'] }];
+export const whenZero = (param: number): Guard => [{ param, test: 'in', values: ['0'] }];
+
+/** A single truth test of a parameter (`if (p)` / `if (!p)`): which one, or null. */
+export function truthTest(t: ParamTest): 'set' | 'zero' | null {
+  if ((t.test !== 'in' && t.test !== 'notIn') || t.values.length !== 1 || t.values[0] !== '0') return null;
+  return t.test === 'in' ? 'zero' : 'set';
+}
+
+const FLIPPED: Record<CmpOp, CmpOp> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+/** The other branch of a single test; null when it is not one test (`!(p & F)`). */
+export function negateTest(t: ParamTest): Guard {
+  switch (t.test) {
+    case 'in': return [{ param: t.param, test: 'notIn', values: t.values }];
+    case 'notIn': return [{ param: t.param, test: 'in', values: t.values }];
+    case 'cmp': return [{ param: t.param, test: 'cmp', op: FLIPPED[t.op], bound: t.bound }];
+    case 'flag': return null;
+  }
+}
+
+export function testKey(t: ParamTest): string {
+  switch (t.test) {
+    case 'in': case 'notIn': return `${t.param}${t.test}${t.values.join(',')}`;
+    case 'flag': return `${t.param}&${t.flag}`;
+    case 'cmp': return `${t.param}${t.op}${t.bound}`;
+  }
+}
+
+export function guardKey(g: Guard): string {
+  return g ? g.map(testKey).join('&&') : '';
+}
+
+function sameTest(a: ParamTest, b: ParamTest): boolean {
+  if (a === b) return true;
+  if (a.param !== b.param || a.test !== b.test) return false;
+  switch (a.test) {
+    case 'in': case 'notIn': return sameNames(a.values, (b as typeof a).values);
+    case 'flag': return a.flag === (b as typeof a).flag;
+    case 'cmp': return a.op === (b as typeof a).op && a.bound === (b as typeof a).bound;
+  }
+}
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Compared field by field: the analysis compares guards on its hottest path. */
+export function sameGuard(a: Guard, b: Guard): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((t, i) => sameTest(t, b[i] as ParamTest));
+}
+
+const union = (a: ConstName[], b: ConstName[]): ConstName[] => [...new Set([...a, ...b])].sort();
+const common = (a: ConstName[], b: ConstName[]): ConstName[] => a.filter((x) => b.includes(x));
+const minus = (a: ConstName[], b: ConstName[]): ConstName[] => a.filter((x) => !b.includes(x));
+
+/** One test implied by either of two tests of one parameter (`case A: case B:` is `in [A, B]`), or null. */
+function joinTests(a: ParamTest, b: ParamTest): ParamTest | null {
+  if (sameTest(a, b)) return a;
+  if (a.param !== b.param) return null;
+  const param = a.param;
+  const notIn = (values: ConstName[]): ParamTest | null => (values.length ? { param, test: 'notIn', values } : null);
+  if (a.test === 'in' && b.test === 'in') return { param, test: 'in', values: union(a.values, b.values) };
+  if (a.test === 'notIn' && b.test === 'notIn') return notIn(common(a.values, b.values));
+  if (a.test === 'in' && b.test === 'notIn') return notIn(minus(b.values, a.values));
+  if (a.test === 'notIn' && b.test === 'in') return notIn(minus(a.values, b.values));
+  return null;
+}
+
+/** Where two paths meet: the tests that hold on either. */
+export function joinGuards(a: Guard, b: Guard): Guard {
+  if (sameGuard(a, b)) return a;
+  if (!a || !b) return null;
+  const out: ParamTest[] = [];
+  for (const x of a) for (const y of b) { const j = joinTests(x, y); if (j) out.push(j); }
+  return normalize(out);
+}
+
+/** Both hold: every test of either, two value tests of one parameter combined into one. */
+export function meetGuards(a: Guard, b: Guard): Guard {
+  if (!a || !b) return a ?? b;
+  if (sameGuard(a, b)) return a;
+  return normalize([...a, ...b]);
+}
+
+/** Sorted, duplicates dropped, `in`/`notIn` tests of one parameter combined. */
+function normalize(tests: ParamTest[]): Guard {
+  const merged: ParamTest[] = [];
+  for (const t of tests) {
+    const at = merged.findIndex((m) => m.param === t.param && (m.test === 'in' || m.test === 'notIn') && (t.test === 'in' || t.test === 'notIn'));
+    const m = merged[at];
+    if (!m || (m.test !== 'in' && m.test !== 'notIn') || (t.test !== 'in' && t.test !== 'notIn')) {
+      if (!merged.some((x) => sameTest(x, t))) merged.push(t);
+      continue;
+    }
+    merged[at] = meetValueTests(m, t);
+  }
+  if (!merged.length) return null;
+  return merged.sort((x, y) => x.param - y.param || (testKey(x) < testKey(y) ? -1 : testKey(x) > testKey(y) ? 1 : 0));
+}
+
+type ValueTest = Extract<ParamTest, { test: 'in' | 'notIn' }>;
+
+function meetValueTests(a: ValueTest, b: ValueTest): ValueTest {
+  const param = a.param;
+  if (a.test === 'in' && b.test === 'in') return { param, test: 'in', values: common(a.values, b.values) };
+  if (a.test === 'in') return { param, test: 'in', values: minus(a.values, b.values) };
+  if (b.test === 'in') return { param, test: 'in', values: minus(b.values, a.values) };
+  return { param, test: 'notIn', values: union(a.values, b.values) };
+}
+
+/** A guard no value passes (`p == A` inside `case B:`): the path cannot run. */
+export function isImpossible(g: Guard): boolean {
+  return !!g && g.some((t) => t.test === 'in' && t.values.length === 0);
+}
+
+/** What is known of an argument at a call site: a constant's name, its value, or both. */
+export interface ArgConstant { name: ConstName | null; value: number | null }
+
+const NUMBER = /^-?\d+$/;
+
+/**
+ * Whether a test holds for a constant argument: true, false, or null (not known). Names are
+ * compared first; values when both sides have one (`0` against `NULL`, a macro's number); two
+ * names without values are two enumerators, so different names are different values.
+ */
+export function decideTest(t: ParamTest, arg: ArgConstant, valueOf: (name: ConstName) => number | null): boolean | null {
+  switch (t.test) {
+    case 'flag': return null;
+    case 'cmp': {
+      if (arg.value === null) return null;
+      const v = arg.value;
+      return t.op === '<' ? v < t.bound : t.op === '<=' ? v <= t.bound : t.op === '>' ? v > t.bound : v >= t.bound;
+    }
+    case 'in': case 'notIn': {
+      const found = anyEqual(t.values, arg, valueOf);
+      if (found === null) return null;
+      return t.test === 'in' ? found : !found;
+    }
+  }
+}
+
+function anyEqual(values: ConstName[], arg: ArgConstant, valueOf: (name: ConstName) => number | null): boolean | null {
+  let unknown = false;
+  for (const v of values) {
+    if (arg.name !== null && v === arg.name) return true;
+    const known = NUMBER.test(v) ? Number(v) : valueOf(v);
+    if (arg.value !== null && known !== null) { if (arg.value === known) return true; continue; }
+    if (arg.name !== null && arg.value === null && known === null && !NUMBER.test(v)) continue;
+    unknown = true;
+  }
+  return unknown ? null : false;
+}
