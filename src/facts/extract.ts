@@ -603,7 +603,8 @@ function convertExpr(node: Node | null, ctx: Ctx): Expr {
         k: 'field',
         base: convertExpr(node.childForFieldName('argument'), ctx),
         field: node.childForFieldName('field')?.text ?? '',
-        arrow: node.childForFieldName('operator')?.text === '->' || node.text.includes('->'),
+        // The operator token is a direct child: `a->b.c` is `.` on `a->b`.
+        arrow: node.children.some((c) => c?.type === '->'),
       };
     case 'pointer_expression': {
       const arg = convertExpr(node.childForFieldName('argument'), ctx);

@@ -3,8 +3,8 @@
 // and are read one function at a time. The per-function index is syntactic, so it is computed
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { isFieldCall, isLockOp, modelOf } from '../models/kernel-api.js';
-import { calleeName, forEachExpr } from '../program/program.js';
-import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Stmt } from './types.js';
+import { calleeName, forEachExpr, forEachStmt } from '../program/program.js';
+import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
 export interface FunctionIndex {
@@ -16,6 +16,12 @@ export interface FunctionIndex {
   assigns: [string, string][];
   /** Exclusive acquisitions of a global lock (`write_lock(&l)`): [lock, line, call text]. */
   writes: [string, number, string][];
+  /**
+   * Calls handed a `static struct lock_class_key` of this body together with a parameter, as
+   * [callee, argument index]: `init_f2fs_rwsem(sem)` passes `sem` and its own key to
+   * `__init_f2fs_rwsem()`, so every place it is used is a lockdep class of its own.
+   */
+  keyedInits?: [string, number][];
 }
 
 export interface FunctionOutline extends Omit<FunctionFacts, 'body'> { index: FunctionIndex }
@@ -61,7 +67,7 @@ export function outlineOf(facts: FileFacts): FileOutline {
     rest.conditions.forEach(mention);
     forEachPpCondition(body, mention);
     forEachExpr(body, (e) => { if (e.k === 'id' && CONSTANT.test(e.name)) refs.add(e.name); });
-    return { ...rest, index: indexOf(body) };
+    return { ...rest, index: indexOf(body, rest.params) };
   });
   const { functions: _bodies, objectMacros, ...tables } = facts;
   return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort() };
@@ -72,7 +78,7 @@ export const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
 /** Identifiers the analysis may evaluate as macro constants (`PSI_FREQ`, `CONFIG_X` in `IS_ENABLED`). */
 const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
 
-function indexOf(body: Stmt[]): FunctionIndex {
+function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
   const calls = new Set<string>();
   const fieldCalls = new Set<string>();
   const assigns: [string, string][] = [];
@@ -92,7 +98,31 @@ function indexOf(body: Stmt[]): FunctionIndex {
       if (arg && arg.k === 'addr' && arg.arg.k === 'id') writes.push([arg.arg.name, e.pos.line, e.text]);
     }
   });
-  return { calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes };
+  const keyedInits = keyedInitsOf(body, params);
+  return { calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes, ...(keyedInits.length ? { keyedInits } : {}) };
+}
+
+/** See `FunctionIndex.keyedInits`; empty unless the body declares a static lock_class_key. */
+function keyedInitsOf(body: Stmt[], params: readonly Param[]): [string, number][] {
+  const keys = new Set<string>();
+  forEachStmt(body, (s) => { if (s.k === 'decl' && s.isStatic && s.type.name === 'lock_class_key') keys.add(s.name); });
+  if (keys.size === 0) return [];
+  const out: [string, number][] = [];
+  forEachExpr(body, (e) => {
+    if (e.k !== 'call') return;
+    const name = calleeName(e);
+    const passesKey = e.args.some((a) => a.k === 'addr' && a.arg.k === 'id' && keys.has(a.arg.name));
+    if (!name || !passesKey) return;
+    e.args.forEach((a, i) => { if (params.some((p) => p.name === bareName(a))) out.push([name, i]); });
+  });
+  return out;
+}
+
+/** `x`, `(x)`, `&x`, `(T *)x`: the name an argument passes on, or null. */
+function bareName(e: Expr): string | null {
+  if (e.k === 'id') return e.name;
+  if (e.k === 'cast' || e.k === 'addr') return bareName(e.arg);
+  return null;
 }
 
 /** The field a call goes through: `ops->f` or `mmu.f` names `f`, a bare `f` names itself. */
@@ -124,5 +154,5 @@ export interface LoadedFile extends Omit<FileOutline, 'functions'> { functions: 
 
 /** A function's index: the one computed where it was parsed, else from its body. */
 export function functionIndex(fn: FunctionFacts): FunctionIndex {
-  return fn.index ?? indexOf(fn.body);
+  return fn.index ?? indexOf(fn.body, fn.params);
 }

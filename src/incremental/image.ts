@@ -68,6 +68,7 @@ interface LinkPart {
   fieldBindings: [string, string[]][];
   aliases: [string, string][];
   callMacros: [string, string][];
+  keyedStructs: string[];
   guards: [string, GuardDefinition][];
   /** Object-like macros: names, and each one's values. */
   macroNames: string[];
@@ -229,7 +230,7 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     globalDefs: [...p.globalDefs],
     fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
     structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings],
-    aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards],
+    aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards], keyedStructs: [...p.keyedStructs],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
     macroAsked: a.conditions.asked ? [...a.conditions.asked].sort() : null,
   };
@@ -347,6 +348,7 @@ function assemble(
     fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
     structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
     fieldBindings: new Map(link.fieldBindings), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
+    keyedStructs: new Set(link.keyedStructs),
     guards: new Map(link.guards),
   };
   const collector = new EdgeCollector();

@@ -3,7 +3,7 @@
 // their callers as long as a summary changes (early cutoff). Anything a patch changes that other
 // functions read beyond summaries (declarations, macros, signatures, bindings, lock pointers a
 // function returns or stores) is not followed: the caller then analyses the whole tree.
-import type { LoadedFile } from '../facts/outline.js';
+import { type LoadedFile, functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
@@ -113,6 +113,7 @@ function namesResolveAgain(base: Baseline, plan: Plan, names: Set<string>, funct
   for (const fn of [...plan.added, ...gone]) {
     if (assignedFunctions(fn.body, functionNames).length > 0) return { fallback: `${fn.name}: a function the patch adds or removes binds function pointers` };
     if (storesIntoFields(fn)) return { fallback: `${fn.name}: a function the patch adds or removes stores into struct fields` };
+    if (functionIndex(fn).keyedInits) return { fallback: `${fn.name}: a function the patch adds or removes gives lockdep keys per call site` };
   }
   for (const name of names) {
     const why = nameReadBeyondCalls(a, name) ?? (base.callersOf(`&${name}`).length > 0 ? 'a function pointer is assigned this name' : null);
@@ -273,7 +274,7 @@ function declarationsOf(f: LoadedFile): string {
 
 /** What callers and linking read of a function: all but its body and position. */
 function signatureOf(fn: FunctionFacts, functionNames: ReadonlySet<string>): string {
-  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames)]);
+  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames), functionIndex(fn).keyedInits ?? []]);
 }
 
 /** `x->field = name` with `name` a function: what linking reads from a body as a function-pointer binding. */

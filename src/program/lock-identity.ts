@@ -136,7 +136,9 @@ export class LockIdentity {
         // every mm_struct's: heap objects never alias it.
         const instance = this.staticInstance(fn, e);
         const classes = this.fieldClass(fn, s, e.field);
-        return instance ? classes.map((v) => (v.k === 'lock' ? { k: 'lock', cls: `${instance}.${e.field}` } : v)) : classes;
+        if (instance) return classes.map((v) => (v.k === 'lock' ? { k: 'lock', cls: `${instance}.${e.field}` } : v));
+        if (!this.program.keyedStructs.has(s) || classes.some((v) => v.k !== 'lock')) return classes;
+        return this.keyedLock(fn, e, s, depth);
       }
       case 'index':
         return this.addressOf(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
@@ -147,6 +149,59 @@ export class LockIdentity {
       default:
         return [{ k: 'unknown', why: `address of ${e.k}` }];
     }
+  }
+
+  /**
+   * A lock inside a keyed struct (one lockdep class per initialisation site) is the class of the
+   * place that embeds the struct: `&sbi->gc_lock.internal_rwsem` is
+   * `f2fs_sb_info.gc_lock.internal_rwsem`, and in `f2fs_down_read(sem)` it is the caller's
+   * argument's, bound at each call site. Where the embedding place is not known, the struct's.
+   */
+  private keyedLock(fn: FnId, e: Extract<Expr, { k: 'field' }>, struct: string, depth: number): AbsVal[] {
+    const objects = e.arrow ? this.objectsPointedBy(fn, e.base, depth + 1) : this.objectAt(fn, e.base, depth + 1);
+    return objects.map((o): AbsVal => (o.k === 'param'
+      ? { k: 'lock', cls: paramFieldLock(o.i, struct, e.field) }
+      : { k: 'lock', cls: o.k === 'lock' ? `${o.cls}.${e.field}` : `${struct}.${e.field}` }));
+  }
+
+  /**
+   * The objects a pointer expression points to, named like classes (`f2fs_sb_info.gc_lock`), or a
+   * parameter; unknown when the code does not say.
+   */
+  objectsPointedBy(fn: FnId, e: Expr, depth = 0): AbsVal[] {
+    if (depth > MAX_DEPTH) return [{ k: 'unknown', why: 'too deep' }];
+    switch (e.k) {
+      case 'id': {
+        const info = this.info(fn);
+        const p = info.params.get(e.name);
+        if (p !== undefined) return [{ k: 'param', i: p }];
+        const assigned = info.localAssigns.get(e.name) ?? [];
+        if (!info.localTypes.has(e.name) || assigned.length === 0) return [{ k: 'unknown', why: `object of ${e.name}` }];
+        return union(assigned.map((rhs) => this.objectsPointedBy(fn, rhs, depth + 1)));
+      }
+      case 'addr': return this.objectAt(fn, e.arg, depth + 1);
+      case 'cast': return this.objectsPointedBy(fn, e.arg, depth + 1);
+      default: return [{ k: 'unknown', why: `object of ${e.k}` }];
+    }
+  }
+
+  /** The object an lvalue designates (`sbi->gc_lock`, `fi->i_gc_rwsem[WRITE]`, a global). */
+  private objectAt(fn: FnId, e: Expr, depth: number): AbsVal[] {
+    if (e.k === 'field') {
+      const s = this.structOf(fn, e.base, depth);
+      const instance = this.staticInstance(fn, e);
+      return s ? [{ k: 'lock', cls: `${instance ?? s}.${e.field}` }] : [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
+    }
+    if (e.k === 'index') return this.objectAt(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
+    if (e.k === 'id' && !this.info(fn).localTypes.has(e.name) && !this.info(fn).params.has(e.name)) return [{ k: 'lock', cls: this.globalKey(fn, e.name) }];
+    return [{ k: 'unknown', why: `object of ${e.k}` }];
+  }
+
+  /** A parameter-field lock of a callee in the caller's terms: the argument's object's, or the struct's. */
+  bindParamField(caller: FnId, arg: Expr | undefined, pf: ParamField): string[] {
+    const objects = arg ? this.objectsPointedBy(caller, arg) : [];
+    const keys = objects.map((o) => (o.k === 'param' ? paramFieldLock(o.i, pf.struct, pf.field) : o.k === 'lock' ? `${o.cls}.${pf.field}` : `${pf.struct}.${pf.field}`));
+    return keys.length ? [...new Set(keys)] : [`${pf.struct}.${pf.field}`];
   }
 
   private callValue(fn: FnId, call: Extract<Expr, { k: 'call' }>, depth: number): AbsVal[] {
@@ -165,6 +220,8 @@ export class LockIdentity {
   /** Replaces a callee's parameter values by the caller's argument values. */
   private substitute(values: AbsVal[], caller: FnId, call: Extract<Expr, { k: 'call' }>, depth: number): AbsVal[] {
     return union(values.map((v) => {
+      const pf = v.k === 'lock' ? paramFieldOf(v.cls) : null;
+      if (pf) return this.bindParamField(caller, call.args[pf.i], pf).map((cls): AbsVal => ({ k: 'lock', cls }));
       if (v.k !== 'param') return [v];
       const arg = call.args[v.i];
       return arg ? this.valueOf(caller, arg, depth + 1) : [{ k: 'unknown', why: 'missing argument' } as AbsVal];
@@ -239,7 +296,7 @@ export class LockIdentity {
     const values = union(stores.map((s) => {
       const v = 'value' in s ? this.valueOf(s.fn, s.value, depth + 1) : this.outArgValues(s.fn, s.call, s.argIndex, depth);
       // A parameter stored into a field has no value outside its call: not a class.
-      return v.filter((x) => x.k === 'lock');
+      return v.filter((x) => x.k === 'lock' && !paramFieldOf(x.cls));
     }));
     this.inProgress.delete(`field:${key}`);
     this.fieldMemo.set(key, values);
@@ -438,6 +495,19 @@ function mayBePointer(e: Expr): boolean {
 
 function arrayClass(cls: string): string {
   return cls.endsWith('[]') ? cls : `${cls}[]`;
+}
+
+/** A lock inside the keyed object parameter `i` points to: `#p0@f2fs_rwsem.internal_rwsem`. */
+export interface ParamField { i: number; struct: string; field: string }
+
+export function paramFieldLock(i: number, struct: string, field: string): string {
+  return `#p${i}@${struct}.${field}`;
+}
+
+/** The parts of a parameter-field key, or null (struct keys may hold dots in a scope's path; fields do not). */
+export function paramFieldOf(key: string): ParamField | null {
+  const m = /^#p(\d+)@(.+)\.([^.]+)$/.exec(key);
+  return m ? { i: Number(m[1]), struct: m[2] as string, field: m[3] as string } : null;
 }
 
 export function absKey(v: AbsVal): string {

@@ -25,6 +25,11 @@ export interface Program {
   callMacros: Map<string, string>;
   /** Scope-based lock classes the code defines (`DEFINE_LOCK_GUARD_1(rq_lock, …)`), by key; the first kept. */
   guards: Map<string, GuardDefinition>;
+  /**
+   * Structs whose initialiser hands lockdep a key of each call site's own (`init_f2fs_rwsem()`,
+   * `init_waitqueue_head()`): their locks are as many classes as the places that embed them.
+   */
+  keyedStructs: Set<string>;
 }
 
 /**
@@ -68,6 +73,7 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
     typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
+    keyedStructs: new Set(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -98,7 +104,20 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   indexFunctions(program);
   for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file));
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn);
+  for (const fn of program.functions) collectKeyedStructs(program, fn);
   return program;
+}
+
+/** The struct a keyed initialiser's callee takes where the initialiser passes its parameter. */
+function collectKeyedStructs(program: Program, fn: FunctionFacts): void {
+  for (const [callee, argIndex] of functionIndex(fn).keyedInits ?? []) {
+    for (const def of resolveCallee(program, fn, callee)) {
+      const target = program.functions[def];
+      const type = target?.params[argIndex]?.type;
+      const struct = target && type && type.pointer > 0 ? structName(program, type, target.file) : null;
+      if (struct) program.keyedStructs.add(struct);
+    }
+  }
 }
 
 /** Fills the name tables from `program.functions` (again, after check-patch replaced some). */

@@ -7,7 +7,7 @@ import {
   type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
-import { type AbsVal, type LockIdentity, absKey, isUnknownClass } from '../program/lock-identity.js';
+import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
@@ -874,6 +874,8 @@ class FunctionAnalysis {
   private bindLock(key: LockKey, c: Call): LockKey[] {
     const p = paramIndexOf(key);
     if (p === null) return [key];
+    const pf = paramFieldOf(key);
+    if (pf) return this.ctx.identity.bindParamField(this.fnId, c.args[p], pf);
     const arg = c.args[p];
     if (!arg) return ['?missing argument'];
     const values = this.ctx.identity.valueOf(this.fnId, arg);

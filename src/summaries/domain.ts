@@ -5,11 +5,14 @@ import type { WitnessId } from './witness.js';
 import type { WaitMode } from '../deadlock/types.js';
 import { type Guard, guardKey } from './guard.js';
 
-/** A lock class (`tasklist_lock`, `page.ptl`) or a parameter-relative lock `#p<i>`. */
+/**
+ * A lock class (`tasklist_lock`, `page.ptl`), a parameter's lock `#p<i>`, or a lock inside the
+ * keyed object a parameter points to, `#p<i>@struct.field` (program/lock-identity.ts).
+ */
 export type LockKey = string;
 
 export const paramLock = (i: number): LockKey => `#p${i}`;
-export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p') ? Number(key.slice(2)) : null);
+export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p') ? parseInt(key.slice(2), 10) : null);
 
 /**
  * Irq state relative to function entry: `entry` = whatever the caller had; `mixed` = paths
