@@ -45,6 +45,16 @@ describe('check-patch', () => {
     assert.deepEqual(result.reviews[0]?.writers.sites.map((s) => s.function), ['fork_task_table']);
   });
 
+  it('fixing an AB-BA shows the longer cycle it implied, neither new nor fixed', async () => {
+    const ring = 'fixtures/lock-cycle/six-lock-ring';
+    const { result, after } = await checkPatch({ root: ring, paths: [], arch: 'x86' }, patch('six-lock-ring-fix-abba.patch'), 'six-lock-ring-fix-abba.patch');
+    assert.deepEqual(result.fixedFindings.map((f) => f.resources.length), [2]);
+    assert.deepEqual(result.newFindings, []);
+    // The four-lock cycle through table -> port is reported now, and was implied before.
+    assert.ok(after.findings.some((f) => f.resources.length === 4));
+    assert.deepEqual(after.implied, []);
+  });
+
   it('exits 1 on a patch that adds a deadlock, in checkpatch form', () => {
     const out = path.join(work, 'new.txt');
     const r = kdeadlock('check-patch', 'test/patches/trylock-to-lock.patch', '--tree', TRYLOCK, '--format', 'checkpatch', '-o', out);

@@ -1,7 +1,7 @@
 // The whole-program analysis, one way: facts → program → summaries → dependency graph → cycles
 // → findings → report. `scan` and `check-patch` are two drivers over it.
 import { writeFileSync } from 'node:fs';
-import { buildDependencyGraph, EdgeCollector, findCycles } from '../deadlock/graph.js';
+import { buildDependencyGraph, DEFAULT_MAX_CYCLE_LENGTH, DEFAULT_MAX_CYCLES, EdgeCollector, findCycles } from '../deadlock/graph.js';
 import { findingsFromCycles } from '../deadlock/findings.js';
 import type { DepEdge } from '../deadlock/types.js';
 import type { LoadedFile } from '../facts/outline.js';
@@ -86,7 +86,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const edges = a.collector.edges();
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
-  const search = findCycles(graph, opts.maxCycleLength ?? 3, opts.maxCycles ?? 20000);
+  const search = findCycles(graph, opts.maxCycleLength ?? DEFAULT_MAX_CYCLE_LENGTH, opts.maxCycles ?? DEFAULT_MAX_CYCLES);
   lap('cycles');
   const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
   const outcome = findingsFromCycles(graph, search.cycles, { functions: program.functions, witnesses, rules });
@@ -110,11 +110,13 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
       edges: edges.length,
       candidateCycles: search.cycles.length,
       infeasibleCycles: outcome.infeasible,
+      impliedCycles: outcome.implied.length,
       cycleSearchTruncated: search.truncated,
       truncatedSummaries: stats.truncatedSummaries,
       excludedByConfig: tree.excludedByConfig,
     },
     findings: outcome.findings,
+    implied: outcome.implied,
     problems: [...tree.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
 }

@@ -16,6 +16,7 @@ import { checkPatch } from '../patch/check.js';
 import { PatchError } from '../patch/parse.js';
 import type { Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
+import { DEFAULT_MAX_CYCLE_LENGTH } from '../deadlock/graph.js';
 import { scan, scanGraph, type ScanOptions, type Timings } from '../scan.js';
 import { InputError } from '../source/discover.js';
 import { defaultCacheDir } from '../source/facts-cache.js';
@@ -64,7 +65,7 @@ function commonOptions<T>(y: Argv<T>, shape: CommandShape): Argv<T & CommonArgs>
     .option('timings', { type: 'boolean', default: false, describe: 'Print stage timings to stderr' })
     .option('cache', { type: 'string', describe: `Cache directory: facts, tree index, summary images (default ${defaultCacheDir()}); --no-cache: none` })
     .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: show (and exit 1 on) only findings not in it' })
-    .option('max-cycle-length', { type: 'number', default: 3, describe: 'Longest cycle (in CPUs) searched for' })
+    .option('max-cycle-length', { type: 'number', default: DEFAULT_MAX_CYCLE_LENGTH, describe: 'Longest cycle (in CPUs) searched for' })
     .option('suppressions', { type: 'string', describe: 'A file of findings to set aside: "fingerprint <hex> [reason]" or "function <name> [reason]" a line' })
     .option('link-template', {
       type: 'string', default: DEFAULT_LINK_TEMPLATE,

@@ -25,25 +25,43 @@ export interface FindingContext {
 export interface CycleOutcome {
   findings: Finding[];
   infeasible: number;
+  /**
+   * Fingerprints of the feasible cycles not reported because a shorter reported one has one of
+   * their dependencies (sorted): check-patch does not call them new once that one is fixed.
+   */
+  implied: string[];
 }
 
+/**
+ * Cycles come shortest first. As lockdep reports a dependency once, in the cycle it closes, a
+ * cycle is reported only if none of its dependencies is in a shorter reported cycle of the same
+ * rule: a ring of six locks is reported, the long cycles through a reported AB-BA are not (they
+ * are counted, and fixing the AB-BA shows them).
+ */
 export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], ctx: FindingContext): CycleOutcome {
   const byFingerprint = new Map<string, Finding>();
+  const reported = new Set<string>();
   let infeasible = 0;
+  const implied = new Set<string>();
   for (const raw of cycles) {
     const resources = canonicalRotation(raw);
     const rule = ctx.rules.find((r) => r.owns(resources));
     if (!rule) continue;
     const choice = chooseVariants(graph, resources, (edges) => oneMachine(edges, ctx));
     if (!choice) { infeasible++; continue; }
+    // Per rule: an IPI cycle and a lock-order cycle through one dependency are two deadlocks.
+    const dependencies = resources.map((from, i) => `${rule.id}\u0000${from}\u0000${resources[(i + 1) % resources.length]}`);
     const finding = buildFinding(rule, resources, choice.edges, choice.verdict, ctx);
+    if (dependencies.some((d) => reported.has(d))) { implied.add(finding.fingerprint); continue; }
+    for (const d of dependencies) reported.add(d);
     const old = byFingerprint.get(finding.fingerprint);
     if (!old || finding.confidence > old.confidence) byFingerprint.set(finding.fingerprint, finding);
   }
   const kept = [...byFingerprint.values()];
   const name = classNamer(kept.flatMap(classesOf));
   const findings = kept.map((f) => withClassNames(f, name)).sort(compareFindings);
-  return { findings, infeasible };
+  for (const f of findings) implied.delete(f.fingerprint);
+  return { findings, infeasible, implied: [...implied].sort() };
 }
 
 function classesOf(f: Finding): string[] {

@@ -81,6 +81,11 @@ export function buildDependencyGraph(edges: DepEdge[]): DependencyGraph {
   return graph;
 }
 
+/** Lockdep finds a cycle of any length; six CPUs cover the rings seen in practice, within the budget. */
+export const DEFAULT_MAX_CYCLE_LENGTH = 6;
+/** Cycles searched before the search stops and says so (`stats.cycleSearchTruncated`). */
+export const DEFAULT_MAX_CYCLES = 20000;
+
 export interface CycleSearch {
   cycles: string[][];
   truncated: boolean;

@@ -72,8 +72,9 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   const { after, reviews, mode } = 'fallback' in incremental
     ? { ...afterWhole(tree ?? await loadTree(opts, timings, listed), patchedTree, set, opts, timings), mode: `whole tree analysed again: ${incremental.fallback}` }
     : incremental;
-  const known = new Set(before.findings.map((f) => f.fingerprint));
-  const now = new Set(after.findings.map((f) => f.fingerprint));
+  // A cycle that a shorter one implied before the patch (or implies after it) is neither new nor fixed.
+  const known = new Set([...before.findings.map((f) => f.fingerprint), ...before.implied]);
+  const now = new Set([...after.findings.map((f) => f.fingerprint), ...after.implied]);
   // A new finding the patch suppresses (inline, in the patched text) is set aside, not new.
   const fresh = partitionSuppressed(after.findings.filter((f) => !known.has(f.fingerprint)), treeLineReader(root, overrides), opts.suppressions ?? null);
   const result: PatchCheckReport = {

@@ -45,7 +45,7 @@ export function summaryLine(report: Report): string {
   return [
     `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${rules ? ` (${rules})` : ''}${suppressed}`,
     `${s.files} files, ${s.functions} functions (${pct(s.functionsWithErrors, s.functions)}% with parse errors), ${s.macros} macros`,
-    `${s.lockOps} lock operations (${pct(s.unknownLockOps, s.lockOps)}% of unknown class), ${s.edges} dependency edges, ${s.candidateCycles} candidate cycles (${s.infeasibleCycles} infeasible)${s.cycleSearchTruncated ? ', cycle search truncated' : ''}`,
+    `${s.lockOps} lock operations (${pct(s.unknownLockOps, s.lockOps)}% of unknown class), ${s.edges} dependency edges, ${s.candidateCycles} candidate cycles (${s.infeasibleCycles} infeasible, ${s.impliedCycles} implied by shorter ones)${s.cycleSearchTruncated ? ', cycle search truncated' : ''}`,
     `conditionals: ${report.config.conditionals === 'both-arms' ? 'both arms of every #if kept (no --config)' : `evaluated with ${report.config.configFile}`}`,
   ].join('\n');
 }

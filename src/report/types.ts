@@ -83,6 +83,8 @@ export interface ReportStats {
   edges: number;
   candidateCycles: number;
   infeasibleCycles: number;
+  /** Feasible cycles not reported: each of their dependencies is in a shorter reported cycle. */
+  impliedCycles: number;
   /** The cycle search hit its cap (`maxCycles`): longer cycles may be missing. */
   cycleSearchTruncated: boolean;
   /** Function summaries cut to their nearest events (kernel entry points reach thousands of locks). */
@@ -97,6 +99,11 @@ export interface Report {
   config: { arch: string; configFile: string | null; conditionals: 'both-arms' | 'evaluated' };
   stats: ReportStats;
   findings: Finding[];
+  /**
+   * Fingerprints of feasible cycles not reported because a shorter reported cycle has one of
+   * their dependencies (lockdep reports a dependency once); sorted.
+   */
+  implied: string[];
   /** Findings set aside by a suppression; absent when none is. */
   suppressed?: SuppressedFinding[];
   problems: Problem[];
