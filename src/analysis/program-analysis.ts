@@ -19,6 +19,7 @@ import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from '../sum
 import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
+import { entryContexts } from '../program/contexts.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -72,6 +73,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxIndirectTargets: opts.maxIndirectTargets ?? 8,
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
+    entryContexts: entryContexts(a.program, a.callGraph),
   };
 }
 

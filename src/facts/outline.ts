@@ -3,6 +3,7 @@
 // and are read one function at a time. The per-function index is syntactic, so it is computed
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { isFieldCall, isLockOp, modelOf } from '../models/kernel-api.js';
+import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { calleeName, forEachExpr, forEachStmt } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
@@ -22,6 +23,8 @@ export interface FunctionIndex {
    * `__init_f2fs_rwsem()`, so every place it is used is a lockdep class of its own.
    */
   keyedInits?: [string, number][];
+  /** Functions this body registers to run in a known context (`request_irq(irq, handler, …)`): [name, context]. */
+  registers?: [string, ExecContext][];
 }
 
 export interface FunctionOutline extends Omit<FunctionFacts, 'body'> { index: FunctionIndex }
@@ -99,7 +102,24 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
     }
   });
   const keyedInits = keyedInitsOf(body, params);
-  return { calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes, ...(keyedInits.length ? { keyedInits } : {}) };
+  const registers = registrationsOf(body);
+  return {
+    calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}),
+  };
+}
+
+/** See `FunctionIndex.registers`. */
+function registrationsOf(body: Stmt[]): [string, ExecContext][] {
+  const out: [string, ExecContext][] = [];
+  forEachExpr(body, (e) => {
+    if (e.k !== 'call') return;
+    for (const [argIndex, context] of registrationsBy(calleeName(e) ?? '')) {
+      const name = bareName(e.args[argIndex] ?? { k: 'other' });
+      if (name) out.push([name, context]);
+    }
+  });
+  return out;
 }
 
 /** See `FunctionIndex.keyedInits`; empty unless the body declares a static lock_class_key. */

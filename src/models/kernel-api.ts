@@ -1,5 +1,6 @@
 // The kernel's lock, irq and IPI API as data (smatch-style tables). The analysis reads
 // these tables; adding an API means adding a row, not touching the analysis.
+import { CONTEXT_TESTS, type ExecContext } from './contexts.js';
 
 export type LockMode = 'read' | 'write';
 export type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
@@ -59,8 +60,11 @@ export interface ConfigTest { configTest: true }
 /** Branch-prediction hints and double negation: the condition is the argument. */
 export interface TransparentTest { transparent: true }
 
+/** A test of the execution context (`in_interrupt()`), true in these contexts (models/contexts.ts). */
+export interface ContextTest { contextTest: readonly ExecContext[] }
+
 export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | NoReturn | LastPutTest | ConfigTest
-  | TransparentTest | { rcu: 'enter' | 'exit' } | { passThrough: number };
+  | TransparentTest | ContextTest | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -277,6 +281,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...LAST_PUT,
   ...CONFIG_TESTS,
   ...TRANSPARENT_TESTS,
+  ...Object.fromEntries(Object.entries(CONTEXT_TESTS).map(([name, contextTest]) => [name, { contextTest }])),
   ...ALLOCATOR,
   ...SCHEDULE,
   ...paravirtCalls(),

@@ -22,6 +22,7 @@ import {
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
+import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 
 export interface AnalysisStats {
   /** Summaries cut to `maxSummaryEvents` (their farthest events were dropped). */
@@ -60,6 +61,8 @@ export interface AnalysisContext {
   maxSummaryEvents: number;
   /** Events deeper than this many calls are not exported further up. */
   maxChainDepth: number;
+  /** Entry points that run only in one context (`program/contexts.ts`). */
+  entryContexts: ReadonlyMap<FnId, ExecContext>;
 }
 
 interface State {
@@ -112,8 +115,12 @@ class FunctionAnalysis {
   /** Guard of the return paths that may give non-zero so far (undefined: none yet). */
   private nonZeroWhen: Guard | undefined = undefined;
   private sawValueReturn = false;
+  /** The context this function runs in when it is an entry point with one; else its callers decide. */
+  private readonly context: ExecContext | null;
 
-  constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {}
+  constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {
+    this.context = ctx.entryContexts.get(fnId) ?? null;
+  }
 
   run(): Summary {
     const fn = this.ctx.program.functions[this.fnId];
@@ -352,6 +359,17 @@ class FunctionAnalysis {
     this.nonZeroWhen = this.nonZeroWhen === undefined ? guard : joinGuards(this.nonZeroWhen, guard);
   }
 
+  /**
+   * `in_interrupt()` and the like: decided in an entry point that runs in one context, else a
+   * guard on the context that callers decide (`raise_softirq_irqoff()` wakes ksoftirqd only
+   * outside interrupts; from `hrtimer_interrupt()` it never does).
+   */
+  private contextTest(trueIn: readonly ExecContext[], s: State): [State, State] {
+    if (this.context) return trueIn.includes(this.context) ? [s, DEAD] : [DEAD, s];
+    const values = [...trueIn].sort();
+    return [withGuard(s, [{ param: CONTEXT_PARAM, test: 'in', values }]), withGuard(s, [{ param: CONTEXT_PARAM, test: 'notIn', values }])];
+  }
+
   /** The branches of `if (f(…))` by `f`'s summary: the true one only where `f` may return non-zero. */
   private returnTest(c: Call, v: State): [State, State] {
     const name = calleeName(c);
@@ -390,6 +408,7 @@ class FunctionAnalysis {
           return [this.acquire(e, model, after, false), after];
         }
         if (model && 'transparent' in model && e.args[0]) return this.cond(e.args[0], s);
+        if (model && 'contextTest' in model) return this.contextTest(model.contextTest, s);
         if (model && 'configTest' in model) {
           const taken = this.ctx.conditions.evaluate(`${name}(${e.args[0]?.k === 'id' ? e.args[0].name : '?'})`);
           return taken === null ? [s, s] : taken ? [s, DEAD] : [DEAD, s];
@@ -796,6 +815,10 @@ class FunctionAnalysis {
   }
 
   private testAtCall(t: ParamTest, c: Call): Guard | 'never' {
+    if (t.param === CONTEXT_PARAM) {
+      if (!this.context) return [t];
+      return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
+    }
     const arg = c.args[t.param];
     if (!arg) return null;
     const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
