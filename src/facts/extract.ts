@@ -61,13 +61,18 @@ function walkTopLevel(node: Node, ctx: Ctx, facts: FileFacts, macros: MacroDef[]
       }
       case 'declaration':
         recordDeclaration(child, ctx, facts);
+        recordEnumerators(child, ctx, facts);
         break;
       case 'type_definition':
         recordTypedef(child, facts);
+        recordEnumerators(child, ctx, facts);
         break;
       case 'struct_specifier':
       case 'union_specifier':
         recordStruct(child, facts);
+        break;
+      case 'enum_specifier':
+        recordEnumerators(child, ctx, facts);
         break;
       case 'expression_statement':
         collectStructs(child, facts);
@@ -254,6 +259,27 @@ function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileF
       for (const arm of conditionalArms(member)) {
         collectFields({ namedChildren: arm.children } as unknown as Node, fields, facts);
       }
+    }
+  }
+}
+
+/**
+ * Enumerators are constants the analysis compares (`case BTRFS_RESERVE_FLUSH_LIMIT:`, a lockdep
+ * subclass `I_MUTEX_PARENT`); they are kept with the object-like macros, valued as C counts them:
+ * the explicit value, else one more than the previous.
+ */
+function recordEnumerators(node: Node, ctx: Ctx, facts: FileFacts): void {
+  for (const list of node.descendantsOfType('enumerator_list')) {
+    let base = '0';
+    let offset = 0;
+    for (const e of list?.namedChildren ?? []) {
+      if (!e || e.type !== 'enumerator') continue;
+      const name = e.childForFieldName('name')?.text;
+      const explicit = e.childForFieldName('value')?.text;
+      if (explicit !== undefined) { base = collapse(explicit); offset = 0; }
+      const value = /^\d+$/.test(base) ? String(Number(base) + offset) : offset ? `(${base}) + ${offset}` : base;
+      if (name && value.length <= 200) facts.objectMacros.push({ name, value, conditions: ctx.conditionsAt(e.startPosition.row + ctx.lineOffset) });
+      offset++;
     }
   }
 }

@@ -18,6 +18,8 @@ export interface LockOp {
   irq?: IrqEffect;
   /** Argument holding the saved flags for `_irqsave` / `_irqrestore`. */
   flagsArg?: number;
+  /** Argument holding the lockdep subclass of a `_nested` acquisition (`spin_lock_nested(l, SINGLE_DEPTH_NESTING)`). */
+  subclassArg?: number;
 }
 
 export interface IrqOp { irq: IrqEffect; flagsArg?: number }
@@ -75,14 +77,14 @@ const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
 ];
 
 /** Suffix of `<family>_lock<suffix>` and what it adds to the acquisition. */
-const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number }[] = [
+const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number; subclassArg?: number }[] = [
   { suffix: '' },
-  { suffix: '_nested' },
+  { suffix: '_nested', subclassArg: 1 },
   { suffix: '_nest_lock' },
   { suffix: '_bh' },
   { suffix: '_irq', irq: 'disable' },
   { suffix: '_irqsave', irq: 'save', flagsArg: 1 },
-  { suffix: '_irqsave_nested', irq: 'save', flagsArg: 1 },
+  { suffix: '_irqsave_nested', irq: 'save', flagsArg: 1, subclassArg: 2 },
 ];
 
 const RELEASE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number }[] = [
@@ -97,7 +99,9 @@ function spinningLockTable(): Record<string, ApiModel> {
   for (const { prefix, mode } of SPINNING_FAMILIES) {
     const lock = prefix === 'write_seq' ? 'write_seqlock' : `${prefix}_lock`;
     const unlock = prefix === 'write_seq' ? 'write_sequnlock' : `${prefix}_unlock`;
-    for (const a of ACQUIRE_SUFFIXES) table[lock + a.suffix] = { op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a) };
+    for (const a of ACQUIRE_SUFFIXES) {
+      table[lock + a.suffix] = { op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a), ...(a.subclassArg ? { subclassArg: a.subclassArg } : {}) };
+    }
     for (const r of RELEASE_SUFFIXES) table[unlock + r.suffix] = { op: 'release', lockArg: 0, mode, spins: true, ...irqPart(r) };
     const trylock = prefix === 'write_seq' ? null : `${prefix}_trylock`;
     if (trylock) {
@@ -118,23 +122,27 @@ function irqPart(s: { irq?: IrqEffect; flagsArg?: number }): { irq?: IrqEffect; 
 }
 
 const sleeping = (op: LockOp['op'], mode: LockMode): LockOp => ({ op, lockArg: 0, mode, spins: false });
+const nested = (mode: LockMode): LockOp => ({ ...sleeping('acquire', mode), subclassArg: 1 });
 
 const SLEEPING_LOCKS: Record<string, LockOp> = {
   mutex_lock: sleeping('acquire', 'write'),
-  mutex_lock_nested: sleeping('acquire', 'write'),
+  mutex_lock_nested: nested('write'),
+  mutex_lock_interruptible_nested: nested('write'),
+  mutex_lock_killable_nested: nested('write'),
   mutex_lock_interruptible: sleeping('acquire', 'write'),
   mutex_lock_killable: sleeping('acquire', 'write'),
   mutex_lock_io: sleeping('acquire', 'write'),
   mutex_trylock: sleeping('trylock', 'write'),
   mutex_unlock: sleeping('release', 'write'),
   down_read: sleeping('acquire', 'read'),
-  down_read_nested: sleeping('acquire', 'read'),
+  down_read_nested: nested('read'),
   down_read_killable: sleeping('acquire', 'read'),
   down_read_interruptible: sleeping('acquire', 'read'),
   down_read_trylock: sleeping('trylock', 'read'),
   up_read: sleeping('release', 'read'),
   down_write: sleeping('acquire', 'write'),
-  down_write_nested: sleeping('acquire', 'write'),
+  down_write_nested: nested('write'),
+  down_write_killable_nested: nested('write'),
   down_write_killable: sleeping('acquire', 'write'),
   down_write_trylock: sleeping('trylock', 'write'),
   up_write: sleeping('release', 'write'),

@@ -13,7 +13,7 @@ import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
   type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, IPI,
-  EMPTY_SUMMARY, eventKey, joinIrq, pairKey, paramIndexOf, paramLock,
+  EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -588,7 +588,7 @@ class FunctionAnalysis {
     let held = s0.held;
     let released = s0.released;
     for (const lock of keys) {
-      const at = lastIndexWhere(held, (h) => h.lock === lock);
+      const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === lock);
       if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
       else if (!isUnknownClass(lock)) released = insertSorted(released, lock);
     }
@@ -627,7 +627,7 @@ class FunctionAnalysis {
       let held = s.held;
       let releasedHere = s.released;
       for (const r of summary.releases.flatMap((x) => this.bindLock(x, c))) {
-        const at = lastIndexWhere(held, (h) => h.lock === r);
+        const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === r);
         if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
         else releasedHere = insertSorted(releasedHere, r);
       }
@@ -671,7 +671,7 @@ class FunctionAnalysis {
   /** Held locks and the event where one side is a parameter's: orders the callers will name. */
   private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness): void {
     for (const h of s.held) {
-      if (h.lock === target || ev.released.includes(h.lock)) continue;
+      if (h.lock === target || ev.released.includes(lockOfKey(h.lock))) continue;
       if (!isParamLock(h.lock) && !isParamLock(target)) continue;
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode, waitSpins: ev.spins,
@@ -731,11 +731,12 @@ class FunctionAnalysis {
    * the deepest frame in one filesystem's own code, this function included.
    */
   private filesystemOf(cls: string, below: WitnessId): string | undefined {
-    if (!isPerFilesystemClass(cls)) return undefined;
-    let owner = filesystemOf(this.fn().file, cls);
+    const lock = lockOfKey(cls);
+    if (!isPerFilesystemClass(lock)) return undefined;
+    let owner = filesystemOf(this.fn().file, lock);
     this.ctx.witnesses.forEachFunction(below, (fn) => {
       const f = this.ctx.program.functions[fn];
-      owner = (f && filesystemOf(f.file, cls)) ?? owner;
+      owner = (f && filesystemOf(f.file, lock)) ?? owner;
     });
     return owner ?? undefined;
   }
@@ -885,7 +886,9 @@ class FunctionAnalysis {
     const arg: Expr | undefined = raw && model.lockField ? { k: 'addr', arg: { k: 'field', base: raw, field: model.lockField, arrow: true } } : raw;
     const stored = arg ? s.stores[pathKey(arg) ?? ''] : undefined;
     const values: AbsVal[] = stored || !arg ? [] : this.ctx.identity.valueOf(this.fnId, arg);
-    const keys = stored ?? values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));
+    const plain = stored ?? values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));
+    const subclassArg = model.subclassArg;
+    const keys = subclassArg === undefined ? plain : plain.map((k) => this.subclassed(k, c.args[subclassArg]));
     if (count) {
       this.ctx.stats.lockOps++;
       if (keys.length === 0 || keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
@@ -893,10 +896,26 @@ class FunctionAnalysis {
     return keys.length ? [...new Set(keys)] : ['?unresolved'];
   }
 
+  /**
+   * `key` in lockdep subclass `arg` (a `_nested` acquisition's argument): subclass 0 is the class
+   * itself, a number another class (`SINGLE_DEPTH_NESTING` is 1), our parameter a subclass our
+   * callers pass. A value computed at run time (`depth + 1`) is some subclass, `class/?`; an
+   * enumerator whose value the facts do not give leaves the class as it is.
+   */
+  private subclassed(key: LockKey, arg: Expr | undefined): LockKey {
+    if (!arg || isUnknownClass(key) || isParamLock(key)) return key;
+    const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
+    if (p >= 0) return withSubclass(key, `#p${p}`);
+    const c = this.argConstant(arg);
+    if (!c) return withSubclass(key, '?');
+    return c.value === null || c.value === 0 ? key : withSubclass(key, String(c.value));
+  }
+
   /** A callee's lock key in our terms: classes stay, its parameters become our arguments' values. */
   private bindLock(key: LockKey, c: Call): LockKey[] {
     const p = paramIndexOf(key);
     if (p === null) return [key];
+    if (!key.startsWith('#p')) return [this.subclassed(lockOfKey(key), c.args[p])];
     const pf = paramFieldOf(key);
     if (pf) return this.ctx.identity.bindParamField(this.fnId, c.args[p], pf);
     const arg = c.args[p];
@@ -962,7 +981,7 @@ const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
 
 /** A held lock an edge can start from: a class (not a parameter's), not released before the wait. */
 function isHeldClass(h: HeldLock, released: readonly LockKey[]): boolean {
-  return !isParamLock(h.lock) && !released.includes(h.lock);
+  return !isParamLock(h.lock) && !released.includes(lockOfKey(h.lock));
 }
 
 /** What else a CPU holds at a wait (an edge's `alsoHeld`): the held classes but `except`. */

@@ -12,7 +12,23 @@ import { type Guard, guardKey } from './guard.js';
 export type LockKey = string;
 
 export const paramLock = (i: number): LockKey => `#p${i}`;
-export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p') ? parseInt(key.slice(2), 10) : null);
+
+/**
+ * Lockdep's subclass (`spin_lock_nested(&l, 1)`): `class/1` is a class of its own for ordering,
+ * the same lock for releasing. A subclass the caller passes is `class/#p<i>` until bound.
+ */
+export const withSubclass = (cls: LockKey, subclass: string): LockKey => `${cls}/${subclass}`;
+const SUBCLASS = /\/([^/{}]+)$/;
+/** The lock a key names, subclass aside: what an unlock releases. */
+export const lockOfKey = (key: LockKey): LockKey => key.replace(SUBCLASS, '');
+const SUBCLASS_PARAM = /\/#p(\d+)$/;
+export const subclassParamOf = (key: LockKey): number | null => {
+  const m = SUBCLASS_PARAM.exec(key);
+  return m ? Number(m[1]) : null;
+};
+
+/** The parameter a key is bound through at call sites: the lock's, or its subclass's. */
+export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p') ? parseInt(key.slice(2), 10) : subclassParamOf(key));
 
 /**
  * Irq state relative to function entry: `entry` = whatever the caller had; `mixed` = paths
