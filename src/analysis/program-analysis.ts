@@ -19,7 +19,7 @@ import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from '../sum
 import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
-import { entryContexts } from '../program/contexts.js';
+import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -35,6 +35,8 @@ export interface ProgramAnalysis {
   functionStats: Map<FnId, AnalysisStats>;
   /** Syntax error nodes per file. */
   fileErrors: Map<string, number>;
+  /** Functions registered to run in a known context, by the function that registers them. */
+  registrations: Registration[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),
     collector: new EdgeCollector(), callGraph: [], functionStats: new Map(),
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
+    registrations: registrationsIn(program, program.functions.keys()),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -73,7 +76,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxIndirectTargets: opts.maxIndirectTargets ?? 8,
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
-    entryContexts: entryContexts(a.program, a.callGraph),
+    entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
   };
 }
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
+import type { Registration } from '../program/contexts.js';
 import { LRUCache } from 'lru-cache';
 import type { FileOutline, FunctionOutline, LoadedFile } from '../facts/outline.js';
 import type { FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
@@ -86,6 +87,7 @@ interface AnalysisPart {
   fileErrors: [string, number][];
   problems: Problem[];
   writers: [string, Site[]][];
+  registrations: Registration[];
 }
 
 /** Functions by the names they call: names, and each one's callers. */
@@ -244,7 +246,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     fieldStores: [...a.identity.allFieldStores()],
     consulted: [...base.consulted].sort((x, y) => x - y),
     fileErrors: [...a.fileErrors],
-    problems: base.problems, writers: [...base.writers],
+    problems: base.problems, writers: [...base.writers], registrations: a.registrations,
   };
 }
 
@@ -359,6 +361,7 @@ function assemble(
     ),
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
+    registrations: part.registrations,
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

@@ -10,7 +10,7 @@ import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
-import { entryContexts } from '../program/contexts.js';
+import { entryContexts, registrationsIn } from '../program/contexts.js';
 import type { ExecContext } from '../models/contexts.js';
 import { type ProgramAnalysis, analysisContext } from '../analysis/program-analysis.js';
 import type { ScanOptions } from '../analysis/tree.js';
@@ -46,7 +46,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const a = base.analysis;
   const plan = planChanges(base, patched);
   if ('fallback' in plan) return plan;
-  const contextsBefore = entryContexts(a.program, a.callGraph);
+  const contextsBefore = entryContexts(a.program, a.callGraph, a.registrations);
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
   const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores) : null;
@@ -61,8 +61,12 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   a.identity = new LockIdentity(a.program, stores);
   replaceStores(a.identity, stores, redo);
   for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
+  // Registrations of the functions the patch rewrites come from their new bodies.
+  const rewritten = new Set([...[...plan.changed.keys()].map(id).filter((i) => i >= 0), ...added]);
+  const kept = a.registrations.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }]));
+  a.registrations = [...kept, ...registrationsIn(a.program, rewritten)].sort((x, y) => x.by - y.by);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
-  const contextsAfter = entryContexts(a.program, a.callGraph);
+  const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeOf(fn) ? [fn] : []));
   const reanalysed = summarizeAgain(a, [...new Set([...redo, ...recontexted])].sort((x, y) => x - y), opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));

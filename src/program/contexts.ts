@@ -1,22 +1,35 @@
 // Functions with a known execution context: those some code registers to run in one context
 // (models/contexts.ts) and that no function of the program calls, directly or through an ops
 // field (a function also called directly may run in its caller's context too, so it gets none),
-// and those the models declare.
+// and those the models declare. Registrations are collected once, where the facts are at hand,
+// and kept with the analysis (a summary image has them), so no pass reads every function again.
 import { DECLARED_CONTEXTS, type ExecContext } from '../models/contexts.js';
 import { functionIndex } from '../facts/outline.js';
 import { type FnId, type Program, resolveCallee } from './program.js';
 
-export function entryContexts(program: Program, callGraph: readonly FnId[][]): Map<FnId, ExecContext> {
+/** `by` registers the function it names `name` to run in `context` (`request_irq(irq, name, …)`). */
+export interface Registration { by: FnId; name: string; context: ExecContext }
+
+/** The registrations in the bodies of `functions`. */
+export function registrationsIn(program: Program, functions: Iterable<FnId>): Registration[] {
+  const out: Registration[] = [];
+  for (const by of functions) {
+    const fn = program.functions[by];
+    for (const [name, context] of fn ? functionIndex(fn).registers ?? [] : []) out.push({ by, name, context });
+  }
+  return out;
+}
+
+export function entryContexts(program: Program, callGraph: readonly FnId[][], registrations: readonly Registration[]): Map<FnId, ExecContext> {
   const registered = new Map<FnId, Set<ExecContext>>();
-  program.functions.forEach((fn) => {
-    for (const [name, context] of functionIndex(fn).registers ?? []) {
-      for (const id of resolveCallee(program, fn, name)) {
-        const set = registered.get(id) ?? new Set<ExecContext>();
-        set.add(context);
-        registered.set(id, set);
-      }
+  for (const r of registrations) {
+    const fn = program.functions[r.by];
+    for (const id of fn ? resolveCallee(program, fn, r.name) : []) {
+      const set = registered.get(id) ?? new Set<ExecContext>();
+      set.add(r.context);
+      registered.set(id, set);
     }
-  });
+  }
   const called = new Set<FnId>();
   for (const callees of callGraph) for (const c of callees) if (registered.has(c)) called.add(c);
   const out = new Map<FnId, ExecContext>();
@@ -24,9 +37,10 @@ export function entryContexts(program: Program, callGraph: readonly FnId[][]): M
     const [only] = contexts;
     if (contexts.size === 1 && only && !called.has(id)) out.set(id, only);
   }
-  program.functions.forEach((fn, id) => {
-    const declared = DECLARED_CONTEXTS.find((d) => d.fn === fn.name && d.file === fn.file);
-    if (declared) out.set(id, declared.context);
-  });
+  for (const declared of DECLARED_CONTEXTS) {
+    for (const id of program.globalDefs.get(declared.fn) ?? program.fileStatics.get(declared.file)?.get(declared.fn) ?? []) {
+      if (program.functions[id]?.file === declared.file) out.set(id, declared.context);
+    }
+  }
   return out;
 }
