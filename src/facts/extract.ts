@@ -269,11 +269,16 @@ function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileF
  * the explicit value, else one more than the previous.
  */
 function recordEnumerators(node: Node, ctx: Ctx, facts: FileFacts): void {
-  for (const list of node.descendantsOfType('enumerator_list')) {
+  // `enum e { … };`, `enum e { … } x;`, `typedef enum { … } t;`: the enum is the node or its type.
+  const spec = node.type === 'enum_specifier' ? node : node.childForFieldName('type');
+  const list = spec?.type === 'enum_specifier' ? spec.childForFieldName('body') : null;
+  if (list) {
     let base = '0';
     let offset = 0;
-    for (const e of list?.namedChildren ?? []) {
-      if (!e || e.type !== 'enumerator') continue;
+    for (const e of list.namedChildren) {
+      if (!e || e.type === 'comment') continue;
+      // Past an `#if` inside the list the count is not known: the rest stay unvalued.
+      if (e.type !== 'enumerator') break;
       const name = e.childForFieldName('name')?.text;
       const explicit = e.childForFieldName('value')?.text;
       if (explicit !== undefined) { base = collapse(explicit); offset = 0; }
@@ -629,8 +634,8 @@ function convertExpr(node: Node | null, ctx: Ctx): Expr {
         k: 'field',
         base: convertExpr(node.childForFieldName('argument'), ctx),
         field: node.childForFieldName('field')?.text ?? '',
-        // The operator token is a direct child: `a->b.c` is `.` on `a->b`.
-        arrow: node.children.some((c) => c?.type === '->'),
+        // The operator token follows the argument: `a->b.c` is `.` on `a->b`.
+        arrow: node.childForFieldName('argument')?.nextSibling?.type === '->',
       };
     case 'pointer_expression': {
       const arg = convertExpr(node.childForFieldName('argument'), ctx);

@@ -86,11 +86,16 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
   const fieldCalls = new Set<string>();
   const assigns: [string, string][] = [];
   const writes: [string, number, string][] = [];
+  const registers: [string, ExecContext][] = [];
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') assigns.push([e.left.field, e.right.name]);
     if (e.k !== 'call') return;
     const name = calleeName(e);
     const model = name ? modelOf(name) : undefined;
+    for (const [argIndex, context] of registrationsBy(name ?? '')) {
+      const registered = bareName(e.args[argIndex] ?? { k: 'other' });
+      if (registered) registers.push([registered, context]);
+    }
     if (name && !model) calls.add(name);
     else if (!name || (model && isFieldCall(model))) {
       const field = fieldOf(model && isFieldCall(model) ? e.args[model.callsField] : e.callee);
@@ -102,24 +107,10 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
     }
   });
   const keyedInits = keyedInitsOf(body, params);
-  const registers = registrationsOf(body);
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
     ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}),
   };
-}
-
-/** See `FunctionIndex.registers`. */
-function registrationsOf(body: Stmt[]): [string, ExecContext][] {
-  const out: [string, ExecContext][] = [];
-  forEachExpr(body, (e) => {
-    if (e.k !== 'call') return;
-    for (const [argIndex, context] of registrationsBy(calleeName(e) ?? '')) {
-      const name = bareName(e.args[argIndex] ?? { k: 'other' });
-      if (name) out.push([name, context]);
-    }
-  });
-  return out;
 }
 
 /** See `FunctionIndex.keyedInits`; empty unless the body declares a static lock_class_key. */
