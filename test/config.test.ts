@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ConditionEvaluator } from '../src/program/conditions.js';
+import { ConditionEvaluator, ENUMERATOR } from '../src/program/conditions.js';
 import { KconfigError, parseKconfig } from '../src/source/kconfig.js';
 
 const CONFIG = parseKconfig([
@@ -61,6 +61,17 @@ describe('ConditionEvaluator', () => {
     assert.equal(on.evaluate('defined(CONFIG_KVM_MODULE)'), true);
     assert.equal(on.evaluate('CONFIG_NR_CPUS >= CONFIG_SPLIT_PTLOCK_CPUS'), true);
     assert.equal(on.evaluate('CONFIG_SMP && !defined(CONFIG_MMU_NOTIFIER)'), true);
+  });
+
+  it('gives C code the values of enumerators, and the preprocessor none of them', () => {
+    const macros = new Map([['I_MUTEX_PARENT', [`${ENUMERATOR}1`]], ['I_MUTEX_CHILD', [`${ENUMERATOR}(I_MUTEX_PARENT) + 2`]], ['NESTING', ['I_MUTEX_CHILD']]]);
+    const c = new ConditionEvaluator(CONFIG, macros);
+    assert.equal(c.numeric('I_MUTEX_CHILD'), 3);
+    assert.equal(c.numeric('NESTING'), 3);
+    assert.equal(c.evaluate('I_MUTEX_PARENT'), null);
+    assert.equal(c.evaluate('defined(I_MUTEX_PARENT)'), false);
+    assert.equal(c.evaluate('defined(NESTING)'), true);
+    assert.equal(c.defines('I_MUTEX_PARENT'), false);
   });
 
   it('reads names that end in U or L whole, and drops integer suffixes only', () => {

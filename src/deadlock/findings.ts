@@ -51,9 +51,9 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     if (!choice) { infeasible++; continue; }
     // Per rule: an IPI cycle and a lock-order cycle through one dependency are two deadlocks.
     const dependencies = resources.map((from, i) => `${rule.id}\u0000${from}\u0000${resources[(i + 1) % resources.length]}`);
-    const finding = buildFinding(rule, resources, choice.edges, choice.verdict, ctx);
-    if (dependencies.some((d) => reported.has(d))) { implied.add(finding.fingerprint); continue; }
+    if (dependencies.some((d) => reported.has(d))) { implied.add(edgesFingerprint(rule.id, resources, choice.edges, ctx)); continue; }
     for (const d of dependencies) reported.add(d);
+    const finding = buildFinding(rule, resources, choice.edges, choice.verdict, ctx);
     const old = byFingerprint.get(finding.fingerprint);
     if (!old || finding.confidence > old.confidence) byFingerprint.set(finding.fingerprint, finding);
   }
@@ -207,8 +207,22 @@ function lockAction(step: ChainStep | undefined, cls: string): string {
 }
 
 function fingerprint(rule: string, resources: string[], cpus: CpuScenario[]): string {
-  const functions = cpus.map((c) => c.chain.map((s) => s.function).join('>'));
-  return createHash('sha256').update([rule, resources.join('|'), ...functions].join('\n')).digest('hex').slice(0, 32);
+  return hashChains(rule, resources, cpus.map((c) => c.chain.map((s) => s.function)));
+}
+
+/** The fingerprint the finding of `edges` would have, without making the finding (implied cycles are thousands). */
+function edgesFingerprint(rule: string, resources: string[], edges: DepEdge[], ctx: FindingContext): string {
+  return hashChains(rule, resources, edges.map((e) => {
+    const names: string[] = [];
+    const add = (fn: number): void => { names.push(ctx.functions[fn]?.name ?? '?'); };
+    ctx.witnesses.forEachFunction(e.hold, add);
+    if (e.hold !== e.wait) ctx.witnesses.forEachFunction(e.wait, add);
+    return names;
+  }));
+}
+
+function hashChains(rule: string, resources: string[], chains: string[][]): string {
+  return createHash('sha256').update([rule, resources.join('|'), ...chains.map((c) => c.join('>'))].join('\n')).digest('hex').slice(0, 32);
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -5,6 +5,7 @@ import { normalizeKernelC, TYPE_ARG_MACROS } from '../parse/normalize.js';
 import { kernelIdioms } from '../parse/grammar.js';
 import { parseC } from '../parse/parser.js';
 import { conditionsByLine } from '../parse/conditionals.js';
+import { ENUMERATOR } from '../program/conditions.js';
 import type {
   Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, SwitchCase, TypeRef,
 } from './types.js';
@@ -265,8 +266,8 @@ function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileF
 
 /**
  * Enumerators are constants the analysis compares (`case BTRFS_RESERVE_FLUSH_LIMIT:`, a lockdep
- * subclass `I_MUTEX_PARENT`); they are kept with the object-like macros, valued as C counts them:
- * the explicit value, else one more than the previous.
+ * subclass `I_MUTEX_PARENT`); they are kept with the object-like macros, valued as C counts them
+ * (the explicit value, else one more than the previous) and marked, so `#if` does not see them.
  */
 function recordEnumerators(node: Node, ctx: Ctx, facts: FileFacts): void {
   // `enum e { … };`, `enum e { … } x;`, `typedef enum { … } t;`: the enum is the node or its type.
@@ -283,7 +284,7 @@ function recordEnumerators(node: Node, ctx: Ctx, facts: FileFacts): void {
       const explicit = e.childForFieldName('value')?.text;
       if (explicit !== undefined) { base = collapse(explicit); offset = 0; }
       const value = /^\d+$/.test(base) ? String(Number(base) + offset) : offset ? `(${base}) + ${offset}` : base;
-      if (name && value.length <= 200) facts.objectMacros.push({ name, value, conditions: ctx.conditionsAt(e.startPosition.row + ctx.lineOffset) });
+      if (name && value.length <= 200) facts.objectMacros.push({ name, value: ENUMERATOR + value, conditions: ctx.conditionsAt(e.startPosition.row + ctx.lineOffset) });
       offset++;
     }
   }

@@ -12,6 +12,13 @@ const PREDEFINED: Readonly<Record<string, number | null>> = {
 
 type Value = number | null;
 
+/**
+ * Marks an enumerator's value among the object-like macros: C code sees its value (`numeric`),
+ * the preprocessor does not (`evaluate`, `defined`), as in a real build.
+ */
+export const ENUMERATOR = '\x02';
+const isEnumerator = (values: readonly string[]): boolean => values.every((v) => v.startsWith(ENUMERATOR));
+
 export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
   private readonly numbers = new Map<string, Value>();
@@ -21,7 +28,7 @@ export class ConditionEvaluator {
     private readonly config: Kconfig | null,
     private readonly macros: ReadonlyMap<string, string[]> = new Map(),
     /** Names some header #defines: `defined(HZ)` holds, so `#ifndef HZ` fallbacks drop out. */
-    private readonly definedNames: ReadonlySet<string> = new Set(macros.keys()),
+    private readonly definedNames: ReadonlySet<string> = new Set([...macros].flatMap(([name, values]) => (isEnumerator(values) ? [] : [name]))),
     /** The names whose definitions were collected (null: all were); a value asked of another name is not known here. */
     readonly asked: ReadonlySet<string> | null = null,
   ) {}
@@ -43,16 +50,26 @@ export class ConditionEvaluator {
     return conditions.every((c) => this.evaluate(c) !== false);
   }
 
-  /** The value of a macro defined once (or identically everywhere); null otherwise. */
-  private readonly expandMacro = (name: string, depth: number): Value => {
+  /** The value of a macro defined once (or identically everywhere), as the preprocessor sees it; null otherwise. */
+  private readonly expandMacro = (name: string, depth: number): Value => this.expand(name, depth, false);
+
+  /** The same as C code sees it: enumerators too. */
+  private readonly expandConstant = (name: string, depth: number): Value => this.expand(name, depth, true);
+
+  private expand(name: string, depth: number, enumerators: boolean): Value {
     const values = this.macros.get(name);
     if (!values || values.length !== 1 || depth > 8) return null;
+    let text = values[0] as string;
+    if (text.startsWith(ENUMERATOR)) {
+      if (!enumerators) return null;
+      text = text.slice(ENUMERATOR.length);
+    }
     try {
-      return new ExpressionParser(tokenize(values[0] as string), this.config, this.expandMacro, this.definedNames, depth + 1).parse();
+      return new ExpressionParser(tokenize(text), this.config, enumerators ? this.expandConstant : this.expandMacro, this.definedNames, depth + 1).parse();
     } catch {
       return null;
     }
-  };
+  }
 
   /** Whether some header we read `#define`s `name`. */
   defines(name: string): boolean {
@@ -65,7 +82,7 @@ export class ConditionEvaluator {
     if (hit !== undefined) return hit;
     let value: Value = null;
     try {
-      value = new ExpressionParser(tokenize(expression), this.config, this.expandMacro, this.definedNames).parse();
+      value = new ExpressionParser(tokenize(expression), this.config, this.expandConstant, this.definedNames).parse();
     } catch {
       value = null;
     }

@@ -2,7 +2,7 @@
 import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
-import { ConditionEvaluator } from './conditions.js';
+import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
 import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
 
 export type FnId = number;
@@ -43,7 +43,7 @@ export function collectObjectMacros(files: readonly LoadedFile[], config: Kconfi
   // judged once every defined name is known (`defined(X)`).
   const asked: { name: string; value: string; conditions: string[] }[] = [];
   for (const f of files) forEachPackedMacro(f.macros, (name, value, conds) => { if (wanted.has(name)) asked.push({ name, value, conditions: conds() }); });
-  const conditions = new ConditionEvaluator(config, new Map(), new Set(asked.map((m) => m.name)));
+  const conditions = new ConditionEvaluator(config, new Map(), new Set(asked.flatMap((m) => (m.value.startsWith(ENUMERATOR) ? [] : [m.name]))));
   const out = new Map<string, string[]>();
   for (const m of asked) {
     if (!conditions.allowed(m.conditions)) continue;
