@@ -88,7 +88,6 @@ export function canonicalRotation(cycle: string[]): string[] {
   return [...cycle.slice(best), ...cycle.slice(0, best)];
 }
 
-/** The first combination of edge variants (modes, irq states) whose simulation deadlocks. */
 /**
  * Whether the CPUs' paths can run on one machine against the same objects: one paravirt
  * backend, and each per-filesystem class one filesystem's on the CPU that holds it and on the
@@ -98,6 +97,7 @@ function oneMachine(edges: DepEdge[], ctx: FindingContext): boolean {
   return sameFilesystems(edges) && oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
+/** The first combination of edge variants (modes, irq states) whose simulation deadlocks. */
 function chooseVariants(graph: DependencyGraph, resources: string[], oneMachine: (edges: DepEdge[]) => boolean): { edges: DepEdge[]; verdict: Verdict } | null {
   const options = resources.map((from, i) => {
     const to = resources[(i + 1) % resources.length] as string;

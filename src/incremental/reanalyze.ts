@@ -11,7 +11,6 @@ import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
-import type { ExecContext } from '../models/contexts.js';
 import { type ProgramAnalysis, analysisContext } from '../analysis/program-analysis.js';
 import type { ScanOptions } from '../analysis/tree.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
@@ -51,8 +50,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const stores = a.identity.allFieldStores();
   const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores) : null;
   const id = (old: FnId): FnId => (newOf ? newOf[old] ?? -1 : old);
-  const contextOfNew = new Map([...contextsBefore].map(([old, c]) => [id(old), c]));
-  const contextsBeforeOf = (fn: FnId): ExecContext | undefined => contextOfNew.get(fn);
+  const contextsBeforeByNewId = new Map([...contextsBefore].map(([old, c]) => [id(old), c]));
   for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
   const added = a.program.functions.flatMap((fn, i) => (plan.added.has(fn) ? [i] : []));
@@ -67,7 +65,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   a.registrations = [...kept, ...registrationsIn(a.program, rewritten)].sort((x, y) => x.by - y.by);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
-  const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeOf(fn) ? [fn] : []));
+  const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn) ? [fn] : []));
   const reanalysed = summarizeAgain(a, [...new Set([...redo, ...recontexted])].sort((x, y) => x - y), opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));
   return { analysis: a, writers, changed: plan.changed.size, added: plan.added.size, removed: plan.removed.size, reanalysed };

@@ -36,8 +36,7 @@ export function filesystemOf(file: string, cls: string): string | null {
   if (!m) return null;
   const dir = m[1] as string;
   const sub = m[2] ? `${dir}/${m[2]}` : '';
-  if (sub in FS_DIR_OWNER) return FS_DIR_OWNER[sub] ?? null;
-  if (dir in FS_DIR_OWNER) return FS_DIR_OWNER[dir] ?? null;
+  for (const key of [sub, dir]) if (Object.prototype.hasOwnProperty.call(FS_DIR_OWNER, key)) return FS_DIR_OWNER[key] ?? null;
   return SHARED_FS_DIRS.has(dir) ? null : dir;
 }
 

@@ -159,9 +159,7 @@ export class LockIdentity {
    */
   private keyedLock(fn: FnId, e: Extract<Expr, { k: 'field' }>, struct: string, depth: number): AbsVal[] {
     const objects = e.arrow ? this.objectsPointedBy(fn, e.base, depth + 1) : this.objectAt(fn, e.base, depth + 1);
-    return objects.map((o): AbsVal => (o.k === 'param'
-      ? { k: 'lock', cls: paramFieldLock(o.i, struct, e.field) }
-      : { k: 'lock', cls: o.k === 'lock' ? `${o.cls}.${e.field}` : `${struct}.${e.field}` }));
+    return objects.map((o): AbsVal => ({ k: 'lock', cls: lockInObject(o, struct, e.field) }));
   }
 
   /**
@@ -200,7 +198,7 @@ export class LockIdentity {
   /** A parameter-field lock of a callee in the caller's terms: the argument's object's, or the struct's. */
   bindParamField(caller: FnId, arg: Expr | undefined, pf: ParamField): string[] {
     const objects = arg ? this.objectsPointedBy(caller, arg) : [];
-    const keys = objects.map((o) => (o.k === 'param' ? paramFieldLock(o.i, pf.struct, pf.field) : o.k === 'lock' ? `${o.cls}.${pf.field}` : `${pf.struct}.${pf.field}`));
+    const keys = objects.map((o) => lockInObject(o, pf.struct, pf.field));
     return keys.length ? [...new Set(keys)] : [`${pf.struct}.${pf.field}`];
   }
 
@@ -495,6 +493,12 @@ function mayBePointer(e: Expr): boolean {
 
 function arrayClass(cls: string): string {
   return cls.endsWith('[]') ? cls : `${cls}[]`;
+}
+
+/** The key of lock `field` of a keyed `struct` inside `object`: the embedding place's, a parameter's, or the struct's. */
+function lockInObject(object: AbsVal, struct: string, field: string): string {
+  if (object.k === 'param') return paramFieldLock(object.i, struct, field);
+  return object.k === 'lock' ? `${object.cls}.${field}` : `${struct}.${field}`;
 }
 
 /** A lock inside the keyed object parameter `i` points to: `#p0@f2fs_rwsem.internal_rwsem`. */
