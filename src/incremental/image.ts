@@ -140,7 +140,7 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
     put('link.json', linkPart(a, origin));
     const witnesses = a.witnesses.exportColumns();
     put('witness-strings.json', { kinds: witnesses.kinds, texts: witnesses.texts });
-    putInts('witnesses.bin', witnesses.rows);
+    parts['witnesses.bin'] = writeBytesPart(path.join(tmp, 'witnesses.bin'), witnesses.rows.map((r) => new Uint8Array(r.buffer, r.byteOffset, r.byteLength)));
     put('callers.json', callersPart(a));
     putInts('callgraph.bin', flatCallGraph(a.callGraph));
     const summaries = packedSummaries(a);
@@ -172,18 +172,24 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
 function packedSummaries(a: ProgramAnalysis): { parts: () => Generator<Uint8Array>; offsets: number[]; strings: readonly string[] } {
   const n = a.program.functions.length;
   const store = a.summaries instanceof CompactSummaries ? a.summaries : null;
+  // The store's own bytes are read one function at a time (most may be on disk); others are packed here.
   const codec = store ? null : new SummaryCodec();
-  const packedOf = (fn: FnId): Uint8Array | undefined => {
-    if (store) return store.packedOf(fn);
+  const repacked: (Uint8Array | undefined)[] = store ? [] : Array.from({ length: n }, (_, fn) => {
     const s = a.summaries.get(fn);
     return s ? codec?.pack(s) : undefined;
-  };
-  const packed: (Uint8Array | undefined)[] = Array.from({ length: n }, (_, fn) => packedOf(fn));
+  });
+  const packedOf = (fn: FnId): Uint8Array | undefined => (store ? store.packedOf(fn) : repacked[fn]);
+  const sizeOf = (fn: FnId): number => (store ? store.packedSize(fn) : repacked[fn]?.length ?? 0);
   const offsets = [0];
-  for (const p of packed) offsets.push((offsets[offsets.length - 1] as number) + (p?.length ?? 0));
+  for (let fn = 0; fn < n; fn++) offsets.push((offsets[fn] as number) + sizeOf(fn));
   if ((offsets[n] as number) > 0x7fffffff) throw new Error('summaries past 2 GiB');
   return {
-    parts: function* () { for (const p of packed) if (p) yield p; },
+    parts: function* () {
+      for (let fn = 0; fn < n; fn++) {
+        const p = packedOf(fn);
+        if (p) yield p;
+      }
+    },
     offsets,
     strings: store ? store.strings : codec?.strings ?? [],
   };

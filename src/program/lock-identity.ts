@@ -312,26 +312,39 @@ export class LockIdentity {
     return stores;
   }
 
-  /** The field stores in one function's body; reading it is no consultation by another function. */
+  /**
+   * The field stores in one function's body that may store a lock's address (into a field whose
+   * type is a lock's, or unknown); reading it is no consultation by another function.
+   */
   storesOf(fn: FnId): [string, FieldStore][] {
     const out: [string, FieldStore][] = [];
     const saved = this.current;
     this.current = fn;
     forEachExpr(this.fn(fn).body, (e) => {
       if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && mayBePointer(e.right)) {
-        const s = this.structOf(fn, e.left.base);
-        if (s) out.push([`${s}.${e.left.field}`, { fn, value: e.right }]);
+        const s = this.lockFieldOf(fn, e.left.base, e.left.field);
+        if (s) out.push([s, { fn, value: e.right }]);
       } else if (e.k === 'call' && calleeName(e) && !modelOf(calleeName(e) ?? '')) {
         e.args.forEach((a, argIndex) => {
           if (a.k === 'addr' && a.arg.k === 'field') {
-            const s = this.structOf(fn, a.arg.base);
-            if (s) out.push([`${s}.${a.arg.field}`, { fn, call: e, argIndex }]);
+            const s = this.lockFieldOf(fn, a.arg.base, a.arg.field);
+            if (s) out.push([s, { fn, call: e, argIndex }]);
           }
         });
       }
     });
     this.current = saved;
     return out;
+  }
+
+  /**
+   * `struct.field` of `base->field` when that field may hold a lock's address: a whole kernel
+   * stores millions of pointers into fields, and only these can give a lock value back.
+   */
+  private lockFieldOf(fn: FnId, base: Expr, field: string): string | null {
+    const s = this.structOf(fn, base);
+    if (!s || this.lockTypeVerdict(this.program.structs.get(s)?.[field], this.fileOf(fn)) === false) return null;
+    return `${s}.${field}`;
   }
 
   /** Struct type of an expression, or null when the declarations do not say. */

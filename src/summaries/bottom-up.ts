@@ -97,7 +97,7 @@ export function summarizeProgram(ctx: AnalysisContext, graph: FnId[][], onProgre
       const f = ctx.program.functions[component[0] as FnId];
       const m = process.memoryUsage();
       process.stderr.write(`scc ${ci}/${components.length} size ${component.length} ${f?.name} witnesses ${ctx.witnesses.size}`
-        + ` heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB rss ${(m.rss / 2 ** 20).toFixed(0)} MiB\n`);
+        + ` heap ${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} MiB external ${(m.external / 2 ** 20).toFixed(0)} MiB buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)} MiB rss ${(m.rss / 2 ** 20).toFixed(0)} MiB\n`);
     }
     summarizeComponent(ctx, graph, component);
     if (onProgress && (ci % 256 === 255 || ci === components.length - 1)) onProgress({ phase: 'summaries', done: ci + 1, total: components.length, bytes: 0 });

@@ -11,16 +11,18 @@ import type { CmpOp, ParamTest } from './guard.js';
 const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp'] as const;
 import type { LockMode } from '../models/kernel-api.js';
 import { Interner } from './interner.js';
+import { DEFAULT_RESIDENT_BYTES, SpillingBytes } from './spilling-bytes.js';
 
 /** Parsed summaries kept, counted in events: a caller near the top of the call graph has a thousand. */
 const PARSED_EVENTS_KEPT = 262_144;
 
 export class CompactSummaries implements SummaryStore {
-  private readonly packed = new Map<FnId, Uint8Array>();
+  private readonly packed: SpillingBytes;
   private readonly parsed: LRUCache<FnId, Summary>;
   private readonly codec = new SummaryCodec();
 
-  constructor(parsedEventsKept = PARSED_EVENTS_KEPT) {
+  constructor(parsedEventsKept = PARSED_EVENTS_KEPT, packedBytesInMemory = DEFAULT_RESIDENT_BYTES) {
+    this.packed = new SpillingBytes(packedBytesInMemory);
     this.parsed = new LRUCache<FnId, Summary>({ maxSize: parsedEventsKept, sizeCalculation: (s) => 1 + s.events.length + s.pairs.length + s.returnsHeld.length });
   }
 
@@ -47,6 +49,11 @@ export class CompactSummaries implements SummaryStore {
   /** A function's summary as packed by `codec` (the summary image stores these). */
   packedOf(fn: FnId): Uint8Array | undefined {
     return this.packed.get(fn);
+  }
+
+  /** The length of `packedOf(fn)`, without reading it. */
+  packedSize(fn: FnId): number {
+    return this.packed.sizeOf(fn);
   }
 
   get strings(): readonly string[] {

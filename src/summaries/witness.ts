@@ -30,11 +30,16 @@ const WIDTH = 6;
 
 const EMPTY = -1;
 
+/** Rows per page: pages never move, so the table grows without a doubling's copy and spare half. */
+const PAGE_BITS = 16;
+const PAGE_ROWS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ROWS - 1;
+
 export class WitnessTable {
-  private columns = new Int32Array(WIDTH * 1024);
-  private lengths = new Uint16Array(1024);
+  private pages: Int32Array[] = [];
+  private lengthPages: Uint16Array[] = [];
   private count = 0;
-  /** Open addressing over link ids, keyed by a hash of the whole link (texts by their id). */
+  /** Open addressing over link ids, keyed by a hash of the whole link (texts by their id); at most 5/8 full. */
   private slots = new Int32Array(2048).fill(EMPTY);
   private readonly texts = new Interner();
   private readonly kinds = new Interner();
@@ -50,6 +55,11 @@ export class WitnessTable {
     return this.append(row);
   }
 
+  /** Column `k` of link `id`. */
+  private cell(id: WitnessId, k: number): number {
+    return (this.pages[id >>> PAGE_BITS] as Int32Array)[(id & PAGE_MASK) * WIDTH + k] as number;
+  }
+
   private find(row: number[]): WitnessId {
     const mask = this.slots.length - 1;
     for (let s = hashRow(row) & mask; ; s = (s + 1) & mask) {
@@ -60,39 +70,35 @@ export class WitnessTable {
   }
 
   private sameRow(id: WitnessId, row: number[]): boolean {
-    const base = id * WIDTH;
-    for (let k = 0; k < WIDTH; k++) if (this.columns[base + k] !== row[k]) return false;
+    const page = this.pages[id >>> PAGE_BITS] as Int32Array;
+    const base = (id & PAGE_MASK) * WIDTH;
+    for (let k = 0; k < WIDTH; k++) if (page[base + k] !== row[k]) return false;
     return true;
   }
 
   private append(row: number[]): WitnessId {
     const id = this.count++;
-    if (id >= this.lengths.length) this.grow();
-    this.columns.set(row, id * WIDTH);
+    if ((id & PAGE_MASK) === 0) {
+      this.pages.push(new Int32Array(PAGE_ROWS * WIDTH));
+      this.lengthPages.push(new Uint16Array(PAGE_ROWS));
+    }
+    (this.pages[id >>> PAGE_BITS] as Int32Array).set(row, (id & PAGE_MASK) * WIDTH);
     const next = row[NEXT] as number;
-    this.lengths[id] = Math.min(0xffff, 1 + (next >= 0 ? this.length(next) : 0));
-    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    (this.lengthPages[id >>> PAGE_BITS] as Uint16Array)[id & PAGE_MASK] = Math.min(0xffff, 1 + (next >= 0 ? this.length(next) : 0));
+    if (this.count * 8 > this.slots.length * 5) this.rehash(this.slots.length * 2);
     else this.slot(id);
     return id;
   }
 
-  private grow(): void {
-    const columns = new Int32Array(this.columns.length * 2);
-    columns.set(this.columns);
-    this.columns = columns;
-    const lengths = new Uint16Array(this.lengths.length * 2);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-  }
-
   private slot(id: WitnessId): void {
     const mask = this.slots.length - 1;
-    let s = hashRow(this.columns, id * WIDTH) & mask;
+    let s = hashRow(this.pages[id >>> PAGE_BITS] as Int32Array, (id & PAGE_MASK) * WIDTH) & mask;
     while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
     this.slots[s] = id;
   }
 
   private rehash(size: number): void {
+    this.slots = new Int32Array(0); // the old slots go before the new ones are made
     this.slots = new Int32Array(size).fill(EMPTY);
     for (let id = 0; id < this.count; id++) this.slot(id);
   }
@@ -100,30 +106,28 @@ export class WitnessTable {
   /** One link, as an object (made on demand). */
   link(id: WitnessId): WitnessLink | null {
     if (id < 0 || id >= this.count) return null;
-    const c = this.columns;
-    const base = id * WIDTH;
     return {
-      fn: c[base + FN] as number, line: c[base + LINE] as number, col: c[base + COL] as number,
-      kind: this.kinds.strings[c[base + KIND] as number] as StepKind, next: c[base + NEXT] as number,
-      text: this.texts.strings[c[base + TEXT] as number] as string, length: this.lengths[id] as number,
+      fn: this.cell(id, FN), line: this.cell(id, LINE), col: this.cell(id, COL),
+      kind: this.kinds.strings[this.cell(id, KIND)] as StepKind, next: this.cell(id, NEXT),
+      text: this.texts.strings[this.cell(id, TEXT)] as string, length: this.length(id),
     };
   }
 
   /** Links carried over to new function ids (check-patch added or removed functions); -1: gone. */
   renumberFunctions(newId: (old: number) => number): void {
-    for (let id = 0; id < this.count; id++) this.columns[id * WIDTH + FN] = newId(this.columns[id * WIDTH + FN] as number);
+    for (let id = 0; id < this.count; id++) (this.pages[id >>> PAGE_BITS] as Int32Array)[(id & PAGE_MASK) * WIDTH + FN] = newId(this.cell(id, FN));
     this.rehash(this.slots.length);
   }
 
   length(id: WitnessId): number {
-    return id >= 0 && id < this.count ? this.lengths[id] as number : 0;
+    return id >= 0 && id < this.count ? (this.lengthPages[id >>> PAGE_BITS] as Uint16Array)[id & PAGE_MASK] as number : 0;
   }
 
   /** The functions a chain runs through, outermost first (no objects made). */
   forEachFunction(id: WitnessId, visit: (fn: number) => void): void {
     for (let at = id, n = 0; at >= 0 && at < this.count && n < 64; n++) {
-      visit(this.columns[at * WIDTH + FN] as number);
-      at = this.columns[at * WIDTH + NEXT] as number;
+      visit(this.cell(at, FN));
+      at = this.cell(at, NEXT);
     }
   }
 
@@ -138,9 +142,10 @@ export class WitnessTable {
     return out;
   }
 
-  /** The table as stored: its string tables, and its links as rows of six int32 (a view, not a copy). */
-  exportColumns(): { kinds: string[]; texts: string[]; rows: Int32Array } {
-    return { kinds: this.kinds.strings, texts: this.texts.strings, rows: this.columns.subarray(0, this.count * WIDTH) };
+  /** The table as stored: its string tables, and its links as rows of six int32 in id order, page by page (views, not copies). */
+  exportColumns(): { kinds: string[]; texts: string[]; rows: Int32Array[] } {
+    const rows = this.pages.map((page, i) => page.subarray(0, Math.min(PAGE_ROWS, this.count - i * PAGE_ROWS) * WIDTH));
+    return { kinds: this.kinds.strings, texts: this.texts.strings, rows };
   }
 
   /** The table `exportColumns` gave, with the same ids. */
