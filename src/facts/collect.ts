@@ -6,9 +6,9 @@ import { BodyStore } from '../source/body-store.js';
 import { FactsCache, scratchFactsDir } from '../source/facts-cache.js';
 import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
-import { StringPool } from './intern.js';
+import { ValuePool } from './intern.js';
 import type { ParseTask } from './parse-task.js';
-import type { LoadedFile } from './outline.js';
+import type { FileOutline, LoadedFile } from './outline.js';
 
 /** Where a long stage is: units done of total (files, components), and bytes read so far. */
 export interface ProgressEvent { phase: 'parse' | 'summaries'; done: number; total: number; bytes: number }
@@ -45,17 +45,35 @@ export async function collectFacts(root: string, files: string[], opts: CollectO
   // never pairs the old stamp with a key it does not match.
   const stamps = opts.cacheDir ? stampsFromDisk(root, present, opts.overrides) : new Map<string, Observed>();
   const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, factsDir, opts) : await inThisThread(root, present, factsDir, opts);
+  const values = new ValuePool();
+  const outlines = results.map((r, i) => outlineOf(r, present[i] as string, values));
   if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps);
   const store = new BodyStore(new FactsCache(factsDir));
   const out: Collected = { files: [], store, problems: [], keys: new Map() };
-  const strings = new StringPool();
   for (const [i, r] of results.entries()) {
     out.problems.push(...r.problems);
-    // The packed macros are one string per file, and read once: not worth pooling.
-    if (r.outline && r.key) out.files.push(store.file(strings.intern(r.outline, PACKED), r.key));
+    const outline = outlines[i];
+    if (outline && r.key) out.files.push(store.file(outline, r.key));
     if (r.key) out.keys.set(present[i] as string, r.key);
   }
   return out;
+}
+
+/** A result's outline, parsed and pooled; its syntax errors (or its unreadable outline) join the result's problems. */
+function outlineOf(r: FileResult, file: string, values: ValuePool): FileOutline | null {
+  if (r.outline === null) return null;
+  let outline: FileOutline;
+  try {
+    outline = JSON.parse(r.outline) as FileOutline;
+  } catch (err) {
+    r.problems.push({ file, kind: 'parse-error', message: `not analysed: its facts do not read back (${(err as Error).message})` });
+    return null;
+  }
+  if (outline.errorNodes > 0) {
+    r.problems.push({ file, kind: 'parse-error', message: `${outline.errorNodes} syntax error node(s); the rest of the file was analysed` });
+  }
+  // The packed macros are one string per file, and read once: not worth pooling.
+  return values.intern(outline, PACKED);
 }
 
 /** Stamps of the files read from disk (overridden contents are not on disk: not indexed). */

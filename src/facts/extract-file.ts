@@ -4,10 +4,13 @@ import { readSource } from '../source/read.js';
 import type { Problem } from '../report/types.js';
 import { extractFileFacts } from './extract.js';
 import { type FactsCache, factsKey } from '../source/facts-cache.js';
-import type { FileOutline } from './outline.js';
 
 export interface FileResult {
-  outline: FileOutline | null;
+  /**
+   * The file's outline as JSON (a FileOutline): a thread passes a string for the price of a copy,
+   * where an object costs it a structured clone; the main thread, idle meanwhile, parses it.
+   */
+  outline: string | null;
   problems: Problem[];
   /** Content address of the facts (version, path, text); null when the file was not read. */
   key: string | null;
@@ -17,16 +20,13 @@ export interface FileResult {
 
 /** Facts of one file; `override` is its content when a patch changed it (never read from disk then). */
 export async function extractFile(root: string, rel: string, cache: FactsCache, override?: string): Promise<FileResult> {
-  const read = override !== undefined ? { ok: true as const, text: override, problem: null } : await readSource(root, rel);
+  const read = override !== undefined ? { ok: true as const, text: override, problem: null } : readSource(root, rel);
   const problems: Problem[] = read.problem ? [read.problem] : [];
   if (!read.ok) return { outline: null, problems, key: null, bytes: 0 };
   const bytes = read.text.length;
   const key = factsKey(rel, read.text);
   try {
-    const outline = cache.outline(key) ?? cache.put(key, await extractFileFacts(rel, read.text));
-    if (outline.errorNodes > 0) {
-      problems.push({ file: rel, kind: 'parse-error', message: `${outline.errorNodes} syntax error node(s); the rest of the file was analysed` });
-    }
+    const outline = cache.outlineText(key) ?? cache.put(key, await extractFileFacts(rel, read.text));
     return { outline, problems, key, bytes };
   } catch (err) {
     // tree-sitter itself failing (out of memory on a pathological file) costs this file only.

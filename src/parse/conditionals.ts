@@ -14,7 +14,7 @@ export function conditionsByLine(source: string): string[][] {
       text = text.slice(0, -1) + ' ' + (lines[i + span] ?? '');
       span++;
     }
-    const m = /^\s*#\s*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b(.*)$/.exec(text);
+    const m = text.includes('#') ? DIRECTIVE.exec(text) : null;
     for (let k = 0; k < span; k++) out.push(current);
     if (m) {
       const kind = m[1] as string;
@@ -45,6 +45,10 @@ export function conditionsByLine(source: string): string[][] {
   return out;
 }
 
+const DIRECTIVE = /^\s*#\s*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b(.*)$/;
+/** A valueless `#define NAME` (or `#define NAME 1`), with a comment after it at most. */
+const VALUELESS_DEFINE = /^#\s*define\s+(\w+)(?:\s+1)?\s*(?:\/[*/].*)?$/;
+
 function stripComments(text: string): string {
   return text.replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').replace(/\/\*.*$/, '').trim();
 }
@@ -54,7 +58,7 @@ function isIncludeGuard(lines: string[], next: number, name: string): boolean {
   for (let j = next; j < Math.min(lines.length, next + 3); j++) {
     const t = (lines[j] ?? '').trim();
     if (t === '') continue;
-    return new RegExp(`^#\\s*define\\s+${name.replace(/\W/g, '')}(\\s+1)?\\s*(/[*/].*)?$`).test(t);
+    return VALUELESS_DEFINE.exec(t)?.[1] === name.replace(/\W/g, '');
   }
   return false;
 }

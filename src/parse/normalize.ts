@@ -25,7 +25,7 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
 /** Rewrites kernel idioms in place (length- and newline-preserving). */
 export function normalizeKernelC(source: string): Normalized {
   const idioms = kernelIdioms();
-  const out = source.split('');
+  const out = new CharEdits(source);
   const loopMacros: LoopMacroSite[] = [];
   let rewrites = 0;
   IDENT.lastIndex = 0;
@@ -33,7 +33,7 @@ export function normalizeKernelC(source: string): Normalized {
     const word = m[0];
     const start = m.index;
     const end = start + word.length;
-    if (start > 0 && /[0-9.]/.test(source[start - 1] ?? '')) continue; // part of a number literal
+    if (start > 0 && isNumberChar(source.charCodeAt(start - 1))) continue; // part of a number literal
     if (idioms.blankWords.has(word)) {
       if (idioms.keptWords.has(word)) continue;
       blank(out, start, end);
@@ -74,11 +74,45 @@ export function normalizeKernelC(source: string): Normalized {
       if (rewriteSyscallDefine(source, out, start, end, definition.prefix)) rewrites++;
     }
   }
-  return { text: out.join(''), loopMacros, rewrites };
+  return { text: out.text(), loopMacros, rewrites };
 }
 
-function blank(out: string[], start: number, end: number): void {
-  for (let i = start; i < end; i++) if (out[i] !== '\n') out[i] = ' ';
+/**
+ * Characters replaced in a text, applied at the end: a file has a few hundred rewritten
+ * characters among a hundred thousand, so the text is not exploded into one string per character.
+ */
+class CharEdits {
+  private readonly edits = new Map<number, string>();
+
+  constructor(readonly sourceText: string) {}
+
+  set(at: number, c: string): void {
+    this.edits.set(at, c);
+  }
+
+  text(): string {
+    if (this.edits.size === 0) return this.sourceText;
+    const at = [...this.edits.keys()].sort((a, b) => a - b);
+    const parts: string[] = [];
+    let from = 0;
+    for (const i of at) {
+      parts.push(this.sourceText.slice(from, i), this.edits.get(i) as string);
+      from = i + 1;
+    }
+    parts.push(this.sourceText.slice(from));
+    return parts.join('');
+  }
+}
+
+/** A digit or `.`: an identifier right after one is a number's suffix (`0x1fUL`, `1.0f`). */
+function isNumberChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || code === 46;
+}
+
+/** Blanks `[start, end)` but its newlines (rewrites never write a newline, so the source's are the text's). */
+function blank(out: CharEdits, start: number, end: number): void {
+  const source = out.sourceText;
+  for (let i = start; i < end; i++) if (source[i] !== '\n') out.set(i, ' ');
 }
 
 function nextNonSpace(text: string, from: number): number {
@@ -126,7 +160,7 @@ function skipQuoted(text: string, at: number): number {
 }
 
 /** `for_each_x (a, b) {` → `for   (;;a, b) {`: the arguments stay where they were. */
-function rewriteLoopMacro(source: string, out: string[], start: number, end: number): boolean {
+function rewriteLoopMacro(source: string, out: CharEdits, start: number, end: number): boolean {
   if (isDefineName(source, start)) return false;
   const open = nextNonSpace(source, end);
   if (source[open] !== '(') return false;
@@ -138,13 +172,13 @@ function rewriteLoopMacro(source: string, out: string[], start: number, end: num
   // declaration of the macro itself is not.
   if (next === ';' || next === ')' || next === ',' || next === '' || next === '=' || next === '\\') return false;
   const wordLen = end - start;
-  out[start] = 'f'; out[start + 1] = 'o'; out[start + 2] = 'r';
-  for (let i = start + 3; i < end; i++) out[i] = ' ';
+  out.set(start, 'f'); out.set(start + 1, 'o'); out.set(start + 2, 'r');
+  for (let i = start + 3; i < end; i++) out.set(i, ' ');
   blank(out, end, open);
   // `(` goes where the name ended, then `;;` over the old `(`.
-  out[end - 2] = '(';
-  out[end - 1] = ';';
-  out[open] = ';';
+  out.set(end - 2, '(');
+  out.set(end - 1, ';');
+  out.set(open, ';');
   return wordLen >= 5;
 }
 
@@ -154,7 +188,7 @@ function isDefineName(source: string, start: number): boolean {
 }
 
 /** `container_of(p, struct page, lru)` → `container_of(p,        page, lru)`. */
-function stripStructInTypeArg(source: string, out: string[], end: number): boolean {
+function stripStructInTypeArg(source: string, out: CharEdits, end: number): boolean {
   const open = nextNonSpace(source, end);
   if (source[open] !== '(') return false;
   const close = matchParen(source, open);
@@ -171,7 +205,7 @@ function stripStructInTypeArg(source: string, out: string[], end: number): boole
  * `SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)` → `long sys_kill(pid_t  pid, int  sig)`.
  * The kernel names the body `__do_sys_kill`; we keep `sys_kill`, the name people grep for.
  */
-function rewriteSyscallDefine(source: string, out: string[], start: number, end: number, prefix: string): boolean {
+function rewriteSyscallDefine(source: string, out: CharEdits, start: number, end: number, prefix: string): boolean {
   if (isDefineName(source, start)) return false;
   const open = nextNonSpace(source, end);
   if (source[open] !== '(') return false;
@@ -188,17 +222,17 @@ function rewriteSyscallDefine(source: string, out: string[], start: number, end:
   const headEnd = args.length > 1 ? (args[1]?.start ?? close) : close;
   if (head.length > headEnd - start) return false;
   blank(out, start, headEnd);
-  for (let i = 0; i < head.length; i++) out[start + i] = head[i] ?? ' ';
+  for (let i = 0; i < head.length; i++) out.set(start + i, head[i] ?? ' ');
   if (args.length === 1) {
     const v = 'void';
-    if (head.length + v.length <= close - start) for (let i = 0; i < v.length; i++) out[start + head.length + i] = v[i] ?? ' ';
+    if (head.length + v.length <= close - start) for (let i = 0; i < v.length; i++) out.set(start + head.length + i, v[i] ?? ' ');
   }
   // Arguments come as `type, name` pairs: the comma inside each pair becomes a space.
   for (let k = 1; k + 1 < args.length; k += 2) {
     const comma = args[k]?.end ?? -1;
-    if (comma >= 0 && source[comma] === ',') out[comma] = ' ';
+    if (comma >= 0 && source[comma] === ',') out.set(comma, ' ');
   }
-  out[close] = ')';
+  out.set(close, ')');
   return true;
 }
 

@@ -43,6 +43,9 @@ export function factsKey(rel: string, text: string): string {
 interface Entry<T> { key: string; value: T }
 
 export class ContentCache {
+  /** Directories made already: a tree's entries go into 256 of them, thousands of times each. */
+  private readonly madeDirs = new Set<string>();
+
   constructor(private readonly dir: string) {}
 
   private file(key: string): string {
@@ -81,7 +84,11 @@ export class ContentCache {
     const target = this.file(key);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      mkdirSync(path.dirname(target), { recursive: true });
+      const dir = path.dirname(target);
+      if (!this.madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.madeDirs.add(dir);
+      }
       writeFileSync(tmp, bytes);
       renameSync(tmp, target);
     } catch {
@@ -126,14 +133,15 @@ export class FactsCache {
 
   /**
    * Stores a file's facts as its outline and its function bodies apart, so that one body can be
-   * read without parsing the rest: `{"key","bodies":[offsets]}` NL outline NL bodies.
+   * read without parsing the rest: `{"key","bodies":[offsets]}` NL outline NL bodies. Returns the
+   * outline as written (JSON).
    */
-  put(key: string, facts: FileFacts): FileOutline {
-    const outline = outlineOf(facts);
+  put(key: string, facts: FileFacts): string {
+    const outline = JSON.stringify(outlineOf(facts));
     const bodies = facts.functions.map((fn) => Buffer.from(JSON.stringify(fn.body)));
     const offsets = [0];
     for (const b of bodies) offsets.push((offsets[offsets.length - 1] as number) + b.length);
-    const head = Buffer.from(`${JSON.stringify({ key, bodies: offsets })}\n${JSON.stringify(outline)}\n`);
+    const head = Buffer.from(`${JSON.stringify({ key, bodies: offsets })}\n${outline}\n`);
     this.store.putBytes(key, Buffer.concat([head, ...bodies]));
     return outline;
   }
@@ -155,13 +163,19 @@ export class FactsCache {
   }
 
   outline(key: string): FileOutline | null {
-    const e = this.entry(key);
-    if (!e) return null;
+    const text = this.outlineText(key);
+    if (text === null) return null;
     try {
-      return JSON.parse(e.bytes.toString('utf8', e.outlineAt[0], e.outlineAt[1])) as FileOutline;
+      return JSON.parse(text) as FileOutline;
     } catch {
       return null;
     }
+  }
+
+  /** The outline of `key` as stored (JSON), unparsed: parser threads hand it on as it is. */
+  outlineText(key: string): string | null {
+    const e = this.entry(key);
+    return e ? e.bytes.toString('utf8', e.outlineAt[0], e.outlineAt[1]) : null;
   }
 }
 

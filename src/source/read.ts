@@ -1,5 +1,5 @@
 // Reading one source file: size, binary and encoding checks. A bad file is a Problem, not a crash.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../report/types.js';
 
@@ -10,10 +10,14 @@ export type ReadResult = { ok: true; text: string; problem: Problem | null } | {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
-export async function readSource(root: string, rel: string): Promise<ReadResult> {
+/**
+ * Read synchronously: a parser thread has nothing else to do meanwhile, and a read from the page
+ * cache takes microseconds where a round trip through libuv's thread pool leaves the thread idle.
+ */
+export function readSource(root: string, rel: string): ReadResult {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path.join(root, rel));
+    bytes = readFileSync(path.join(root, rel));
   } catch (err) {
     return { ok: false, problem: { file: rel, kind: 'unreadable', message: (err as Error).message } };
   }
