@@ -34,12 +34,16 @@ describe('facts cache versions', () => {
       const fn = { name: 'f', file: 'a.c', line: 1, isStatic: true, conditions: [], params: [], returnType: { name: 'int', pointer: 0 }, body, isMacro: false, errors: 0 };
       const facts = { path: 'a.c', functions: [fn], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], objectMacros: [], guards: [], errorNodes: 0, rewrites: 0 };
       const key = 'ab'.repeat(32);
-      const outline = cache.put(key, facts);
+      const { outline, stored } = cache.put(key, facts);
       assert.equal(cache.outlineText(key), outline);
       assert.deepEqual(cache.outline(key), JSON.parse(outline));
       assert.equal(cache.outline(key)?.functions[0]?.name, 'f');
       assert.deepEqual(new BodyStore(cache).body(key, 0), body);
       assert.equal(cache.outline('cd'.repeat(32)), null);
+      // Another reader of the directory finds the entry once the run has indexed it.
+      assert.equal(new FactsCache(dir).outlineText(key), null);
+      FactsCache.recordLocations(dir, [[key, stored as NonNullable<typeof stored>]]);
+      assert.equal(new FactsCache(dir).outlineText(key), outline);
       assert.ok(readdirSync(path.join(dir, 'facts', factsFingerprint().slice(0, 16))).length > 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // a summary image; patches that change more than bodies fall back to the whole analysis; a
 // damaged or stale cache must never change the answer.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -1265,23 +1265,42 @@ async function sameAsWhole(root: string, patchText: string, cacheDir: string, la
   same(await checkPatch({ ...optsFor(root), cacheDir }, patchText, 'test.patch'), whole, `${label}, next run`);
 }
 
-function factsEntries(cacheDir: string): string[] {
+/** Where the facts cache holds `file`'s facts: the index file naming it, and the bytes in its pack. */
+interface FactsEntryAt { index: string; key: string; pack: string; offset: number; length: number }
+
+function factsEntryOf(cacheDir: string, file: string): FactsEntryAt {
   const dir = path.join(cacheDir, 'facts');
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((n) => path.join(dir, n)).filter((p) => p.endsWith('.json') && statSync(p).isFile());
+  const found: FactsEntryAt[] = [];
+  for (const rel of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.idx'))) {
+    const index = path.join(dir, rel);
+    const { entries } = JSON.parse(readFileSync(index, 'utf8')) as { entries: [string, string, number, number][] };
+    for (const [key, pack, offset, length] of entries) {
+      const bytes = readFileSync(path.join(path.dirname(index), pack)).subarray(offset, offset + length);
+      // An entry is a head line, the file's outline on the second line, then the bodies.
+      const outline = JSON.parse(bytes.toString('utf8').split('\n')[1] ?? '') as { path?: string };
+      if (outline.path === file) found.push({ index, key, pack: path.join(path.dirname(index), pack), offset, length });
+    }
+  }
+  assert.equal(found.length, 1, `one facts entry for ${file}`);
+  return found[0] as FactsEntryAt;
 }
 
-/** The facts cache entry holding `file`'s facts. */
-function factsEntryOf(cacheDir: string, file: string): string {
-  const found = factsEntries(cacheDir).filter((p) => {
-    try {
-      // An entry is a head line, the file's outline on the second line, then the bodies.
-      return (JSON.parse(readFileSync(p, 'utf8').split('\n')[1] ?? '') as { path?: string }).path === file;
-    } catch {
-      return false;
-    }
-  });
-  assert.equal(found.length, 1, `one facts entry for ${file}`);
-  return found[0] as string;
+/** Overwrites an entry's bytes in its pack with garbage of the same length. */
+function garbleFactsEntry(cacheDir: string, file: string): void {
+  const at = factsEntryOf(cacheDir, file);
+  const fd = openSync(at.pack, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(at.length, '#'), 0, at.length, at.offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Drops an entry from the index that names it (its bytes stay, unreachable). */
+function unindexFactsEntry(cacheDir: string, file: string): void {
+  const at = factsEntryOf(cacheDir, file);
+  const index = JSON.parse(readFileSync(at.index, 'utf8')) as { entries: [string, string, number, number][] };
+  writeFileSync(at.index, JSON.stringify({ ...index, entries: index.entries.filter(([key]) => key !== at.key) }));
 }
 
 describe('a damaged cache never changes the answer', () => {
@@ -1320,11 +1339,11 @@ describe('a damaged cache never changes the answer', () => {
     ['the facts cache deleted, the image kept', ({ cacheDir }) => rmSync(path.join(cacheDir, 'facts'), { recursive: true, force: true })],
     ['the tree index deleted', ({ cacheDir }) => rmSync(path.join(cacheDir, 'trees'), { recursive: true, force: true })],
     // Bodies (and more) of functions are read lazily from the facts cache, long after the image was opened.
-    ['mm/poison.c\'s facts entry garbage', ({ cacheDir }) => writeFileSync(factsEntryOf(cacheDir, 'mm/poison.c'), 'garbage')],
-    ['mm/poison.c\'s facts entry removed', ({ cacheDir }) => rmSync(factsEntryOf(cacheDir, 'mm/poison.c'))],
-    ['mm/walk.c\'s facts entry garbage', ({ cacheDir }) => writeFileSync(factsEntryOf(cacheDir, 'mm/walk.c'), 'garbage')],
-    ['kernel/fork.c\'s facts entry garbage', ({ cacheDir }) => writeFileSync(factsEntryOf(cacheDir, 'kernel/fork.c'), 'garbage')],
-    ['include/linux/pgtbl.h\'s facts entry garbage', ({ cacheDir }) => writeFileSync(factsEntryOf(cacheDir, 'include/linux/pgtbl.h'), 'garbage')],
+    ['mm/poison.c\'s facts entry garbage', ({ cacheDir }) => garbleFactsEntry(cacheDir, 'mm/poison.c')],
+    ['mm/poison.c\'s facts entry removed', ({ cacheDir }) => unindexFactsEntry(cacheDir, 'mm/poison.c')],
+    ['mm/walk.c\'s facts entry garbage', ({ cacheDir }) => garbleFactsEntry(cacheDir, 'mm/walk.c')],
+    ['kernel/fork.c\'s facts entry garbage', ({ cacheDir }) => garbleFactsEntry(cacheDir, 'kernel/fork.c')],
+    ['include/linux/pgtbl.h\'s facts entry garbage', ({ cacheDir }) => garbleFactsEntry(cacheDir, 'include/linux/pgtbl.h')],
   ];
   // One patch whose changes reach callers in another file, one whose RCU review reads callees' bodies.
   const patches: [string, () => string][] = [['lines moved in mm/walk.c', () => SEED_TOP_STATEMENT], ['seed-shaped-rcu.patch', () => patchFile('seed-shaped-rcu.patch')]];

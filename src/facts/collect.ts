@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { Problem } from '../report/types.js';
 import { BodyStore } from '../source/body-store.js';
 import { FactsCache, scratchFactsDir } from '../source/facts-cache.js';
+import type { PackLocation } from '../source/pack-store.js';
 import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
 import { ValuePool } from './intern.js';
@@ -47,6 +48,7 @@ export async function collectFacts(root: string, files: string[], opts: CollectO
   const results = opts.jobs > 1 && present.length > 1 ? await inWorkers(root, present, factsDir, opts) : await inThisThread(root, present, factsDir, opts);
   const values = new ValuePool();
   const outlines = results.map((r, i) => outlineOf(r, present[i] as string, values));
+  FactsCache.recordLocations(factsDir, results.flatMap((r): [string, PackLocation][] => (r.key && r.stored ? [[r.key, r.stored]] : [])));
   if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps);
   const store = new BodyStore(new FactsCache(factsDir));
   const out: Collected = { files: [], store, problems: [], keys: new Map() };

@@ -4,6 +4,7 @@ import { readSource } from '../source/read.js';
 import type { Problem } from '../report/types.js';
 import { extractFileFacts } from './extract.js';
 import { type FactsCache, factsKey } from '../source/facts-cache.js';
+import type { PackLocation } from '../source/pack-store.js';
 
 export interface FileResult {
   /**
@@ -11,6 +12,8 @@ export interface FileResult {
    * where an object costs it a structured clone; the main thread, idle meanwhile, parses it.
    */
   outline: string | null;
+  /** Where this thread stored the facts, when it made them (the run's main thread indexes them). */
+  stored?: PackLocation | null;
   problems: Problem[];
   /** Content address of the facts (version, path, text); null when the file was not read. */
   key: string | null;
@@ -26,8 +29,10 @@ export async function extractFile(root: string, rel: string, cache: FactsCache, 
   const bytes = read.text.length;
   const key = factsKey(rel, read.text);
   try {
-    const outline = cache.outlineText(key) ?? cache.put(key, await extractFileFacts(rel, read.text));
-    return { outline, problems, key, bytes };
+    const cached = cache.outlineText(key);
+    if (cached !== null) return { outline: cached, problems, key, bytes };
+    const { outline, stored } = cache.put(key, await extractFileFacts(rel, read.text));
+    return { outline, stored, problems, key, bytes };
   } catch (err) {
     // tree-sitter itself failing (out of memory on a pathological file) costs this file only.
     problems.push({ file: rel, kind: 'parse-error', message: `not analysed: ${(err as Error).message}` });

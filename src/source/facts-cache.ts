@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type FileOutline, outlineOf } from '../facts/outline.js';
 import type { FileFacts, Stmt } from '../facts/types.js';
 import { factsFingerprint } from '../version.js';
+import { type PackLocation, PackStore } from './pack-store.js';
 
 export function defaultCacheDir(): string {
   if (process.env.KDEADLOCK_CACHE) return process.env.KDEADLOCK_CACHE;
@@ -98,6 +99,11 @@ export class ContentCache {
   }
 }
 
+/** This analyzer version's facts under a cache directory. */
+function versionDir(dir: string): string {
+  return path.join(dir, 'facts', factsFingerprint().slice(0, 16));
+}
+
 /** Analyzer versions whose facts are kept: two checkouts sharing a cache do not evict each other. */
 const KEEP_VERSIONS = 3;
 
@@ -106,10 +112,15 @@ const KEEP_VERSIONS = 3;
  * read: their keys differ), so that the versions not used lately can be dropped whole.
  */
 export class FactsCache {
-  private readonly store: ContentCache;
+  private readonly store: PackStore;
 
   constructor(dir: string) {
-    this.store = new ContentCache(path.join(dir, 'facts', factsFingerprint().slice(0, 16)));
+    this.store = new PackStore(versionDir(dir));
+  }
+
+  /** Makes entries this run's threads appended readable by later stores of `dir` (see PackStore). */
+  static recordLocations(dir: string, entries: readonly [string, PackLocation][]): void {
+    PackStore.writeIndex(versionDir(dir), entries);
   }
 
   /** Marks this version's facts as used now and drops those of versions not used lately. */
@@ -134,32 +145,22 @@ export class FactsCache {
   /**
    * Stores a file's facts as its outline and its function bodies apart, so that one body can be
    * read without parsing the rest: `{"key","bodies":[offsets]}` NL outline NL bodies. Returns the
-   * outline as written (JSON).
+   * outline as written (JSON), and where the entry lies (null: not stored) for the run's index.
    */
-  put(key: string, facts: FileFacts): string {
+  put(key: string, facts: FileFacts): { outline: string; stored: PackLocation | null } {
     const outline = JSON.stringify(outlineOf(facts));
     const bodies = facts.functions.map((fn) => Buffer.from(JSON.stringify(fn.body)));
     const offsets = [0];
     for (const b of bodies) offsets.push((offsets[offsets.length - 1] as number) + b.length);
     const head = Buffer.from(`${JSON.stringify({ key, bodies: offsets })}\n${outline}\n`);
-    this.store.putBytes(key, Buffer.concat([head, ...bodies]));
-    return outline;
+    const stored = this.store.append(key, Buffer.concat([head, ...bodies]));
+    return { outline, stored };
   }
 
   /** The entry of `key`, split; null when there is none or it is not one this code wrote. */
   entry(key: string): FactsEntry | null {
-    const bytes = this.store.readBytes(key);
-    if (!bytes) return null;
-    try {
-      const first = bytes.indexOf(10);
-      const second = bytes.indexOf(10, first + 1);
-      if (first < 0 || second < 0) return null;
-      const head = JSON.parse(bytes.toString('utf8', 0, first)) as { key?: unknown; bodies?: unknown };
-      if (head.key !== key || !Array.isArray(head.bodies)) return null;
-      return { bytes, outlineAt: [first + 1, second], bodiesAt: second + 1, offsets: head.bodies as number[] };
-    } catch {
-      return null;
-    }
+    const bytes = this.store.read(key, (b) => splitEntry(key, b) !== null);
+    return bytes ? splitEntry(key, bytes) : null;
   }
 
   outline(key: string): FileOutline | null {
@@ -176,6 +177,20 @@ export class FactsCache {
   outlineText(key: string): string | null {
     const e = this.entry(key);
     return e ? e.bytes.toString('utf8', e.outlineAt[0], e.outlineAt[1]) : null;
+  }
+}
+
+/** An entry's parts, when its bytes are an entry of `key` as `put` writes them. */
+function splitEntry(key: string, bytes: Buffer): FactsEntry | null {
+  try {
+    const first = bytes.indexOf(10);
+    const second = bytes.indexOf(10, first + 1);
+    if (first < 0 || second < 0) return null;
+    const head = JSON.parse(bytes.toString('utf8', 0, first)) as { key?: unknown; bodies?: unknown };
+    if (head.key !== key || !Array.isArray(head.bodies)) return null;
+    return { bytes, outlineAt: [first + 1, second], bodiesAt: second + 1, offsets: head.bodies as number[] };
+  } catch {
+    return null;
   }
 }
 
