@@ -25,6 +25,31 @@ export interface FunctionIndex {
   keyedInits?: [string, number][];
   /** Functions this body registers to run in a known context (`request_irq(irq, handler, …)`): [name, context]. */
   registers?: [string, ExecContext][];
+  /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
+  storesToFields?: true;
+}
+
+/** A store that may put an address into a field: `x->f = v` (v may be a pointer), or `&x->f` handed to a call no model takes. */
+export type FieldStoreSite =
+  | { base: Expr; field: string; value: Expr }
+  | { base: Expr; field: string; call: Extract<Expr, { k: 'call' }>; argIndex: number };
+
+export function forEachFieldStore(body: Stmt[], visit: (site: FieldStoreSite) => void): void {
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && mayBePointer(e.right)) {
+      visit({ base: e.left.base, field: e.left.field, value: e.right });
+    } else if (e.k === 'call') {
+      const name = calleeName(e);
+      if (!name || modelOf(name)) return;
+      e.args.forEach((a, argIndex) => {
+        if (a.k === 'addr' && a.arg.k === 'field') visit({ base: a.arg.base, field: a.arg.field, call: e, argIndex });
+      });
+    }
+  });
+}
+
+function mayBePointer(e: Expr): boolean {
+  return !(e.k === 'num' || e.k === 'str' || e.k === 'bin' || e.k === 'logic' || e.k === 'other' || e.k === 'type');
 }
 
 export interface FunctionOutline extends Omit<FunctionFacts, 'body'> { index: FunctionIndex }
@@ -107,9 +132,12 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
     }
   });
   const keyedInits = keyedInitsOf(body, params);
+  let storesToFields = false;
+  forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
     ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}),
+    ...(storesToFields ? { storesToFields: true as const } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import { modelOf } from '../models/kernel-api.js';
 import type { Expr, FunctionFacts, TypeRef } from '../facts/types.js';
+import { forEachFieldStore, functionIndex } from '../facts/outline.js';
 import {
   type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, resolveCallee,
   structName,
@@ -305,7 +306,9 @@ export class LockIdentity {
   allFieldStores(): Map<string, FieldStore[]> {
     if (this.fieldStores) return this.fieldStores;
     const stores = new Map<string, FieldStore[]>();
-    this.program.functions.forEach((_, fn) => {
+    this.program.functions.forEach((f, fn) => {
+      // The index says which bodies store into fields at all: the others are not read.
+      if (!functionIndex(f).storesToFields) return;
       for (const [key, store] of this.storesOf(fn)) getOrInit(stores, key, () => []).push(store);
     });
     this.fieldStores = stores;
@@ -320,18 +323,9 @@ export class LockIdentity {
     const out: [string, FieldStore][] = [];
     const saved = this.current;
     this.current = fn;
-    forEachExpr(this.fn(fn).body, (e) => {
-      if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && mayBePointer(e.right)) {
-        const s = this.lockFieldOf(fn, e.left.base, e.left.field);
-        if (s) out.push([s, { fn, value: e.right }]);
-      } else if (e.k === 'call' && calleeName(e) && !modelOf(calleeName(e) ?? '')) {
-        e.args.forEach((a, argIndex) => {
-          if (a.k === 'addr' && a.arg.k === 'field') {
-            const s = this.lockFieldOf(fn, a.arg.base, a.arg.field);
-            if (s) out.push([s, { fn, call: e, argIndex }]);
-          }
-        });
-      }
+    forEachFieldStore(this.fn(fn).body, (site) => {
+      const s = this.lockFieldOf(fn, site.base, site.field);
+      if (s) out.push([s, 'value' in site ? { fn, value: site.value } : { fn, call: site.call, argIndex: site.argIndex }]);
     });
     this.current = saved;
     return out;
@@ -500,10 +494,6 @@ export class LockIdentity {
 }
 
 /** Values `valueOf` can only answer "unknown" for: their stores never name a class, and are not kept. */
-function mayBePointer(e: Expr): boolean {
-  return !(e.k === 'num' || e.k === 'str' || e.k === 'bin' || e.k === 'logic' || e.k === 'other' || e.k === 'type');
-}
-
 function arrayClass(cls: string): string {
   return cls.endsWith('[]') ? cls : `${cls}[]`;
 }
