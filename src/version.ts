@@ -44,7 +44,7 @@ function hashSources(wanted: (rel: string) => boolean): Hash {
 }
 
 /** What facts depend on: extraction, the parser, the models it reads, the cache format, the grammar. */
-const FACTS_SOURCES = ['facts', 'parse', 'models', 'program/program', 'source/facts-cache', 'source/read'];
+const FACTS_SOURCES = ['facts', 'parse', 'models', 'program/program', 'source/facts-cache', 'source/pack-store', 'source/read'];
 /** Under those, the modules that only drive extraction (threads, progress): they change no fact. */
 const NOT_FACTS_SOURCES = ['facts/collect', 'facts/parse-task', 'facts/intern'];
 
