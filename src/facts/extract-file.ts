@@ -9,7 +9,7 @@ import type { PackLocation } from '../source/pack-store.js';
 export interface FileResult {
   /**
    * The file's outline as JSON (a FileOutline): a thread passes a string for the price of a copy,
-   * where an object costs it a structured clone; the main thread, idle meanwhile, parses it.
+   * where an object costs it a structured clone; the main thread parses it.
    */
   outline: string | null;
   /** Where this thread stored the facts, when it made them (the run's main thread indexes them). */

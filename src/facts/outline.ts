@@ -48,6 +48,7 @@ export function forEachFieldStore(body: Stmt[], visit: (site: FieldStoreSite) =>
   });
 }
 
+/** Values lock identity can only answer "unknown" for: their stores never name a class, and are not kept. */
 function mayBePointer(e: Expr): boolean {
   return !(e.k === 'num' || e.k === 'str' || e.k === 'bin' || e.k === 'logic' || e.k === 'other' || e.k === 'type');
 }

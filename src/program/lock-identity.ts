@@ -493,7 +493,6 @@ export class LockIdentity {
   }
 }
 
-/** Values `valueOf` can only answer "unknown" for: their stores never name a class, and are not kept. */
 function arrayClass(cls: string): string {
   return cls.endsWith('[]') ? cls : `${cls}[]`;
 }

@@ -44,9 +44,6 @@ export function factsKey(rel: string, text: string): string {
 interface Entry<T> { key: string; value: T }
 
 export class ContentCache {
-  /** Directories made already: a tree's entries go into 256 of them, thousands of times each. */
-  private readonly madeDirs = new Set<string>();
-
   constructor(private readonly dir: string) {}
 
   private file(key: string): string {
@@ -85,11 +82,7 @@ export class ContentCache {
     const target = this.file(key);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      const dir = path.dirname(target);
-      if (!this.madeDirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        this.madeDirs.add(dir);
-      }
+      mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(tmp, bytes);
       renameSync(tmp, target);
     } catch {

@@ -115,7 +115,11 @@ export class WitnessTable {
 
   /** Links carried over to new function ids (check-patch added or removed functions); -1: gone. */
   renumberFunctions(newId: (old: number) => number): void {
-    for (let id = 0; id < this.count; id++) (this.pages[id >>> PAGE_BITS] as Int32Array)[(id & PAGE_MASK) * WIDTH + FN] = newId(this.cell(id, FN));
+    for (let id = 0; id < this.count; id++) {
+      const page = this.pages[id >>> PAGE_BITS] as Int32Array;
+      const at = (id & PAGE_MASK) * WIDTH + FN;
+      page[at] = newId(page[at] as number);
+    }
     this.rehash(this.slots.length);
   }
 
