@@ -1,8 +1,7 @@
-// A persistent facts cache: one JSON file per (analyzer version, path, content). Entries are
-// written to a temp file and renamed into place, so concurrent runs and a crash mid-write never
-// leave a torn entry; an entry that does not parse or names another key is ignored.
+// A persistent facts cache: one entry per (analyzer version, path, content), appended to packs
+// (source/pack-store.ts). An entry that does not parse or names another key is ignored.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { type FileOutline, outlineOf } from '../facts/outline.js';
@@ -43,15 +42,15 @@ export function factsKey(rel: string, text: string): string {
 
 interface Entry<T> { key: string; value: T }
 
+/**
+ * Small JSON values by key, one file each (the stat index of a tree): written to a temp file and
+ * renamed into place, so concurrent runs and a crash mid-write never leave a torn entry.
+ */
 export class ContentCache {
   constructor(private readonly dir: string) {}
 
   private file(key: string): string {
     return path.join(this.dir, key.slice(0, 2), `${key}.json`);
-  }
-
-  has(key: string): boolean {
-    return existsSync(this.file(key));
   }
 
   get<T>(key: string): T | null {
@@ -70,7 +69,7 @@ export class ContentCache {
   }
 
   /** An entry's raw bytes; null when there is none. */
-  readBytes(key: string): Buffer | null {
+  private readBytes(key: string): Buffer | null {
     try {
       return readFileSync(this.file(key));
     } catch {
@@ -78,7 +77,7 @@ export class ContentCache {
     }
   }
 
-  putBytes(key: string, bytes: Buffer): void {
+  private putBytes(key: string, bytes: Buffer): void {
     const target = this.file(key);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
