@@ -171,28 +171,31 @@ export function writeImage(cacheDir: string, key: string, facts: readonly Loaded
  */
 function packedSummaries(a: ProgramAnalysis): { parts: () => Generator<Uint8Array>; offsets: number[]; strings: readonly string[] } {
   const n = a.program.functions.length;
-  const store = a.summaries instanceof CompactSummaries ? a.summaries : null;
-  // The store's own bytes are read one function at a time (most may be on disk); others are packed here.
-  const codec = store ? null : new SummaryCodec();
-  const repacked: (Uint8Array | undefined)[] = store ? [] : Array.from({ length: n }, (_, fn) => {
-    const s = a.summaries.get(fn);
-    return s ? codec?.pack(s) : undefined;
-  });
-  const packedOf = (fn: FnId): Uint8Array | undefined => (store ? store.packedOf(fn) : repacked[fn]);
-  const sizeOf = (fn: FnId): number => (store ? store.packedSize(fn) : repacked[fn]?.length ?? 0);
+  // A compact store's bytes are read one function at a time (most may be on disk).
+  const store = a.summaries instanceof CompactSummaries ? a.summaries : packedStore(a.summaries, n);
   const offsets = [0];
-  for (let fn = 0; fn < n; fn++) offsets.push((offsets[fn] as number) + sizeOf(fn));
+  for (let fn = 0; fn < n; fn++) offsets.push((offsets[fn] as number) + store.packedSize(fn));
   if ((offsets[n] as number) > 0x7fffffff) throw new Error('summaries past 2 GiB');
   return {
     parts: function* () {
       for (let fn = 0; fn < n; fn++) {
-        const p = packedOf(fn);
+        const p = store.packedOf(fn);
         if (p) yield p;
       }
     },
     offsets,
-    strings: store ? store.strings : codec?.strings ?? [],
+    strings: store.strings,
   };
+}
+
+/** The summaries of a store that does not pack them (check-patch's overlay), packed. */
+function packedStore(summaries: SummaryStore, n: number): CompactSummaries {
+  const out = new CompactSummaries();
+  for (let fn = 0; fn < n; fn++) {
+    const s = summaries.get(fn);
+    if (s) out.set(fn, s);
+  }
+  return out;
 }
 
 /** The call graph as int32: the function count, then each function's callee count and callees. */
