@@ -34,6 +34,8 @@ function renameTree(src: string, dst: string, mapping: Map<string, string>): voi
   for (const file of sourceFiles(dst)) {
     const abs = path.join(dst, file);
     const renamed = readFileSync(abs, 'utf8').split('\n').map((line) => {
+      // Include lines name files, which keep their names.
+      if (/^\s*#\s*include\b/.test(line)) return line;
       // Annotations name rules, not identifiers.
       const at = line.search(/\/\/\s*(expect|ok):/);
       const code = at >= 0 ? line.slice(0, at) : line;

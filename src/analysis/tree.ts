@@ -7,7 +7,9 @@ import type { LoadedFile } from '../facts/outline.js';
 import type { Problem } from '../report/types.js';
 import type { BodyStore } from '../source/body-store.js';
 import { discoverFiles } from '../source/discover.js';
+import { includeClosure, includeResolver } from '../source/includes.js';
 import { filterByKbuild } from '../source/kbuild.js';
+import { type KnownIncludes, includesReader } from '../source/tree-index.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { codeFingerprint } from '../version.js';
 import type { SuppressionList } from '../report/suppress.js';
@@ -49,23 +51,67 @@ export interface LoadedTree {
   factsKeys: Map<string, string>;
 }
 
-/** The files a scan reads: discovered under the paths, kept by Kbuild when there is a config. */
-export interface TreeFiles { root: string; files: string[]; problems: Problem[]; excludedByConfig: number }
+/**
+ * The files a scan reads: discovered under the paths, kept by Kbuild when there is a config, and
+ * the shared headers those include (transitively).
+ */
+export interface TreeFiles {
+  root: string;
+  files: string[];
+  problems: Problem[];
+  excludedByConfig: number;
+  /** Include refs of the files read so far, under the stamps they were read at (the tree index keeps them). */
+  includes: Map<string, KnownIncludes>;
+  /** Shared headers no file of the scan includes (a patch may include one). */
+  unreached: ReadonlySet<string>;
+  /** Resolves an include ref of a file to a path of the tree. */
+  resolve: (from: string, ref: string) => string | null;
+}
 
 export async function treeFiles(opts: ScanOptions): Promise<TreeFiles> {
   const root = path.resolve(opts.root);
   const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
   const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
-  return { root, files: [...built.kept].sort(), problems: discovered.problems, excludedByConfig: built.dropped };
+  const known = new Set([...built.kept, ...discovered.headers]);
+  const resolve = includeResolver(opts.arch, (rel) => known.has(rel));
+  const includes = new Map<string, KnownIncludes>();
+  const readIncludes = includesReader(root, opts.cacheDir ?? null);
+  const refsOf = (file: string): string[] => {
+    const read = readIncludes(file);
+    if (!read) return [];
+    includes.set(file, read);
+    return read.refs;
+  };
+  const reached = includeClosure(built.kept, new Set(discovered.headers), resolve, refsOf);
+  return {
+    root, files: [...built.kept, ...reached].sort(), problems: discovered.problems, excludedByConfig: built.dropped,
+    includes, unreached: new Set(discovered.headers.filter((h) => !reached.has(h))), resolve,
+  };
+}
+
+/**
+ * Shared headers not in `listed` that `roots` reach, sorted. `patched` gives the include refs of
+ * files whose content is not the disk's; other files' are read from disk.
+ */
+export function headersReachedBy(listed: TreeFiles, roots: readonly string[], patched: ReadonlyMap<string, readonly string[]>): string[] {
+  const readIncludes = includesReader(listed.root, null);
+  const reached = includeClosure(roots, listed.unreached, listed.resolve, (file) => {
+    const own = patched.get(file);
+    if (own) return own;
+    const read = readIncludes(file);
+    if (read) listed.includes.set(file, read);
+    return read?.refs ?? [];
+  });
+  return [...reached].filter((h) => listed.unreached.has(h)).sort();
 }
 
 /** The tree's facts; `listed`: its files when the caller has listed them already. */
 export async function loadTree(opts: ScanOptions, timings: Timings = {}, listed?: TreeFiles): Promise<LoadedTree> {
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-  const { root, files, problems, excludedByConfig } = listed ?? await treeFiles(opts);
+  const { root, files, problems, excludedByConfig, includes } = listed ?? await treeFiles(opts);
   lap('discover');
-  const collected = await collectFacts(root, files, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress });
+  const collected = await collectFacts(root, files, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress, includes });
   lap('parse+facts');
   return {
     files, facts: collected.files, store: collected.store, problems: [...problems, ...collected.problems], excludedByConfig,

@@ -5,7 +5,7 @@ import type { Problem } from '../report/types.js';
 import { BodyStore } from '../source/body-store.js';
 import { FactsCache, scratchFactsDir } from '../source/facts-cache.js';
 import type { PackLocation } from '../source/pack-store.js';
-import { type Observed, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
+import { type KnownIncludes, type Observed, includesUnder, observeFiles, type Recorded, recordTreeKeys } from '../source/tree-index.js';
 import { extractFile, type FileResult } from './extract-file.js';
 import { ValuePool } from './intern.js';
 import type { ParseTask } from './parse-task.js';
@@ -26,6 +26,8 @@ export interface CollectOptions {
   fileTimeoutMs?: number;
   /** The pool's task module (tests give one that hangs or dies). */
   taskModule?: URL;
+  /** Include refs already read, to keep in the tree index beside the facts keys. */
+  includes?: ReadonlyMap<string, KnownIncludes> | undefined;
 }
 
 export interface Collected {
@@ -49,7 +51,7 @@ export async function collectFacts(root: string, files: string[], opts: CollectO
   const values = new ValuePool();
   const outlines = results.map((r, i) => outlineOf(r, present[i] as string, values));
   FactsCache.recordLocations(factsDir, results.flatMap((r): [string, PackLocation][] => (r.key && r.stored ? [[r.key, r.stored]] : [])));
-  if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps);
+  if (opts.cacheDir) recordStamps(root, opts.cacheDir, present, results, stamps, opts.includes);
   const store = new BodyStore(new FactsCache(factsDir));
   const out: Collected = { files: [], store, problems: [], keys: new Map() };
   for (const [i, r] of results.entries()) {
@@ -90,11 +92,14 @@ function stampsFromDisk(root: string, files: string[], overrides: CollectOptions
 const PACKED: ReadonlySet<string> = new Set(['macros']);
 
 /** Index what was read, so a later run learns these keys and problems from stats alone. */
-function recordStamps(root: string, cacheDir: string, files: string[], results: FileResult[], stamps: Map<string, Observed>): void {
+function recordStamps(
+  root: string, cacheDir: string, files: string[], results: FileResult[], stamps: Map<string, Observed>, includes: CollectOptions['includes'],
+): void {
   const recorded = new Map<string, Recorded>();
   for (const [i, r] of results.entries()) {
-    const observed = stamps.get(files[i] as string);
-    if (observed) recorded.set(files[i] as string, { observed, key: r.key, problems: r.problems });
+    const file = files[i] as string;
+    const observed = stamps.get(file);
+    if (observed) recorded.set(file, { observed, key: r.key, problems: r.problems, includes: includesUnder(includes?.get(file), observed.stamp) });
   }
   // check-patch parses only patched contents, which are not on disk: no index to read then.
   if (recorded.size > 0) recordTreeKeys(root, cacheDir, recorded);

@@ -10,7 +10,8 @@ import { ImageUnusable, readImage } from '../incremental/image.js';
 import { reanalyze } from '../incremental/reanalyze.js';
 import type { LoadedFile } from '../facts/outline.js';
 import { type TreeNotes, analyzeProgram, reportOf } from '../analysis/program-analysis.js';
-import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, loadTree, treeFiles } from '../analysis/tree.js';
+import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, headersReachedBy, loadTree, treeFiles } from '../analysis/tree.js';
+import { includeRefs } from '../source/includes.js';
 import { isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
@@ -59,8 +60,12 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   timings.baseline = performance.now() - t;
   const before = base.report;
   t = performance.now();
-  const touched = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
-  const changed = await collectFacts(root, touched, { jobs: 1, cacheDir: opts.cacheDir ?? null, overrides });
+  const sources = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
+  // A shared header nothing includes stays out, as in a scan; one the patch makes a file include
+  // joins the tree as if the patch added it.
+  const edited = sources.filter((f) => !listed.unreached.has(f));
+  const touched = [...edited, ...headersReachedBy(listed, edited, patchedIncludes(sources, overrides))];
+  const changed = await collectFacts(root, touched, { jobs: 1, cacheDir: opts.cacheDir ?? null, overrides, includes: listed.includes });
   const patched = new Map(touched.map((f) => [f, changed.files.find((x) => x.path === f) ?? null]));
   const notes: TreeNotes = {
     problems: [...base.problems.filter((p) => !overrides.has(p.file)), ...changed.problems],
@@ -88,6 +93,11 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
     reviews,
   };
   return { result, after, mode };
+}
+
+/** The include refs of the patched files (deleted ones have none). */
+function patchedIncludes(files: string[], overrides: ReadonlyMap<string, string | null>): Map<string, string[]> {
+  return new Map(files.map((f) => [f, includeRefs(Buffer.from(overrides.get(f) ?? ''))]));
 }
 
 /** The patch's files as parsed: path → facts after the patch (null: deleted), and what the report says of the tree. */

@@ -3,6 +3,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem } from '../report/types.js';
+import { sharedHeaderDirs } from './includes.js';
 
 export interface DiscoverOptions {
   root: string;
@@ -12,8 +13,13 @@ export interface DiscoverOptions {
 }
 
 export interface Discovered {
-  /** Paths relative to root, '/'-separated, sorted. */
+  /** The files under the scan's paths, relative to root, '/'-separated, sorted. */
   files: string[];
+  /**
+   * Headers of the shared include directories that no scan path names: read only when a file
+   * includes them (see includes.ts). Sorted.
+   */
+  headers: string[];
   problems: Problem[];
 }
 
@@ -29,24 +35,37 @@ export async function discoverFiles(opts: DiscoverOptions): Promise<Discovered> 
   const problems: Problem[] = [];
   const seenDirs = new Set<string>();
   const starts = opts.paths.length ? opts.paths : ['.'];
-  // Headers come from the tree's include directories whatever is scanned.
-  const headerDirs = ['include', `arch/${opts.arch}/include`];
+  const sharedDirs = sharedHeaderDirs(opts.arch);
+  // A path inside a shared include directory (`scan include/linux`) asks for its headers outright.
+  const named: string[] = [];
   for (const p of starts) {
     const abs = path.resolve(root, p);
     if (!abs.startsWith(root)) throw new InputError(`path outside the root: ${p}`);
     const st = await stat(abs).catch(() => null);
     if (!st) throw new InputError(`no such path: ${p}`);
+    const rel = relative(root, abs);
+    if (sharedDirs.some((dir) => isWithin(rel, dir))) named.push(rel);
     if (st.isFile()) {
-      if (isSource(abs)) found.add(relative(root, abs));
+      if (isSource(abs)) found.add(rel);
       continue;
     }
     await walk(root, abs, opts.arch, found, problems, seenDirs, false);
   }
-  for (const dir of headerDirs) {
+  for (const dir of sharedDirs) {
     const abs = path.join(root, dir);
     if ((await stat(abs).catch(() => null))?.isDirectory()) await walk(root, abs, opts.arch, found, problems, seenDirs, true);
   }
-  return { files: [...found].sort(), problems };
+  const files: string[] = [];
+  const headers: string[] = [];
+  for (const rel of [...found].sort()) {
+    const shared = rel.endsWith('.h') && sharedDirs.some((dir) => isWithin(rel, dir)) && !named.some((p) => isWithin(rel, p));
+    (shared ? headers : files).push(rel);
+  }
+  return { files, headers, problems };
+}
+
+function isWithin(rel: string, dir: string): boolean {
+  return rel === dir || rel.startsWith(`${dir}/`);
 }
 
 async function walk(root: string, dir: string, arch: string, found: Set<string>, problems: Problem[], seen: Set<string>, headersOnly: boolean): Promise<void> {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Problem } from '../report/types.js';
 import { factsFingerprint } from '../version.js';
 import { ContentCache } from './facts-cache.js';
+import { readIncludeRefs } from './includes.js';
 
 /** The stat fields that must all be unchanged for a file to count as unchanged. */
 export interface FileStamp { size: number; mtimeMs: number; ctimeMs: number; ino: number }
@@ -16,13 +17,18 @@ export interface TreeEntry extends FileStamp {
   key: string | null;
   /** The file's problems exactly as collectFacts reports them. */
   problems: Problem[];
+  /** Its include refs (includes.ts), when they were read under this same stamp. */
+  includes?: string[] | null;
 }
 
 /** A stamp and when it was taken (Date.now() at or before the stat). */
 export interface Observed { stamp: FileStamp; statAtMs: number }
 
 /** A file read in this run: what it looked like before the read, and what the read gave. */
-export interface Recorded { observed: Observed; key: string | null; problems: Problem[] }
+export interface Recorded { observed: Observed; key: string | null; problems: Problem[]; includes: string[] | null }
+
+/** A file's include refs and the stamp it had before they were read. */
+export interface KnownIncludes { stamp: FileStamp; refs: string[] }
 
 interface TreeIndex { entries: Record<string, TreeEntry> }
 
@@ -108,13 +114,34 @@ export async function lookupTreeKeys(root: string, files: string[], cacheDir: st
   return { keys, problems };
 }
 
-function toEntry({ observed, key, problems }: Recorded): TreeEntry {
+function toEntry({ observed, key, problems, includes }: Recorded): TreeEntry {
   const { size, mtimeMs, ctimeMs, ino } = observed.stamp;
-  return { size, mtimeMs, ctimeMs, ino, key, problems };
+  return { size, mtimeMs, ctimeMs, ino, key, problems, includes };
 }
 
 function sameEntry(a: TreeEntry | null, b: TreeEntry): boolean {
-  return a !== null && sameStamp(a, b) && a.key === b.key && JSON.stringify(a.problems) === JSON.stringify(b.problems);
+  return a !== null && sameStamp(a, b) && a.key === b.key && JSON.stringify(a.problems) === JSON.stringify(b.problems)
+    && JSON.stringify(a.includes ?? null) === JSON.stringify(b.includes ?? null);
+}
+
+/**
+ * A reader of include refs: the index's when the file's stat still matches its entry (no read),
+ * else the file's own, under the stamp taken before reading it. Null for a file with no stat.
+ */
+export function includesReader(root: string, cacheDir: string | null): (rel: string) => KnownIncludes | null {
+  const entries = cacheDir ? readEntries(root, cacheDir) : new Map<string, TreeEntry>();
+  return (rel) => {
+    const stamp = stampOf(root, rel);
+    if (!stamp) return null;
+    const e = entryFor(entries, rel);
+    if (e && Array.isArray(e.includes) && sameStamp(e, stamp)) return { stamp, refs: e.includes };
+    return { stamp, refs: readIncludeRefs(root, rel) };
+  };
+}
+
+/** The refs of `known` if they were read under `stamp` (the file has not changed since). */
+export function includesUnder(known: KnownIncludes | undefined, stamp: FileStamp): string[] | null {
+  return known && sameStamp(known.stamp, stamp) ? known.refs : null;
 }
 
 /**
