@@ -156,7 +156,7 @@ function recordDeclaration(node: Node, ctx: Ctx, facts: FileFacts): void {
     facts.globals[name] = { name: type.name, pointer: type.pointer + pointer };
     if (isStatic) facts.staticGlobals.push(name);
     const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
-    if (value) collectBindings(value, ctx, facts.bindings);
+    if (value) collectBindings(value, ctx, facts.bindings, initialised(type, d));
   }
 }
 
@@ -187,19 +187,50 @@ function isStaticDeclaration(node: Node): boolean {
   return hasStorageClass(node, 'static') || kernelIdioms().staticLockDefiners.has(node.childForFieldName('type')?.text ?? '');
 }
 
-/** `.field = fn` pairs anywhere inside an initialiser (nested ones included). */
-function collectBindings(node: Node, ctx: Ctx, out: FieldFunctionBinding[]): void {
+/** What an initialiser list initialises: a struct of a type, reached by fields; or an array of it. */
+interface Initialised { struct: string; via: string[]; array: boolean }
+
+/** What the initialiser of `declarator` initialises, when it is a struct (or an array of one). */
+function initialised(type: TypeRef, declarator: Node): Initialised | null {
+  let array = false;
+  let pointers = type.pointer;
+  for (let n: Node | null = declarator.childForFieldName('declarator'); n; n = n.childForFieldName('declarator')) {
+    if (n.type === 'array_declarator') array = true;
+    if (n.type === 'pointer_declarator') pointers++;
+  }
+  return pointers === 0 && type.name ? { struct: type.name, via: [], array } : null;
+}
+
+/**
+ * `.field = fn` pairs anywhere inside an initialiser (nested ones included), each with the struct
+ * that has the field when the designators say which (`into`); a positional sub-list of a struct
+ * initialises a field no designator names, so its bindings go without one.
+ */
+function collectBindings(node: Node, ctx: Ctx, out: FieldFunctionBinding[], into: Initialised | null): void {
   if (node.type === 'initializer_pair') {
+    const fields = node.childrenForFieldName('designator').flatMap((d) => (d?.type === 'field_designator' ? [d.namedChild(0)?.text ?? '?'] : []));
     const designators = node.childrenForFieldName('designator');
     const last = designators[designators.length - 1];
     const value = node.childForFieldName('value');
     const field = last?.type === 'field_designator' ? last.namedChild(0)?.text : undefined;
     const fn = value ? functionNameOf(value) : undefined;
-    if (field && fn) out.push({ field, fn, file: ctx.file, line: node.startPosition.row + ctx.lineOffset });
-    if (value && !fn) collectBindings(value, ctx, out);
+    if (field && fn) {
+      const owner = into && { struct: into.struct, via: [...into.via, ...fields.slice(0, -1)] };
+      out.push({ field, fn, file: ctx.file, line: node.startPosition.row + ctx.lineOffset, ...(owner ? { struct: owner.struct } : {}), ...(owner?.via.length ? { via: owner.via } : {}) });
+    }
+    // `[i] = { … }` in an array initialises one element; `.f = { … }` the field's struct.
+    if (value && !fn) collectBindings(value, ctx, out, into && { struct: into.struct, via: [...into.via, ...fields], array: false });
     return;
   }
-  for (const c of node.namedChildren) if (c) collectBindings(c, ctx, out);
+  if (node.type === 'initializer_list') {
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      const element = c.type === 'initializer_pair' ? into : into?.array ? { ...into, array: false } : null;
+      collectBindings(c, ctx, out, element);
+    }
+    return;
+  }
+  for (const c of node.namedChildren) if (c) collectBindings(c, ctx, out, null);
 }
 
 function functionNameOf(value: Node): string | undefined {

@@ -70,8 +70,12 @@ export interface FunctionFacts {
 
 export interface StructFacts { name: string; fields: Record<string, TypeRef> }
 
-/** `.field = function` in an initialiser, or `x->field = function` in code. */
-export interface FieldFunctionBinding { field: string; fn: string; file: string; line: number }
+/**
+ * `.field = function` in an initialiser, or `x->field = function` in code. `struct` is the type
+ * (as written) of the object initialised, and `via` the fields from it down to the struct that has
+ * `field` (`.inner = { .field = f }`); no `struct` when the initialiser does not say.
+ */
+export interface FieldFunctionBinding { field: string; fn: string; file: string; line: number; struct?: string; via?: string[] }
 
 export interface ObjectMacro { name: string; value: string; conditions: string[] }
 

@@ -278,7 +278,7 @@ function declarationsOf(f: LoadedFile): string {
   return JSON.stringify({
     structs: f.structs, typedefs: f.typedefs, globals: f.globals, staticGlobals: f.staticGlobals, macros: f.macros,
     guards: f.guards.map(({ line: _line, ...g }) => g),
-    bindings: f.bindings.map((b) => [b.field, b.fn]),
+    bindings: f.bindings.map((b) => [b.field, b.fn, b.struct ?? '', b.via ?? []]),
   });
 }
 

@@ -1,6 +1,6 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
 import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
-import type { Expr, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
+import type { Expr, FieldFunctionBinding, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
 import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
@@ -19,6 +19,12 @@ export interface Program {
   globals: Map<string, TypeRef>;
   /** Field name → functions assigned to it in an initialiser or an assignment (a static one as `name{path}`). */
   fieldBindings: Map<string, string[]>;
+  /**
+   * `bindingKey(field, function)` → the structs whose `field` it is bound to (struct keys; `''`
+   * where the binding does not say, which matches any): a call through `ops->field` reaches only
+   * what is bound to that field of the receiver's struct.
+   */
+  bindingOwners: Map<string, string[]>;
   /** `#define X Y` with Y an identifier: calls to X reach Y. A `.c` file's own by key, as below. */
   aliases: Map<string, string>;
   /** `#define current get_current()`: an identifier that is a call, for its type. */
@@ -72,7 +78,7 @@ export function macroNamesAsked(files: readonly LoadedFile[]): Set<string> {
 export function linkProgram(files: readonly LoadedFile[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
-    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
+    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), bindingOwners: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
     keyedStructs: new Set(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
@@ -102,7 +108,7 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
     }
   }
   indexFunctions(program);
-  for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file));
+  for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file), bindingOwner(program, b));
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn);
   for (const fn of program.functions) collectKeyedStructs(program, fn);
   return program;
@@ -135,9 +141,22 @@ export function indexFunctions(program: Program): void {
   });
 }
 
-function addBinding(program: Program, field: string, fn: string): void {
+function addBinding(program: Program, field: string, fn: string, owner: string): void {
   const list = getOrInit(program.fieldBindings, field, () => []);
   if (!list.includes(fn)) list.push(fn);
+  const owners = getOrInit(program.bindingOwners, bindingKey(field, fn), () => []);
+  if (!owners.includes(owner)) owners.push(owner);
+}
+
+export function bindingKey(field: string, fn: string): string {
+  return `${field}\0${fn}`;
+}
+
+/** Key of the struct whose field a binding sets; '' when its initialiser does not say. */
+function bindingOwner(program: Program, b: FieldFunctionBinding): string {
+  let struct = b.struct === undefined ? null : structName(program, { name: b.struct, pointer: 0 }, b.file);
+  for (const field of b.via ?? []) struct = struct && structName(program, program.structs.get(struct)?.[field], b.file);
+  return struct ?? '';
 }
 
 /** A function named in `file` as a binding's target: the file's static one is `name{file}`. */
@@ -152,7 +171,7 @@ function boundFunction(program: Program, name: string, file: string): string {
  */
 function collectAssignedFunctionPointers(program: Program, fn: FunctionFacts): void {
   for (const [field, name] of functionIndex(fn).assigns) {
-    if (boundFunction(program, name, fn.file) === name && program.globalDefs.has(name)) addBinding(program, field, name);
+    if (boundFunction(program, name, fn.file) === name && program.globalDefs.has(name)) addBinding(program, field, name, '');
   }
 }
 
@@ -178,30 +197,45 @@ export interface IndirectCall {
 }
 
 /**
- * Targets of `ops->field(…)` or of a model like `PVOP_VCALL2(mmu.field, …)`: every function
- * bound to a field of that name. Null when unbound, or bound to more than `maxTargets`.
+ * Targets of `ops->field(…)` or of a model like `PVOP_VCALL2(mmu.field, …)`: the functions bound
+ * to a field of that name, narrowed to those bound to that field of the receiver's struct when
+ * `receiverStruct` tells it. Null when unbound, or bound to more than `maxTargets`.
  */
-export function resolveIndirect(program: Program, from: FunctionFacts, call: Extract<Expr, { k: 'call' }>, fieldArg: number | null, maxTargets: number): IndirectCall | null {
-  const field = fieldOf(fieldArg === null ? call.callee : call.args[fieldArg]);
-  const defs = field ? fieldTargets(program, from, field, maxTargets) : null;
+export function resolveIndirect(
+  program: Program, from: FunctionFacts, call: Extract<Expr, { k: 'call' }>, fieldArg: number | null, maxTargets: number,
+  receiverStruct: (receiver: Expr) => string | null = () => null,
+): IndirectCall | null {
+  const via = fieldArg === null ? call.callee : call.args[fieldArg];
+  const field = fieldOf(via);
+  const defs = field ? fieldTargets(program, from, field, maxTargets, via?.k === 'field' ? receiverStruct(via.base) : null) : null;
   if (!field || !defs) return null;
   const shifted = fieldArg === null ? call : { ...call, args: call.args.slice(fieldArg + 1) };
   return { field, defs, call: shifted };
 }
 
-/** Functions bound to fields named `field`; null when none is, or more than `maxTargets`. */
-export function fieldTargets(program: Program, from: FunctionFacts, field: string, maxTargets: number): FnId[] | null {
+/**
+ * Functions bound to fields named `field`, or only to that field of struct `receiver` when given;
+ * null when none is, or more than `maxTargets` by name (the call graph orders summaries by name
+ * alone, so a receiver's struct narrows its targets and never adds to them).
+ */
+export function fieldTargets(program: Program, from: FunctionFacts, field: string, maxTargets: number, receiver: string | null = null): FnId[] | null {
   const targets = program.fieldBindings.get(field) ?? [];
   if (targets.length === 0 || targets.length > maxTargets) return null;
-  return targets.flatMap((t) => {
+  return targets.filter((t) => receiver === null || boundInto(program, field, t, receiver)).flatMap((t) => {
     const [scope] = scopesOf(t);
     if (scope === undefined) return resolveGlobal(program, t, from.file);
     // A static function bound in its file is that file's, never a namesake elsewhere. It is
-    // followed from its own file only: bindings are matched by field name, not by the ops
-    // struct's type, and every `->setattr()` reaching every filesystem's static one would join
-    // locks of unrelated filesystems into one path.
+    // followed from its own file only: where the receiver's struct is not known, every
+    // `->setattr()` reaching every filesystem's static one would join locks of unrelated
+    // filesystems into one path.
     return scope === from.file ? program.fileStatics.get(scope)?.get(plainName(t)) ?? [] : [];
   });
+}
+
+/** Whether `fn` is bound to `field` of `struct`, or by a binding that does not say of which struct. */
+function boundInto(program: Program, field: string, fn: string, struct: string): boolean {
+  const owners = program.bindingOwners.get(bindingKey(field, fn));
+  return !owners || owners.includes('') || owners.includes(struct);
 }
 
 /** Key of the struct behind a type named in code of `file`, following typedefs (`spinlock_t` → `spinlock`). */

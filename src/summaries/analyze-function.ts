@@ -549,7 +549,7 @@ class FunctionAnalysis {
 
   /** A call through a function pointer: every function bound to the field, at lower confidence. */
   private indirect(c: Call, fieldArg: number | null, s: State): State {
-    const resolved = resolveIndirect(this.ctx.program, this.fn(), c, fieldArg, this.ctx.maxIndirectTargets);
+    const resolved = resolveIndirect(this.ctx.program, this.fn(), c, fieldArg, this.ctx.maxIndirectTargets, (receiver) => this.ctx.identity.structOf(this.fnId, receiver));
     if (!resolved) { this.ctx.stats.unresolvedCalls++; return s; }
     this.ctx.stats.indirectCalls++;
     return this.integrateAll(resolved.call, resolved.defs, s, true);
