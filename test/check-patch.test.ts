@@ -45,6 +45,23 @@ describe('check-patch', () => {
     assert.deepEqual(result.reviews[0]?.writers.sites.map((s) => s.function), ['fork_task_table']);
   });
 
+  it('a patch that gives a lock class a lockdep key of its own fixes its recursive locking, from the image too', async () => {
+    const tree = path.join(work, 'same-class-twice');
+    cpSync('fixtures/recursive-locking/same-class-twice', tree, { recursive: true });
+    const rekey = [
+      'diff --git a/drivers/frobbus/ports.c b/drivers/frobbus/ports.c', '--- a/drivers/frobbus/ports.c', '+++ b/drivers/frobbus/ports.c',
+      '@@ -16,6 +16,7 @@', ' void frob_port_bind(struct frob_port *port, struct frob_port *peer)', ' {', ' \tport->peer = peer;',
+      '+\tlockdep_set_class(&peer->lock, &frob_port_peer_key);', ' }', ' ', ' void frob_port_refill(struct frob_port *port)', '',
+    ].join('\n');
+    // No cache; a cold cache; the image the second run left (the key call stores a lock pointer, so the patched tree is analysed whole).
+    for (const cacheDir of [null, path.join(work, 'rekey-cache'), path.join(work, 'rekey-cache')]) {
+      const { result, mode } = await checkPatch({ root: tree, paths: [], arch: 'x86', cacheDir }, rekey, 'rekey.patch');
+      assert.deepEqual(result.fixedFindings.map((f) => [f.rule, f.resources]), [['recursive-locking', ['frob_port.lock']]], mode);
+      assert.deepEqual(result.newFindings, []);
+      assert.equal(result.unchanged, 2);
+    }
+  });
+
   it('fixing an AB-BA shows the longer cycle it implied, neither new nor fixed', async () => {
     const ring = 'fixtures/lock-cycle/six-lock-ring';
     const { result, after } = await checkPatch({ root: ring, paths: [], arch: 'x86' }, patch('six-lock-ring-fix-abba.patch'), 'six-lock-ring-fix-abba.patch');

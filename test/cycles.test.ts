@@ -16,8 +16,10 @@ describe('findCycles', () => {
     assert.deepEqual(sorted(findCycles(g, 6, 100).cycles), ['AB', 'ABC']);
   });
 
-  it('ignores self-loops (one CPU cannot deadlock with itself here)', () => {
-    assert.deepEqual(findCycles(graphOf(['AA', 'AB']), 6, 100).cycles, []);
+  it('gives a self-loop as a one-CPU cycle (recursive locking), before the longer ones', () => {
+    assert.deepEqual(findCycles(graphOf(['AA', 'AB']), 6, 100).cycles, [['A']]);
+    assert.deepEqual(findCycles(graphOf(['AB', 'BA', 'BB']), 6, 100).cycles, [['B'], ['A', 'B']]);
+    assert.deepEqual(findCycles(graphOf(['AA']), 6, 1), { cycles: [['A']], truncated: true });
   });
 
   it('respects the length bound', () => {

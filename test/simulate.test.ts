@@ -21,6 +21,14 @@ describe('simulate', () => {
     assert.deepEqual(v.steps.map((s) => `${s.cpu}${s.phase}`), ['0hold', '1hold', '2hold', '0wait', '1wait', '2wait']);
   });
 
+  it('one CPU taking a class it holds blocks on itself, unless both are reads', () => {
+    const v = simulate([edge('L', 'write', 'L', 'write')]);
+    assert.equal(v.feasible, true);
+    assert.deepEqual(v.steps.map((s) => `${s.cpu}${s.phase}`), ['0hold', '0wait']);
+    assert.equal(simulate([edge('L', 'read', 'L', 'write')]).feasible, true);
+    assert.equal(simulate([edge('L', 'read', 'L', 'read')]).feasible, false);
+  });
+
   it('read-read does not block', () => {
     const v = simulate([edge('R', 'read', 'S', 'write'), edge('S', 'write', 'R', 'read')]);
     assert.equal(v.feasible, false);

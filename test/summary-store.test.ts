@@ -20,7 +20,7 @@ const test: fc.Arbitrary<ParamTest> = fc.oneof(
 const guard: fc.Arbitrary<Guard> = fc.oneof(fc.constant(null), fc.array(test, { minLength: 1, maxLength: 3 }));
 const event: fc.Arbitrary<LockEvent> = fc.record({
   kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const), lock, mode, spins: fc.boolean(), irq, guard,
-  released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }),
+  released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), nestingAnnotated: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }),
 }, PLAIN);
 const held: fc.Arbitrary<HeldLock> = fc.record({ lock, mode, spins: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }) }, PLAIN);
 const pair: fc.Arbitrary<LockPair> = fc.record({

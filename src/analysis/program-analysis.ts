@@ -20,6 +20,8 @@ import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
+import { type Reclassing, multiKeyedClasses, reclassingsIn } from '../program/lockdep-keys.js';
+import { lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -37,6 +39,8 @@ export interface ProgramAnalysis {
   fileErrors: Map<string, number>;
   /** Functions registered to run in a known context, by the function that registers them. */
   registrations: Registration[];
+  /** Classes whose lockdep key the code sets, or initialises, by the function that does. */
+  reclassings: Reclassing[];
 }
 
 /**
@@ -55,11 +59,13 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     // The program has what linking took from them; the files keep their functions only.
     for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], guards: [] });
   }
+  const identity = new LockIdentity(program);
   const analysis: ProgramAnalysis = {
-    program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),
+    program, conditions, identity, witnesses: new WitnessTable(), summaries: new CompactSummaries(),
     collector: new EdgeCollector(), callGraph: [], functionStats: new Map(),
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
     registrations: registrationsIn(program, program.functions.keys()),
+    reclassings: reclassingsIn(program, identity, program.functions.keys()),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -94,7 +100,10 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const search = findCycles(graph, opts.maxCycleLength ?? DEFAULT_MAX_CYCLE_LENGTH, opts.maxCycles ?? DEFAULT_MAX_CYCLES);
   lap('cycles');
   const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
-  const outcome = findingsFromCycles(graph, search.cycles, { functions: program.functions, witnesses, rules });
+  // A class taken twice that stands for several lockdep classes may be two of them.
+  const multiKeyed = multiKeyedClasses(a.reclassings);
+  const cycles = search.cycles.filter((c) => !(c.length === 1 && multiKeyed.has(lockOfKey(c[0] as string))));
+  const outcome = findingsFromCycles(graph, cycles, { functions: program.functions, witnesses, rules });
   lap('simulate');
   const stats = totalStats(a.functionStats.values());
   const functions = program.functions.filter((f) => !f.isMacro);
@@ -114,7 +123,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
       unknownLockOps: stats.unknownLockOps,
       edges: edges.length,
       candidateCycles: search.cycles.length,
-      infeasibleCycles: outcome.infeasible,
+      infeasibleCycles: outcome.infeasible + search.cycles.length - cycles.length,
       impliedCycles: outcome.implied.length,
       cycleSearchTruncated: search.truncated,
       truncatedSummaries: stats.truncatedSummaries,

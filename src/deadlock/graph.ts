@@ -92,13 +92,18 @@ export interface CycleSearch {
 }
 
 /**
- * Elementary cycles of length 2..maxLength, shortest first (so a cap drops the long ones).
- * Johnson's idea, bounded: cycles live inside one strongly connected component, and each is
- * found once, from its least node, by a DFS that never visits a node less than the start.
- * Self-loops are not cycles across CPUs.
+ * Elementary cycles of length 1..maxLength, shortest first (so a cap drops the long ones). A
+ * self-loop is one CPU taking a class it holds (recursive locking). Johnson's idea, bounded:
+ * longer cycles live inside one strongly connected component, and each is found once, from its
+ * least node, by a DFS that never visits a node less than the start.
  */
 export function findCycles(graph: DependencyGraph, maxLength: number, maxCycles: number): CycleSearch {
   const cycles: string[][] = [];
+  for (const node of graph.nodes().filter((n) => graph.hasDirectedEdge(n, n)).sort()) {
+    if (maxLength < 1) break;
+    cycles.push([node]);
+    if (cycles.length >= maxCycles) return { cycles, truncated: true };
+  }
   const components = stronglyConnectedComponents(graph).filter((c) => c.length > 1).map((c) => [...c].sort());
   const ranks = components.map((component) => new Map(component.map((n, i) => [n, i])));
   const successorLists = components.map((component, ci) => {

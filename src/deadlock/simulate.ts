@@ -86,6 +86,9 @@ function isBlocked(cpus: CpuState[], edges: DepEdge[], i: number, e: DepEdge): '
     return cpus.some((c, j) => j !== i && c.irqsOff) ? 'yes' : 'no';
   }
   const wantRead = e.waitMode === 'read';
+  // Recursive locking: the CPU waits for what it holds itself.
+  const own = (cpus[i] as CpuState).holds.get(e.to);
+  if (e.from === e.to && (own === 'write' || (own === 'read' && !wantRead))) return 'yes';
   let readersOnly = false;
   for (const [j, c] of cpus.entries()) {
     if (j === i) continue;

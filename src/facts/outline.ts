@@ -2,7 +2,7 @@
 // function bodies. Parser threads send outlines; bodies stay in the body store (the facts cache)
 // and are read one function at a time. The per-function index is syntactic, so it is computed
 // once, where the body is at hand, instead of by whole-program walks over every body.
-import { isFieldCall, isLockOp, modelOf } from '../models/kernel-api.js';
+import { initialisedLockArg, isFieldCall, isLockOp, modelOf, reclassedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { calleeName, forEachExpr, forEachStmt } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
@@ -27,6 +27,10 @@ export interface FunctionIndex {
   registers?: [string, ExecContext][];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
+  /** Locks this body gives a lockdep key or subclass of its own (`lockdep_set_class(&x->lock, …)`): their arguments. */
+  reclasses?: Expr[];
+  /** Locks this body initialises with a key of the call site (`spin_lock_init(&x->lock)`): their arguments, one per call. */
+  lockInits?: Expr[];
 }
 
 /** A store that may put an address into a field: `x->f = v` (v may be a pointer), or `&x->f` handed to a call no model takes. */
@@ -113,6 +117,8 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
   const assigns: [string, string][] = [];
   const writes: [string, number, string][] = [];
   const registers: [string, ExecContext][] = [];
+  const reclasses: Expr[] = [];
+  const lockInits: Expr[] = [];
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') assigns.push([e.left.field, e.right.name]);
     if (e.k !== 'call') return;
@@ -122,6 +128,10 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
       const registered = bareName(e.args[argIndex] ?? { k: 'other' });
       if (registered) registers.push([registered, context]);
     }
+    const reclassed = reclassedLockArg(name ?? '');
+    if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
+    const initialised = initialisedLockArg(name ?? '');
+    if (initialised !== null && e.args[initialised]) lockInits.push(e.args[initialised]);
     if (name && !model) calls.add(name);
     else if (!name || (model && isFieldCall(model))) {
       const field = fieldOf(model && isFieldCall(model) ? e.args[model.callsField] : e.callee);
@@ -137,7 +147,7 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(reclasses.length ? { reclasses } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}),
   };
 }

@@ -20,6 +20,11 @@ export interface LockOp {
   flagsArg?: number;
   /** Argument holding the lockdep subclass of a `_nested` acquisition (`spin_lock_nested(l, SINGLE_DEPTH_NESTING)`). */
   subclassArg?: number;
+  /**
+   * `_nest_lock` (`mutex_lock_nest_lock(&x->lock, &parent)`): the outer lock serialises taking
+   * many locks of this class, so lockdep allows one more of the class while others are held.
+   */
+  nestLock?: true;
 }
 
 export interface IrqOp { irq: IrqEffect; flagsArg?: number }
@@ -77,10 +82,10 @@ const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
 ];
 
 /** Suffix of `<family>_lock<suffix>` and what it adds to the acquisition. */
-const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number; subclassArg?: number }[] = [
+const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number; subclassArg?: number; nestLock?: true }[] = [
   { suffix: '' },
   { suffix: '_nested', subclassArg: 1 },
-  { suffix: '_nest_lock' },
+  { suffix: '_nest_lock', nestLock: true },
   { suffix: '_bh' },
   { suffix: '_irq', irq: 'disable' },
   { suffix: '_irqsave', irq: 'save', flagsArg: 1 },
@@ -100,7 +105,9 @@ function spinningLockTable(): Record<string, ApiModel> {
     const lock = prefix === 'write_seq' ? 'write_seqlock' : `${prefix}_lock`;
     const unlock = prefix === 'write_seq' ? 'write_sequnlock' : `${prefix}_unlock`;
     for (const a of ACQUIRE_SUFFIXES) {
-      table[lock + a.suffix] = { op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a), ...(a.subclassArg ? { subclassArg: a.subclassArg } : {}) };
+      table[lock + a.suffix] = {
+        op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a), ...(a.subclassArg ? { subclassArg: a.subclassArg } : {}), ...(a.nestLock ? { nestLock: true } : {}),
+      };
     }
     for (const r of RELEASE_SUFFIXES) table[unlock + r.suffix] = { op: 'release', lockArg: 0, mode, spins: true, ...irqPart(r) };
     const trylock = prefix === 'write_seq' ? null : `${prefix}_trylock`;
@@ -123,12 +130,15 @@ function irqPart(s: { irq?: IrqEffect; flagsArg?: number }): { irq?: IrqEffect; 
 
 const sleeping = (op: LockOp['op'], mode: LockMode): LockOp => ({ op, lockArg: 0, mode, spins: false });
 const nested = (mode: LockMode): LockOp => ({ ...sleeping('acquire', mode), subclassArg: 1 });
+const underNestLock = (mode: LockMode): LockOp => ({ ...sleeping('acquire', mode), nestLock: true });
 
 const SLEEPING_LOCKS: Record<string, LockOp> = {
   mutex_lock: sleeping('acquire', 'write'),
   mutex_lock_nested: nested('write'),
   mutex_lock_interruptible_nested: nested('write'),
   mutex_lock_killable_nested: nested('write'),
+  mutex_lock_nest_lock: underNestLock('write'),
+  mutex_lock_killable_nest_lock: underNestLock('write'),
   mutex_lock_interruptible: sleeping('acquire', 'write'),
   mutex_lock_killable: sleeping('acquire', 'write'),
   mutex_lock_io: sleeping('acquire', 'write'),
@@ -143,6 +153,7 @@ const SLEEPING_LOCKS: Record<string, LockOp> = {
   down_write: sleeping('acquire', 'write'),
   down_write_nested: nested('write'),
   down_write_killable_nested: nested('write'),
+  down_write_nest_lock: underNestLock('write'),
   down_write_killable: sleeping('acquire', 'write'),
   down_write_trylock: sleeping('trylock', 'write'),
   up_write: sleeping('release', 'write'),
@@ -301,6 +312,43 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   rcu_read_lock: { rcu: 'enter' },
   rcu_read_unlock: { rcu: 'exit' },
 };
+
+/**
+ * Lockdep calls that give the lock their argument points to a key (or a subclass) of the code's
+ * choosing, at run time: `lockdep_set_class(&ei->i_data_sem, &key)`. The instances of such a
+ * class are several lockdep classes the static class cannot tell apart. Name → lock argument.
+ */
+const LOCKDEP_RECLASSING: Readonly<Record<string, number>> = {
+  lockdep_set_class: 0,
+  lockdep_set_class_and_name: 0,
+  lockdep_set_class_and_subclass: 0,
+  lockdep_set_subclass: 0,
+  lockdep_set_novalidate_class: 0,
+  lockdep_set_notrack_class: 0,
+};
+
+/** The lock argument of a call that re-keys a lock for lockdep, or null. */
+export function reclassedLockArg(name: string): number | null {
+  return Object.prototype.hasOwnProperty.call(LOCKDEP_RECLASSING, name) ? LOCKDEP_RECLASSING[name] ?? null : null;
+}
+
+/**
+ * Lock initialisers that declare a `static struct lock_class_key` where they are written: each
+ * place that calls one is a lockdep class of its own. Name → lock argument.
+ */
+const LOCK_INITIALISERS: Readonly<Record<string, number>> = {
+  spin_lock_init: 0,
+  raw_spin_lock_init: 0,
+  rwlock_init: 0,
+  mutex_init: 0,
+  init_rwsem: 0,
+  seqlock_init: 0,
+};
+
+/** The lock argument of a lock initialiser with a key per call site, or null. */
+export function initialisedLockArg(name: string): number | null {
+  return Object.prototype.hasOwnProperty.call(LOCK_INITIALISERS, name) ? LOCK_INITIALISERS[name] ?? null : null;
+}
 
 export function modelOf(name: string): ApiModel | undefined {
   return Object.prototype.hasOwnProperty.call(KERNEL_API, name) ? KERNEL_API[name] : undefined;

@@ -19,6 +19,8 @@ export function renderScenarioTable(finding: Finding, maxWidth = 100): string {
     for (const part of wrapCell(step.action, column - 1)) lines.push(row(step.cpu, part));
   }
   lines.push('', '  *** DEADLOCK ***');
+  // Lockdep's hint for one task taking a class it holds: two instances need a subclass.
+  if (cpuCount === 1 && finding.cpus[0]?.holds[0] === finding.cpus[0]?.waitsFor) lines.push('', ' May be due to missing lock nesting notation');
   return lines.join('\n');
 }
 

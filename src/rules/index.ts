@@ -1,6 +1,7 @@
 // Every rule, in report order.
 import { ipiCycle } from './ipi-cycle.js';
 import { lockCycle } from './lock-cycle.js';
+import { recursiveLocking } from './recursive-locking.js';
 import type { CycleRule } from './rule.js';
 
-export const RULES: readonly CycleRule[] = [ipiCycle, lockCycle];
+export const RULES: readonly CycleRule[] = [ipiCycle, lockCycle, recursiveLocking];

@@ -19,6 +19,6 @@ export const lockCycle: CycleRule = {
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}lock-cycle.md`,
   },
-  owns: (resources) => !resources.includes(IPI),
+  owns: (resources) => resources.length > 1 && !resources.includes(IPI),
   message: (resources) => `possible lock-order deadlock across ${resources.length} CPUs: ${cycleText(resources)}`,
 };

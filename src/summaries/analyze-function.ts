@@ -419,6 +419,10 @@ class FunctionAnalysis {
       }
       default: {
         const v = this.expr(e, s);
+        if (e.k === 'id') {
+          const tried = this.triedInto(e.name, v);
+          if (tried) return tried;
+        }
         const guards = this.branchGuards(e);
         if (!guards) return [v, v];
         return [withGuard(v, guards[0]), withGuard(v, guards[1])];
@@ -484,6 +488,22 @@ class FunctionAnalysis {
   }
 
   /** The value of a local assigned exactly once (`bool wait = scf_flags & SCF_WAIT;`). */
+  /**
+   * A test of a local assigned once from a trylock (`failed = !mutex_trylock(&m); if (failed)`):
+   * the trylock was taken as a success where it ran; the branch where it failed drops that lock.
+   */
+  private triedInto(name: string, s: State): [State, State] | null {
+    let value = this.paramIndex(name) >= 0 ? null : this.singleLocalAssignment(name);
+    let negated = false;
+    while (value?.k === 'not') { negated = !negated; value = value.arg; }
+    const callee = value?.k === 'call' ? calleeName(value) : null;
+    const model = callee ? modelOf(callee) : undefined;
+    if (value?.k !== 'call' || !model || !isLockOp(model) || model.op !== 'trylock') return null;
+    const failed = this.release(value, { ...model, op: 'release', irq: undefined }, s);
+    const dropped: State = { ...failed, released: s.released };
+    return negated ? [dropped, s] : [s, dropped];
+  }
+
   private singleLocalAssignment(name: string): Expr | null {
     const all = assignmentsTo(this.fn().body, name);
     return all.length === 1 && all[0]?.op === '=' ? all[0].value : null;
@@ -577,7 +597,7 @@ class FunctionAnalysis {
     const keys = this.lockKeys(c, model, s);
     const held = [...s.held];
     for (const lock of keys) {
-      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false }, pending, true);
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model) }, pending, true);
       if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
     }
     return { ...s, held, slept: s.slept || (waits && !model.spins) };
@@ -611,7 +631,7 @@ class FunctionAnalysis {
       const irq = ev.irq === 'entry' ? s.irq : ev.irq;
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
-        afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect,
+        afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect, nestingAnnotated: ev.nestingAnnotated,
       };
       pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
       if (paramIndexOf(ev.lock) === null) {
@@ -707,6 +727,8 @@ class FunctionAnalysis {
       const viaIndirect = p.viaIndirect || indirect;
       for (const from of this.bindLock(p.from, c)) {
         for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c)) {
+          // Same class from a helper's two parameters is not reported as recursion: a parameter's
+          // lock keeps no subclass (`lock_both(a, b)` taking `b` `_nested`).
           if (from === to || isUnknownClass(from) || isUnknownClass(to)) continue;
           const [hold, wait] = [linked(p.hold), linked(p.wait)];
           if (isParamLock(from) || isParamLock(to)) {
@@ -749,7 +771,7 @@ class FunctionAnalysis {
     const alsoHeld = (except: string | null) => heldClasses(s, ev.released, except);
     const awaitedIn = this.filesystemOf(target, pending.below);
     for (const h of s.held) {
-      if (h.lock === target || !isHeldClass(h, ev.released)) continue;
+      if (!isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, ev.mode, ev.nestingAnnotated))) continue;
       const heldIn = this.filesystemOf(h.lock, h.witness);
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
@@ -795,7 +817,7 @@ class FunctionAnalysis {
     const when = model.when;
     const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c);
     if (guard === 'never') return s;
-    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false }, known(this.link(c, 'wait')), true);
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false, nestingAnnotated: false }, known(this.link(c, 'wait')), true);
     return s;
   }
 
@@ -862,6 +884,18 @@ class FunctionAnalysis {
   }
 
   private readonly constantValue = (name: string): number | null => this.ctx.conditions.numeric(name);
+
+  /**
+   * Whether an acquisition tells lockdep it nests: under a nest lock, or `_nested` with a named
+   * subclass whose value the facts do not give (its class stays the plain one, but the code
+   * asked for another subclass: `SINGLE_DEPTH_NESTING` from a header outside the scan).
+   */
+  private nestingAnnotated(c: Call, model: LockOp): boolean {
+    if (model.nestLock) return true;
+    const arg = model.subclassArg === undefined ? undefined : c.args[model.subclassArg];
+    const constant = arg ? this.argConstant(arg) : null;
+    return constant !== null && constant.name !== null && constant.value === null;
+  }
 
   /** Whether any assignment to local `name` mentions `word` (`scf_flags |= SCF_WAIT`). */
   private localMentions(name: string, word: string): boolean {
@@ -980,6 +1014,15 @@ function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
 const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
 
 /** A held lock an edge can start from: a class (not a parameter's), not released before the wait. */
+/**
+ * Whether taking `key` again while it is held is lockdep's "possible recursive locking": not for
+ * two readers (a queued writer makes some of those deadlock too; not reported yet), nor for an
+ * annotated nesting, nor for a subclass computed at run time (`depth + 1` differs each level).
+ */
+function isRecursive(key: LockKey, heldMode: HeldLock['mode'], waitMode: LockMode | WaitMode, nestingAnnotated: boolean): boolean {
+  return !nestingAnnotated && !(heldMode === 'read' && waitMode === 'read') && !key.endsWith('/?');
+}
+
 function isHeldClass(h: HeldLock, released: readonly LockKey[]): boolean {
   return !isParamLock(h.lock) && !released.includes(lockOfKey(h.lock));
 }
@@ -1001,7 +1044,7 @@ class EventSet {
     for (const i of this.byLock.get(ev.lock) ?? []) {
       const e = this.order[i] as LockEvent;
       if (e.kind === ev.kind && e.mode === ev.mode && e.spins === ev.spins && e.irq === ev.irq && e.afterSleep === ev.afterSleep
-        && e.viaIndirect === ev.viaIndirect && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)) return e;
+        && e.viaIndirect === ev.viaIndirect && e.nestingAnnotated === ev.nestingAnnotated && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)) return e;
     }
     return undefined;
   }

@@ -62,6 +62,11 @@ export interface LockEvent {
   afterSleep: boolean;
   /** The path to the event calls through a function pointer resolved by an ops-struct binding. */
   viaIndirect: boolean;
+  /**
+   * Taken with a nesting annotation (`mutex_lock_nest_lock`, or `_nested` with a subclass the
+   * facts do not value): not recursive locking while its class is held.
+   */
+  nestingAnnotated: boolean;
   witness: WitnessId;
 }
 
@@ -115,7 +120,7 @@ export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {
 
 export function eventKey(e: LockEvent): string {
   const guard = guardKey(e.guard);
-  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}`;
+  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}|${e.nestingAnnotated ? 1 : 0}`;
 }
 
 export function joinIrq(a: IrqState, b: IrqState): IrqState {

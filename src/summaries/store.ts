@@ -93,7 +93,7 @@ export class SummaryCodec {
     else this.packGuard(s.nonZeroWhen, out);
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
-        (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0));
+        (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0) | (e.nestingAnnotated ? 8 : 0));
       this.packGuard(e.guard, out);
       out.push(e.released.length);
       for (const r of e.released) out.push(this.id(r));
@@ -156,7 +156,7 @@ export class SummaryCodec {
       const flags = next();
       const guard = this.unpackGuard(next, str);
       const released = Array.from({ length: next() }, str);
-      events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, witness });
+      events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, nestingAnnotated: (flags & 8) !== 0, witness });
     }
     const releases = Array.from({ length: counts[1] }, str);
     const returnsHeld: HeldLock[] = Array.from({ length: counts[2] }, () => ({ lock: str(), mode: str() as LockMode, spins: next() === 1, witness: next() }));

@@ -1,0 +1,25 @@
+import { IPI } from '../summaries/domain.js';
+import { type CycleRule, DOCS_BASE } from './rule.js';
+
+/** Lockdep's "possible recursive locking detected": a lock class taken while the same task holds it. */
+export const recursiveLocking: CycleRule = {
+  id: 'recursive-locking',
+  severity: 'error',
+  meta: {
+    id: 'recursive-locking',
+    name: 'RecursiveLocking',
+    shortDescription: 'A lock class taken again while it is held (lockdep: possible recursive locking).',
+    fullDescription:
+      'The path holds a lock of one class and then waits for a lock of the same class, directly or through calls. '
+      + 'On one object that deadlocks the CPU on itself; on two objects lockdep reports it all the same, because two '
+      + 'CPUs taking the pair in opposite orders deadlock and the class cannot tell the orders apart.',
+    helpText: 'Drop the first lock before taking the second, or annotate a real two-level nesting with a subclass (`*_nested`) or a nest lock.',
+    helpMarkdown:
+      'Drop the first lock before taking the second, or annotate a real two-level nesting with a subclass '
+      + '(`spin_lock_nested`, `mutex_lock_nested`) or a nest lock. See the [check documentation](' + DOCS_BASE + 'recursive-locking.md).',
+    defaultLevel: 'error',
+    helpUri: `${DOCS_BASE}recursive-locking.md`,
+  },
+  owns: (resources) => resources.length === 1 && resources[0] !== IPI,
+  message: (resources) => `possible recursive locking: ${resources[0] ?? '?'} taken while already held`,
+};
