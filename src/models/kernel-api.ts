@@ -325,6 +325,13 @@ const LOCKDEP_RECLASSING: Readonly<Record<string, number>> = {
   lockdep_set_subclass: 0,
   lockdep_set_novalidate_class: 0,
   lockdep_set_notrack_class: 0,
+  // The initialisers behind `mutex_init()` and friends, called with a key the caller chose
+  // (`__mutex_init(&h->resize_lock, "resize mutex", &h->resize_key)`: a class per hstate).
+  __mutex_init: 0,
+  __init_rwsem: 0,
+  __raw_spin_lock_init: 0,
+  __spin_lock_init: 0,
+  __rwlock_init: 0,
 };
 
 /** The lock argument of a call that re-keys a lock for lockdep, or null. */

@@ -7,6 +7,7 @@ import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
 import { type LockIdentity, absKey } from './lock-identity.js';
 import type { FnId, Program } from './program.js';
+import { hasFileScope } from './scope.js';
 
 /** The classes one function re-keys, and those it initialises (once per call). */
 export interface Reclassing { by: FnId; rekeyed: string[]; initialised: string[] }
@@ -18,8 +19,11 @@ export function reclassingsIn(program: Program, identity: LockIdentity, function
     const fn = program.functions[by];
     const index = fn ? functionIndex(fn) : null;
     if (!index?.reclasses && !index?.lockInits) continue;
-    const rekeyed = [...new Set((index.reclasses ?? []).flatMap((arg) => classesOf(identity, by, arg)))].sort();
-    const initialised = (index.lockInits ?? []).flatMap((arg) => classesOf(identity, by, arg)).sort();
+    const inits = (index.lockInits ?? []).flatMap((arg) => classesOf(identity, by, arg));
+    // An initialiser in a header's inline function declares its key once per file that uses it.
+    const perFile = !hasFileScope(fn?.file ?? '');
+    const rekeyed = [...new Set([...(index.reclasses ?? []).flatMap((arg) => classesOf(identity, by, arg)), ...(perFile ? inits : [])])].sort();
+    const initialised = perFile ? [] : inits.sort();
     if (rekeyed.length || initialised.length) out.push({ by, rekeyed, initialised });
   }
   return out;
