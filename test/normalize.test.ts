@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GrammarError, grammarPin, kernelIdioms, pinnedGrammarWasm } from '../src/parse/grammar.js';
 import { normalizeKernelC } from '../src/parse/normalize.js';
+import { extractFileFacts } from '../src/facts/extract.js';
 
 const newlines = (s: string): number[] => [...s].flatMap((c, i) => (c === '\n' ? [i] : []));
 
@@ -33,6 +34,22 @@ describe('normalizeKernelC', () => {
     const out = normalizeKernelC(src).text;
     assert.match(out, /^long sys_kill\( *pid_t +pid, int +sig\)$/m);
     assert.equal(out.length, src.length);
+  });
+
+  it('names a template function by its name-pasting macro, `FNAME(fetch)`, at definitions and calls', async () => {
+    const src = [
+      'static int FNAME(fetch)(struct kvm_vcpu *vcpu, int level)', '{', '\treturn FNAME(walk)(vcpu, level) + get_ops(vcpu)(level);', '}',
+      'static int FNAME(walk)(struct kvm_vcpu *vcpu, int level)', '{', '\treturn level;', '}', '',
+    ].join('\n');
+    const facts = await extractFileFacts('arch/x86/kvm/mmu/paging_tmpl.h', src);
+    assert.deepEqual(facts.functions.map((f) => [f.name, f.params.map((p) => p.name)]), [['FNAME(fetch)', ['vcpu', 'level']], ['FNAME(walk)', ['vcpu', 'level']]]);
+    const callees: string[] = [];
+    JSON.stringify(facts.functions[0]?.body, (key, value: unknown) => {
+      if (key === 'callee' && typeof value === 'object' && value && 'name' in value) callees.push(String(value.name));
+      return value;
+    });
+    // A lower-case function returning a function pointer stays a call of a call.
+    assert.deepEqual(callees, ['FNAME(walk)', 'get_ops']);
   });
 
   it('strips `struct` from the type argument of container_of', () => {

@@ -368,6 +368,9 @@ function declaratorInfo(d: Node): DeclaratorInfo {
   let fnDeclarator: Node | null = null;
   let n: Node | null = d;
   while (n) {
+    // `FNAME(fetch)(args)`: a function declarator whose name is a name-pasting macro's call.
+    const pasted = n.type === 'function_declarator' && isFunction ? pastedDeclaratorName(n) : null;
+    if (pasted) return { name: pasted, pointer, isFunction, fnDeclarator };
     switch (n.type) {
       case 'identifier':
       case 'field_identifier':
@@ -391,6 +394,14 @@ function declaratorInfo(d: Node): DeclaratorInfo {
     n = n.childForFieldName('declarator');
   }
   return { name: undefined, pointer, isFunction, fnDeclarator };
+}
+
+function pastedDeclaratorName(inner: Node): string | null {
+  const macro = inner.childForFieldName('declarator');
+  const params = inner.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
+  const [param] = params;
+  if (macro?.type !== 'identifier' || !NAME_PASTING_MACRO.test(macro.text) || params.length !== 1 || !param) return null;
+  return /^[A-Za-z_]\w*$/.test(param.text) ? pastedName(macro.text, param.text) : null;
 }
 
 function paramsOf(fnDeclarator: Node | null): Param[] {
@@ -749,9 +760,21 @@ function isValueNode(n: Node): boolean {
   return isExpressionNode(n) || n.type === 'initializer_list' || n.type === 'initializer_pair' || n.type === 'ERROR';
 }
 
+/**
+ * A name-pasting macro: `FNAME(fetch)` in KVM's paging templates names the function
+ * `paging64_fetch` or `ept_fetch`, depending on the includer. Definitions and calls keep it as
+ * written, `FNAME(fetch)`: one function per template name, not one `FNAME` for all of them.
+ */
+const NAME_PASTING_MACRO = /^[A-Z][A-Z0-9_]*$/;
+
+function pastedName(macro: string, arg: string): string {
+  return `${macro}(${arg})`;
+}
+
 function convertCall(node: Node, ctx: Ctx): Expr {
   const calleeNode = node.childForFieldName('function');
-  const callee = convertExpr(calleeNode, ctx);
+  const pasted = calleeNode?.type === 'call_expression' ? pastedCallee(calleeNode) : null;
+  const callee: Expr = pasted ? { k: 'id', name: pasted } : convertExpr(calleeNode, ctx);
   const argsNode = node.childForFieldName('arguments');
   const calleeName = callee.k === 'id' ? callee.name : '';
   const args: Expr[] = [];
@@ -765,6 +788,15 @@ function convertCall(node: Node, ctx: Ctx): Expr {
     args.push(a.type === 'compound_statement' ? { k: 'stmt', body: convertBlock(a, ctx) } : convertExpr(a, ctx));
   }
   return { k: 'call', callee, args, pos: pos(node, ctx), text: eventText(node.text) };
+}
+
+/** `FNAME(fetch)` as the callee of `FNAME(fetch)(vcpu, …)`; null for any other callee. */
+function pastedCallee(call: Node): string | null {
+  const macro = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  const [arg] = args;
+  if (macro?.type !== 'identifier' || !NAME_PASTING_MACRO.test(macro.text) || args.length !== 1 || arg?.type !== 'identifier') return null;
+  return pastedName(macro.text, arg.text);
 }
 
 function eventText(text: string): string {
