@@ -20,7 +20,7 @@ import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
-import { type Reclassing, multiKeyedClasses, reclassingsIn } from '../program/lockdep-keys.js';
+import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
 import { lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
@@ -39,8 +39,8 @@ export interface ProgramAnalysis {
   fileErrors: Map<string, number>;
   /** Functions registered to run in a known context, by the function that registers them. */
   registrations: Registration[];
-  /** Classes whose lockdep key the code sets, or initialises, by the function that does. */
-  reclassings: Reclassing[];
+  /** Functions that re-key or initialise locks (where a class's lockdep keys come from). */
+  keySites: KeySite[];
 }
 
 /**
@@ -59,13 +59,12 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     // The program has what linking took from them; the files keep their functions only.
     for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], guards: [] });
   }
-  const identity = new LockIdentity(program);
   const analysis: ProgramAnalysis = {
-    program, conditions, identity, witnesses: new WitnessTable(), summaries: new CompactSummaries(),
+    program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),
     collector: new EdgeCollector(), callGraph: [], functionStats: new Map(),
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
     registrations: registrationsIn(program, program.functions.keys()),
-    reclassings: reclassingsIn(program, identity, program.functions.keys()),
+    keySites: keySitesIn(program, program.functions.keys()),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -101,8 +100,9 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   lap('cycles');
   const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
   // A class taken twice that stands for several lockdep classes may be two of them.
-  const multiKeyed = multiKeyedClasses(a.reclassings);
-  const cycles = search.cycles.filter((c) => !(c.length === 1 && multiKeyed.has(lockOfKey(c[0] as string))));
+  const selfLoops = search.cycles.flatMap((c) => (c.length === 1 ? c : []));
+  const several = multiKeyed(program, a.identity, a.keySites, selfLoops);
+  const cycles = search.cycles.filter((c) => !(c.length === 1 && several.has(lockOfKey(c[0] as string))));
   const outcome = findingsFromCycles(graph, cycles, { functions: program.functions, witnesses, rules });
   lap('simulate');
   const stats = totalStats(a.functionStats.values());

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import path from 'node:path';
 import { EdgeCollector, type Offer } from '../deadlock/graph.js';
 import type { Registration } from '../program/contexts.js';
-import type { Reclassing } from '../program/lockdep-keys.js';
+import type { KeySite } from '../program/lockdep-keys.js';
 import { LRUCache } from 'lru-cache';
 import type { FileOutline, FunctionOutline, LoadedFile } from '../facts/outline.js';
 import type { FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
@@ -90,7 +90,7 @@ interface AnalysisPart {
   problems: Problem[];
   writers: [string, Site[]][];
   registrations: Registration[];
-  reclassings: Reclassing[];
+  keySites: KeySite[];
 }
 
 /** Functions by the names they call: names, and each one's callers. */
@@ -258,7 +258,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     fieldStores: [...a.identity.allFieldStores()],
     consulted: [...base.consulted].sort((x, y) => x - y),
     fileErrors: [...a.fileErrors],
-    problems: base.problems, writers: [...base.writers], registrations: a.registrations, reclassings: a.reclassings,
+    problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
   };
 }
 
@@ -373,7 +373,7 @@ function assemble(
     ),
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
-    registrations: part.registrations, reclassings: part.reclassings,
+    registrations: part.registrations, keySites: part.keySites,
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

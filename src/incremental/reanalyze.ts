@@ -11,7 +11,7 @@ import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
-import { reclassingsIn } from '../program/lockdep-keys.js';
+import { keySitesIn } from '../program/lockdep-keys.js';
 import { type ProgramAnalysis, analysisContext } from '../analysis/program-analysis.js';
 import type { ScanOptions } from '../analysis/tree.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
@@ -64,8 +64,8 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const rewritten = new Set([...[...plan.changed.keys()].map(id).filter((i) => i >= 0), ...added]);
   const kept = a.registrations.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }]));
   a.registrations = [...kept, ...registrationsIn(a.program, rewritten)].sort((x, y) => x.by - y.by);
-  const keptKeys = a.reclassings.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }]));
-  a.reclassings = [...keptKeys, ...reclassingsIn(a.program, a.identity, rewritten)].sort((x, y) => x.by - y.by);
+  const keptSites = a.keySites.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }]));
+  a.keySites = [...keptSites, ...keySitesIn(a.program, rewritten)].sort((x, y) => x.by - y.by);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn) ? [fn] : []));

@@ -3,48 +3,73 @@
 // (`lockdep_set_class(&x->lock, &key)`, `lockdep_set_novalidate_class()`). A struct field
 // initialised at two places, or re-keyed anywhere, is one class here and several at run time:
 // taking it twice is not known to be lockdep's recursive locking.
+//
+// Linking notes only where such calls are and the last name of their lock argument (`lock` in
+// `&x->y.lock`), from the function index; the classes are worked out when a report asks about a
+// class taken twice, for the few calls whose argument ends in that class's field.
 import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
+import { lockOfKey } from '../summaries/domain.js';
 import { type LockIdentity, absKey } from './lock-identity.js';
 import type { FnId, Program } from './program.js';
-import { hasFileScope } from './scope.js';
+import { hasFileScope, plainName } from './scope.js';
 
-/** The classes one function re-keys, and those it initialises (once per call). */
-export interface Reclassing { by: FnId; rekeyed: string[]; initialised: string[] }
+/** A function that re-keys or initialises locks: their arguments' last names, one per call. */
+export interface KeySite { by: FnId; rekeys: string[]; inits: string[] }
 
-/** The re-keyings and initialisations in the bodies of `functions` (by their index: no other body is read). */
-export function reclassingsIn(program: Program, identity: LockIdentity, functions: Iterable<FnId>): Reclassing[] {
-  const out: Reclassing[] = [];
+/** The key sites among `functions` (by their index: no body is read). */
+export function keySitesIn(program: Program, functions: Iterable<FnId>): KeySite[] {
+  const out: KeySite[] = [];
   for (const by of functions) {
     const fn = program.functions[by];
     const index = fn ? functionIndex(fn) : null;
     if (!index?.reclasses && !index?.lockInits) continue;
-    const inits = (index.lockInits ?? []).flatMap((arg) => classesOf(identity, by, arg));
-    // An initialiser in a header's inline function declares its key once per file that uses it.
-    const perFile = !hasFileScope(fn?.file ?? '');
-    const rekeyed = [...new Set([...(index.reclasses ?? []).flatMap((arg) => classesOf(identity, by, arg)), ...(perFile ? inits : [])])].sort();
-    const initialised = perFile ? [] : inits.sort();
-    if (rekeyed.length || initialised.length) out.push({ by, rekeyed, initialised });
+    const names = (args: Expr[] | undefined): string[] => (args ?? []).flatMap((a) => lastName(a) ?? []);
+    out.push({ by, rekeys: names(index.reclasses), inits: names(index.lockInits) });
   }
   return out;
 }
 
-/** The classes a lock argument points to; a parameter's lock is the callers' to name, and is left out. */
-function classesOf(identity: LockIdentity, fn: FnId, arg: Expr): string[] {
-  return identity.valueOf(fn, arg).flatMap((v) => {
-    const key = v.k === 'unknown' ? null : absKey(v);
-    return key === null || key.startsWith('#p') ? [] : [key];
-  });
+/** The last name of a lock argument: `lock` for `&x->y.lock` or `&t[i].lock`, `m` for `&m`. */
+function lastName(e: Expr): string | null {
+  switch (e.k) {
+    case 'addr': case 'cast': case 'deref': return lastName(e.arg);
+    case 'index': return lastName(e.base);
+    case 'field': return e.field;
+    case 'id': return e.name;
+    default: return null;
+  }
 }
 
-/** Classes that are several lockdep classes: re-keyed somewhere, or initialised at two places or more. */
-export function multiKeyedClasses(reclassings: readonly Reclassing[]): Set<string> {
-  const out = new Set<string>();
-  const sites = new Map<string, number>();
-  for (const r of reclassings) {
-    for (const c of r.rekeyed) out.add(c);
-    for (const c of r.initialised) sites.set(c, (sites.get(c) ?? 0) + 1);
+/** The last name of a class key: `lock` for `udp_hslot.lock`, `inode_lock` for `f2fs_sb_info.inode_lock[]`. */
+function lastNameOfClass(key: string): string {
+  return (plainName(lockOfKey(key)).split('.').pop() ?? '').replace(/\[\]$/, '');
+}
+
+/**
+ * Which of `classes` stand for several lockdep classes: re-keyed somewhere, initialised at two
+ * call sites or more, or at one in a header's inline function (a key per file that uses it).
+ */
+export function multiKeyed(program: Program, identity: LockIdentity, sites: readonly KeySite[], classes: readonly string[]): Set<string> {
+  const wanted = new Map<string, string[]>();
+  for (const c of classes) {
+    const name = lastNameOfClass(c);
+    wanted.set(name, [...(wanted.get(name) ?? []), lockOfKey(c)]);
   }
-  for (const [c, n] of sites) if (n > 1) out.add(c);
-  return out;
+  const rekeyed = new Set<string>();
+  const initSites = new Map<string, number>();
+  for (const site of sites) {
+    if (!site.rekeys.some((n) => wanted.has(n)) && !site.inits.some((n) => wanted.has(n))) continue;
+    const index = functionIndex(program.functions[site.by] as NonNullable<Program['functions'][number]>);
+    const classesOf = (args: Expr[] | undefined): string[] => (args ?? [])
+      .filter((a) => wanted.has(lastName(a) ?? ''))
+      .flatMap((a) => identity.valueOf(site.by, a).flatMap((v) => (v.k === 'unknown' ? [] : [absKey(v)])));
+    for (const c of classesOf(index.reclasses)) rekeyed.add(c);
+    const perFile = !hasFileScope(program.functions[site.by]?.file ?? '');
+    for (const c of classesOf(index.lockInits)) {
+      if (perFile) rekeyed.add(c);
+      else initSites.set(c, (initSites.get(c) ?? 0) + 1);
+    }
+  }
+  return new Set([...wanted.values()].flat().filter((c) => rekeyed.has(c) || (initSites.get(c) ?? 0) > 1));
 }
