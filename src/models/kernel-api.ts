@@ -55,11 +55,12 @@ export interface LeafCall { leaf: 'allocator' | 'schedule' }
 export interface NoReturn { noreturn: true }
 
 /**
- * A test that is true only when the last reference goes (`refcount_dec_and_test`). What runs on
- * that branch frees the object; callers holding a reference never reach it, so its effects stay
- * in the function and are not exported to callers.
+ * A test that tells when the last reference goes: on its true branch (`refcount_dec_and_test`) or
+ * its false one (`if (refcount_dec_not_one(&r)) return;`). What runs there frees the object;
+ * callers holding a reference never reach it, so its effects stay in the function and are not
+ * exported to callers.
  */
-export interface LastPutTest { lastPut: true }
+export interface LastPutTest { lastPut: 'whenTrue' | 'whenFalse' }
 
 /** A compile-time config test used in C code: `if (IS_ENABLED(CONFIG_PREEMPT_RT))`. */
 export interface ConfigTest { configTest: true }
@@ -255,7 +256,9 @@ const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', 'ato
   'atomic_long_dec_and_test', 'atomic_long_sub_and_test', 'atomic64_dec_and_test', 'atomic64_sub_and_test',
   'refcount_dec_and_lock', 'refcount_dec_and_lock_irqsave', 'refcount_dec_and_mutex_lock', 'atomic_dec_and_lock',
   'atomic_dec_and_lock_irqsave', 'atomic_dec_and_mutex_lock', 'atomic_dec_and_raw_lock', 'kref_put', 'kref_put_lock',
-  'kref_put_mutex', 'put_page_testzero', 'folio_put_testzero', 'percpu_ref_put_many'], { lastPut: true } as LastPutTest);
+  'kref_put_mutex', 'put_page_testzero', 'folio_put_testzero', 'percpu_ref_put_many', 'refcount_dec_if_one'], { lastPut: 'whenTrue' } as LastPutTest);
+/** `if (refcount_dec_not_one(&r)) return;`: what follows runs only for the last reference. */
+const NOT_LAST_PUT = tableOf(['refcount_dec_not_one'], { lastPut: 'whenFalse' } as LastPutTest);
 
 const CONFIG_TESTS = tableOf(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE'], { configTest: true } as ConfigTest);
 const TRANSPARENT_TESTS = tableOf(['likely', 'unlikely', 'likely_notrace', 'unlikely_notrace'], { transparent: true } as TransparentTest);
@@ -298,6 +301,7 @@ export function guardClassOf(name: string): GuardClass | undefined {
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...NORETURN,
   ...LAST_PUT,
+  ...NOT_LAST_PUT,
   ...CONFIG_TESTS,
   ...TRANSPARENT_TESTS,
   ...Object.fromEntries(Object.entries(CONTEXT_TESTS).map(([name, contextTest]) => [name, { contextTest }])),

@@ -414,7 +414,7 @@ class FunctionAnalysis {
           return taken === null ? [s, s] : taken ? [s, DEAD] : [DEAD, s];
         }
         const v = this.expr(e, s);
-        if (model && 'lastPut' in model) return [{ ...v, lastPut: true }, v];
+        if (model && 'lastPut' in model) return model.lastPut === 'whenTrue' ? [{ ...v, lastPut: true }, v] : [v, { ...v, lastPut: true }];
         return model || v.dead ? [v, v] : this.returnTest(e, v);
       }
       default: {
