@@ -309,7 +309,10 @@ function recordEnumerators(node: Node, ctx: Ctx, facts: FileFacts): void {
     let offset = 0;
     for (const e of list.namedChildren) {
       if (!e || e.type === 'comment') continue;
-      // Past an `#if` inside the list the count is not known: the rest stay unvalued.
+      // `#define RTM_NEWADDR RTM_NEWADDR` between enumerators (uapi's way to let `#ifdef` see
+      // them) counts nothing; past an `#if` inside the list the count is not known, and the rest
+      // stay unvalued.
+      if (e.type === 'preproc_call' || e.type === 'preproc_def' || e.type === 'preproc_function_def') continue;
       if (e.type !== 'enumerator') break;
       const name = e.childForFieldName('name')?.text;
       const explicit = e.childForFieldName('value')?.text;
