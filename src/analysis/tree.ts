@@ -102,7 +102,7 @@ export function headersReachedBy(listed: TreeFiles, roots: readonly string[], pa
     if (read) listed.includes.set(file, read);
     return read?.refs ?? [];
   });
-  return [...reached].filter((h) => listed.unreached.has(h)).sort();
+  return [...reached].sort();
 }
 
 /** The tree's facts; `listed`: its files when the caller has listed them already. */

@@ -99,8 +99,8 @@ export interface CycleSearch {
  */
 export function findCycles(graph: DependencyGraph, maxLength: number, maxCycles: number): CycleSearch {
   const cycles: string[][] = [];
-  for (const node of graph.nodes().filter((n) => graph.hasDirectedEdge(n, n)).sort()) {
-    if (maxLength < 1) break;
+  const selfLoops = maxLength < 1 ? [] : graph.nodes().filter((n) => graph.hasDirectedEdge(n, n)).sort();
+  for (const node of selfLoops) {
     cycles.push([node]);
     if (cycles.length >= maxCycles) return { cycles, truncated: true };
   }

@@ -208,8 +208,8 @@ function initialised(type: TypeRef, declarator: Node): Initialised | null {
  */
 function collectBindings(node: Node, ctx: Ctx, out: FieldFunctionBinding[], into: Initialised | null): void {
   if (node.type === 'initializer_pair') {
-    const fields = node.childrenForFieldName('designator').flatMap((d) => (d?.type === 'field_designator' ? [d.namedChild(0)?.text ?? '?'] : []));
     const designators = node.childrenForFieldName('designator');
+    const fields = designators.flatMap((d) => (d?.type === 'field_designator' ? [d.namedChild(0)?.text ?? '?'] : []));
     const last = designators[designators.length - 1];
     const value = node.childForFieldName('value');
     const field = last?.type === 'field_designator' ? last.namedChild(0)?.text : undefined;
@@ -399,12 +399,9 @@ function declaratorInfo(d: Node): DeclaratorInfo {
   return { name: undefined, pointer, isFunction, fnDeclarator };
 }
 
+/** `FNAME(fetch)` as the declarator of `FNAME(fetch)(struct kvm_vcpu *vcpu, …)`; null for any other. */
 function pastedDeclaratorName(inner: Node): string | null {
-  const macro = inner.childForFieldName('declarator');
-  const params = inner.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
-  const [param] = params;
-  if (macro?.type !== 'identifier' || !NAME_PASTING_MACRO.test(macro.text) || params.length !== 1 || !param) return null;
-  return /^[A-Za-z_]\w*$/.test(param.text) ? pastedName(macro.text, param.text) : null;
+  return pastedName(inner.childForFieldName('declarator'), inner.childForFieldName('parameters'));
 }
 
 function paramsOf(fnDeclarator: Node | null): Param[] {
@@ -770,8 +767,14 @@ function isValueNode(n: Node): boolean {
  */
 const NAME_PASTING_MACRO = /^[A-Z][A-Z0-9_]*$/;
 
-function pastedName(macro: string, arg: string): string {
-  return `${macro}(${arg})`;
+/** `MACRO(name)` when `macro` is an upper-case identifier and `list` holds one bare name; else null. */
+function pastedName(macro: Node | null, list: Node | null): string | null {
+  const items = list?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  const [item] = items;
+  // A call's argument is an identifier node; a declarator's parameter, a declaration of a bare type name.
+  if (macro?.type !== 'identifier' || !NAME_PASTING_MACRO.test(macro.text) || items.length !== 1 || !item) return null;
+  if (item.type !== 'identifier' && item.type !== 'parameter_declaration') return null;
+  return /^[A-Za-z_]\w*$/.test(item.text) ? `${macro.text}(${item.text})` : null;
 }
 
 function convertCall(node: Node, ctx: Ctx): Expr {
@@ -795,11 +798,7 @@ function convertCall(node: Node, ctx: Ctx): Expr {
 
 /** `FNAME(fetch)` as the callee of `FNAME(fetch)(vcpu, …)`; null for any other callee. */
 function pastedCallee(call: Node): string | null {
-  const macro = call.childForFieldName('function');
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
-  const [arg] = args;
-  if (macro?.type !== 'identifier' || !NAME_PASTING_MACRO.test(macro.text) || args.length !== 1 || arg?.type !== 'identifier') return null;
-  return pastedName(macro.text, arg.text);
+  return pastedName(call.childForFieldName('function'), call.childForFieldName('arguments'));
 }
 
 function eventText(text: string): string {

@@ -62,10 +62,11 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
   // Registrations of the functions the patch rewrites come from their new bodies.
   const rewritten = new Set([...[...plan.changed.keys()].map(id).filter((i) => i >= 0), ...added]);
-  const kept = a.registrations.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }]));
-  a.registrations = [...kept, ...registrationsIn(a.program, rewritten)].sort((x, y) => x.by - y.by);
-  const keptSites = a.keySites.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }]));
-  a.keySites = [...keptSites, ...keySitesIn(a.program, rewritten)].sort((x, y) => x.by - y.by);
+  const renumbered = <T extends { by: FnId }>(list: T[], fresh: T[]): T[] => [
+    ...list.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }])), ...fresh,
+  ].sort((x, y) => x.by - y.by);
+  a.registrations = renumbered(a.registrations, registrationsIn(a.program, rewritten));
+  a.keySites = renumbered(a.keySites, keySitesIn(a.program, rewritten));
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn) ? [fn] : []));

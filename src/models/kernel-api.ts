@@ -295,7 +295,7 @@ export const GUARD_CLASSES: Readonly<Record<string, GuardClass>> = {
 };
 
 export function guardClassOf(name: string): GuardClass | undefined {
-  return Object.prototype.hasOwnProperty.call(GUARD_CLASSES, name) ? GUARD_CLASSES[name] : undefined;
+  return entryOf(GUARD_CLASSES, name);
 }
 
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
@@ -338,9 +338,14 @@ const LOCKDEP_RECLASSING: Readonly<Record<string, number>> = {
   __rwlock_init: 0,
 };
 
+/** A table's own entry for `name` (never one of Object's: `constructor`, `toString`). */
+function entryOf<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+}
+
 /** The lock argument of a call that re-keys a lock for lockdep, or null. */
 export function reclassedLockArg(name: string): number | null {
-  return Object.prototype.hasOwnProperty.call(LOCKDEP_RECLASSING, name) ? LOCKDEP_RECLASSING[name] ?? null : null;
+  return entryOf(LOCKDEP_RECLASSING, name) ?? null;
 }
 
 /**
@@ -358,11 +363,11 @@ const LOCK_INITIALISERS: Readonly<Record<string, number>> = {
 
 /** The lock argument of a lock initialiser with a key per call site, or null. */
 export function initialisedLockArg(name: string): number | null {
-  return Object.prototype.hasOwnProperty.call(LOCK_INITIALISERS, name) ? LOCK_INITIALISERS[name] ?? null : null;
+  return entryOf(LOCK_INITIALISERS, name) ?? null;
 }
 
 export function modelOf(name: string): ApiModel | undefined {
-  return Object.prototype.hasOwnProperty.call(KERNEL_API, name) ? KERNEL_API[name] : undefined;
+  return entryOf(KERNEL_API, name);
 }
 
 export const isLockOp = (m: ApiModel): m is LockOp => 'op' in m;

@@ -104,18 +104,15 @@ export function includeClosure(
 ): Set<string> {
   const reached = new Set<string>();
   const queue: string[] = [];
-  const visit = (file: string): void => {
-    for (const ref of refsOf(file)) {
-      const header = resolve(file, ref);
-      if (header !== null && pool.has(header) && !reached.has(header)) {
-        reached.add(header);
-        queue.push(header);
-      }
-    }
+  const reach = (header: string | null): void => {
+    if (header === null || !pool.has(header) || reached.has(header)) return;
+    reached.add(header);
+    queue.push(header);
   };
-  for (const forced of FORCED_INCLUDES) {
-    if (pool.has(forced) && !reached.has(forced)) { reached.add(forced); queue.push(forced); }
-  }
+  const visit = (file: string): void => {
+    for (const ref of refsOf(file)) reach(resolve(file, ref));
+  };
+  for (const forced of FORCED_INCLUDES) reach(forced);
   for (const root of roots) visit(root);
   for (let header = queue.pop(); header !== undefined; header = queue.pop()) visit(header);
   return reached;

@@ -487,7 +487,6 @@ class FunctionAnalysis {
     return c ? c.name ?? String(c.value) : null;
   }
 
-  /** The value of a local assigned exactly once (`bool wait = scf_flags & SCF_WAIT;`). */
   /**
    * A test of a local assigned once from a trylock (`failed = !mutex_trylock(&m); if (failed)`):
    * the trylock was taken as a success where it ran; the branch where it failed drops that lock.
@@ -504,6 +503,7 @@ class FunctionAnalysis {
     return negated ? [dropped, s] : [s, dropped];
   }
 
+  /** The value of a local assigned exactly once (`bool wait = scf_flags & SCF_WAIT;`). */
   private singleLocalAssignment(name: string): Expr | null {
     const all = assignmentsTo(this.fn().body, name);
     return all.length === 1 && all[0]?.op === '=' ? all[0].value : null;
@@ -1013,7 +1013,6 @@ function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
 
 const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
 
-/** A held lock an edge can start from: a class (not a parameter's), not released before the wait. */
 /**
  * Whether taking `key` again while it is held is lockdep's "possible recursive locking": not for
  * two readers (a queued writer makes some of those deadlock too; not reported yet), nor for an
@@ -1023,6 +1022,7 @@ function isRecursive(key: LockKey, heldMode: HeldLock['mode'], waitMode: LockMod
   return !nestingAnnotated && !(heldMode === 'read' && waitMode === 'read') && !key.endsWith('/?');
 }
 
+/** A held lock an edge can start from: a class (not a parameter's), not released before the wait. */
 function isHeldClass(h: HeldLock, released: readonly LockKey[]): boolean {
   return !isParamLock(h.lock) && !released.includes(lockOfKey(h.lock));
 }
