@@ -17,10 +17,11 @@ export type { ScanOptions, Timings } from './analysis/tree.js';
 export async function scan(opts: ScanOptions, timings: Timings = {}): Promise<Report> {
   const t = performance.now();
   const listed = await treeFiles(opts);
+  timings.list = performance.now() - t;
   let report: Report | null = null;
   if (opts.cacheDir) {
     report = await cachedReport(opts, opts.cacheDir, listed);
-    timings['cached-report'] = performance.now() - t;
+    timings['cached-report'] = performance.now() - t - timings.list;
   }
   report ??= (await analyze(opts, listed, timings)).report;
   return applySuppressions(report, treeLineReader(opts.root), opts.suppressions ?? null);
