@@ -22,6 +22,7 @@ const tempDir = (what: string): string => mkdtempSync(path.join(work, `${what}-$
 const SEED = 'fixtures/ipi-cycle/seed-shaped';
 const ABBA = 'fixtures/lock-cycle/abba-two-files';
 const THREE = 'fixtures/lock-cycle/three-locks';
+const GATED = 'fixtures/lock-cycle/held-by-callers';
 const TRYLOCK = 'fixtures/lock-cycle/trylock';
 const patchFile = (name: string): string => readFileSync(path.join('test/patches', name), 'utf8');
 const optsFor = (root: string): CheckOptions => ({ root, paths: [], arch: 'x86' });
@@ -149,6 +150,32 @@ const ABBA_INVERSION = `--- a/drivers/xbar/event.c
  	xbar_count_event();
 +	spin_unlock(&port->lock);
  }
+`;
+
+/** held-by-callers: vbus_disconnect no longer takes the mutex every other caller of vbus_unpair holds. */
+const GATED_CALLER_UNLOCKED = `--- a/drivers/vbus/port.c
++++ b/drivers/vbus/port.c
+@@ -57,7 +57,5 @@
+ int vbus_disconnect(struct vbus_port *a)
+ {
+-	mutex_lock(&vbus_port_mutex);
+ 	vbus_unpair(a);
+-	mutex_unlock(&vbus_port_mutex);
+ 	return 0;
+ }
+`;
+
+/** held-by-callers: vbus_stats_flush no longer asserts the mutex its twin asserts. */
+const GATED_ASSERTION_DROPPED = `--- a/drivers/vbus/cfg.c
++++ b/drivers/vbus/cfg.c
+@@ -28,7 +28,5 @@
+ void vbus_stats_flush(void)
+ {
+-	lockdep_assert_held(&vbus_cfg_mutex);
+-
+ 	spin_lock(&vbus_stats.lock);	// ok: lock-cycle
+ 	spin_lock(&vbus_cfg.lock);	// ok: lock-cycle
+ 	vbus_stats.flushed = vbus_cfg.generation;
 `;
 
 /** three-locks: jrnl_commit hands the request to the queue after dropping jrnl_lock (breaks the cycle). */
@@ -432,6 +459,16 @@ describe('incremental check-patch gives the whole analysis, byte for byte', () =
     const whole = await both(THREE, THREE_FIX + THREE_TOP_COMMENT, 'incremental');
     assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['lock-cycle']);
     assert.equal(whole.after.findings.length, 0);
+  });
+
+  it('a caller that stops holding the lock every other caller holds: a new finding, incrementally', async () => {
+    const whole = await both(GATED, GATED_CALLER_UNLOCKED, 'incremental');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.resources.slice().sort()), [['vbus_pair_lock', 'vbus_peer_lock']]);
+  });
+
+  it('a lockdep assertion removed: a new finding, incrementally', async () => {
+    const whole = await both(GATED, GATED_ASSERTION_DROPPED, 'incremental');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.resources.slice().sort()), [['vbus_cfg.lock', 'vbus_stats.lock']]);
   });
 
   it('comment-only.patch changes nothing', async () => {

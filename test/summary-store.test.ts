@@ -30,6 +30,7 @@ const pair: fc.Arbitrary<LockPair> = fc.record({
 const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
   irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard),
+  requires: fc.array(fc.record({ lock, mode }, PLAIN), { maxLength: 3 }),
 }, PLAIN);
 
 describe('compact summary store', () => {

@@ -14,14 +14,15 @@ import type { GraphEdgeView } from '../report/dot.js';
 import type { Problem, Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import type { CycleRule } from '../rules/rule.js';
-import type { AnalysisContext, AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
+import type { AnalysisContext, AnalysisStats, CallHolds, SummaryStore } from '../summaries/analyze-function.js';
+import { closedFunctionsIn, mustHoldAtEntry } from '../program/must-hold.js';
 import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from '../summaries/bottom-up.js';
 import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
 import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
-import { lockOfKey } from '../summaries/domain.js';
+import { type HeldClass, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -41,6 +42,12 @@ export interface ProgramAnalysis {
   registrations: Registration[];
   /** Functions that re-key or initialise locks (where a class's lockdep keys come from). */
   keySites: KeySite[];
+  /** Per caller, the classes held at its calls of each callee (`AnalysisContext.callHolds`). */
+  callHolds: Map<FnId, CallHolds>;
+  /** Functions only the program's own calls reach (program/must-hold.ts). */
+  closed: Set<FnId>;
+  /** Functions whose summaries assert locks held (`Summary.requires`). */
+  requiring: Set<FnId>;
 }
 
 /**
@@ -65,6 +72,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
     registrations: registrationsIn(program, program.functions.keys()),
     keySites: keySitesIn(program, program.functions.keys()),
+    callHolds: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), requiring: new Set(),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -82,6 +90,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
+    callHolds: a.callHolds, requiring: a.requiring,
   };
 }
 
@@ -93,7 +102,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
-  const edges = a.collector.edges();
+  const edges = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
   const search = findCycles(graph, opts.maxCycleLength ?? DEFAULT_MAX_CYCLE_LENGTH, opts.maxCycles ?? DEFAULT_MAX_CYCLES);
@@ -133,6 +142,20 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
     implied: outcome.implied,
     problems: [...tree.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
+}
+
+/**
+ * Edges with the locks their function's callers hold (but the edge's own two). Only classes some
+ * edge starts from can gate: a lock its holders take nothing under orders nothing, and one
+ * never seen taken is taken by an API the models do not know (an assertion then says nothing).
+ */
+function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass[]>): DepEdge[] {
+  const taken = new Set(edges.map((e) => lockOfKey(e.from)));
+  return edges.map((e) => {
+    const own = new Set([lockOfKey(e.from), lockOfKey(e.to)]);
+    const gates = (mustHold.get(e.fn) ?? []).filter((h) => !own.has(h.lock) && taken.has(h.lock));
+    return gates.length > 0 ? { ...e, calledUnder: gates } : e;
+  });
 }
 
 /** The dependency graph's edges as reports show them (`--format dot`): classes by name, each edge's witness function and wait site. */

@@ -21,13 +21,15 @@ export interface Verdict {
 interface CpuState {
   /** Locks this CPU holds, with mode. */
   holds: Map<string, 'read' | 'write'>;
+  /** Of those, the ones its callers hold (`DepEdge.calledUnder`). */
+  byCallers: Set<string>;
   irqsOff: boolean;
 }
 
 /** Simulates the CPUs of `edges` (edge i runs on CPU i; edge i waits for what edge i+1 holds). */
 export function simulate(edges: DepEdge[]): Verdict {
   const notes: string[] = [];
-  const cpus: CpuState[] = edges.map(() => ({ holds: new Map(), irqsOff: false }));
+  const cpus: CpuState[] = edges.map(() => ({ holds: new Map(), byCallers: new Set(), irqsOff: false }));
   const steps: SimStep[] = [];
   const merged = edges.map((e) => e.holdMode === 'irqs-off' && e.hold === e.wait);
 
@@ -66,16 +68,18 @@ function takeHolds(cpus: CpuState[], i: number, e: DepEdge): string | null {
   const me = cpus[i] as CpuState;
   if (e.from === IPI) me.irqsOff = true;
   if (e.irqsOff) me.irqsOff = true;
-  const wanted = [...(e.from === IPI ? [] : [{ lock: e.from, mode: e.holdMode === 'read' ? 'read' as const : 'write' as const }]), ...e.alsoHeld];
-  for (const { lock, mode } of wanted) {
+  const own = e.from === IPI ? [] : [{ lock: e.from, mode: e.holdMode === 'read' ? 'read' as const : 'write' as const }];
+  const wanted = [...own, ...e.alsoHeld, ...(e.calledUnder ?? []).map((h) => ({ ...h, byCallers: true }))];
+  for (const { lock, mode, byCallers } of wanted as { lock: string; mode: 'read' | 'write'; byCallers?: boolean }[]) {
     for (const [j, other] of cpus.entries()) {
       if (j === i) continue;
       const theirs = other.holds.get(lock);
       if (theirs && !(theirs === 'read' && mode === 'read')) {
-        return `CPU${i} and CPU${j} would both hold ${lock} (a gate lock serialises them)`;
+        return `CPU${i} and CPU${j} would both hold ${lock} (a gate lock serialises them${byCallers || other.byCallers.has(lock) ? '; held by every caller of the function where a CPU\'s chain starts' : ''})`;
       }
     }
-    me.holds.set(lock, mode);
+    if (!me.holds.has(lock) || mode === 'write') me.holds.set(lock, mode);
+    if (byCallers) me.byCallers.add(lock);
   }
   return null;
 }

@@ -20,6 +20,8 @@ export interface DepEdge {
   wait: WitnessId;
   /** Everything else the CPU holds at the wait (gate locks make scenarios infeasible). */
   alsoHeld: { lock: string; mode: LockMode }[];
+  /** Locks held at every entry of `fn` (program/must-hold.ts): gate locks too, held by its callers. */
+  calledUnder?: { lock: string; mode: LockMode }[];
   /** Reasons that lower confidence (e.g. a call resolved through an ops-struct field). */
   reasons: string[];
   /**

@@ -2,14 +2,17 @@
 // function bodies. Parser threads send outlines; bodies stay in the body store (the facts cache)
 // and are read one function at a time. The per-function index is syntactic, so it is computed
 // once, where the body is at hand, instead of by whole-program walks over every body.
-import { initialisedLockArg, isFieldCall, isLockOp, modelOf, reclassedLockArg } from '../models/kernel-api.js';
+import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { calleeName, forEachExpr, forEachStmt } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
 export interface FunctionIndex {
-  /** Names called directly that no model takes (sorted, distinct). */
+  /**
+   * Names called directly that no model takes (sorted, distinct), and the functions lock
+   * assertions name (`ASSERT_RTNL()` asserts what `rtnl_lock()` takes: its summary comes first).
+   */
   calls: string[];
   /** Fields called through (`ops->f(…)`, a paravirt call macro's field argument). */
   fieldCalls: string[];
@@ -31,6 +34,8 @@ export interface FunctionIndex {
   reclasses?: Expr[];
   /** Locks this body initialises with a key of the call site (`spin_lock_init(&x->lock)`): their arguments, one per call. */
   lockInits?: Expr[];
+  /** See `FunctionFacts.addressTaken` (kept here: the index is what a summary image reads of a function without its outline). */
+  addressTaken?: true;
 }
 
 /** A store that may put an address into a field: `x->f = v` (v may be a pointer), or `&x->f` handed to a call no model takes. */
@@ -96,11 +101,11 @@ export function outlineOf(facts: FileFacts): FileOutline {
   const mention = (text: string): void => { for (const w of text.match(IDENTIFIERS) ?? []) refs.add(w); };
   for (const m of facts.objectMacros) m.conditions.forEach(mention);
   for (const g of facts.guards) g.conditions.forEach(mention);
-  const functions = facts.functions.map(({ body, ...rest }) => {
+  const functions = facts.functions.map(({ body, addressTaken, ...rest }) => {
     rest.conditions.forEach(mention);
     forEachPpCondition(body, mention);
     forEachExpr(body, (e) => { if (e.k === 'id' && CONSTANT.test(e.name)) refs.add(e.name); });
-    return { ...rest, index: indexOf(body, rest.params) };
+    return { ...rest, index: indexOf(body, rest.params, addressTaken) };
   });
   const { functions: _bodies, objectMacros, ...tables } = facts;
   return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort() };
@@ -111,7 +116,7 @@ export const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
 /** Identifiers the analysis may evaluate as macro constants (`PSI_FREQ`, `CONFIG_X` in `IS_ENABLED`). */
 const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
 
-function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
+function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | undefined): FunctionIndex {
   const calls = new Set<string>();
   const fieldCalls = new Set<string>();
   const assigns: [string, string][] = [];
@@ -133,6 +138,7 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
     const initialised = initialisedLockArg(name ?? '');
     if (initialised !== null && e.args[initialised]) lockInits.push(e.args[initialised]);
     if (name && !model) calls.add(name);
+    else if (model && isAssertHeld(model) && 'lockOf' in model.assertHeld) calls.add(model.assertHeld.lockOf);
     else if (!name || (model && isFieldCall(model))) {
       const field = fieldOf(model && isFieldCall(model) ? e.args[model.callsField] : e.callee);
       if (field) fieldCalls.add(field);
@@ -148,7 +154,7 @@ function indexOf(body: Stmt[], params: readonly Param[]): FunctionIndex {
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
     ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(reclasses.length ? { reclasses } : {}), ...(lockInits.length ? { lockInits } : {}),
-    ...(storesToFields ? { storesToFields: true as const } : {}),
+    ...(storesToFields ? { storesToFields: true as const } : {}), ...(addressTaken ? { addressTaken } : {}),
   };
 }
 
@@ -204,5 +210,5 @@ export interface LoadedFile extends Omit<FileOutline, 'functions'> { functions: 
 
 /** A function's index: the one computed where it was parsed, else from its body. */
 export function functionIndex(fn: FunctionFacts): FunctionIndex {
-  return fn.index ?? indexOf(fn.body, fn.params);
+  return fn.index ?? indexOf(fn.body, fn.params, fn.addressTaken);
 }

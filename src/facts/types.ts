@@ -66,6 +66,11 @@ export interface FunctionFacts {
   errors: number;
   /** What whole-program passes read of the body, when computed where the body was parsed. */
   index?: FunctionIndex;
+  /**
+   * A `static` function of a `.c` file whose name its file mentions other than in a call (an
+   * ops initialiser, a callback argument): code the analysis does not see may call it.
+   */
+  addressTaken?: true;
 }
 
 export interface StructFacts { name: string; fields: Record<string, TypeRef> }

@@ -20,14 +20,14 @@ import type { Baseline } from './baseline.js';
 import type { ProgramAnalysis } from '../analysis/program-analysis.js';
 import { FactsCache } from '../source/facts-cache.js';
 import type { Kconfig } from '../source/kconfig.js';
-import type { AnalysisStats, SummaryStore } from '../summaries/analyze-function.js';
+import type { AnalysisStats, CallHolds, SummaryStore } from '../summaries/analyze-function.js';
 import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
 import { readInt32Part, writeBytesPart, writeInt32Part, writeJsonPart } from './part-writer.js';
 import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 5;
+const FORMAT = 6;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -91,6 +91,9 @@ interface AnalysisPart {
   writers: [string, Site[]][];
   registrations: Registration[];
   keySites: KeySite[];
+  callHolds: [FnId, CallHolds][];
+  closed: FnId[];
+  requiring: FnId[];
 }
 
 /** Functions by the names they call: names, and each one's callers. */
@@ -259,6 +262,8 @@ function analysisPart(base: Baseline): AnalysisPart {
     consulted: [...base.consulted].sort((x, y) => x - y),
     fileErrors: [...a.fileErrors],
     problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
+    callHolds: [...a.callHolds].sort(([x], [y]) => x - y), closed: [...a.closed].sort((x, y) => x - y),
+    requiring: [...a.requiring].sort((x, y) => x - y),
   };
 }
 
@@ -374,6 +379,7 @@ function assemble(
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
+    callHolds: new Map(part.callHolds), closed: new Set(part.closed), requiring: new Set(part.requiring),
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

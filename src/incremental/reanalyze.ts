@@ -12,6 +12,8 @@ import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrIn
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
+import { closedFunctionsIn } from '../program/must-hold.js';
+import type { CallHolds } from '../summaries/analyze-function.js';
 import { type ProgramAnalysis, analysisContext } from '../analysis/program-analysis.js';
 import type { ScanOptions } from '../analysis/tree.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
@@ -67,6 +69,8 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   ].sort((x, y) => x.by - y.by);
   a.registrations = renumbered(a.registrations, registrationsIn(a.program, rewritten));
   a.keySites = renumbered(a.keySites, keySitesIn(a.program, rewritten));
+  for (const fn of rewritten) a.closed.delete(fn);
+  for (const fn of closedFunctionsIn(a.program, rewritten)) a.closed.add(fn);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn) ? [fn] : []));
@@ -217,6 +221,11 @@ function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore
   a.collector = collector;
   a.callGraph = oldOf.map((old) => (old >= 0 ? (a.callGraph[old] ?? []).map(map).filter((c) => c >= 0) : []));
   a.functionStats = new Map([...a.functionStats].flatMap(([old, st]) => (map(old) >= 0 ? [[map(old), st] as const] : [])));
+  a.callHolds = new Map([...a.callHolds].flatMap(([old, holds]): [FnId, CallHolds][] => (map(old) >= 0
+    ? [[map(old), holds.flatMap(([callee, held]): CallHolds => (map(callee) >= 0 ? [[map(callee), held]] : [])).sort(([x], [y]) => x - y)]]
+    : [])));
+  a.closed = renumberedSet(a.closed, map);
+  a.requiring = renumberedSet(a.requiring, map);
   for (const [key, list] of stores) stores.set(key, list.flatMap((st) => (map(st.fn) >= 0 ? [{ ...st, fn: map(st.fn) }] : [])));
   return newOf;
 }
@@ -242,6 +251,10 @@ function summarizeAgain(a: ProgramAnalysis, changed: FnId[], opts: ScanOptions):
     }
   }
   return reanalysed;
+}
+
+function renumberedSet(ids: ReadonlySet<FnId>, map: (old: FnId) => FnId): Set<FnId> {
+  return new Set([...ids].map(map).filter((fn) => fn >= 0));
 }
 
 function reverse(graph: FnId[][]): FnId[][] {

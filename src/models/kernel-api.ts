@@ -71,8 +71,16 @@ export interface TransparentTest { transparent: true }
 /** A test of the execution context (`in_interrupt()`), true in these contexts (models/contexts.ts). */
 export interface ContextTest { contextTest: readonly ExecContext[] }
 
+/**
+ * An assertion that a lock is held (`lockdep_assert_held(&l)`, `ASSERT_RTNL()`): the code says
+ * every caller holds it. The lock is an argument's, or the one a named function takes
+ * (`rtnl_lock`). `mode`: `write` for `_held_write`, `read` for `_held_read`, `any` when the
+ * assertion accepts either (the lock's type decides: a mutex or spinlock is only ever held for write).
+ */
+export interface AssertHeld { assertHeld: { lockArg: number } | { lockOf: string }; mode: LockMode | 'any' }
+
 export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | NoReturn | LastPutTest | ConfigTest
-  | TransparentTest | ContextTest | { rcu: 'enter' | 'exit' } | { passThrough: number };
+  | TransparentTest | ContextTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -260,6 +268,15 @@ const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', 'ato
 /** `if (refcount_dec_not_one(&r)) return;`: what follows runs only for the last reference. */
 const NOT_LAST_PUT = tableOf(['refcount_dec_not_one'], { lastPut: 'whenFalse' } as LastPutTest);
 
+const ASSERT_HELD: Record<string, AssertHeld> = {
+  lockdep_assert_held: { assertHeld: { lockArg: 0 }, mode: 'any' },
+  lockdep_assert_held_once: { assertHeld: { lockArg: 0 }, mode: 'any' },
+  lockdep_assert_held_write: { assertHeld: { lockArg: 0 }, mode: 'write' },
+  lockdep_assert_held_read: { assertHeld: { lockArg: 0 }, mode: 'read' },
+  // `WARN_ONCE(!rtnl_is_locked(), …)`: the mutex `rtnl_lock()` takes.
+  ASSERT_RTNL: { assertHeld: { lockOf: 'rtnl_lock' }, mode: 'write' },
+};
+
 const CONFIG_TESTS = tableOf(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE'], { configTest: true } as ConfigTest);
 const TRANSPARENT_TESTS = tableOf(['likely', 'unlikely', 'likely_notrace', 'unlikely_notrace'], { transparent: true } as TransparentTest);
 
@@ -313,6 +330,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...IRQ_OPS,
   ...IPI_WAITS,
   ...PASS_THROUGH,
+  ...ASSERT_HELD,
   rcu_read_lock: { rcu: 'enter' },
   rcu_read_unlock: { rcu: 'exit' },
 };
@@ -374,3 +392,4 @@ export const isLockOp = (m: ApiModel): m is LockOp => 'op' in m;
 export const isIrqOp = (m: ApiModel): m is IrqOp => 'irq' in m && !('op' in m);
 export const isIpiWait = (m: ApiModel): m is IpiWaitOp => 'ipiWait' in m;
 export const isFieldCall = (m: ApiModel): m is FieldCallOp => 'callsField' in m;
+export const isAssertHeld = (m: ApiModel): m is AssertHeld => 'assertHeld' in m;

@@ -341,6 +341,20 @@ export class LockIdentity {
     return `${s}.${field}`;
   }
 
+  /** The declared type of the lock an argument points to (`&x->lock`, `&global`, a `struct mutex *` parameter), or null. */
+  lockTypeOf(fn: FnId, e: Expr): string | null {
+    const target = e.k === 'addr' ? e.arg : e;
+    if (target.k === 'field') {
+      const s = this.structOf(fn, target.base);
+      return s ? this.program.structs.get(s)?.[target.field]?.name ?? null : null;
+    }
+    if (target.k !== 'id') return null;
+    const info = this.info(fn);
+    const p = info.params.get(target.name);
+    const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(target.name) ?? this.program.globals.get(this.globalKey(fn, target.name));
+    return type?.name || null;
+  }
+
   /** Struct type of an expression, or null when the declarations do not say. */
   structOf(fn: FnId, e: Expr, depth = 0): string | null {
     if (depth > MAX_DEPTH) return null;

@@ -2,9 +2,9 @@
 // a callee's summary at a call site — over a state of held locks and irq state. Edges
 // "hold A, wait for B" go to the sink where both halves are known; the rest is summarised
 // for callers.
-import type { Expr, GuardCall, Stmt } from '../facts/types.js';
+import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
+  type AssertHeld, type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
@@ -12,8 +12,8 @@ import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
-  type Guard, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, IPI,
-  EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, pairKey, paramIndexOf, paramLock, withSubclass,
+  type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, IPI,
+  EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -63,7 +63,18 @@ export interface AnalysisContext {
   maxChainDepth: number;
   /** Entry points that run only in one context (`program/contexts.ts`). */
   entryContexts: ReadonlyMap<FnId, ExecContext>;
+  /**
+   * Per function, the classes it holds at every call of each callee it calls with some held
+   * (callee-sorted): what gates its callees' edges (program/must-hold.ts). A function analysed
+   * again replaces its entry.
+   */
+  callHolds: Map<FnId, CallHolds>;
+  /** Functions whose summaries have `requires` (kept as summaries are set, so no pass reads them all). */
+  requiring: Set<FnId>;
 }
+
+/** A caller's held classes at its calls, per callee: `[callee, held][]`, sorted by callee. */
+export type CallHolds = [FnId, HeldClass[]][];
 
 interface State {
   held: HeldLock[];
@@ -82,6 +93,14 @@ interface State {
 }
 
 type Call = Extract<Expr, { k: 'call' }>;
+
+/** A function-like macro or a header's inline function: its code is written out in its callers. */
+function isInlineHelper(fn: FunctionFacts | undefined): boolean {
+  return fn !== undefined && (fn.isMacro || fn.file.endsWith('.h'));
+}
+
+/** Lock types that can be held for read (`lockdep_assert_held()` accepts either mode of these). */
+const SHARED_LOCK_TYPES: ReadonlySet<string> = new Set(['rw_semaphore', 'percpu_rw_semaphore', 'rwlock_t', 'arch_rwlock_t', 'qrwlock', 'seqlock_t']);
 
 /** Shared by the edges they explain (edges are values: never changed once made). */
 const INDIRECT_REASONS = ['a call on the path is resolved through an ops-struct field binding (e.g. paravirt): the binding may not be the one in use'];
@@ -117,6 +136,10 @@ class FunctionAnalysis {
   private sawValueReturn = false;
   /** The context this function runs in when it is an entry point with one; else its callers decide. */
   private readonly context: ExecContext | null;
+  /** Locks asserted held that this function had not taken: its callers' (`Summary.requires`). */
+  private readonly requires = new Map<LockKey, HeldClass['mode']>();
+  /** Classes held at every call of each callee so far (absent: not called yet). */
+  private readonly callHolds = new Map<FnId, HeldClass[]>();
 
   constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {
     this.context = ctx.entryContexts.get(fnId) ?? null;
@@ -128,6 +151,9 @@ class FunctionAnalysis {
     const start: State = { ...DEAD, dead: false };
     const end = this.block(fn.body, start);
     this.recordExit(end);
+    this.publishCallHolds();
+    if (this.requires.size > 0) this.ctx.requiring.add(this.fnId);
+    else this.ctx.requiring.delete(this.fnId);
     return {
       events: this.exportedEvents(),
       pairs: this.exportedPairs(),
@@ -136,7 +162,14 @@ class FunctionAnalysis {
       irqExit: this.exitIrq ?? 'entry',
       irqExitWitness: this.exitIrqWitness,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
+      requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
     };
+  }
+
+  private publishCallHolds(): void {
+    const held = [...this.callHolds].filter(([, h]) => h.length > 0).sort(([a], [b]) => a - b);
+    if (held.length > 0) this.ctx.callHolds.set(this.fnId, held);
+    else this.ctx.callHolds.delete(this.fnId);
   }
 
   /**
@@ -556,6 +589,7 @@ class FunctionAnalysis {
         if (isIrqOp(model)) return this.irqOp(c, model, s);
         if (isIpiWait(model)) return this.ipiWait(c, model, s);
         if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
+        if (isAssertHeld(model)) return this.assertHeld(c, model, s);
         if ('noreturn' in model) return { ...s, dead: true };
         if ('leaf' in model && model.leaf === 'schedule') return { ...s, slept: true };
         return s;
@@ -578,10 +612,58 @@ class FunctionAnalysis {
   private integrateAll(c: Call, defs: FnId[], s: State, indirect: boolean): State {
     let out: State = DEAD;
     for (const d of defs) {
+      this.noteCallHolds(d, s);
       const summary = this.ctx.summaries.get(d);
+      if (summary?.requires.length && isInlineHelper(this.ctx.program.functions[d])) this.requireAll(summary.requires, c, s);
       out = join(out, summary ? this.integrate(c, summary, s, indirect) : s);
     }
     return out;
+  }
+
+  /** What is held at this call of `callee`, met with what was held at its earlier calls. */
+  private noteCallHolds(callee: FnId, s: State): void {
+    const now = heldClasses(s, NO_LOCKS, null).map((h) => ({ lock: lockOfKey(h.lock), mode: h.mode }));
+    const before = this.callHolds.get(callee);
+    this.callHolds.set(callee, before === undefined ? now : before.flatMap((b) => {
+      const same = now.find((h) => h.lock === b.lock);
+      return same ? [{ lock: b.lock, mode: meetModes(b.mode, same.mode) }] : [];
+    }));
+  }
+
+  /**
+   * `lockdep_assert_held(&l)`: every caller holds `l`, unless this path took it itself. The
+   * lock is an argument's, or the one a named function returns holding (`ASSERT_RTNL()`).
+   */
+  private assertHeld(c: Call, model: AssertHeld, s: State): State {
+    const asserted = model.assertHeld;
+    const keys = 'lockArg' in asserted
+      ? this.lockKeys(c, { op: 'acquire', lockArg: asserted.lockArg, mode: 'write', spins: false }, s, false)
+      : resolveCallee(this.ctx.program, this.fn(), asserted.lockOf).flatMap((d) => this.ctx.summaries.get(d)?.returnsHeld.map((h) => h.lock) ?? []);
+    const mode = model.mode !== 'any' || !('lockArg' in asserted) ? model.mode : this.assertedMode(c.args[asserted.lockArg]);
+    for (const lock of keys) this.require(lock, mode === 'any' ? 'read' : mode, s);
+    return s;
+  }
+
+  /** Held in either mode: a lock that has only one (a mutex, a spinlock) is held for write. */
+  private assertedMode(arg: Expr | undefined): HeldClass['mode'] {
+    const type = arg ? this.ctx.identity.lockTypeOf(this.fnId, arg) : null;
+    return type !== null && !SHARED_LOCK_TYPES.has(type) ? 'write' : 'read';
+  }
+
+  /**
+   * An inline helper's assertions (`sdata_assert_lock(sdata)`, `lockdep_assert_wiphy(w)`) are
+   * the caller's own. A real function's are not passed further up: its callers may hold the
+   * lock by a path the analysis does not see (an API it does not model), and a requirement
+   * that climbs to an entry point would gate every cycle under it.
+   */
+  private requireAll(requires: readonly HeldClass[], c: Call, s: State): void {
+    for (const r of requires) for (const lock of this.bindLock(r.lock, c)) this.require(lock, r.mode, s);
+  }
+
+  private require(lock: LockKey, mode: HeldClass['mode'], s: State): void {
+    if (isUnknownClass(lock) || s.held.some((h) => lockOfKey(h.lock) === lockOfKey(lock))) return;
+    const before = this.requires.get(lock);
+    this.requires.set(lock, before === undefined ? mode : meetModes(before, mode));
   }
 
   // ------------------------------------------------------------ the three verbs

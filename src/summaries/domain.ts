@@ -45,6 +45,14 @@ export interface HeldLock {
   witness: WitnessId;
 }
 
+/** A lock and the mode it is held in, without where it was taken. */
+export interface HeldClass { lock: LockKey; mode: LockMode }
+
+/** Held in `a` and in `b`: in read mode when either is. */
+export function meetModes(a: LockMode, b: LockMode): LockMode {
+  return a === b ? a : 'read';
+}
+
 export type EventKind = 'acquire' | 'ipi-wait';
 
 /** Something a CPU running this function may block on, relative to the function's entry. */
@@ -109,9 +117,14 @@ export interface Summary {
    * null (no such limit). A caller's `if (f(…))` takes its true branch only then.
    */
   nonZeroWhen: Guard | 'never';
+  /**
+   * Locks every caller holds, as the code asserts (`lockdep_assert_held(&p->lock)`, here or in a
+   * callee, where this function had not taken them itself), sorted by lock.
+   */
+  requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, nonZeroWhen: null };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, nonZeroWhen: null, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

@@ -88,7 +88,7 @@ export class SummaryCodec {
   }
 
   private numbers(s: Summary): number[] {
-    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length];
+    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
     for (const e of s.events) {
@@ -105,6 +105,7 @@ export class SummaryCodec {
         (p.waitSpins ? 1 : 0) | (p.afterSleep ? 2 : 0) | (p.viaIndirect ? 4 : 0));
       this.packGuard(p.guard, out);
     }
+    for (const r of s.requires) out.push(this.id(r.lock), this.id(r.mode));
     return out;
   }
 
@@ -144,7 +145,7 @@ export class SummaryCodec {
     };
     const irqExit = str() as IrqState;
     const irqExitWitness = next();
-    const counts = [next(), next(), next(), next()] as const;
+    const counts = [next(), next(), next(), next(), next()] as const;
     const nonZeroWhen = this.unpackReturnGuard(next, str);
     const events: LockEvent[] = [];
     for (let i = 0; i < counts[0]; i++) {
@@ -166,8 +167,9 @@ export class SummaryCodec {
       const guard = this.unpackGuard(next, str);
       return { from, to, holdMode, waitMode, waitSpins: (flags & 1) !== 0, irq, guard, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, hold, wait };
     });
+    const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, nonZeroWhen };
+    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, nonZeroWhen, requires };
   }
 
   /** A return guard: -1 for `never`, else a guard. */
