@@ -4,7 +4,7 @@ import type { FunctionFacts } from '../facts/types.js';
 import type { ChainStep, CpuScenario, Finding, ScenarioStep } from '../report/types.js';
 import { classNamer, nameKeysIn } from '../program/scope.js';
 import type { CycleRule } from '../rules/rule.js';
-import { IPI } from '../summaries/domain.js';
+import { HARDIRQ, IPI } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
 import { sameFilesystems } from '../models/filesystem-classes.js';
@@ -81,10 +81,14 @@ function withClassNames(f: Finding, name: (key: string) => string): Finding {
   };
 }
 
-/** Rotates a cycle to start at its least resource, so one cycle has one spelling. */
+/**
+ * Rotates a cycle to start at its least resource, so one cycle has one spelling; a cycle through
+ * a hard irq starts at the lock the interrupted CPU holds (lockdep's CPU0), which comes before it.
+ */
 export function canonicalRotation(cycle: string[]): string[] {
-  let best = 0;
-  for (let i = 1; i < cycle.length; i++) if ((cycle[i] as string) < (cycle[best] as string)) best = i;
+  const irq = cycle.indexOf(HARDIRQ);
+  let best = irq >= 0 ? (irq - 1 + cycle.length) % cycle.length : 0;
+  if (irq < 0) for (let i = 1; i < cycle.length; i++) if ((cycle[i] as string) < (cycle[best] as string)) best = i;
   return [...cycle.slice(best), ...cycle.slice(0, best)];
 }
 
@@ -162,7 +166,7 @@ function cpuScenario(cpu: number, e: DepEdge, { hold, wait }: CpuPaths): CpuScen
     holdMode: e.holdMode,
     waitsFor: e.to,
     waitMode: e.waitMode,
-    irqsDisabled: e.irqsOff || e.from === IPI,
+    irqsDisabled: e.irqsOff || e.from === IPI || e.from === HARDIRQ,
     chain: [...hold, ...wait],
   };
 }
@@ -184,7 +188,8 @@ function expand(id: WitnessId, ctx: FindingContext): ChainStep[] {
 
 /** Lockdep-style lines: what each CPU does, in the order the simulation proved blocking. */
 function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]): ScenarioStep[] {
-  return verdict.steps.map((step) => {
+  // A hard-irq handler takes nothing before its wait: its column starts at the interrupt.
+  return verdict.steps.filter((step) => !(step.phase === 'hold' && cpus[step.cpu]?.holds[0] === HARDIRQ)).map((step) => {
     const cpu = cpus[step.cpu] as CpuScenario;
     const { hold, wait } = paths[step.cpu] as CpuPaths;
     const holdEnd = hold[hold.length - 1];
@@ -193,9 +198,16 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
       const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : lockAction(holdEnd, cpu.holds[0] ?? '?');
       return { cpu: step.cpu, action, blocks: false };
     }
-    const action = cpu.waitsFor === IPI ? `IPI wait: ${apiOf(waitEnd)}()` : lockAction(waitEnd, cpu.waitsFor);
+    const action = cpu.waitsFor === IPI ? `IPI wait: ${apiOf(waitEnd)}()`
+      : cpu.waitsFor === HARDIRQ ? '<Interrupt>'
+        : cpu.holds[0] === HARDIRQ ? `(irq on CPU${interrupted(cpus, step.cpu)}) ${lockAction(waitEnd, cpu.waitsFor)}` : lockAction(waitEnd, cpu.waitsFor);
     return { cpu: step.cpu, action, blocks: true };
   });
+}
+
+/** The CPU a hard-irq handler's column interrupts: the one before it in the cycle (it waits for `HARDIRQ`). */
+function interrupted(cpus: CpuScenario[], handler: number): number {
+  return (handler - 1 + cpus.length) % cpus.length;
 }
 
 function apiOf(step: ChainStep | undefined): string {

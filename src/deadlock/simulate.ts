@@ -1,6 +1,6 @@
 // Turns a candidate cycle into a verdict: one CPU per edge, stepped through "take what you
 // hold" then "wait for the next one", and checked to end with every CPU blocked.
-import { IPI } from '../summaries/domain.js';
+import { HARDIRQ, IPI } from '../summaries/domain.js';
 import type { DepEdge } from './types.js';
 
 export interface SimStep {
@@ -31,7 +31,7 @@ export function simulate(edges: DepEdge[]): Verdict {
   const notes: string[] = [];
   const cpus: CpuState[] = edges.map(() => ({ holds: new Map(), byCallers: new Set(), irqsOff: false }));
   const steps: SimStep[] = [];
-  const merged = edges.map((e) => e.holdMode === 'irqs-off' && e.hold === e.wait);
+  const merged = edges.map((e) => e.holdMode === 'irqs-off' && e.hold === e.wait && e.from !== HARDIRQ);
 
   // Phase 1: every CPU takes what it holds (gate locks included), in CPU order.
   for (const [i, e] of edges.entries()) {
@@ -41,7 +41,9 @@ export function simulate(edges: DepEdge[]): Verdict {
     steps.push({ cpu: i, phase: 'hold' });
   }
   // Phase 2: the CPUs whose one op both disables irqs and spins, then everybody else waits.
-  const order = [...edges.keys()].sort((a, b) => Number(merged[b]) - Number(merged[a]) || a - b);
+  // An interrupt comes before its handler waits: the interrupted CPU's step goes first.
+  const rank = (i: number): number => (merged[i] ? 0 : edges[i]?.to === HARDIRQ ? 1 : 2);
+  const order = [...edges.keys()].sort((a, b) => rank(a) - rank(b) || a - b);
   for (const i of order) {
     const e = edges[i] as DepEdge;
     if (merged[i]) {
@@ -66,9 +68,9 @@ export function simulate(edges: DepEdge[]): Verdict {
 /** Takes the CPU's key resource and everything else it holds; returns why not, if it cannot. */
 function takeHolds(cpus: CpuState[], i: number, e: DepEdge): string | null {
   const me = cpus[i] as CpuState;
-  if (e.from === IPI) me.irqsOff = true;
+  if (e.from === IPI || e.from === HARDIRQ) me.irqsOff = true;
   if (e.irqsOff) me.irqsOff = true;
-  const own = e.from === IPI ? [] : [{ lock: e.from, mode: e.holdMode === 'read' ? 'read' as const : 'write' as const }];
+  const own = e.from === IPI || e.from === HARDIRQ ? [] : [{ lock: e.from, mode: e.holdMode === 'read' ? 'read' as const : 'write' as const }];
   const wanted = [...own, ...e.alsoHeld, ...(e.calledUnder ?? []).map((h) => ({ ...h, byCallers: true }))];
   for (const { lock, mode, byCallers } of wanted as { lock: string; mode: 'read' | 'write'; byCallers?: boolean }[]) {
     for (const [j, other] of cpus.entries()) {
@@ -89,6 +91,8 @@ function isBlocked(cpus: CpuState[], edges: DepEdge[], i: number, e: DepEdge): '
     // An IPI is acknowledged only if every other CPU can take interrupts.
     return cpus.some((c, j) => j !== i && c.irqsOff) ? 'yes' : 'no';
   }
+  // Irqs are on: the interrupt comes, and this CPU runs its handler (the next CPU of the cycle) until it returns.
+  if (e.to === HARDIRQ) return 'yes';
   const wantRead = e.waitMode === 'read';
   // Recursive locking: the CPU waits for what it holds itself.
   const own = (cpus[i] as CpuState).holds.get(e.to);

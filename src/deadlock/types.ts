@@ -4,7 +4,8 @@ import type { LockMode } from '../models/kernel-api.js';
 import type { WitnessId } from '../summaries/witness.js';
 
 export type HoldMode = LockMode | 'irqs-off';
-export type WaitMode = LockMode | 'ipi';
+/** `interrupt`: the CPU, holding a lock with irqs enabled, takes a hard irq (`L → HARDIRQ`). */
+export type WaitMode = LockMode | 'ipi' | 'interrupt';
 
 export interface DepEdge {
   from: string;

@@ -379,11 +379,13 @@ export function cpuSummary(cpu: CpuScenario): string {
 
 function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
   if (held === 'IPI') return 'has irqs disabled (cannot answer an IPI)';
+  if (held === 'HARDIRQ') return 'runs a hard-irq handler on the CPU before it';
   return cpu.holdMode ? `holds ${held} (${cpu.holdMode})` : `holds ${held}`;
 }
 
 function waitPhrase(cpu: CpuScenario): string {
   if (cpu.waitsFor === 'IPI') return 'waits for the other CPUs to answer an IPI';
+  if (cpu.waitsFor === 'HARDIRQ') return 'is interrupted (irqs enabled)';
   return cpu.waitMode ? `waits for ${cpu.waitsFor} (${cpu.waitMode})` : `waits for ${cpu.waitsFor}`;
 }
 

@@ -25,10 +25,12 @@ export function renderFinding(f: Finding, opts: TextOptions): string {
 }
 
 function cpuBlock(cpu: CpuScenario): string[] {
-  const held = cpu.holds[0] === 'IPI' ? 'irqs disabled (cannot take an IPI)' : `${cpu.holds[0]} (${cpu.holdMode})`;
   const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).join(', ')}` : '';
-  const waits = cpu.waitsFor === 'IPI' ? 'every CPU to acknowledge an IPI' : `${cpu.waitsFor} (${cpu.waitMode}${cpu.irqsDisabled ? ', irqs disabled' : ''})`;
-  return [` CPU${cpu.cpu}: holds ${held}${also}; waits for ${waits}`, ...cpu.chain.map(stepLine), ''];
+  const holds = cpu.holds[0] === 'IPI' ? 'holds irqs disabled (cannot take an IPI)'
+    : cpu.holds[0] === 'HARDIRQ' ? 'runs a hard-irq handler on the CPU before it' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
+  const waits = cpu.waitsFor === 'IPI' ? 'every CPU to acknowledge an IPI'
+    : cpu.waitsFor === 'HARDIRQ' ? 'an interrupt (irqs enabled)' : `${cpu.waitsFor} (${cpu.waitMode}${cpu.irqsDisabled ? ', irqs disabled' : ''})`;
+  return [` CPU${cpu.cpu}: ${holds}${also}; waits for ${waits}`, ...cpu.chain.map(stepLine), ''];
 }
 
 export function stepLine(s: ChainStep): string {

@@ -1,7 +1,8 @@
 // Every rule, in report order.
 import { ipiCycle } from './ipi-cycle.js';
+import { irqInversion } from './irq-inversion.js';
 import { lockCycle } from './lock-cycle.js';
 import { recursiveLocking } from './recursive-locking.js';
 import type { CycleRule } from './rule.js';
 
-export const RULES: readonly CycleRule[] = [ipiCycle, lockCycle, recursiveLocking];
+export const RULES: readonly CycleRule[] = [ipiCycle, irqInversion, lockCycle, recursiveLocking];

@@ -12,7 +12,7 @@ import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
-  type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, IPI,
+  type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
   EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
@@ -94,6 +94,11 @@ interface State {
 
 type Call = Extract<Expr, { k: 'call' }>;
 
+/** A spinning acquisition known to run with irqs enabled: a sleep on every path before it, and irqs not turned off since. */
+function isInterruptible(ev: Pick<LockEvent, 'kind' | 'spins' | 'afterSleep' | 'irq'>): boolean {
+  return ev.kind === 'acquire' && ev.spins && ev.afterSleep && (ev.irq === 'entry' || ev.irq === 'on');
+}
+
 /** A function-like macro or a header's inline function: its code is written out in its callers. */
 function isInlineHelper(fn: FunctionFacts | undefined): boolean {
   return fn !== undefined && (fn.isMacro || fn.file.endsWith('.h'));
@@ -152,6 +157,7 @@ class FunctionAnalysis {
     const end = this.block(fn.body, start);
     this.recordExit(end);
     this.publishCallHolds();
+    if (this.context === 'hardirq') this.offerInterruptWaits();
     if (this.requires.size > 0) this.ctx.requiring.add(this.fnId);
     else this.ctx.requiring.delete(this.fnId);
     return {
@@ -717,7 +723,7 @@ class FunctionAnalysis {
       };
       pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
       if (paramIndexOf(ev.lock) === null) {
-        this.onEvent(s, draft, pending, ev.irq === 'entry');
+        this.onEvent(s, draft, pending, ev.irq === 'entry', isInterruptible(ev));
         continue;
       }
       for (const lock of this.bindLock(ev.lock, c)) {
@@ -755,11 +761,13 @@ class FunctionAnalysis {
    * off here), then into this function's summary, relative to its entry. The witness is
    * written to the table only if an edge or a summary entry keeps it.
    */
-  private onEvent(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean): void {
+  /** `interruptibleBelow`: a callee's event already known taken with irqs enabled (the callee offered its `L → HARDIRQ`). */
+  private onEvent(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean, interruptibleBelow = false): void {
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
+    if (targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev)) this.offerInterruptible(ev, target, pending);
     if (s.held.length > 0) this.recordPairs(s, ev, target, pending);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
@@ -870,6 +878,36 @@ class FunctionAnalysis {
           hold: hold >= 0 ? hold : wait, wait, alsoHeld: alsoHeld(null), reasons,
         };
       });
+    }
+  }
+
+  /**
+   * `L → HARDIRQ`: `L` (a spinning lock) taken with irqs enabled. Known so only after a sleep on
+   * every path to it (no CPU sleeps with irqs off) and no irq change since: then the CPU is in
+   * task context, and an interrupt may come while it holds `L`. Both halves of a hard irq come
+   * through direct calls only (see `offerInterruptWaits`).
+   */
+  private offerInterruptible(ev: Omit<LockEvent, 'witness'>, lock: LockKey, pending: PendingWitness): void {
+    this.ctx.offerEdge(this.fnId, lock, HARDIRQ, ev.mode, 'interrupt', false, pending.length, () => {
+      const taken = pending.get();
+      return { from: lock, to: HARDIRQ, holdMode: ev.mode, waitMode: 'interrupt', waitSpins: false, irqsOff: false, fn: this.fnId, hold: taken, wait: taken, alsoHeld: [], reasons: NO_REASONS };
+    });
+  }
+
+  /**
+   * `HARDIRQ → M`: a hard-irq handler (an entry point registered as one) takes the spinning lock
+   * `M`. Not after a sleep: a handler that sleeps first is a bug of its own (sleep in atomic
+   * context). Not through an ops-struct call either: library code (libiscsi, the SCSI and USB
+   * cores) reaches every driver's callbacks by field name, and an interrupt paired with another
+   * device's callback is the usual false inversion.
+   */
+  private offerInterruptWaits(): void {
+    for (const ev of this.events.inOrder()) {
+      if (ev.kind !== 'acquire' || !ev.spins || ev.afterSleep || ev.viaIndirect || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
+      this.ctx.offerEdge(this.fnId, HARDIRQ, ev.lock, 'irqs-off', ev.mode, true, this.ctx.witnesses.length(ev.witness), () => ({
+        from: HARDIRQ, to: ev.lock, holdMode: 'irqs-off', waitMode: ev.mode, waitSpins: true, irqsOff: true, fn: this.fnId,
+        hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,
+      }));
     }
   }
 

@@ -141,3 +141,10 @@ export function joinIrq(a: IrqState, b: IrqState): IrqState {
 }
 
 export const IPI = 'IPI';
+
+/**
+ * A hard interrupt, as a resource: `L → HARDIRQ` when a CPU holds `L` with irqs enabled (an
+ * interrupt may come), `HARDIRQ → M` when a hard-irq handler waits for `M`. A cycle through it is
+ * lockdep's irq-safe/irq-unsafe inversion: the interrupt runs on the CPU it interrupts.
+ */
+export const HARDIRQ = 'HARDIRQ';
