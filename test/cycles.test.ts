@@ -29,6 +29,16 @@ describe('findCycles', () => {
     assert.deepEqual(sorted(findCycles(g, 4, 100).cycles), ['ABC', 'ABCD', 'AC', 'ACD']);
   });
 
+  it('searches cycles through a hard irq up to three resources (the two irq-inversion forms)', () => {
+    const g = buildDependencyGraph([
+      edge('l', 'HARDIRQ'), edge('HARDIRQ', 'l'),
+      edge('b', 'HARDIRQ'), edge('HARDIRQ', 'a'), edge('a', 'b'),
+      edge('d', 'HARDIRQ'), edge('HARDIRQ', 'e'), edge('e', 'f'), edge('f', 'd'),
+    ]);
+    assert.deepEqual(sorted(findCycles(g, 6, 100).cycles), ['bHARDIRQa', 'lHARDIRQ']);
+    assert.deepEqual(canonicalRotation(['HARDIRQ', 'a', 'b']), ['b', 'HARDIRQ', 'a'], 'the interrupted CPU first');
+  });
+
   it('finds all cycles of a complete graph on 4 nodes (20 of them)', () => {
     const nodes = 'ABCD';
     const pairs = [...nodes].flatMap((a) => [...nodes].filter((b) => b !== a).map((b) => a + b));

@@ -22,7 +22,7 @@ import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
 import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
-import { type HeldClass, lockOfKey } from '../summaries/domain.js';
+import { HARDIRQ, type HeldClass, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -108,10 +108,12 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const search = findCycles(graph, opts.maxCycleLength ?? DEFAULT_MAX_CYCLE_LENGTH, opts.maxCycles ?? DEFAULT_MAX_CYCLES);
   lap('cycles');
   const rules: readonly CycleRule[] = opts.rules?.length ? RULES.filter((r) => opts.rules?.includes(r.id)) : RULES;
-  // A class taken twice that stands for several lockdep classes may be two of them.
-  const selfLoops = search.cycles.flatMap((c) => (c.length === 1 ? c : []));
-  const several = multiKeyed(program, a.identity, a.keySites, selfLoops);
-  const cycles = search.cycles.filter((c) => !(c.length === 1 && several.has(lockOfKey(c[0] as string))));
+  // A class taken twice (or by a hard-irq handler and by the CPU it interrupts) that stands for
+  // several lockdep classes may be two of them.
+  const sameClassTwice = (c: string[]): boolean => c.length === 1 || c.includes(HARDIRQ);
+  const classes = search.cycles.flatMap((c) => (sameClassTwice(c) ? c.filter((r) => r !== HARDIRQ) : []));
+  const several = multiKeyed(program, a.identity, a.keySites, [...new Set(classes)]);
+  const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
   const outcome = findingsFromCycles(graph, cycles, { functions: program.functions, witnesses, rules });
   lap('simulate');
   const stats = totalStats(a.functionStats.values());

@@ -94,6 +94,13 @@ interface State {
 
 type Call = Extract<Expr, { k: 'call' }>;
 
+/**
+ * Calls from where a hard irq's half is decided to its lock (the handler, or the function that
+ * slept): deeper, a handler's reach is mostly error paths that sleep or reset the device, which
+ * the analysis cannot tell from its usual work.
+ */
+const MAX_INTERRUPT_CHAIN = 4;
+
 /** A spinning acquisition known to run with irqs enabled: a sleep on every path before it, and irqs not turned off since. */
 function isInterruptible(ev: Pick<LockEvent, 'kind' | 'spins' | 'afterSleep' | 'irq'>): boolean {
   return ev.kind === 'acquire' && ev.spins && ev.afterSleep && (ev.irq === 'entry' || ev.irq === 'on');
@@ -767,7 +774,7 @@ class FunctionAnalysis {
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
-    if (targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev)) this.offerInterruptible(ev, target, pending);
+    if (targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev) && pending.length <= MAX_INTERRUPT_CHAIN) this.offerInterruptible(ev, target, pending);
     if (s.held.length > 0) this.recordPairs(s, ev, target, pending);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
@@ -904,6 +911,7 @@ class FunctionAnalysis {
   private offerInterruptWaits(): void {
     for (const ev of this.events.inOrder()) {
       if (ev.kind !== 'acquire' || !ev.spins || ev.afterSleep || ev.viaIndirect || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
+      if (this.ctx.witnesses.length(ev.witness) > MAX_INTERRUPT_CHAIN) continue;
       this.ctx.offerEdge(this.fnId, HARDIRQ, ev.lock, 'irqs-off', ev.mode, true, this.ctx.witnesses.length(ev.witness), () => ({
         from: HARDIRQ, to: ev.lock, holdMode: 'irqs-off', waitMode: ev.mode, waitSpins: true, irqsOff: true, fn: this.fnId,
         hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,

@@ -148,3 +148,10 @@ export const IPI = 'IPI';
  * lockdep's irq-safe/irq-unsafe inversion: the interrupt runs on the CPU it interrupts.
  */
 export const HARDIRQ = 'HARDIRQ';
+
+/**
+ * Cycles through `HARDIRQ` are searched up to this length: the direct inversion and one lock
+ * between the interrupt and the interrupted CPU's. Longer chains of locks through a hard irq join
+ * unrelated drivers' classes more often than not (and would take the search's budget).
+ */
+export const MAX_HARDIRQ_CYCLE = 3;
