@@ -183,9 +183,41 @@ export function resolveCallee(program: Program, from: FunctionFacts, name: strin
 /** Definitions of `name` visible tree-wide, else of what an alias macro visible in `file` names. */
 function resolveGlobal(program: Program, name: string, file: string): FnId[] {
   const global = program.globalDefs.get(name);
-  if (global) return global;
+  if (global) return global.length > 1 ? linkedDefinitions(program, global, file) : global;
   const alias = lookupScoped(program.aliases, name, file);
   return alias && alias !== name ? program.globalDefs.get(alias) ?? [] : [];
+}
+
+/**
+ * Of several `.c` definitions of one global name, the ones a call from `file` links with. Not
+ * the staging tree's from outside it (it exports nothing the rest uses). Among drivers (modules
+ * that each link their own copy: fnic's and enic's `vnic_dev.c`), those in the directory nearest
+ * the caller's. Elsewhere all stay: a `__weak` default in `kernel/` and its override in `arch/`
+ * look alike here. A header's inline functions among them leave the list as it is.
+ */
+function linkedDefinitions(program: Program, defs: FnId[], file: string): FnId[] {
+  const fileOf = (d: FnId): string => program.functions[d]?.file ?? '';
+  if (defs.some((d) => !fileOf(d).endsWith('.c'))) return defs;
+  const outsideStaging = !file.startsWith(STAGING);
+  const linked = defs.filter((d) => !(outsideStaging && fileOf(d).startsWith(STAGING)));
+  const pool = linked.length > 0 ? linked : defs;
+  if (!pool.every((d) => MODULE_TREES.some((t) => fileOf(d).startsWith(t)))) return pool;
+  const shared = pool.map((d) => sharedDirectoryDepth(fileOf(d), file));
+  const nearest = Math.max(...shared);
+  return pool.filter((_, i) => shared[i] === nearest);
+}
+
+const STAGING = 'drivers/staging/';
+/** Trees of modules, where one name in two directories is two modules' own copies. */
+const MODULE_TREES = ['drivers/', 'sound/'];
+
+/** Directories two paths have in common from the top (`drivers/scsi/fnic/a.c`, `drivers/scsi/b.c`: 2). */
+function sharedDirectoryDepth(a: string, b: string): number {
+  const x = a.split('/').slice(0, -1);
+  const y = b.split('/').slice(0, -1);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
 }
 
 /** A call through a function pointer, resolved by the field it is read from. */
