@@ -65,14 +65,19 @@ export function simulate(edges: DepEdge[]): Verdict {
   return { feasible: true, notes, steps, needsWriterFairness };
 }
 
+/** A lock a CPU takes before it waits; `byCallers`: its callers hold it (`DepEdge.calledUnder`). */
+interface Wanted { lock: string; mode: 'read' | 'write'; byCallers: boolean }
+
 /** Takes the CPU's key resource and everything else it holds; returns why not, if it cannot. */
 function takeHolds(cpus: CpuState[], i: number, e: DepEdge): string | null {
   const me = cpus[i] as CpuState;
   if (e.from === IPI || e.from === HARDIRQ) me.irqsOff = true;
   if (e.irqsOff) me.irqsOff = true;
-  const own = e.from === IPI || e.from === HARDIRQ ? [] : [{ lock: e.from, mode: e.holdMode === 'read' ? 'read' as const : 'write' as const }];
-  const wanted = [...own, ...e.alsoHeld, ...(e.calledUnder ?? []).map((h) => ({ ...h, byCallers: true }))];
-  for (const { lock, mode, byCallers } of wanted as { lock: string; mode: 'read' | 'write'; byCallers?: boolean }[]) {
+  const own: Wanted[] = e.from === IPI || e.from === HARDIRQ ? [] : [{ lock: e.from, mode: e.holdMode === 'read' ? 'read' : 'write', byCallers: false }];
+  const wanted: Wanted[] = [
+    ...own, ...e.alsoHeld.map((h) => ({ ...h, byCallers: false })), ...(e.calledUnder ?? []).map((h) => ({ ...h, byCallers: true })),
+  ];
+  for (const { lock, mode, byCallers } of wanted) {
     for (const [j, other] of cpus.entries()) {
       if (j === i) continue;
       const theirs = other.holds.get(lock);
