@@ -348,21 +348,22 @@ export class LockIdentity {
       const s = this.structOf(fn, target.base);
       return s ? this.program.structs.get(s)?.[target.field]?.name ?? null : null;
     }
-    if (target.k !== 'id') return null;
+    return target.k === 'id' ? this.declaredType(fn, target.name)?.name || null : null;
+  }
+
+  /** The type `name` is declared with where `fn` reads it: a parameter, a local, else a global. */
+  private declaredType(fn: FnId, name: string): TypeRef | undefined {
     const info = this.info(fn);
-    const p = info.params.get(target.name);
-    const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(target.name) ?? this.program.globals.get(this.globalKey(fn, target.name));
-    return type?.name || null;
+    const p = info.params.get(name);
+    return p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(name) ?? this.program.globals.get(this.globalKey(fn, name));
   }
 
   /** Struct type of an expression, or null when the declarations do not say. */
   structOf(fn: FnId, e: Expr, depth = 0): string | null {
     if (depth > MAX_DEPTH) return null;
-    const info = this.info(fn);
     switch (e.k) {
       case 'id': {
-        const p = info.params.get(e.name);
-        const type = p !== undefined ? this.fn(fn).params[p]?.type : info.localTypes.get(e.name) ?? this.program.globals.get(this.globalKey(fn, e.name));
+        const type = this.declaredType(fn, e.name);
         const callMacro = type ? undefined : lookupScoped(this.program.callMacros, e.name, this.fileOf(fn));
         if (callMacro) return this.returnStruct(fn, callMacro);
         return structName(this.program, type, this.fileOf(fn));

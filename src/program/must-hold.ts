@@ -6,7 +6,7 @@
 import { functionIndex } from '../facts/outline.js';
 import type { CallHolds, SummaryStore } from '../summaries/analyze-function.js';
 import { stronglyConnectedComponents } from '../summaries/bottom-up.js';
-import { type HeldClass, type LockKey, lockOfKey, meetModes } from '../summaries/domain.js';
+import { type HeldClass, type LockKey, lockOfKey, meetHeld } from '../summaries/domain.js';
 import { paramFieldOf } from './lock-identity.js';
 import type { FnId, Program } from './program.js';
 
@@ -68,10 +68,7 @@ function meetOverCallers(fn: FnId, callers: readonly FnId[], inputs: MustHoldInp
     if (entry === null) continue;
     const atCalls = inputs.callHolds.get(g)?.find(([callee]) => callee === fn)?.[1] ?? [];
     const side = union(entry, atCalls) ?? [];
-    meet = meet === null ? side : meet.flatMap((m) => {
-      const same = side.find((h) => h.lock === m.lock);
-      return same ? [{ lock: m.lock, mode: meetModes(m.mode, same.mode) }] : [];
-    });
+    meet = meet === null ? side : meetHeld(meet, side);
     if (meet.length === 0) return meet;
   }
   return meet;

@@ -13,7 +13,7 @@ import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
-  EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
+  EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -637,10 +637,7 @@ class FunctionAnalysis {
   private noteCallHolds(callee: FnId, s: State): void {
     const now = heldClasses(s, NO_LOCKS, null).map((h) => ({ lock: lockOfKey(h.lock), mode: h.mode }));
     const before = this.callHolds.get(callee);
-    this.callHolds.set(callee, before === undefined ? now : before.flatMap((b) => {
-      const same = now.find((h) => h.lock === b.lock);
-      return same ? [{ lock: b.lock, mode: meetModes(b.mode, same.mode) }] : [];
-    }));
+    this.callHolds.set(callee, before === undefined ? now : meetHeld(before, now));
   }
 
   /**
@@ -766,9 +763,9 @@ class FunctionAnalysis {
   /**
    * A lock event at this point: edges from every held lock (and from `IPI` when irqs are
    * off here), then into this function's summary, relative to its entry. The witness is
-   * written to the table only if an edge or a summary entry keeps it.
+   * written to the table only if an edge or a summary entry keeps it. `interruptibleBelow`: the
+   * callee's event was already known taken with irqs enabled (the callee offered its `L → HARDIRQ`).
    */
-  /** `interruptibleBelow`: a callee's event already known taken with irqs enabled (the callee offered its `L → HARDIRQ`). */
   private onEvent(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean, interruptibleBelow = false): void {
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
     if (isUnknownClass(target)) return;

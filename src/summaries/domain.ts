@@ -53,6 +53,14 @@ export function meetModes(a: LockMode, b: LockMode): LockMode {
   return a === b ? a : 'read';
 }
 
+/** The locks held in both lists (in `a`'s order), each in the mode both hold it in. */
+export function meetHeld(a: readonly HeldClass[], b: readonly HeldClass[]): HeldClass[] {
+  return a.flatMap((x) => {
+    const same = b.find((y) => y.lock === x.lock);
+    return same ? [{ lock: x.lock, mode: meetModes(x.mode, same.mode) }] : [];
+  });
+}
+
 export type EventKind = 'acquire' | 'ipi-wait';
 
 /** Something a CPU running this function may block on, relative to the function's entry. */
