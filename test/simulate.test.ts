@@ -17,32 +17,50 @@ describe('simulate', () => {
       edge('ptl', 'write', 'IPI', 'ipi'),
     ]);
     assert.equal(v.feasible, true);
-    assert.equal(v.needsWriterFairness, false);
+    assert.deepEqual(v.writers, []);
     assert.deepEqual(v.steps.map((s) => `${s.cpu}${s.phase}`), ['0hold', '1hold', '2hold', '0wait', '1wait', '2wait']);
   });
 
-  it('one CPU taking a class it holds blocks on itself, unless both are reads', () => {
+  it('one CPU taking a class it holds blocks on itself; a second read only behind a queued writer', () => {
     const v = simulate([edge('L', 'write', 'L', 'write')]);
     assert.equal(v.feasible, true);
     assert.deepEqual(v.steps.map((s) => `${s.cpu}${s.phase}`), ['0hold', '0wait']);
     assert.equal(simulate([edge('L', 'read', 'L', 'write')]).feasible, true);
-    assert.equal(simulate([edge('L', 'read', 'L', 'read')]).feasible, false);
+    assert.equal(simulate([edge('L', 'read', 'L', 'read')]).feasible, false, 'no writer of L');
+    const writers = new Map([['L', edge('QUEUED-WRITER', 'write', 'L', 'write')]]);
+    const again = simulate([edge('L', 'read', 'L', 'read')], writers);
+    assert.equal(again.feasible, true);
+    assert.deepEqual(again.steps.map((s) => `${s.cpu}${s.phase}`), ['0hold', '1wait', '0wait']);
+    assert.equal(simulate([edge('L', 'read', 'L', 'recursive-read')], writers).feasible, false, 'a recursive read never queues');
   });
 
-  it('read-read does not block', () => {
+  it('read-read does not block without a writer', () => {
     const v = simulate([edge('R', 'read', 'S', 'write'), edge('S', 'write', 'R', 'read')]);
     assert.equal(v.feasible, false);
   });
 
-  it('a reader blocks behind a queued writer only as the fairness variant', () => {
-    const v = simulate([
-      edge('R', 'read', 'S', 'write'),
-      edge('S', 'write', 'T', 'write'),
-      edge('T', 'write', 'R', 'read'),
-    ]);
-    assert.equal(v.feasible, false, 'no writer waits for R: readers share');
+  it('a reader in process context queues behind a writer waiting for its lock (qrwlock, rwsem)', () => {
+    const cycle = [edge('R', 'read', 'S', 'write'), edge('S', 'write', 'T', 'write'), edge('T', 'write', 'R', 'read')];
+    assert.equal(simulate(cycle).feasible, false, 'no writer waits for R: readers share');
+    const writer = edge('QUEUED-WRITER', 'write', 'R', 'write');
+    const v = simulate(cycle, new Map([['R', writer]]));
+    assert.equal(v.feasible, true);
+    assert.deepEqual(v.writers, [writer]);
+    // The writer (CPU3) asks after CPU0 holds R for read, before CPU2 asks to read it.
+    assert.deepEqual(v.steps.map((s) => `${s.cpu}${s.phase}`), ['0hold', '1hold', '2hold', '0wait', '1wait', '3wait', '2wait']);
+    assert.match(v.notes.join(), /CPU2's read of R waits behind CPU3's queued write/);
+    const interrupt = [edge('R', 'read', 'S', 'write'), edge('S', 'write', 'R', 'recursive-read')];
+    assert.equal(simulate(interrupt, new Map([['R', writer]])).feasible, false, 'an interrupt-context reader does not queue');
     const w = simulate([edge('R', 'read', 'S', 'write'), edge('S', 'write', 'R', 'write')]);
     assert.equal(w.feasible, true);
+  });
+
+  it('a writer that holds a lock of the cycle cannot queue beside it', () => {
+    const cycle = [edge('R', 'read', 'S', 'write'), edge('S', 'write', 'R', 'read')];
+    const writer = edge('QUEUED-WRITER', 'write', 'R', 'write', { alsoHeld: [{ lock: 'S', mode: 'write' }] });
+    const v = simulate(cycle, new Map([['R', writer]]));
+    assert.equal(v.feasible, false);
+    assert.match(v.notes[0] ?? '', /would both hold S/);
   });
 
   it('a gate lock held on both CPUs makes the scenario impossible', () => {

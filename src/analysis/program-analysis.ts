@@ -22,7 +22,7 @@ import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
 import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
-import { HARDIRQ, type HeldClass, lockOfKey } from '../summaries/domain.js';
+import { HARDIRQ, type HeldClass, QUEUED_WRITER, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -102,7 +102,9 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
-  const edges = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
+  const gated = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
+  const edges = gated.filter((e) => e.from !== QUEUED_WRITER);
+  const writers = new Map(gated.filter((e) => e.from === QUEUED_WRITER).map((e) => [e.to, e]));
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
   const search = findCycles(graph, opts.maxCycleLength ?? DEFAULT_MAX_CYCLE_LENGTH, opts.maxCycles ?? DEFAULT_MAX_CYCLES);
@@ -114,7 +116,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const classes = search.cycles.flatMap((c) => (sameClassTwice(c) ? c.filter((r) => r !== HARDIRQ) : []));
   const several = multiKeyed(program, a.identity, a.keySites, [...new Set(classes)]);
   const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
-  const outcome = findingsFromCycles(graph, cycles, { functions: program.functions, witnesses, rules });
+  const outcome = findingsFromCycles(graph, cycles, { functions: program.functions, witnesses, rules, writers });
   lap('simulate');
   const stats = totalStats(a.functionStats.values());
   const functions = program.functions.filter((f) => !f.isMacro);
@@ -162,7 +164,7 @@ function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass
 
 /** The dependency graph's edges as reports show them (`--format dot`): classes by name, each edge's witness function and wait site. */
 export function dependencyEdges(a: ProgramAnalysis): GraphEdgeView[] {
-  const edges = a.collector.edges();
+  const edges = a.collector.edges().filter((e) => e.from !== QUEUED_WRITER);
   const name = classNamer(edges.flatMap((e) => [e.from, e.to]));
   return edges.map((e) => {
     const fn = a.program.functions[e.fn];

@@ -4,22 +4,23 @@ import type { FunctionFacts } from '../facts/types.js';
 import type { ChainStep, CpuScenario, Finding, ScenarioStep } from '../report/types.js';
 import { classNamer, nameKeysIn } from '../program/scope.js';
 import type { CycleRule } from '../rules/rule.js';
-import { HARDIRQ, IPI } from '../summaries/domain.js';
+import { HARDIRQ, IPI, QUEUED_WRITER } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
 import { sameFilesystems } from '../models/filesystem-classes.js';
 import { oneBackend } from './paravirt.js';
-import { type Verdict, simulate } from './simulate.js';
+import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
 const MAX_VARIANT_COMBINATIONS = 64;
 const INDIRECT_PENALTY = 0.7;
-const FAIRNESS_PENALTY = 0.5;
 
 export interface FindingContext {
   functions: FunctionFacts[];
   witnesses: WitnessTable;
   rules: readonly CycleRule[];
+  /** Writers a reader of the cycle may queue behind (simulate.ts). */
+  writers: QueuedWriters;
 }
 
 export interface CycleOutcome {
@@ -47,7 +48,7 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     const resources = canonicalRotation(raw);
     const rule = ctx.rules.find((r) => r.owns(resources));
     if (!rule) continue;
-    const choice = chooseVariants(graph, resources, (edges) => oneMachine(edges, ctx));
+    const choice = chooseVariants(graph, resources, ctx.writers, (edges) => oneMachine(edges, ctx));
     if (!choice) { infeasible++; continue; }
     // Per rule: an IPI cycle and a lock-order cycle through one dependency are two deadlocks.
     const dependencies = resources.map((from, i) => `${rule.id}\u0000${from}\u0000${resources[(i + 1) % resources.length]}`);
@@ -101,8 +102,13 @@ function oneMachine(edges: DepEdge[], ctx: FindingContext): boolean {
   return sameFilesystems(edges) && oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
-/** The first combination of edge variants (modes, irq states) whose simulation deadlocks. */
-function chooseVariants(graph: DependencyGraph, resources: string[], oneMachine: (edges: DepEdge[]) => boolean): { edges: DepEdge[]; verdict: Verdict } | null {
+/**
+ * The first combination of edge variants (modes, irq states) whose simulation deadlocks; one
+ * that needs no writer outside the cycle if there is one.
+ */
+function chooseVariants(
+  graph: DependencyGraph, resources: string[], writers: QueuedWriters, oneMachine: (edges: DepEdge[]) => boolean,
+): { edges: DepEdge[]; verdict: Verdict } | null {
   const options = resources.map((from, i) => {
     const to = resources[(i + 1) % resources.length] as string;
     const edge = graph.edge(from, to);
@@ -114,10 +120,10 @@ function chooseVariants(graph: DependencyGraph, resources: string[], oneMachine:
   const search = (i: number): { edges: DepEdge[]; verdict: Verdict } | null => {
     if (i === options.length) {
       tried++;
-      const verdict = simulate(pick);
-      if (!verdict.feasible || !oneMachine(pick)) return null;
+      const verdict = simulate(pick, writers);
+      if (!verdict.feasible || !oneMachine([...pick, ...verdict.writers])) return null;
       const found = { edges: [...pick], verdict };
-      if (!verdict.needsWriterFairness) return found;
+      if (verdict.writers.length === 0) return found;
       fallback ??= found;
       return null;
     }
@@ -134,12 +140,12 @@ function chooseVariants(graph: DependencyGraph, resources: string[], oneMachine:
 }
 
 function buildFinding(rule: CycleRule, resources: string[], edges: DepEdge[], verdict: Verdict, ctx: FindingContext): Finding {
-  const paths = edges.map((e) => ({ hold: expand(e.hold, ctx), wait: e.hold === e.wait ? [] : expand(e.wait, ctx) }));
-  const cpus: CpuScenario[] = edges.map((e, i) => cpuScenario(i, e, paths[i] as CpuPaths));
-  const reasons = [...new Set([...edges.flatMap((e) => e.reasons), ...verdict.notes])].sort();
+  const all = [...edges, ...verdict.writers];
+  const paths = all.map((e) => ({ hold: expand(e.hold, ctx), wait: e.hold === e.wait ? [] : expand(e.wait, ctx) }));
+  const cpus: CpuScenario[] = all.map((e, i) => cpuScenario(i, e, paths[i] as CpuPaths));
+  const reasons = [...new Set([...all.flatMap((e) => e.reasons), ...verdict.notes])].sort();
   let confidence = 1;
-  if (edges.some((e) => e.reasons.length > 0)) confidence *= INDIRECT_PENALTY;
-  if (verdict.needsWriterFairness) confidence *= FAIRNESS_PENALTY;
+  if (all.some((e) => e.reasons.length > 0)) confidence *= INDIRECT_PENALTY;
   const first = cpus[0];
   const waitStep = first?.chain[first.chain.length - 1];
   return {
@@ -147,7 +153,8 @@ function buildFinding(rule: CycleRule, resources: string[], edges: DepEdge[], ve
     severity: confidence < 0.6 ? 'warning' : rule.severity,
     confidence: Math.round(confidence * 100) / 100,
     reasons,
-    fingerprint: fingerprint(rule.id, resources, cpus),
+    // The cycle's own CPUs: which writer a reader queues behind is any of them.
+    fingerprint: fingerprint(rule.id, resources, cpus.slice(0, edges.length)),
     message: rule.message(resources),
     resources,
     cpus,
@@ -160,10 +167,12 @@ function buildFinding(rule: CycleRule, resources: string[], edges: DepEdge[], ve
 interface CpuPaths { hold: ChainStep[]; wait: ChainStep[] }
 
 function cpuScenario(cpu: number, e: DepEdge, { hold, wait }: CpuPaths): CpuScenario {
+  const writer = e.from === QUEUED_WRITER;
   return {
     cpu,
-    holds: [e.from, ...e.alsoHeld.map((h) => h.lock)],
-    holdMode: e.holdMode,
+    ...(writer ? { queuedWriter: true } : {}),
+    holds: [...(writer ? [] : [e.from]), ...e.alsoHeld.map((h) => h.lock)],
+    holdMode: writer ? '' : e.holdMode,
     waitsFor: e.to,
     waitMode: e.waitMode,
     irqsDisabled: e.irqsOff || e.from === IPI || e.from === HARDIRQ,

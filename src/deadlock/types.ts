@@ -4,8 +4,14 @@ import type { LockMode } from '../models/kernel-api.js';
 import type { WitnessId } from '../summaries/witness.js';
 
 export type HoldMode = LockMode | 'irqs-off';
-/** `interrupt`: the CPU, holding a lock with irqs enabled, takes a hard irq (`L → HARDIRQ`). */
-export type WaitMode = LockMode | 'ipi' | 'interrupt';
+/**
+ * `interrupt`: the CPU, holding a lock with irqs enabled, takes a hard irq (`L → HARDIRQ`).
+ * `recursive-read`: a read that does not queue behind a waiting writer (`read_lock_bh`, interrupt context).
+ */
+export type WaitMode = LockMode | 'recursive-read' | 'ipi' | 'interrupt';
+
+/** A read, recursive or not: it shares the lock with other readers. */
+export const isReadWait = (m: WaitMode): boolean => m === 'read' || m === 'recursive-read';
 
 export interface DepEdge {
   from: string;

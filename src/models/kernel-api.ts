@@ -25,7 +25,18 @@ export interface LockOp {
    * many locks of this class, so lockdep allows one more of the class while others are held.
    */
   nestLock?: true;
+  /** How the waiter stands in the lock's queue, for reader-writer locks (`LockQueue`). */
+  queue?: LockQueue;
 }
+
+/**
+ * Where a reader-writer lock's waiter queues. A `fair-writer` (`write_lock`, `down_write`) that
+ * waits makes later readers in process context queue behind it (qrwlock, rwsem): a read held
+ * elsewhere then blocks a new reader. A `recursive-reader` never queues behind a writer: qrwlock
+ * lets readers in interrupt context through, and `read_lock_bh` runs with bh disabled, which
+ * `in_interrupt()` counts (lockdep calls these reads recursive). Other waits are `plain`.
+ */
+export type LockQueue = 'plain' | 'fair-writer' | 'recursive-reader';
 
 export interface IrqOp { irq: IrqEffect; flagsArg?: number }
 
@@ -82,20 +93,21 @@ export interface AssertHeld { assertHeld: { lockArg: number } | { lockOf: string
 export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | NoReturn | LastPutTest | ConfigTest
   | TransparentTest | ContextTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
-const SPINNING_FAMILIES: { prefix: string; mode: LockMode }[] = [
+const SPINNING_FAMILIES: { prefix: string; mode: LockMode; queue?: LockQueue }[] = [
   { prefix: 'spin', mode: 'write' },
   { prefix: 'raw_spin', mode: 'write' },
   { prefix: 'read', mode: 'read' },
-  { prefix: 'write', mode: 'write' },
+  { prefix: 'write', mode: 'write', queue: 'fair-writer' },
+  // A seqlock's readers retry rather than wait: its writer queues nobody.
   { prefix: 'write_seq', mode: 'write' },
 ];
 
 /** Suffix of `<family>_lock<suffix>` and what it adds to the acquisition. */
-const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number; subclassArg?: number; nestLock?: true }[] = [
+const ACQUIRE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number; subclassArg?: number; nestLock?: true; bhOff?: true }[] = [
   { suffix: '' },
   { suffix: '_nested', subclassArg: 1 },
   { suffix: '_nest_lock', nestLock: true },
-  { suffix: '_bh' },
+  { suffix: '_bh', bhOff: true },
   { suffix: '_irq', irq: 'disable' },
   { suffix: '_irqsave', irq: 'save', flagsArg: 1 },
   { suffix: '_irqsave_nested', irq: 'save', flagsArg: 1, subclassArg: 2 },
@@ -110,12 +122,13 @@ const RELEASE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number }[]
 
 function spinningLockTable(): Record<string, ApiModel> {
   const table: Record<string, ApiModel> = {};
-  for (const { prefix, mode } of SPINNING_FAMILIES) {
+  for (const { prefix, mode, queue } of SPINNING_FAMILIES) {
     const lock = prefix === 'write_seq' ? 'write_seqlock' : `${prefix}_lock`;
     const unlock = prefix === 'write_seq' ? 'write_sequnlock' : `${prefix}_unlock`;
     for (const a of ACQUIRE_SUFFIXES) {
       table[lock + a.suffix] = {
         op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a), ...(a.subclassArg ? { subclassArg: a.subclassArg } : {}), ...(a.nestLock ? { nestLock: true } : {}),
+        ...queuePart(mode, queue, a.bhOff),
       };
     }
     for (const r of RELEASE_SUFFIXES) table[unlock + r.suffix] = { op: 'release', lockArg: 0, mode, spins: true, ...irqPart(r) };
@@ -130,6 +143,11 @@ function spinningLockTable(): Record<string, ApiModel> {
   return table;
 }
 
+function queuePart(mode: LockMode, queue: LockQueue | undefined, bhOff: true | undefined): { queue?: LockQueue } {
+  if (queue) return { queue };
+  return mode === 'read' && bhOff ? { queue: 'recursive-reader' } : {};
+}
+
 function irqPart(s: { irq?: IrqEffect; flagsArg?: number }): { irq?: IrqEffect; flagsArg?: number } {
   const out: { irq?: IrqEffect; flagsArg?: number } = {};
   if (s.irq) out.irq = s.irq;
@@ -140,6 +158,8 @@ function irqPart(s: { irq?: IrqEffect; flagsArg?: number }): { irq?: IrqEffect; 
 const sleeping = (op: LockOp['op'], mode: LockMode): LockOp => ({ op, lockArg: 0, mode, spins: false });
 const nested = (mode: LockMode): LockOp => ({ ...sleeping('acquire', mode), subclassArg: 1 });
 const underNestLock = (mode: LockMode): LockOp => ({ ...sleeping('acquire', mode), nestLock: true });
+/** An rwsem writer: readers that come after it wait behind it. */
+const fair = (op: LockOp): LockOp => ({ ...op, queue: 'fair-writer' });
 
 const SLEEPING_LOCKS: Record<string, LockOp> = {
   mutex_lock: sleeping('acquire', 'write'),
@@ -159,19 +179,19 @@ const SLEEPING_LOCKS: Record<string, LockOp> = {
   down_read_interruptible: sleeping('acquire', 'read'),
   down_read_trylock: sleeping('trylock', 'read'),
   up_read: sleeping('release', 'read'),
-  down_write: sleeping('acquire', 'write'),
-  down_write_nested: nested('write'),
-  down_write_killable_nested: nested('write'),
-  down_write_nest_lock: underNestLock('write'),
-  down_write_killable: sleeping('acquire', 'write'),
+  down_write: fair(sleeping('acquire', 'write')),
+  down_write_nested: fair(nested('write')),
+  down_write_killable_nested: fair(nested('write')),
+  down_write_nest_lock: fair(underNestLock('write')),
+  down_write_killable: fair(sleeping('acquire', 'write')),
   down_write_trylock: sleeping('trylock', 'write'),
   up_write: sleeping('release', 'write'),
   mmap_read_lock: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
   mmap_read_lock_killable: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
   mmap_read_trylock: { ...sleeping('trylock', 'read'), lockField: 'mmap_lock' },
   mmap_read_unlock: { ...sleeping('release', 'read'), lockField: 'mmap_lock' },
-  mmap_write_lock: { ...sleeping('acquire', 'write'), lockField: 'mmap_lock' },
-  mmap_write_lock_killable: { ...sleeping('acquire', 'write'), lockField: 'mmap_lock' },
+  mmap_write_lock: { ...fair(sleeping('acquire', 'write')), lockField: 'mmap_lock' },
+  mmap_write_lock_killable: { ...fair(sleeping('acquire', 'write')), lockField: 'mmap_lock' },
   mmap_write_trylock: { ...sleeping('trylock', 'write'), lockField: 'mmap_lock' },
   mmap_write_unlock: { ...sleeping('release', 'write'), lockField: 'mmap_lock' },
 };

@@ -378,6 +378,7 @@ export function cpuSummary(cpu: CpuScenario): string {
 }
 
 function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
+  if (cpu.queuedWriter) return held ? `is a writer off the cycle, holds ${held},` : 'is a writer off the cycle, holds nothing,';
   if (held === 'IPI') return 'has irqs disabled (cannot answer an IPI)';
   if (held === 'HARDIRQ') return 'runs a hard-irq handler on the CPU before it';
   return cpu.holdMode ? `holds ${held} (${cpu.holdMode})` : `holds ${held}`;
@@ -399,7 +400,7 @@ function relatedLocations(finding: Finding): Location[] {
     const add = (step: ChainStep | undefined, text: string): void => {
       if (step) out.push({ id: out.length + 1, physicalLocation: physical(step), message: { text: sentence(text) } });
     };
-    add(hold, `CPU${cpu.cpu} ${holdPhrase(cpu, held)}: ${stepText(hold)}`);
+    if (!cpu.queuedWriter) add(hold, `CPU${cpu.cpu} ${holdPhrase(cpu, held)}: ${stepText(hold)}`);
     add(wait, `CPU${cpu.cpu} ${waitPhrase(cpu)}: ${stepText(wait)}`);
   }
   return out;

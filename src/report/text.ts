@@ -25,6 +25,10 @@ export function renderFinding(f: Finding, opts: TextOptions): string {
 }
 
 function cpuBlock(cpu: CpuScenario): string[] {
+  if (cpu.queuedWriter) {
+    const held = cpu.holds.length ? `holds ${cpu.holds.join(', ')}; ` : '';
+    return [` CPU${cpu.cpu}: a writer, off the cycle: ${held}waits for ${cpu.waitsFor} (write) before the reader asks`, ...cpu.chain.map(stepLine), ''];
+  }
   const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).join(', ')}` : '';
   const holds = cpu.holds[0] === 'IPI' ? 'holds irqs disabled (cannot take an IPI)'
     : cpu.holds[0] === 'HARDIRQ' ? 'runs a hard-irq handler on the CPU before it' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;

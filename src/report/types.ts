@@ -22,6 +22,11 @@ export interface ChainStep {
 /** What one CPU of the scenario holds and waits for. */
 export interface CpuScenario {
   cpu: number;
+  /**
+   * Not on the cycle: a writer queued on a reader-writer lock that only readers hold, so that a
+   * reader of the cycle waits behind it. `holds` lists only what else it holds (often nothing).
+   */
+  queuedWriter?: true;
   /** Resources held while waiting: lock classes (`tasklist_lock`, `page.ptl`) or `IPI` (irqs off). */
   holds: string[];
   /** How the key held resource was taken: `read`, `write`, or `irqs-off` for IPI. */

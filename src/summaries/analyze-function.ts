@@ -13,7 +13,7 @@ import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
-  EMPTY_SUMMARY, eventKey, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
+  MAX_WRITER_CHAIN, QUEUED_WRITER, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -101,6 +101,9 @@ type Call = Extract<Expr, { k: 'call' }>;
  */
 const MAX_INTERRUPT_CHAIN = 4;
 
+/** A writer that holds a lock may be serialised with the CPUs it should queue before: one holding nothing comes first. */
+const WRITER_HOLDING_COST = 100;
+
 /** A spinning acquisition known to run with irqs enabled: a sleep on every path before it, and irqs not turned off since. */
 function isInterruptible(ev: Pick<LockEvent, 'kind' | 'spins' | 'afterSleep' | 'irq'>): boolean {
   return ev.kind === 'acquire' && ev.spins && ev.afterSleep && (ev.irq === 'entry' || ev.irq === 'on');
@@ -145,6 +148,8 @@ class FunctionAnalysis {
   private depth = 0;
   /** Guard of the return paths that may give non-zero so far (undefined: none yet). */
   private nonZeroWhen: Guard | undefined = undefined;
+  /** Whether every value this function returns is a trylock's (or a constant zero): `Summary.trylock`. */
+  private tryReturns: 'none' | 'all' | 'other' = 'none';
   private sawValueReturn = false;
   /** The context this function runs in when it is an entry point with one; else its callers decide. */
   private readonly context: ExecContext | null;
@@ -175,6 +180,7 @@ class FunctionAnalysis {
       irqExit: this.exitIrq ?? 'entry',
       irqExitWitness: this.exitIrqWitness,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
+      trylock: this.tryReturns === 'all' && this.returnsHeld.size > 0,
       requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
     };
   }
@@ -400,6 +406,7 @@ class FunctionAnalysis {
   private recordReturnValue(value: Expr, s: State): void {
     this.sawValueReturn = true;
     if (this.argConstant(value)?.value === 0) return;
+    if (this.tryReturns !== 'other') this.tryReturns = this.isTry(value) ? 'all' : 'other';
     const own = this.branchGuards(value)?.[0] ?? null;
     const guard = own ? meetGuards(own, s.guard) : s.guard;
     this.nonZeroWhen = this.nonZeroWhen === undefined ? guard : joinGuards(this.nonZeroWhen, guard);
@@ -416,16 +423,35 @@ class FunctionAnalysis {
     return [withGuard(s, [{ param: CONTEXT_PARAM, test: 'in', values }]), withGuard(s, [{ param: CONTEXT_PARAM, test: 'notIn', values }])];
   }
 
-  /** The branches of `if (f(…))` by `f`'s summary: the true one only where `f` may return non-zero. */
-  private returnTest(c: Call, v: State): [State, State] {
+  /**
+   * The branches of `if (f(…))` by `f`'s summary: the true one only where `f` may return non-zero.
+   * A trylock wrapper (`anon_vma_trylock_read()`) holds what it took on the true branch only.
+   */
+  private returnTest(c: Call, v: State, before: State): [State, State] {
+    const summary = this.singleSummary(c);
+    const when = summary?.nonZeroWhen ?? null;
+    const failed = summary?.trylock ? { ...v, held: v.held.filter((h) => before.held.includes(h)) } : v;
+    if (when === 'never') return [DEAD, failed];
+    const guard = this.guardAtCall(when, c);
+    if (guard === 'never') return [DEAD, failed];
+    return [withGuard(v, guard), failed];
+  }
+
+  /** The summary of the one function a direct call reaches, if it reaches one. */
+  private singleSummary(c: Call): Summary | undefined {
     const name = calleeName(c);
     const defs = name ? resolveCallee(this.ctx.program, this.fn(), name) : [];
-    const summary = defs.length === 1 ? this.ctx.summaries.get(defs[0] as FnId) : undefined;
-    const when = summary?.nonZeroWhen ?? null;
-    if (when === 'never') return [DEAD, v];
-    const guard = this.guardAtCall(when, c);
-    if (guard === 'never') return [DEAD, v];
-    return [withGuard(v, guard), v];
+    return defs.length === 1 ? this.ctx.summaries.get(defs[0] as FnId) : undefined;
+  }
+
+  /** `return spin_trylock(&l)`, or a trylock wrapper's call: the value says whether the lock was taken. */
+  private isTry(value: Expr): boolean {
+    const e = value.k === 'cast' ? value.arg : value;
+    if (e.k !== 'call') return false;
+    const name = calleeName(e);
+    const model = name ? modelOf(name) : undefined;
+    if (model) return isLockOp(model) && model.op === 'trylock';
+    return this.singleSummary(e)?.trylock === true;
   }
 
   // ------------------------------------------------------------ conditions
@@ -461,7 +487,7 @@ class FunctionAnalysis {
         }
         const v = this.expr(e, s);
         if (model && 'lastPut' in model) return model.lastPut === 'whenTrue' ? [{ ...v, lastPut: true }, v] : [v, { ...v, lastPut: true }];
-        return model || v.dead ? [v, v] : this.returnTest(e, v);
+        return model || v.dead ? [v, v] : this.returnTest(e, v, s);
       }
       default: {
         const v = this.expr(e, s);
@@ -689,7 +715,7 @@ class FunctionAnalysis {
     const keys = this.lockKeys(c, model, s);
     const held = [...s.held];
     for (const lock of keys) {
-      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model) }, pending, true);
+      if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model), queue: model.queue ?? 'plain' }, pending, true);
       if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
     }
     return { ...s, held, slept: s.slept || (waits && !model.spins) };
@@ -723,7 +749,7 @@ class FunctionAnalysis {
       const irq = ev.irq === 'entry' ? s.irq : ev.irq;
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
-        afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect, nestingAnnotated: ev.nestingAnnotated,
+        afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect, nestingAnnotated: ev.nestingAnnotated, queue: ev.queue,
       };
       pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
       if (paramIndexOf(ev.lock) === null) {
@@ -772,6 +798,7 @@ class FunctionAnalysis {
     const targetIsClass = paramIndexOf(target) === null;
     if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
     if (targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev) && pending.length <= MAX_INTERRUPT_CHAIN) this.offerInterruptible(ev, target, pending);
+    if (targetIsClass && ev.queue === 'fair-writer' && !ev.viaIndirect && pending.length <= MAX_WRITER_CHAIN) this.offerWriter(s, ev, target, pending);
     if (s.held.length > 0) this.recordPairs(s, ev, target, pending);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
@@ -788,7 +815,7 @@ class FunctionAnalysis {
       if (h.lock === target || ev.released.includes(lockOfKey(h.lock))) continue;
       if (!isParamLock(h.lock) && !isParamLock(target)) continue;
       this.addPair({
-        from: h.lock, to: target, holdMode: h.mode, waitMode: ev.kind === 'ipi-wait' ? 'ipi' : ev.mode, waitSpins: ev.spins,
+        from: h.lock, to: target, holdMode: h.mode, waitMode: waitModeOf(ev), waitSpins: ev.spins,
         irq: ev.irq, guard: meetGuards(ev.guard, s.guard), afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
       }, { length: this.ctx.witnesses.length(h.witness), get: () => h.witness, below: h.witness }, pending);
     }
@@ -858,14 +885,14 @@ class FunctionAnalysis {
   }
 
   private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {
-    const waitMode = ev.kind === 'ipi-wait' ? 'ipi' : ev.mode;
+    const waitMode = waitModeOf(ev);
     const irqsOff = ev.irq === 'off';
     const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
     const alsoHeld = (except: string | null) => heldClasses(s, ev.released, except);
     const awaitedIn = this.filesystemOf(target, pending.below);
     for (const h of s.held) {
-      if (!isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, ev.mode, ev.nestingAnnotated))) continue;
+      if (!isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, waitMode, ev.nestingAnnotated))) continue;
       const heldIn = this.filesystemOf(h.lock, h.witness);
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
@@ -899,6 +926,19 @@ class FunctionAnalysis {
   }
 
   /**
+   * `QUEUED_WRITER → L`: this function may wait to write `L`, a lock whose readers queue behind a
+   * waiting writer. Not an order (the writer need hold nothing): the simulation's extra CPU when
+   * a reader of `L` must wait although only readers hold it. Writers that hold less come first.
+   */
+  private offerWriter(s: State, ev: Omit<LockEvent, 'witness'>, lock: LockKey, pending: PendingWitness): void {
+    const alsoHeld = heldClasses(s, ev.released, null);
+    this.ctx.offerEdge(this.fnId, QUEUED_WRITER, lock, 'write', 'write', false, pending.length + WRITER_HOLDING_COST * alsoHeld.length, () => {
+      const taken = pending.get();
+      return { from: QUEUED_WRITER, to: lock, holdMode: 'write', waitMode: 'write', waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId, hold: taken, wait: taken, alsoHeld, reasons: NO_REASONS };
+    });
+  }
+
+  /**
    * `HARDIRQ → M`: a hard-irq handler (an entry point registered as one) takes the spinning lock
    * `M`. Not after a sleep: a handler that sleeps first is a bug of its own (sleep in atomic
    * context). Not through an ops-struct call either: library code (libiscsi, the SCSI and USB
@@ -909,8 +949,10 @@ class FunctionAnalysis {
     for (const ev of this.events.inOrder()) {
       if (ev.kind !== 'acquire' || !ev.spins || ev.afterSleep || ev.viaIndirect || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
       if (this.ctx.witnesses.length(ev.witness) > MAX_INTERRUPT_CHAIN) continue;
-      this.ctx.offerEdge(this.fnId, HARDIRQ, ev.lock, 'irqs-off', ev.mode, true, this.ctx.witnesses.length(ev.witness), () => ({
-        from: HARDIRQ, to: ev.lock, holdMode: 'irqs-off', waitMode: ev.mode, waitSpins: true, irqsOff: true, fn: this.fnId,
+      // In interrupt context no reader queues behind a writer (qrwlock).
+      const waitMode = ev.mode === 'read' ? 'recursive-read' : ev.mode;
+      this.ctx.offerEdge(this.fnId, HARDIRQ, ev.lock, 'irqs-off', waitMode, true, this.ctx.witnesses.length(ev.witness), () => ({
+        from: HARDIRQ, to: ev.lock, holdMode: 'irqs-off', waitMode, waitSpins: true, irqsOff: true, fn: this.fnId,
         hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,
       }));
     }
@@ -942,7 +984,7 @@ class FunctionAnalysis {
     const when = model.when;
     const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c);
     if (guard === 'never') return s;
-    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false, nestingAnnotated: false }, known(this.link(c, 'wait')), true);
+    this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false, nestingAnnotated: false, queue: 'plain' }, known(this.link(c, 'wait')), true);
     return s;
   }
 
@@ -1143,8 +1185,12 @@ const isParamLock = (key: LockKey): boolean => paramIndexOf(key) !== null;
  * two readers (a queued writer makes some of those deadlock too; not reported yet), nor for an
  * annotated nesting, nor for a subclass computed at run time (`depth + 1` differs each level).
  */
-function isRecursive(key: LockKey, heldMode: HeldLock['mode'], waitMode: LockMode | WaitMode, nestingAnnotated: boolean): boolean {
-  return !nestingAnnotated && !(heldMode === 'read' && waitMode === 'read') && !key.endsWith('/?');
+/**
+ * Whether taking `key` again while it is held can block this CPU on itself. A second read blocks
+ * only behind a queued writer, which the simulation looks for; a recursive read never does.
+ */
+function isRecursive(key: LockKey, heldMode: HeldLock['mode'], waitMode: WaitMode, nestingAnnotated: boolean): boolean {
+  return !nestingAnnotated && !(heldMode === 'read' && waitMode === 'recursive-read') && !key.endsWith('/?');
 }
 
 /** A held lock an edge can start from: a class (not a parameter's), not released before the wait. */
@@ -1169,7 +1215,7 @@ class EventSet {
     for (const i of this.byLock.get(ev.lock) ?? []) {
       const e = this.order[i] as LockEvent;
       if (e.kind === ev.kind && e.mode === ev.mode && e.spins === ev.spins && e.irq === ev.irq && e.afterSleep === ev.afterSleep
-        && e.viaIndirect === ev.viaIndirect && e.nestingAnnotated === ev.nestingAnnotated && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)) return e;
+        && e.viaIndirect === ev.viaIndirect && e.nestingAnnotated === ev.nestingAnnotated && e.queue === ev.queue && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)) return e;
     }
     return undefined;
   }

@@ -1,6 +1,6 @@
 // The abstract domain of the per-function analysis (after Infer's starvation domain):
 // lock identity, lock events with their witness, held-lock sets, irq state, summaries.
-import type { LockMode } from '../models/kernel-api.js';
+import type { LockMode, LockQueue } from '../models/kernel-api.js';
 import type { WitnessId } from './witness.js';
 import type { WaitMode } from '../deadlock/types.js';
 import { type Guard, guardKey } from './guard.js';
@@ -83,7 +83,15 @@ export interface LockEvent {
    * facts do not value): not recursive locking while its class is held.
    */
   nestingAnnotated: boolean;
+  /** Where the waiter queues on a reader-writer lock (`LockQueue`): set by the op, kept up the calls. */
+  queue: LockQueue;
   witness: WitnessId;
+}
+
+/** How an event waits, as edges and pairs say it: a read that never queues behind a writer is `recursive-read`. */
+export function waitModeOf(ev: Pick<LockEvent, 'kind' | 'mode' | 'queue'>): WaitMode {
+  if (ev.kind === 'ipi-wait') return 'ipi';
+  return ev.mode === 'read' && ev.queue === 'recursive-reader' ? 'recursive-read' : ev.mode;
 }
 
 /**
@@ -126,13 +134,18 @@ export interface Summary {
    */
   nonZeroWhen: Guard | 'never';
   /**
+   * Every value it returns is a trylock's (`return down_read_trylock(&av->root->rwsem);`): it
+   * returns non-zero exactly when it took `returnsHeld`, so a caller's false branch holds none of them.
+   */
+  trylock: boolean;
+  /**
    * Locks every caller holds, as the code asserts (`lockdep_assert_held(&p->lock)`, here or in a
    * callee, where this function had not taken them itself), sorted by lock.
    */
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, nonZeroWhen: null, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, nonZeroWhen: null, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {
@@ -141,7 +154,7 @@ export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {
 
 export function eventKey(e: LockEvent): string {
   const guard = guardKey(e.guard);
-  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}|${e.nestingAnnotated ? 1 : 0}`;
+  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}|${e.nestingAnnotated ? 1 : 0}|${e.queue}`;
 }
 
 export function joinIrq(a: IrqState, b: IrqState): IrqState {
@@ -163,3 +176,13 @@ export const HARDIRQ = 'HARDIRQ';
  * unrelated drivers' classes more often than not (and would take the search's budget).
  */
 export const MAX_HARDIRQ_CYCLE = 3;
+
+/**
+ * A writer waiting for a reader-writer lock, as the tail of an edge `QUEUED_WRITER → L`: the
+ * simulation's extra CPU when a reader must queue behind it. Not a node of the dependency graph
+ * (nothing waits for it); the hyphen keeps it apart from every C name.
+ */
+export const QUEUED_WRITER = 'QUEUED-WRITER';
+
+/** Writers are looked for this many calls deep: the op itself, or a wrapper or two around it. */
+export const MAX_WRITER_CHAIN = 3;

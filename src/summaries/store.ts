@@ -9,12 +9,16 @@ import type { EventKind, Guard, HeldLock, IrqState, LockEvent, LockPair, Summary
 import type { CmpOp, ParamTest } from './guard.js';
 
 const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp'] as const;
-import type { LockMode } from '../models/kernel-api.js';
+import type { LockMode, LockQueue } from '../models/kernel-api.js';
 import { Interner } from './interner.js';
 import { DEFAULT_RESIDENT_BYTES, SpillingBytes } from './spilling-bytes.js';
 
 /** Parsed summaries kept, counted in events: a caller near the top of the call graph has a thousand. */
 const PARSED_EVENTS_KEPT = 262_144;
+
+/** An event's queue in its flags word, beside the four booleans. */
+const QUEUE_BITS: Record<LockQueue, number> = { plain: 0, 'fair-writer': 16, 'recursive-reader': 32 };
+const queueOf = (flags: number): LockQueue => ((flags & 16) !== 0 ? 'fair-writer' : (flags & 32) !== 0 ? 'recursive-reader' : 'plain');
 
 export class CompactSummaries implements SummaryStore {
   private readonly packed: SpillingBytes;
@@ -88,12 +92,12 @@ export class SummaryCodec {
   }
 
   private numbers(s: Summary): number[] {
-    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length];
+    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.trylock ? 1 : 0, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
     for (const e of s.events) {
       out.push(this.id(e.kind), this.id(e.lock), this.id(e.mode), this.id(e.irq), e.witness,
-        (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0) | (e.nestingAnnotated ? 8 : 0));
+        (e.spins ? 1 : 0) | (e.afterSleep ? 2 : 0) | (e.viaIndirect ? 4 : 0) | (e.nestingAnnotated ? 8 : 0) | QUEUE_BITS[e.queue]);
       this.packGuard(e.guard, out);
       out.push(e.released.length);
       for (const r of e.released) out.push(this.id(r));
@@ -145,6 +149,7 @@ export class SummaryCodec {
     };
     const irqExit = str() as IrqState;
     const irqExitWitness = next();
+    const trylock = next() === 1;
     const counts = [next(), next(), next(), next(), next()] as const;
     const nonZeroWhen = this.unpackReturnGuard(next, str);
     const events: LockEvent[] = [];
@@ -157,7 +162,7 @@ export class SummaryCodec {
       const flags = next();
       const guard = this.unpackGuard(next, str);
       const released = Array.from({ length: next() }, str);
-      events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, nestingAnnotated: (flags & 8) !== 0, witness });
+      events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, nestingAnnotated: (flags & 8) !== 0, queue: queueOf(flags), witness });
     }
     const releases = Array.from({ length: counts[1] }, str);
     const returnsHeld: HeldLock[] = Array.from({ length: counts[2] }, () => ({ lock: str(), mode: str() as LockMode, spins: next() === 1, witness: next() }));
@@ -169,7 +174,7 @@ export class SummaryCodec {
     });
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, nonZeroWhen, requires };
+    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, nonZeroWhen, trylock, requires };
   }
 
   /** A return guard: -1 for `never`, else a guard. */

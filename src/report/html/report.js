@@ -247,7 +247,8 @@
       const angle = -Math.PI / 2 + (2 * Math.PI * k) / n;
       return { x: c + radius * Math.cos(angle), y: c + radius * Math.sin(angle) };
     };
-    const edges = f.cpus.map((cpu, k) => {
+    // A queued writer is off the cycle: its column in the timeline shows it.
+    const edges = f.cpus.filter((cpu) => !cpu.queuedWriter).map((cpu, k) => {
       const from = at(f.resources.indexOf(cpu.holds[0]) >= 0 ? f.resources.indexOf(cpu.holds[0]) : k);
       const to = at(f.resources.indexOf(cpu.waitsFor) >= 0 ? f.resources.indexOf(cpu.waitsFor) : (k + 1) % n);
       // Bend every arrow to its left: two arrows between the same two nodes do not overlap.
@@ -291,9 +292,10 @@
   function timelineTable(f) {
     const head = f.cpus.map((cpu) => {
       const fn = cpu.chain[0] ? cpu.chain[0].function : '?';
-      const holds = cpu.holds[0] === 'IPI' ? 'irqs disabled' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
+      const holds = cpu.queuedWriter ? `writer off the cycle${cpu.holds.length ? `, holds ${cpu.holds.join(', ')}` : ''}`
+        : cpu.holds[0] === 'IPI' ? 'irqs disabled' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
       const waits = cpu.waitsFor === 'IPI' ? 'waits for every CPU to take an IPI' : `waits for ${cpu.waitsFor} (${cpu.waitMode})`;
-      const also = cpu.holds.length > 1 ? `<br><span class="also">also holds ${esc(cpu.holds.slice(1).join(', '))}</span>` : '';
+      const also = cpu.holds.length > 1 && !cpu.queuedWriter ? `<br><span class="also">also holds ${esc(cpu.holds.slice(1).join(', '))}</span>` : '';
       return `<th class="cpu" data-cpu="${cpu.cpu}" data-function="${esc(fn)}"><span class="cpu-name">CPU${cpu.cpu}</span> <code>${esc(fn)}()</code><br>`
         + `<span class="what">${esc(holds)}; ${esc(waits)}${cpu.irqsDisabled ? ', irqs disabled' : ''}</span>${also}</th>`;
     }).join('');
