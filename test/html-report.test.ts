@@ -120,6 +120,30 @@ describe('HTML report in headless Chromium', { skip: browserMissing() ?? false }
     }
   });
 
+  it('shows a queued writer as a column of its own, not as an arrow of the cycle', async () => {
+    const report = await scan({ root: 'fixtures/lock-cycle/reader-behind-writer', paths: [], arch: 'x86' });
+    const file = path.join(work, 'writer.html');
+    writeFileSync(file, renderHtml(report, options));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-ready="1"]');
+      await page.locator('tr.finding').first().click();
+      const detail = page.locator('tr.detail');
+      await detail.locator('svg').waitFor();
+      assert.equal(await detail.locator('g.edge').count(), 2, 'the two CPUs of the cycle');
+      const cpus = await detail.locator('th.cpu').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.function));
+      assert.deepEqual(cpus, ['rtab_lookup', 'rtab_dump_stats', 'rtab_insert']);
+      assert.match(await detail.locator('th.cpu').nth(2).innerText(), /writer off the cycle/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('marks check-patch\'s fixed findings', async () => {
     const { result, after: patched } = await checkPatch({ root: SEED, paths: [], arch: 'x86' }, readFileSync('test/patches/seed-shaped-rcu.patch', 'utf8'), 'seed-shaped-rcu.patch');
     const file = path.join(work, 'patch.html');
