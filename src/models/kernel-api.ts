@@ -27,6 +27,8 @@ export interface LockOp {
   nestLock?: true;
   /** How the waiter stands in the lock's queue, for reader-writer locks (`LockQueue`). */
   queue?: LockQueue;
+  /** `_bh`: bottom halves are off from the acquisition until the release. */
+  bhOff?: true;
 }
 
 /**
@@ -128,7 +130,7 @@ function spinningLockTable(): Record<string, ApiModel> {
     for (const a of ACQUIRE_SUFFIXES) {
       table[lock + a.suffix] = {
         op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a), ...(a.subclassArg ? { subclassArg: a.subclassArg } : {}), ...(a.nestLock ? { nestLock: true } : {}),
-        ...queuePart(mode, queue, a.bhOff),
+        ...queuePart(mode, queue, a.bhOff), ...(a.bhOff ? { bhOff: true } : {}),
       };
     }
     for (const r of RELEASE_SUFFIXES) table[unlock + r.suffix] = { op: 'release', lockArg: 0, mode, spins: true, ...irqPart(r) };

@@ -716,7 +716,7 @@ class FunctionAnalysis {
     const held = [...s.held];
     for (const lock of keys) {
       if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model), queue: model.queue ?? 'plain' }, pending, true);
-      if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness });
+      if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness, ...(model.bhOff ? { bhOff: true } : {}) });
     }
     return { ...s, held, slept: s.slept || (waits && !model.spins) };
   }
@@ -792,7 +792,9 @@ class FunctionAnalysis {
    * written to the table only if an edge or a summary entry keeps it. `interruptibleBelow`: the
    * callee's event was already known taken with irqs enabled (the callee offered its `L → HARDIRQ`).
    */
-  private onEvent(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean, interruptibleBelow = false): void {
+  private onEvent(s: State, event: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean, interruptibleBelow = false): void {
+    // With bottom halves off (a `_bh` lock held), `in_interrupt()` is true: a read does not queue.
+    const ev = event.mode === 'read' && event.queue === 'plain' && s.held.some((h) => h.bhOff) ? { ...event, queue: 'recursive-reader' as const } : event;
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;

@@ -43,6 +43,11 @@ export interface HeldLock {
   mode: LockMode;
   spins: boolean;
   witness: WitnessId;
+  /**
+   * Taken with a `_bh` op in this function: bottom halves stay off while it is held, and a read
+   * under it is a recursive read (`in_interrupt()`). Not kept in summaries.
+   */
+  bhOff?: true;
 }
 
 /** A lock and the mode it is held in, without where it was taken. */
