@@ -19,7 +19,7 @@ const test: fc.Arbitrary<ParamTest> = fc.oneof(
 );
 const guard: fc.Arbitrary<Guard> = fc.oneof(fc.constant(null), fc.array(test, { minLength: 1, maxLength: 3 }));
 const event: fc.Arbitrary<LockEvent> = fc.record({
-  kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const), lock, mode, spins: fc.boolean(), irq, guard,
+  kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const, 'sleep' as const), lock, mode, spins: fc.boolean(), irq, guard,
   released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), nestingAnnotated: fc.boolean(),
   queue: fc.constantFrom('plain' as const, 'fair-writer' as const, 'recursive-reader' as const), witness: fc.integer({ min: -1, max: 1 << 30 }),
 }, PLAIN);
@@ -30,8 +30,10 @@ const pair: fc.Arbitrary<LockPair> = fc.record({
 }, PLAIN);
 const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
-  irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard),
-  trylock: fc.boolean(), requires: fc.array(fc.record({ lock, mode }, PLAIN), { maxLength: 3 }),
+  irqExit: irq, irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
+  irqSavesTo: fc.integer({ min: -1, max: 5 }), irqRestoresFrom: fc.integer({ min: -1, max: 5 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard),
+  trylock: fc.boolean(),
+  requires: fc.array(fc.record({ lock, mode }, PLAIN), { maxLength: 3 }),
 }, PLAIN);
 
 describe('compact summary store', () => {

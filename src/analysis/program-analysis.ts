@@ -2,7 +2,7 @@
 // → findings → report. `scan` and `check-patch` are two drivers over it.
 import { writeFileSync } from 'node:fs';
 import { buildDependencyGraph, DEFAULT_MAX_CYCLE_LENGTH, DEFAULT_MAX_CYCLES, EdgeCollector, findCycles } from '../deadlock/graph.js';
-import { findingsFromCycles } from '../deadlock/findings.js';
+import { findingsFromCycles, findingsFromWaits } from '../deadlock/findings.js';
 import type { DepEdge } from '../deadlock/types.js';
 import type { LoadedFile } from '../facts/outline.js';
 import type { FunctionFacts } from '../facts/types.js';
@@ -13,6 +13,7 @@ import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAs
 import type { GraphEdgeView } from '../report/dot.js';
 import type { Problem, Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
+import { sleepInAtomic } from '../rules/sleep-in-atomic.js';
 import type { CycleRule } from '../rules/rule.js';
 import type { AnalysisContext, AnalysisStats, CallHolds, SummaryStore } from '../summaries/analyze-function.js';
 import { closedFunctionsIn, mustHoldAtEntry } from '../program/must-hold.js';
@@ -22,7 +23,7 @@ import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
 import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
-import { HARDIRQ, type HeldClass, QUEUED_WRITER, lockOfKey } from '../summaries/domain.js';
+import { HARDIRQ, type HeldClass, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -103,7 +104,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
   const gated = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
-  const edges = gated.filter((e) => e.from !== QUEUED_WRITER);
+  const edges = gated.filter((e) => e.from !== QUEUED_WRITER && e.to !== SLEEP);
   const writers = new Map(gated.filter((e) => e.from === QUEUED_WRITER).map((e) => [e.to, e]));
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
@@ -116,7 +117,9 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const classes = search.cycles.flatMap((c) => (sameClassTwice(c) ? c.filter((r) => r !== HARDIRQ) : []));
   const several = multiKeyed(program, a.identity, a.keySites, [...new Set(classes)]);
   const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
-  const outcome = findingsFromCycles(graph, cycles, { functions: program.functions, witnesses, rules, writers });
+  const findingContext = { functions: program.functions, witnesses, rules, writers };
+  const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(sleepEdges(a.collector), sleepInAtomic, findingContext) : [];
+  const outcome = findingsFromCycles(graph, cycles, findingContext, sleeping);
   lap('simulate');
   const stats = totalStats(a.functionStats.values());
   const functions = program.functions.filter((f) => !f.isMacro);
@@ -162,9 +165,18 @@ function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass
   });
 }
 
+/**
+ * Each function's sleeps in atomic context, one per atomic cause (the collector keeps the
+ * shortest): not the graph's one edge per class pair, as two sleeps under one lock in two
+ * functions are two bugs.
+ */
+function sleepEdges(collector: EdgeCollector): DepEdge[] {
+  return collector.functions().flatMap((fn) => collector.offersOf(fn).map((o) => o.edge).filter((e) => e.to === SLEEP));
+}
+
 /** The dependency graph's edges as reports show them (`--format dot`): classes by name, each edge's witness function and wait site. */
 export function dependencyEdges(a: ProgramAnalysis): GraphEdgeView[] {
-  const edges = a.collector.edges().filter((e) => e.from !== QUEUED_WRITER);
+  const edges = a.collector.edges().filter((e) => e.from !== QUEUED_WRITER && e.to !== SLEEP);
   const name = classNamer(edges.flatMap((e) => [e.from, e.to]));
   return edges.map((e) => {
     const fn = a.program.functions[e.fn];

@@ -4,7 +4,7 @@ import type { FunctionFacts } from '../facts/types.js';
 import type { ChainStep, CpuScenario, Finding, ScenarioStep } from '../report/types.js';
 import { classNamer, nameKeysIn } from '../program/scope.js';
 import type { CycleRule } from '../rules/rule.js';
-import { HARDIRQ, IPI, QUEUED_WRITER } from '../summaries/domain.js';
+import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
 import { sameFilesystems } from '../models/filesystem-classes.js';
@@ -39,7 +39,7 @@ export interface CycleOutcome {
  * rule: a ring of six locks is reported, the long cycles through a reported AB-BA are not (they
  * are counted, and fixing the AB-BA shows them).
  */
-export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], ctx: FindingContext): CycleOutcome {
+export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], ctx: FindingContext, waits: readonly Finding[] = []): CycleOutcome {
   const byFingerprint = new Map<string, Finding>();
   const reported = new Set<string>();
   let infeasible = 0;
@@ -58,11 +58,25 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     const old = byFingerprint.get(finding.fingerprint);
     if (!old || finding.confidence > old.confidence) byFingerprint.set(finding.fingerprint, finding);
   }
-  const kept = [...byFingerprint.values()];
+  const kept = [...byFingerprint.values(), ...waits];
   const name = classNamer(kept.flatMap(classesOf));
   const findings = kept.map((f) => withClassNames(f, name)).sort(compareFindings);
   for (const f of findings) implied.delete(f.fingerprint);
   return { findings, infeasible, implied: [...implied].sort() };
+}
+
+/**
+ * Findings that are one CPU's wait, not a cycle (`L → SLEEP`): a scenario of one CPU that holds
+ * `L` and calls what may sleep. One per function and cause; class names come with the cycles'.
+ */
+export function findingsFromWaits(edges: readonly DepEdge[], rule: CycleRule, ctx: FindingContext): Finding[] {
+  const byFingerprint = new Map<string, Finding>();
+  for (const e of edges) {
+    const steps: Verdict['steps'] = [{ cpu: 0, phase: 'hold' }, { cpu: 0, phase: 'wait' }];
+    const finding = buildFinding(rule, [e.from, e.to], [e], { feasible: true, notes: [], steps, writers: [] }, ctx);
+    if (!byFingerprint.has(finding.fingerprint)) byFingerprint.set(finding.fingerprint, finding);
+  }
+  return [...byFingerprint.values()];
 }
 
 function classesOf(f: Finding): string[] {
@@ -207,7 +221,8 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
       const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : lockAction(holdEnd, cpu.holds[0] ?? '?');
       return { cpu: step.cpu, action, blocks: false };
     }
-    const action = cpu.waitsFor === IPI ? `IPI wait: ${apiOf(waitEnd)}()`
+    const action = cpu.waitsFor === SLEEP ? `${apiOf(waitEnd)}(); <may sleep>`
+      : cpu.waitsFor === IPI ? `IPI wait: ${apiOf(waitEnd)}()`
       : cpu.waitsFor === HARDIRQ ? '<Interrupt>'
         : cpu.holds[0] === HARDIRQ ? `(irq on CPU${interrupted(cpus, step.cpu)}) ${lockAction(waitEnd, cpu.waitsFor)}` : lockAction(waitEnd, cpu.waitsFor);
     return { cpu: step.cpu, action, blocks: true };
@@ -246,7 +261,7 @@ function hashChains(rule: string, resources: string[], chains: string[][]): stri
   return createHash('sha256').update([rule, resources.join('|'), ...chains.map((c) => c.join('>'))].join('\n')).digest('hex').slice(0, 32);
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return cmp(a.rule, b.rule) || cmp(a.location.file, b.location.file)
     || a.location.line - b.location.line || cmp(a.fingerprint, b.fingerprint);
 }

@@ -7,8 +7,9 @@ export type HoldMode = LockMode | 'irqs-off';
 /**
  * `interrupt`: the CPU, holding a lock with irqs enabled, takes a hard irq (`L → HARDIRQ`).
  * `recursive-read`: a read that does not queue behind a waiting writer (`read_lock_bh`, interrupt context).
+ * `sleep`: a call that may sleep, in atomic context (`L → SLEEP`).
  */
-export type WaitMode = LockMode | 'recursive-read' | 'ipi' | 'interrupt';
+export type WaitMode = LockMode | 'recursive-read' | 'ipi' | 'interrupt' | 'sleep';
 
 /** A read, recursive or not: it shares the lock with other readers. */
 export const isReadWait = (m: WaitMode): boolean => m === 'read' || m === 'recursive-read';

@@ -62,7 +62,30 @@ export interface FieldCallOp { callsField: number }
  * pass. Following them makes every lock held around a kmalloc() look like it orders against
  * the whole of reclaim.
  */
-export interface LeafCall { leaf: 'allocator' | 'schedule' }
+export interface LeafCall {
+  leaf: 'allocator' | 'schedule';
+  /** An allocator's GFP flags argument: it may sleep when they allow direct reclaim (models/gfp.ts). */
+  gfpArg?: number;
+  /** An allocator that always may sleep (`vmalloc`). */
+  sleeps?: true;
+  /** A preemption point (`__preempt_schedule()`): reached only outside atomic context. */
+  preemption?: true;
+}
+
+/**
+ * A call that may sleep (`msleep`, `wait_for_completion`, `synchronize_rcu`, `flush_work`,
+ * `copy_from_user`): never in atomic context (`sleep-in-atomic`). Not followed: what it waits
+ * for is another rule's (waits), and its own locks are its internals.
+ */
+export interface MaySleep { maySleep: true }
+
+/**
+ * A put whose teardown runs later, not in the caller: `mntput()`'s last reference queues
+ * `cleanup_mnt()` (and so `deactivate_super()`) as task work, or on a workqueue from a kthread,
+ * so none of it runs under the caller's locks. Only an internal mount's last put, at
+ * `kern_unmount()` when nobody else can reach the mount, tears down in place. Not followed.
+ */
+export interface DeferredPut { deferred: 'put' }
 
 /** A call that does not return: the path ends there (its callees are the dying machine's). */
 export interface NoReturn { noreturn: true }
@@ -92,7 +115,7 @@ export interface ContextTest { contextTest: readonly ExecContext[] }
  */
 export interface AssertHeld { assertHeld: { lockArg: number } | { lockOf: string }; mode: LockMode | 'any' }
 
-export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | NoReturn | LastPutTest | ConfigTest
+export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | MaySleep | DeferredPut | NoReturn | LastPutTest | ConfigTest
   | TransparentTest | ContextTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode; queue?: LockQueue }[] = [
@@ -251,17 +274,27 @@ function paravirtCalls(): Record<string, FieldCallOp> {
   return table;
 }
 
-const ALLOCATOR: Record<string, LeafCall> = Object.fromEntries([
-  'kmalloc', 'kzalloc', 'kmalloc_array', 'kcalloc', 'kmalloc_node', 'kzalloc_node', 'kmalloc_array_node',
-  'kcalloc_node', '__kmalloc', '__kmalloc_node', 'kmalloc_trace', 'kmalloc_large', 'kmalloc_large_node',
-  'krealloc', 'kmemdup', 'kstrdup', 'kvmalloc', 'kvzalloc', 'kvmalloc_node', 'kvcalloc', 'kvmalloc_array',
-  'kmem_cache_alloc', 'kmem_cache_zalloc', 'kmem_cache_alloc_node', 'kmem_cache_alloc_lru', 'kmem_cache_alloc_bulk',
-  'alloc_pages', 'alloc_page', '__alloc_pages', 'alloc_pages_node', '__alloc_pages_node', 'folio_alloc',
-  '__folio_alloc', 'alloc_pages_vma', 'vma_alloc_folio', '__get_free_pages', '__get_free_page', 'get_zeroed_page',
-  'alloc_pages_exact', 'kfree', 'kvfree', 'kfree_sensitive', 'kmem_cache_free', 'kmem_cache_free_bulk',
-  'free_pages', '__free_pages', 'free_page', '__free_page', 'free_pages_exact', 'free_unref_page',
-  'vmalloc', 'vzalloc', 'vfree', 'vfree_atomic', 'vunmap',
-].map((name) => [name, { leaf: 'allocator' } as LeafCall]));
+/** Allocators and the index of their GFP flags argument (null: none, as for the frees). */
+const ALLOCATOR_GFP_ARGS: Record<string, number | null> = {
+  kmalloc: 1, kzalloc: 1, kmalloc_array: 2, kcalloc: 2, kmalloc_node: 1, kzalloc_node: 1, kmalloc_array_node: 2,
+  kcalloc_node: 2, __kmalloc: 1, __kmalloc_node: 1, kmalloc_trace: 1, kmalloc_large: 1, kmalloc_large_node: 1,
+  krealloc: 2, kmemdup: 2, kstrdup: 1, kvmalloc: 1, kvzalloc: 1, kvmalloc_node: 1, kvcalloc: 2, kvmalloc_array: 2,
+  kmem_cache_alloc: 1, kmem_cache_zalloc: 1, kmem_cache_alloc_node: 1, kmem_cache_alloc_lru: 2, kmem_cache_alloc_bulk: 1,
+  alloc_pages: 0, alloc_page: 0, __alloc_pages: 0, alloc_pages_node: 1, __alloc_pages_node: 1, folio_alloc: 0,
+  __folio_alloc: 0, alloc_pages_vma: 0, vma_alloc_folio: 0, __get_free_pages: 0, __get_free_page: 0, get_zeroed_page: 0,
+  alloc_pages_exact: 1, kfree: null, kvfree: null, kfree_sensitive: null, kmem_cache_free: null, kmem_cache_free_bulk: null,
+  free_pages: null, __free_pages: null, free_page: null, __free_page: null, free_pages_exact: null, free_unref_page: null,
+  vfree: null, vfree_atomic: null, vunmap: null,
+};
+
+/** vmalloc maps pages with GFP_KERNEL page tables: it always may sleep. */
+const ALWAYS_SLEEPING_ALLOCATORS = ['vmalloc', 'vzalloc'];
+
+const ALLOCATOR: Record<string, LeafCall> = {
+  ...Object.fromEntries(Object.entries(ALLOCATOR_GFP_ARGS).map(([name, gfpArg]): [string, LeafCall] =>
+    [name, gfpArg === null ? { leaf: 'allocator' } : { leaf: 'allocator', gfpArg }])),
+  ...Object.fromEntries(ALWAYS_SLEEPING_ALLOCATORS.map((name): [string, LeafCall] => [name, { leaf: 'allocator', sleeps: true }])),
+};
 
 /**
  * Entering the scheduler. A CPU that schedules holds no spinlock and has irqs on (else it is
@@ -269,18 +302,38 @@ const ALLOCATOR: Record<string, LeafCall> = Object.fromEntries([
  * takes inside never order against the caller's. `preempt_enable()` reaches here only when
  * the preempt count drops to zero, i.e. when no spinlock is held.
  */
-const SCHEDULE: Record<string, LeafCall> = Object.fromEntries([
-  'schedule', '__schedule', 'schedule_idle', 'schedule_preempt_disabled', 'preempt_schedule', 'preempt_schedule_notrace',
-  '__preempt_schedule', '__preempt_schedule_notrace', 'preempt_schedule_common', 'preempt_schedule_irq',
-  'schedule_timeout', 'schedule_timeout_interruptible', 'schedule_timeout_killable', 'schedule_timeout_uninterruptible',
-  'schedule_hrtimeout', 'schedule_hrtimeout_range', 'io_schedule', 'io_schedule_timeout', 'cond_resched', '__cond_resched',
-  'yield',
-].map((name) => [name, { leaf: 'schedule' } as LeafCall]));
+const SCHEDULE: Record<string, LeafCall> = {
+  ...Object.fromEntries([
+    'schedule', '__schedule', 'schedule_idle', 'schedule_preempt_disabled',
+    'schedule_timeout', 'schedule_timeout_interruptible', 'schedule_timeout_killable', 'schedule_timeout_uninterruptible',
+    'schedule_hrtimeout', 'schedule_hrtimeout_range', 'io_schedule', 'io_schedule_timeout', 'cond_resched', '__cond_resched',
+    'yield',
+  ].map((name): [string, LeafCall] => [name, { leaf: 'schedule' }])),
+  // `preempt_enable()` calls these only when the preempt count drops to zero: never in atomic
+  // context, so never a sleep there.
+  ...Object.fromEntries([
+    'preempt_schedule', 'preempt_schedule_notrace', '__preempt_schedule', '__preempt_schedule_notrace', 'preempt_schedule_common',
+    'preempt_schedule_irq',
+  ].map((name): [string, LeafCall] => [name, { leaf: 'schedule', preemption: true }])),
+};
 
 const tableOf = <T>(names: string[], model: T): Record<string, T> => Object.fromEntries(names.map((n) => [n, model]));
 
 const NORETURN = tableOf(['panic', 'BUG', 'do_exit', 'make_task_dead', 'kthread_exit', 'do_group_exit', 'machine_halt',
   'machine_power_off', 'emergency_restart', '__stack_chk_fail', 'nmi_panic'], { noreturn: true } as NoReturn);
+
+/** Calls that may sleep, besides sleeping locks, the scheduler and allocators. */
+const MAY_SLEEP = tableOf([
+  'might_sleep', 'msleep', 'msleep_interruptible', 'ssleep', 'usleep_range', 'usleep_range_state', 'fsleep',
+  'wait_for_completion', 'wait_for_completion_interruptible', 'wait_for_completion_killable', 'wait_for_completion_timeout',
+  'wait_for_completion_interruptible_timeout', 'wait_for_completion_killable_timeout', 'wait_for_completion_io',
+  'wait_for_completion_io_timeout', 'synchronize_rcu', 'synchronize_rcu_expedited', 'synchronize_srcu',
+  'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier', 'flush_work', 'flush_delayed_work',
+  'flush_workqueue', 'drain_workqueue', 'cancel_work_sync', 'cancel_delayed_work_sync', 'flush_scheduled_work',
+  'copy_from_user', 'copy_to_user', 'kthread_stop',
+], { maySleep: true } as MaySleep);
+
+const DEFERRED_PUTS = tableOf(['mntput'], { deferred: 'put' } as DeferredPut);
 
 const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', 'atomic_dec_and_test', 'atomic_sub_and_test',
   'atomic_long_dec_and_test', 'atomic_long_sub_and_test', 'atomic64_dec_and_test', 'atomic64_sub_and_test',
@@ -339,6 +392,7 @@ export function guardClassOf(name: string): GuardClass | undefined {
 
 export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...NORETURN,
+  ...DEFERRED_PUTS,
   ...LAST_PUT,
   ...NOT_LAST_PUT,
   ...CONFIG_TESTS,
@@ -346,6 +400,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...Object.fromEntries(Object.entries(CONTEXT_TESTS).map(([name, contextTest]) => [name, { contextTest }])),
   ...ALLOCATOR,
   ...SCHEDULE,
+  ...MAY_SLEEP,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

@@ -378,6 +378,8 @@ export function cpuSummary(cpu: CpuScenario): string {
 }
 
 function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
+  if (cpu.waitsFor === 'SLEEP' && held === 'IPI') return 'has irqs disabled';
+  if (cpu.waitsFor === 'SLEEP' && held === 'HARDIRQ') return 'runs a hard-irq handler';
   if (cpu.queuedWriter) return held ? `is a writer off the cycle, holds ${held},` : 'is a writer off the cycle, holds nothing,';
   if (held === 'IPI') return 'has irqs disabled (cannot answer an IPI)';
   if (held === 'HARDIRQ') return 'runs a hard-irq handler on the CPU before it';
@@ -385,6 +387,7 @@ function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
 }
 
 function waitPhrase(cpu: CpuScenario): string {
+  if (cpu.waitsFor === 'SLEEP') return 'calls what may sleep';
   if (cpu.waitsFor === 'IPI') return 'waits for the other CPUs to answer an IPI';
   if (cpu.waitsFor === 'HARDIRQ') return 'is interrupted (irqs enabled)';
   return cpu.waitMode ? `waits for ${cpu.waitsFor} (${cpu.waitMode})` : `waits for ${cpu.waitsFor}`;

@@ -12,13 +12,15 @@ export function renderScenarioTable(finding: Finding, maxWidth = 100): string {
   const row = (cpu: number, text: string): string =>
     (INDENT + ' '.repeat(column * cpu) + cell(text)).trimEnd();
 
-  const lines = [' Possible unsafe locking scenario:', ''];
+  // A sleep in atomic context is one CPU's bug, not an interleaving: the kernel's own words for it.
+  const sleeps = finding.cpus.some((c) => c.waitsFor === 'SLEEP');
+  const lines = [sleeps ? ' Sleeping function called from invalid context:' : ' Possible unsafe locking scenario:', ''];
   lines.push((INDENT + finding.cpus.map((c) => cell(`CPU${c.cpu}`)).join('')).trimEnd());
   lines.push((INDENT + finding.cpus.map(() => cell('----')).join('')).trimEnd());
   for (const step of finding.interleaving) {
     for (const part of wrapCell(step.action, column - 1)) lines.push(row(step.cpu, part));
   }
-  lines.push('', '  *** DEADLOCK ***');
+  lines.push('', sleeps ? '  *** SLEEPS IN ATOMIC CONTEXT ***' : '  *** DEADLOCK ***');
   // Lockdep's hint for one task taking a class it holds: two instances need a subclass.
   if (cpuCount === 1 && finding.cpus[0]?.holds[0] === finding.cpus[0]?.waitsFor) lines.push('', ' May be due to missing lock nesting notation');
   return lines.join('\n');

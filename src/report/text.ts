@@ -30,8 +30,11 @@ function cpuBlock(cpu: CpuScenario): string[] {
     return [` CPU${cpu.cpu}: a writer, off the cycle: ${held}waits for ${cpu.waitsFor} (write) before the reader asks`, ...cpu.chain.map(stepLine), ''];
   }
   const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).join(', ')}` : '';
-  const holds = cpu.holds[0] === 'IPI' ? 'holds irqs disabled (cannot take an IPI)'
-    : cpu.holds[0] === 'HARDIRQ' ? 'runs a hard-irq handler on the CPU before it' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
+  const sleeps = cpu.waitsFor === 'SLEEP';
+  const holds = cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
+    : cpu.holds[0] === 'HARDIRQ' ? (sleeps ? 'runs a hard-irq handler' : 'runs a hard-irq handler on the CPU before it')
+      : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
+  if (sleeps) return [` CPU${cpu.cpu}: ${holds}${also}; calls what may sleep`, ...cpu.chain.map(stepLine), ''];
   const waits = cpu.waitsFor === 'IPI' ? 'every CPU to acknowledge an IPI'
     : cpu.waitsFor === 'HARDIRQ' ? 'an interrupt (irqs enabled)' : `${cpu.waitsFor} (${cpu.waitMode}${cpu.irqsDisabled ? ', irqs disabled' : ''})`;
   return [` CPU${cpu.cpu}: ${holds}${also}; waits for ${waits}`, ...cpu.chain.map(stepLine), ''];

@@ -3,6 +3,7 @@ import { ipiCycle } from './ipi-cycle.js';
 import { irqInversion } from './irq-inversion.js';
 import { lockCycle } from './lock-cycle.js';
 import { recursiveLocking } from './recursive-locking.js';
+import { sleepInAtomic } from './sleep-in-atomic.js';
 import type { CycleRule } from './rule.js';
 
-export const RULES: readonly CycleRule[] = [ipiCycle, irqInversion, lockCycle, recursiveLocking];
+export const RULES: readonly CycleRule[] = [ipiCycle, irqInversion, lockCycle, recursiveLocking, sleepInAtomic];

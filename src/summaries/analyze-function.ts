@@ -4,7 +4,7 @@
 // for callers.
 import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type AssertHeld, type IpiWaitOp, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
+  type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
@@ -13,7 +13,7 @@ import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
-  MAX_WRITER_CHAIN, QUEUED_WRITER, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
+  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -23,6 +23,7 @@ import type { WitnessId, WitnessTable } from './witness.js';
 import type { StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
+import { GFP_MAY_SLEEP, gfpMaySleep } from '../models/gfp.js';
 
 export interface AnalysisStats {
   /** Summaries cut to `maxSummaryEvents` (their farthest events were dropped). */
@@ -139,6 +140,9 @@ class FunctionAnalysis {
   private exitIrq: IrqState | null = null;
   private sawExit = false;
   private exitIrqWitness: WitnessId = -1;
+  /** `Summary.irqSavesTo` / `irqRestoresFrom`. */
+  private irqSavesTo = -1;
+  private irqRestoresFrom = -1;
   private readonly labels = new Map<string, State>();
   private readonly breakStates: State[][] = [];
   /** Scope-based locks held now (`guard(…)(…)`), innermost last, with the call that drops each. */
@@ -179,6 +183,8 @@ class FunctionAnalysis {
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
       irqExitWitness: this.exitIrqWitness,
+      irqSavesTo: this.irqSavesTo,
+      irqRestoresFrom: this.irqRestoresFrom,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
       trylock: this.tryReturns === 'all' && this.returnsHeld.size > 0,
       requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
@@ -630,7 +636,11 @@ class FunctionAnalysis {
         if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
         if (isAssertHeld(model)) return this.assertHeld(c, model, s);
         if ('noreturn' in model) return { ...s, dead: true };
-        if ('leaf' in model && model.leaf === 'schedule') return { ...s, slept: true };
+        if ('maySleep' in model || ('leaf' in model && model.leaf === 'schedule')) {
+          if (!('preemption' in model)) this.sleeps(s, null, this.lazyLink(c, 'wait'));
+          return { ...s, slept: true };
+        }
+        if ('leaf' in model) return this.allocation(c, model, s);
         return s;
       }
       const defs = resolveCallee(this.ctx.program, this.fn(), name);
@@ -705,11 +715,15 @@ class FunctionAnalysis {
   // ------------------------------------------------------------ the three verbs
 
   private acquire(c: Call, model: LockOp, s0: State, waits: boolean): State {
-    // A sleeping lock taken in atomic context is a different bug (sleep-in-atomic); such a
-    // path does not exist in a kernel that runs, so it orders nothing.
-    if (!model.spins && waits && inAtomic(s0)) return { ...s0, dead: true };
     let s = s0;
     const witness = this.link(c, 'acquire');
+    // A sleeping lock taken in atomic context is a bug of its own (sleep-in-atomic); such a
+    // path does not exist in a kernel that runs, so it orders nothing. Outside atomic context
+    // the acquisition's event tells the callers it sleeps.
+    if (!model.spins && waits && (inAtomic(s0) || this.context === 'hardirq')) {
+      this.sleepInAtomic(s0, sleepEvent(s0, null), known(witness));
+      if (inAtomic(s0)) return { ...s0, dead: true };
+    }
     const pending = known(witness);
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
     const keys = this.lockKeys(c, model, s);
@@ -742,11 +756,18 @@ class FunctionAnalysis {
     const atomic = inAtomic(s);
     const pending = new CallWitness(callLink);
     for (const ev of summary.events) {
-      if (ev.afterSleep && atomic) continue;
-      const guard = ev.guard ? this.guardAtCall(ev.guard, c) : null;
-      if (guard === 'never') continue;
+      const sleeps = ev.kind === 'sleep' || (ev.kind === 'acquire' && !ev.spins);
       const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c)))].sort() : ev.released;
       const irq = ev.irq === 'entry' ? s.irq : ev.irq;
+      // A callee's sleep counts only where its guard holds for these arguments.
+      const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, true) : null;
+      if (sleeps && sleepGuard !== 'never') {
+        pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
+        if (this.calleeSleeps({ ...ev, guard: sleepGuard, released, irq, viaIndirect: ev.viaIndirect || indirect }, s, pending)) continue;
+      }
+      if (ev.kind === 'sleep' || (ev.afterSleep && atomic)) continue;
+      const guard = ev.guard ? this.guardAtCall(ev.guard, c) : null;
+      if (guard === 'never') continue;
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
         afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect, nestingAnnotated: ev.nestingAnnotated, queue: ev.queue,
@@ -780,7 +801,13 @@ class FunctionAnalysis {
       }
       s = { ...s, held };
     }
-    if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
+    const savedTo = summary.irqSavesTo >= 0 ? flagsName(c.args[summary.irqSavesTo]) : null;
+    if (savedTo) s = { ...s, saved: { ...s.saved, [savedTo]: { irq: s0.irq, witness: s0.irqWitness } } };
+    const restoredFrom = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
+    const prior = restoredFrom ? s.saved[restoredFrom] : undefined;
+    if (prior && summary.irqExit === 'entry') {
+      s = { ...s, irq: prior.irq, irqWitness: prior.witness };
+    } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
       s = { ...s, irq: summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
     }
     return s;
@@ -798,10 +825,12 @@ class FunctionAnalysis {
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
     if (isUnknownClass(target)) return;
     const targetIsClass = paramIndexOf(target) === null;
-    if (targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
-    if (targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev) && pending.length <= MAX_INTERRUPT_CHAIN) this.offerInterruptible(ev, target, pending);
-    if (targetIsClass && ev.queue === 'fair-writer' && !ev.viaIndirect && pending.length <= MAX_WRITER_CHAIN) this.offerWriter(s, ev, target, pending);
-    if (s.held.length > 0) this.recordPairs(s, ev, target, pending);
+    // A sleep outside atomic context orders nothing: it only goes into the summary.
+    const orders = ev.kind !== 'sleep';
+    if (orders && targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
+    if (orders && targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev) && pending.length <= MAX_INTERRUPT_CHAIN) this.offerInterruptible(ev, target, pending);
+    if (orders && targetIsClass && ev.queue === 'fair-writer' && !ev.viaIndirect && pending.length <= MAX_WRITER_CHAIN) this.offerWriter(s, ev, target, pending);
+    if (orders && s.held.length > 0) this.recordPairs(s, ev, target, pending);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
     const guard = meetGuards(ev.guard, s.guard);
@@ -928,6 +957,86 @@ class FunctionAnalysis {
   }
 
   /**
+   * A call here that may sleep, when `guard` holds (a test of our parameters). In atomic
+   * context that is the bug; otherwise a `sleep` event our callers see.
+   */
+  private sleeps(s: State, guard: Guard, pending: PendingWitness): void {
+    const ev = sleepEvent(s, guard);
+    if (inAtomic(s) || this.context === 'hardirq') this.sleepInAtomic(s, ev, pending);
+    else this.onEvent(s, ev, pending, true);
+  }
+
+  /**
+   * A callee's sleep (a `sleep` event, or a sleeping lock's acquisition) at this call, its guard,
+   * released locks and irq state already ours. True when it is dealt with here: reported, or
+   * (a `sleep` outside atomic context) passed on as our own event.
+   */
+  private calleeSleeps(ev: Omit<LockEvent, 'witness'>, s: State, pending: PendingWitness): boolean {
+    const at: State = { ...s, held: s.held.filter((h) => !ev.released.includes(lockOfKey(h.lock))), irq: ev.irq };
+    if (inAtomic(at) || this.context === 'hardirq') {
+      this.sleepInAtomic(at, ev, pending);
+      return true;
+    }
+    if (ev.kind !== 'sleep') return false;
+    this.onEvent(s, ev, pending, false);
+    return true;
+  }
+
+  /**
+   * A sleep in atomic context: an edge to `SLEEP` from each cause (a held spinning lock; else
+   * irqs off; else a hard-irq handler), offered only for a sleep that happens whatever our
+   * parameters (one that depends on them, as an allocation with the caller's GFP flags, is not
+   * known to happen here) and not through an ops-struct call (the binding may be another
+   * object's). Not passed up: the callers would report the same sleep again.
+   */
+  private sleepInAtomic(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness): void {
+    if (ev.guard !== null || ev.viaIndirect) return;
+    for (const cause of this.atomicCauses(s, ev.released)) {
+      const holdLength = cause.witness >= 0 ? this.ctx.witnesses.length(cause.witness) : 0;
+      this.ctx.offerEdge(this.fnId, cause.from, SLEEP, cause.mode, 'sleep', s.irq === 'off', holdLength + pending.length, () => {
+        const wait = pending.get();
+        return {
+          from: cause.from, to: SLEEP, holdMode: cause.mode, waitMode: 'sleep', waitSpins: false, irqsOff: s.irq === 'off', fn: this.fnId,
+          hold: cause.witness >= 0 ? cause.witness : wait, wait, alsoHeld: heldClasses(s, ev.released, cause.from), reasons: NO_REASONS,
+        };
+      });
+    }
+  }
+
+  /**
+   * Why sleeping here is a bug: the spinning locks held, else irqs off, else a hard-irq handler's
+   * context. A lock of a parameter's is named by the callers only: none here.
+   */
+  private atomicCauses(s: State, released: readonly LockKey[]): { from: string; mode: HoldMode; witness: WitnessId }[] {
+    const spinning = s.held.filter((h) => h.spins && !released.includes(lockOfKey(h.lock)));
+    if (spinning.length > 0) {
+      return spinning.filter((h) => !isParamLock(h.lock)).map((h) => ({ from: lockOfKey(h.lock), mode: h.mode, witness: h.witness }));
+    }
+    if (s.irq === 'off') return [{ from: IPI, mode: 'irqs-off', witness: s.irqWitness }];
+    return this.context === 'hardirq' ? [{ from: HARDIRQ, mode: 'irqs-off', witness: -1 }] : [];
+  }
+
+  /** An allocation: it may sleep when its GFP flags allow direct reclaim, or a parameter passes them. */
+  private allocation(c: Call, model: LeafCall, s: State): State {
+    if (model.sleeps) {
+      this.sleeps(s, null, this.lazyLink(c, 'wait'));
+      return s;
+    }
+    const flags = model.gfpArg === undefined ? undefined : c.args[model.gfpArg];
+    if (!flags) return s;
+    const param = flags.k === 'id' ? this.paramIndex(flags.name) : -1;
+    if (param >= 0) this.sleeps(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }], this.lazyLink(c, 'wait'));
+    else if (gfpMaySleep(flags) === true) this.sleeps(s, null, this.lazyLink(c, 'wait'));
+    return s;
+  }
+
+  /** A witness link for the call `c`, written to the table only if something keeps it. */
+  private lazyLink(c: Call, kind: StepKind): PendingWitness {
+    let id: WitnessId = -1;
+    return { length: 1, get: () => (id >= 0 ? id : (id = this.link(c, kind))), below: -1 };
+  }
+
+  /**
    * `QUEUED_WRITER → L`: this function may wait to write `L`, a lock whose readers queue behind a
    * waiting writer. Not an order (the writer need hold nothing): the simulation's extra CPU when
    * a reader of `L` must wait although only readers hold it. Writers that hold less come first.
@@ -973,11 +1082,19 @@ class FunctionAnalysis {
       case 'enable': return { ...s, irq: 'on' };
       case 'save': {
         const saved = flags ? { ...s.saved, [flags]: { irq: s.irq, witness: s.irqWitness } } : s.saved;
+        if (flags && s.irq === 'entry' && this.paramIndex(flags) >= 0) this.irqSavesTo = this.paramIndex(flags);
         return { ...s, saved, irq: 'off', irqWitness: witness };
       }
       case 'restore': {
         const prior = flags ? s.saved[flags] : undefined;
-        return prior ? { ...s, irq: prior.irq, irqWitness: prior.witness } : { ...s, irq: 'entry' };
+        if (prior) return { ...s, irq: prior.irq, irqWitness: prior.witness };
+        // The caller's flags (an unlock wrapper): the caller restores them at the call. Flags
+        // from anywhere else (a per-cpu copy) restore a state nobody here knows.
+        if (flags && this.paramIndex(flags) >= 0) {
+          this.irqRestoresFrom = this.paramIndex(flags);
+          return { ...s, irq: 'entry' };
+        }
+        return { ...s, irq: 'mixed' };
       }
     }
   }
@@ -995,24 +1112,30 @@ class FunctionAnalysis {
    * literal zero or lacks the flag, a guard on our own parameter when it is passed through,
    * null (always) otherwise.
    */
-  private guardAtCall(guard: Guard, c: Call): Guard | 'never' {
+  /**
+   * A callee's guard at this call: decided by constant arguments, passed up through our own
+   * parameters, dropped otherwise; `strict`: a test nothing here decides fails instead (a sleep
+   * is reported only where it happens whatever the values).
+   */
+  private guardAtCall(guard: Guard, c: Call, strict = false): Guard | 'never' {
     if (!guard) return null;
     let ours: Guard = null;
     for (const t of guard) {
-      const bound = this.testAtCall(t, c);
+      const bound = this.testAtCall(t, c, strict);
       if (bound === 'never') return 'never';
       ours = meetGuards(ours, bound);
     }
     return isImpossible(ours) ? 'never' : ours;
   }
 
-  private testAtCall(t: ParamTest, c: Call): Guard | 'never' {
+  private testAtCall(t: ParamTest, c: Call, strict = false): Guard | 'never' {
+    const unknown = strict ? 'never' : null;
     if (t.param === CONTEXT_PARAM) {
       if (!this.context) return [t];
       return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
     }
     const arg = c.args[t.param];
-    if (!arg) return null;
+    if (!arg) return unknown;
     const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
     if (p >= 0) return [{ ...t, param: p }];
     const truth = truthTest(t);
@@ -1024,17 +1147,22 @@ class FunctionAnalysis {
       if (ours) return ours;
     }
     const constant = this.argConstant(arg);
+    if (t.test === 'flag' && t.flag === GFP_MAY_SLEEP) {
+      const sleeps = gfpMaySleep(arg);
+      return sleeps === false ? 'never' : sleeps === true ? null : unknown;
+    }
     if (t.test === 'flag') {
       if (constant?.value === 0) return 'never';
-      if (arg.k === 'num') return null;
+      if (arg.k === 'num') return unknown;
       const mentions = identifiers(arg);
       if (mentions.has(t.flag)) return null;
       if (arg.k === 'id' && !this.localMentions(arg.name, t.flag)) return 'never';
       if (arg.k !== 'id' && [...mentions].every((m) => /^[A-Z0-9_]+$/.test(m))) return 'never';
-      return null;
+      return unknown;
     }
-    if (!constant) return null;
-    return decideTest(t, constant, this.constantValue) === false ? 'never' : null;
+    if (!constant) return unknown;
+    const holds = decideTest(t, constant, this.constantValue);
+    return holds === false ? 'never' : holds === true ? null : unknown;
   }
 
   /** A literal, `NULL`, `true`/`false`, or a macro or enumerator name (with its value under the config when it has one). */
@@ -1329,6 +1457,14 @@ function pathKey(e: Expr): string | null {
 /** `a, b, c` parses as nested comma expressions: the list of its operands. */
 function flattenSeq(e: Expr): Expr[] {
   return e.k === 'seq' ? e.items.flatMap(flattenSeq) : [e];
+}
+
+/** A call here that may sleep, as an event. */
+function sleepEvent(s: State, guard: Guard): Omit<LockEvent, 'witness'> {
+  return {
+    kind: 'sleep', lock: SLEEP, mode: 'write', spins: false, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept,
+    viaIndirect: false, nestingAnnotated: false, queue: 'plain',
+  };
 }
 
 /** Spinning locks held or irqs off: sleeping here is a bug, so no sleeping path is taken. */

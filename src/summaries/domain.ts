@@ -66,7 +66,11 @@ export function meetHeld(a: readonly HeldClass[], b: readonly HeldClass[]): Held
   });
 }
 
-export type EventKind = 'acquire' | 'ipi-wait';
+/**
+ * `sleep`: a call that may sleep (`msleep()`, a GFP_KERNEL allocation; a sleeping lock's
+ * `acquire` sleeps too), waited on as the resource `SLEEP`: in atomic context a bug of its own.
+ */
+export type EventKind = 'acquire' | 'ipi-wait' | 'sleep';
 
 /** Something a CPU running this function may block on, relative to the function's entry. */
 export interface LockEvent {
@@ -96,6 +100,7 @@ export interface LockEvent {
 /** How an event waits, as edges and pairs say it: a read that never queues behind a writer is `recursive-read`. */
 export function waitModeOf(ev: Pick<LockEvent, 'kind' | 'mode' | 'queue'>): WaitMode {
   if (ev.kind === 'ipi-wait') return 'ipi';
+  if (ev.kind === 'sleep') return 'sleep';
   return ev.mode === 'read' && ev.queue === 'recursive-reader' ? 'recursive-read' : ev.mode;
 }
 
@@ -133,6 +138,14 @@ export interface Summary {
   /** Where irqs were turned off, when the function returns with them off. */
   irqExitWitness: WitnessId;
   /**
+   * Irq flags kept in the caller's variable (-1: none). `irqSavesTo`: the function saves the
+   * caller's irq state into its parameter (`spin_lock_irqsave(&l, *flags)` in a lock wrapper);
+   * `irqRestoresFrom`: it restores from one it did not save (the unlock wrapper). The caller
+   * saves and restores its own variable at the call.
+   */
+  irqSavesTo: number;
+  irqRestoresFrom: number;
+  /**
    * When the function may return non-zero: `never` (every `return` gives 0), only under a test
    * of a parameter (`may_wait_transaction()` returns 1 only when `type == TRANS_START`), or
    * null (no such limit). A caller's `if (f(…))` takes its true branch only then.
@@ -150,7 +163,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, nonZeroWhen: null, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {
@@ -181,6 +194,14 @@ export const HARDIRQ = 'HARDIRQ';
  * unrelated drivers' classes more often than not (and would take the search's budget).
  */
 export const MAX_HARDIRQ_CYCLE = 3;
+
+/**
+ * Sleeping, as a resource: `L → SLEEP` when a CPU holding the spinning lock `L` (or with irqs
+ * off, `IPI → SLEEP`, or in a hard-irq handler, `HARDIRQ → SLEEP`) calls something that may sleep.
+ * Nothing waits for it, so it is no node of the dependency graph: each such edge is a
+ * `sleep-in-atomic` finding of its own.
+ */
+export const SLEEP = 'SLEEP';
 
 /**
  * A writer waiting for a reader-writer lock, as the tail of an edge `QUEUED_WRITER → L`: the

@@ -92,7 +92,9 @@ export class SummaryCodec {
   }
 
   private numbers(s: Summary): number[] {
-    const out: number[] = [this.id(s.irqExit), s.irqExitWitness, s.trylock ? 1 : 0, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length];
+    const out: number[] = [
+      this.id(s.irqExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, s.trylock ? 1 : 0, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length,
+    ];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
     for (const e of s.events) {
@@ -149,6 +151,8 @@ export class SummaryCodec {
     };
     const irqExit = str() as IrqState;
     const irqExitWitness = next();
+    const irqSavesTo = next();
+    const irqRestoresFrom = next();
     const trylock = next() === 1;
     const counts = [next(), next(), next(), next(), next()] as const;
     const nonZeroWhen = this.unpackReturnGuard(next, str);
@@ -174,7 +178,7 @@ export class SummaryCodec {
     });
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, nonZeroWhen, trylock, requires };
+    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, trylock, requires };
   }
 
   /** A return guard: -1 for `never`, else a guard. */

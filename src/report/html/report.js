@@ -294,7 +294,8 @@
       const fn = cpu.chain[0] ? cpu.chain[0].function : '?';
       const holds = cpu.queuedWriter ? `writer off the cycle${cpu.holds.length ? `, holds ${cpu.holds.join(', ')}` : ''}`
         : cpu.holds[0] === 'IPI' ? 'irqs disabled' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
-      const waits = cpu.waitsFor === 'IPI' ? 'waits for every CPU to take an IPI' : `waits for ${cpu.waitsFor} (${cpu.waitMode})`;
+      const waits = cpu.waitsFor === 'IPI' ? 'waits for every CPU to take an IPI'
+        : cpu.waitsFor === 'SLEEP' ? 'calls what may sleep' : `waits for ${cpu.waitsFor} (${cpu.waitMode})`;
       const also = cpu.holds.length > 1 && !cpu.queuedWriter ? `<br><span class="also">also holds ${esc(cpu.holds.slice(1).join(', '))}</span>` : '';
       return `<th class="cpu" data-cpu="${cpu.cpu}" data-function="${esc(fn)}"><span class="cpu-name">CPU${cpu.cpu}</span> <code>${esc(fn)}()</code><br>`
         + `<span class="what">${esc(holds)}; ${esc(waits)}${cpu.irqsDisabled ? ', irqs disabled' : ''}</span>${also}</th>`;
@@ -314,7 +315,8 @@
       }).join('');
       return `<tr>${cells}</tr>`;
     }).join('');
-    const last = `<tr class="deadlock"><td colspan="${f.cpus.length}">*** DEADLOCK ***</td></tr>`;
+    const verdict = f.cpus.some((c) => c.waitsFor === 'SLEEP') ? '*** SLEEPS IN ATOMIC CONTEXT ***' : '*** DEADLOCK ***';
+    const last = `<tr class="deadlock"><td colspan="${f.cpus.length}">${verdict}</td></tr>`;
     return `<table class="scenario"><thead><tr>${head}</tr></thead><tbody>${rows}${last}</tbody></table>`
       + '<p class="legend"><span class="swatch irqs-off"></span> irqs disabled <span class="swatch blocks"></span> waits forever</p>';
   }
