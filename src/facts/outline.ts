@@ -137,7 +137,8 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
     const initialised = initialisedLockArg(name ?? '');
     if (initialised !== null && e.args[initialised]) lockInits.push(e.args[initialised]);
-    if (name && !model) calls.add(name);
+    // A may-sleep model is still followed where it is defined: a call for ordering.
+    if (name && (!model || 'maySleep' in model)) calls.add(name);
     else if (model && isAssertHeld(model) && 'lockOf' in model.assertHeld) calls.add(model.assertHeld.lockOf);
     else if (!name || (model && isFieldCall(model))) {
       const field = fieldOf(model && isFieldCall(model) ? e.args[model.callsField] : e.callee);

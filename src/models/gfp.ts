@@ -20,10 +20,16 @@ const NOT_SLEEPING = new Set([
 ]);
 
 /**
- * The flag a guard tests for "the allocation this parameter feeds may sleep" (`{ test: 'flag' }`):
- * call sites decide it with `gfpMaySleep`, not by the flag's name.
+ * The flag a guard tests for "these GFP flags may sleep" (`{ test: 'flag' }`): an allocation
+ * with a parameter's flags, `gfpflags_allow_blocking(gfp)`, `gfp & __GFP_DIRECT_RECLAIM`. Call
+ * sites decide it with `gfpMaySleep` (GFP_KERNEL names no such flag but has it).
  */
-export const GFP_MAY_SLEEP = 'GFP:direct-reclaim';
+export const GFP_MAY_SLEEP = '__GFP_DIRECT_RECLAIM';
+
+/** Flag tests that are GFP_MAY_SLEEP's. */
+export function isGfpSleepFlag(flag: string): boolean {
+  return flag === GFP_MAY_SLEEP || flag === '__GFP_RECLAIM';
+}
 
 /** Whether flags written as `e` allow direct reclaim: true, false, or null when not known. */
 export function gfpMaySleep(e: Expr): boolean | null {

@@ -74,8 +74,8 @@ export interface LeafCall {
 
 /**
  * A call that may sleep (`msleep`, `wait_for_completion`, `synchronize_rcu`, `flush_work`,
- * `copy_from_user`): never in atomic context (`sleep-in-atomic`). Not followed: what it waits
- * for is another rule's (waits), and its own locks are its internals.
+ * `copy_from_user`): never in atomic context (`sleep-in-atomic`), whatever paths inside it the
+ * analysis can see. Still followed where it is defined, for the locks it takes.
  */
 export interface MaySleep { maySleep: true }
 
@@ -101,6 +101,9 @@ export interface LastPutTest { lastPut: 'whenTrue' | 'whenFalse' }
 /** A compile-time config test used in C code: `if (IS_ENABLED(CONFIG_PREEMPT_RT))`. */
 export interface ConfigTest { configTest: true }
 
+/** A test of GFP flags: true when they allow direct reclaim (`gfpflags_allow_blocking(gfp)`). */
+export interface GfpTest { gfpTest: number }
+
 /** Branch-prediction hints and double negation: the condition is the argument. */
 export interface TransparentTest { transparent: true }
 
@@ -116,7 +119,7 @@ export interface ContextTest { contextTest: readonly ExecContext[] }
 export interface AssertHeld { assertHeld: { lockArg: number } | { lockOf: string }; mode: LockMode | 'any' }
 
 export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | MaySleep | DeferredPut | NoReturn | LastPutTest | ConfigTest
-  | TransparentTest | ContextTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
+  | TransparentTest | GfpTest | ContextTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode; queue?: LockQueue }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -353,6 +356,7 @@ const ASSERT_HELD: Record<string, AssertHeld> = {
 };
 
 const CONFIG_TESTS = tableOf(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE'], { configTest: true } as ConfigTest);
+const GFP_TESTS = tableOf(['gfpflags_allow_blocking'], { gfpTest: 0 } as GfpTest);
 const TRANSPARENT_TESTS = tableOf(['likely', 'unlikely', 'likely_notrace', 'unlikely_notrace'], { transparent: true } as TransparentTest);
 
 /**
@@ -397,6 +401,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...NOT_LAST_PUT,
   ...CONFIG_TESTS,
   ...TRANSPARENT_TESTS,
+  ...GFP_TESTS,
   ...Object.fromEntries(Object.entries(CONTEXT_TESTS).map(([name, contextTest]) => [name, { contextTest }])),
   ...ALLOCATOR,
   ...SCHEDULE,

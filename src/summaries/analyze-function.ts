@@ -23,7 +23,7 @@ import type { WitnessId, WitnessTable } from './witness.js';
 import type { StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
-import { GFP_MAY_SLEEP, gfpMaySleep } from '../models/gfp.js';
+import { GFP_MAY_SLEEP, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
   /** Summaries cut to `maxSummaryEvents` (their farthest events were dropped). */
@@ -486,6 +486,7 @@ class FunctionAnalysis {
           return [this.acquire(e, model, after, false), after];
         }
         if (model && 'transparent' in model && e.args[0]) return this.cond(e.args[0], s);
+        if (model && 'gfpTest' in model) return this.gfpTest(e.args[model.gfpTest], this.evalArgs(e, s));
         if (model && 'contextTest' in model) return this.contextTest(model.contextTest, s);
         if (model && 'configTest' in model) {
           const taken = this.ctx.conditions.evaluate(`${name}(${e.args[0]?.k === 'id' ? e.args[0].name : '?'})`);
@@ -636,7 +637,13 @@ class FunctionAnalysis {
         if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
         if (isAssertHeld(model)) return this.assertHeld(c, model, s);
         if ('noreturn' in model) return { ...s, dead: true };
-        if ('maySleep' in model || ('leaf' in model && model.leaf === 'schedule')) {
+        if ('maySleep' in model) {
+          // The sleep is the model's; what the function does inside (its locks) is still its own.
+          this.sleeps(s, null, this.lazyLink(c, 'wait'));
+          const defs = resolveCallee(this.ctx.program, this.fn(), name);
+          return { ...(defs.length ? this.integrateAll(c, defs, s, false) : s), slept: true };
+        }
+        if ('leaf' in model && model.leaf === 'schedule') {
           if (!('preemption' in model)) this.sleeps(s, null, this.lazyLink(c, 'wait'));
           return { ...s, slept: true };
         }
@@ -956,6 +963,15 @@ class FunctionAnalysis {
     });
   }
 
+  /** `gfpflags_allow_blocking(gfp)`: decided by constant flags, a test of ours on a parameter's. */
+  private gfpTest(arg: Expr | undefined, s: State): [State, State] {
+    if (!arg) return [s, s];
+    const param = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
+    if (param >= 0) return [withGuard(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }]), s];
+    const sleeps = gfpMaySleep(arg);
+    return sleeps === true ? [s, DEAD] : sleeps === false ? [DEAD, s] : [s, s];
+  }
+
   /**
    * A call here that may sleep, when `guard` holds (a test of our parameters). In atomic
    * context that is the bug; otherwise a `sleep` event our callers see.
@@ -1147,7 +1163,7 @@ class FunctionAnalysis {
       if (ours) return ours;
     }
     const constant = this.argConstant(arg);
-    if (t.test === 'flag' && t.flag === GFP_MAY_SLEEP) {
+    if (t.test === 'flag' && isGfpSleepFlag(t.flag)) {
       const sleeps = gfpMaySleep(arg);
       return sleeps === false ? 'never' : sleeps === true ? null : unknown;
     }
