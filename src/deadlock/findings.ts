@@ -67,13 +67,24 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
 
 /**
  * Findings that are one CPU's wait, not a cycle (`L → SLEEP`): a scenario of one CPU that holds
- * `L` and calls what may sleep. One per function and cause; class names come with the cycles'.
+ * `L` and calls what may sleep. One per sleeping call (a helper reached from a hundred atomic
+ * sections is one report, with its shortest chain and the count of the others), as lockdep
+ * reports a dependency once; class names come with the cycles'.
  */
 export function findingsFromWaits(edges: readonly DepEdge[], rule: CycleRule, ctx: FindingContext): Finding[] {
-  const byFingerprint = new Map<string, Finding>();
+  const bySite = new Map<string, DepEdge[]>();
   for (const e of edges) {
+    const site = ctx.witnesses.chain(e.wait).at(-1);
+    const key = site ? `${site.fn}:${site.line}:${site.col}` : `${e.fn}`;
+    bySite.set(key, [...(bySite.get(key) ?? []), e]);
+  }
+  const length = (e: DepEdge): number => ctx.witnesses.length(e.hold) + ctx.witnesses.length(e.wait);
+  const byFingerprint = new Map<string, Finding>();
+  for (const group of bySite.values()) {
+    const shortest = group.reduce((a, b) => (length(b) < length(a) || (length(b) === length(a) && b.fn < a.fn) ? b : a));
+    const notes = group.length > 1 ? [`the same call is reached from ${group.length - 1} other atomic section${group.length > 2 ? 's' : ''}`] : [];
     const steps: Verdict['steps'] = [{ cpu: 0, phase: 'hold' }, { cpu: 0, phase: 'wait' }];
-    const finding = buildFinding(rule, [e.from, e.to], [e], { feasible: true, notes: [], steps, writers: [] }, ctx);
+    const finding = buildFinding(rule, [shortest.from, shortest.to], [shortest], { feasible: true, notes, steps, writers: [] }, ctx);
     if (!byFingerprint.has(finding.fingerprint)) byFingerprint.set(finding.fingerprint, finding);
   }
   return [...byFingerprint.values()];

@@ -19,6 +19,7 @@ export function renderFinding(f: Finding, opts: TextOptions): string {
   const level = paint(opts.color, f.severity === 'error' ? '1;31' : '1;35', `${f.severity}:`);
   const lines = [`${paint(opts.color, '1', where)}: ${level} [${f.rule}] ${f.message}`];
   if (f.confidence < 1) lines.push(`  confidence ${f.confidence}: ${f.reasons.join('; ')}`);
+  else if (f.reasons.length > 0) lines.push(`  ${f.reasons.join('; ')}`);
   lines.push('', renderScenarioTable(f, 132), '');
   for (const cpu of f.cpus) lines.push(...cpuBlock(cpu));
   return lines.join('\n');
