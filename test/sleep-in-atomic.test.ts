@@ -13,10 +13,10 @@ describe('sleep-in-atomic', () => {
     assert.deepEqual(finding?.reasons, ['the same call is reached from 1 other atomic section']);
   });
 
-  it('names the cause: a lock, irqs disabled, or a hard-irq handler', async () => {
+  it('names the cause: a lock, irqs disabled, a hard-irq handler or softirq context', async () => {
     const report = await scan({ root: 'fixtures/sleep-in-atomic/under-spinlock', paths: [], arch: 'x86' });
     const causes = report.findings.map((f) => f.resources[0]).sort();
-    assert.deepEqual(causes, ['HARDIRQ', 'frob_dev.lock', 'frob_dev.lock', 'frob_events_lock']);
+    assert.deepEqual(causes, ['HARDIRQ', 'SOFTIRQ', 'frob_dev.lock', 'frob_dev.lock', 'frob_events_lock']);
     assert.ok(report.findings.every((f) => f.resources[1] === 'SLEEP'));
   });
 });

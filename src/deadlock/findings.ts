@@ -4,7 +4,7 @@ import type { FunctionFacts } from '../facts/types.js';
 import type { ChainStep, CpuScenario, Finding, ScenarioStep } from '../report/types.js';
 import { classNamer, nameKeysIn } from '../program/scope.js';
 import type { CycleRule } from '../rules/rule.js';
-import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP } from '../summaries/domain.js';
+import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP, SOFTIRQ } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
 import { sameFilesystems } from '../models/filesystem-classes.js';
@@ -222,8 +222,9 @@ function expand(id: WitnessId, ctx: FindingContext): ChainStep[] {
 
 /** Lockdep-style lines: what each CPU does, in the order the simulation proved blocking. */
 function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]): ScenarioStep[] {
-  // A hard-irq handler takes nothing before its wait: its column starts at the interrupt.
-  return verdict.steps.filter((step) => !(step.phase === 'hold' && cpus[step.cpu]?.holds[0] === HARDIRQ)).map((step) => {
+  // A hard-irq handler (or a softirq callback) takes nothing before its wait: its column starts at the interrupt.
+  const context = (cpu: CpuScenario | undefined): boolean => cpu?.holds[0] === HARDIRQ || cpu?.holds[0] === SOFTIRQ;
+  return verdict.steps.filter((step) => !(step.phase === 'hold' && context(cpus[step.cpu]))).map((step) => {
     const cpu = cpus[step.cpu] as CpuScenario;
     const { hold, wait } = paths[step.cpu] as CpuPaths;
     const holdEnd = hold[hold.length - 1];

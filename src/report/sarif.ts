@@ -380,6 +380,7 @@ export function cpuSummary(cpu: CpuScenario): string {
 function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
   if (cpu.waitsFor === 'SLEEP' && held === 'IPI') return 'has irqs disabled';
   if (cpu.waitsFor === 'SLEEP' && held === 'HARDIRQ') return 'runs a hard-irq handler';
+  if (cpu.waitsFor === 'SLEEP' && held === 'SOFTIRQ') return 'runs in softirq context';
   if (cpu.queuedWriter) return held ? `is a writer off the cycle, holds ${held},` : 'is a writer off the cycle, holds nothing,';
   if (held === 'IPI') return 'has irqs disabled (cannot answer an IPI)';
   if (held === 'HARDIRQ') return 'runs a hard-irq handler on the CPU before it';

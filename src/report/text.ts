@@ -34,6 +34,7 @@ function cpuBlock(cpu: CpuScenario): string[] {
   const sleeps = cpu.waitsFor === 'SLEEP';
   const holds = cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
     : cpu.holds[0] === 'HARDIRQ' ? (sleeps ? 'runs a hard-irq handler' : 'runs a hard-irq handler on the CPU before it')
+      : cpu.holds[0] === 'SOFTIRQ' ? 'runs in softirq context (a timer or tasklet callback)'
       : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
   if (sleeps) return [` CPU${cpu.cpu}: ${holds}${also}; calls what may sleep`, ...cpu.chain.map(stepLine), ''];
   const waits = cpu.waitsFor === 'IPI' ? 'every CPU to acknowledge an IPI'

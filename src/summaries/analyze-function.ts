@@ -13,7 +13,7 @@ import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
-  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
+  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -727,7 +727,7 @@ class FunctionAnalysis {
     // A sleeping lock taken in atomic context is a bug of its own (sleep-in-atomic); such a
     // path does not exist in a kernel that runs, so it orders nothing. Outside atomic context
     // the acquisition's event tells the callers it sleeps.
-    if (!model.spins && waits && (inAtomic(s0) || this.context === 'hardirq')) {
+    if (!model.spins && waits && (inAtomic(s0) || this.inInterrupt())) {
       this.sleepInAtomic(s0, sleepEvent(s0, null), known(witness));
       if (inAtomic(s0)) return { ...s0, dead: true };
     }
@@ -978,7 +978,7 @@ class FunctionAnalysis {
    */
   private sleeps(s: State, guard: Guard, pending: PendingWitness): void {
     const ev = sleepEvent(s, guard);
-    if (inAtomic(s) || this.context === 'hardirq') this.sleepInAtomic(s, ev, pending);
+    if (inAtomic(s) || this.inInterrupt()) this.sleepInAtomic(s, ev, pending);
     else this.onEvent(s, ev, pending, true);
   }
 
@@ -989,7 +989,7 @@ class FunctionAnalysis {
    */
   private calleeSleeps(ev: Omit<LockEvent, 'witness'>, s: State, pending: PendingWitness): boolean {
     const at: State = { ...s, held: s.held.filter((h) => !ev.released.includes(lockOfKey(h.lock))), irq: ev.irq };
-    if (inAtomic(at) || this.context === 'hardirq') {
+    if (inAtomic(at) || this.inInterrupt()) {
       this.sleepInAtomic(at, ev, pending);
       return true;
     }
@@ -1020,8 +1020,9 @@ class FunctionAnalysis {
   }
 
   /**
-   * Why sleeping here is a bug: the spinning locks held, else irqs off, else a hard-irq handler's
-   * context. A lock of a parameter's is named by the callers only: none here.
+   * Why sleeping here is a bug: the spinning locks held, else irqs off, else the interrupt context
+   * of an entry point (a hard-irq or NMI handler, a timer or tasklet callback). A lock of a
+   * parameter's is named by the callers only: none here.
    */
   private atomicCauses(s: State, released: readonly LockKey[]): { from: string; mode: HoldMode; witness: WitnessId }[] {
     const spinning = s.held.filter((h) => h.spins && !released.includes(lockOfKey(h.lock)));
@@ -1029,7 +1030,13 @@ class FunctionAnalysis {
       return spinning.filter((h) => !isParamLock(h.lock)).map((h) => ({ from: lockOfKey(h.lock), mode: h.mode, witness: h.witness }));
     }
     if (s.irq === 'off') return [{ from: IPI, mode: 'irqs-off', witness: s.irqWitness }];
-    return this.context === 'hardirq' ? [{ from: HARDIRQ, mode: 'irqs-off', witness: -1 }] : [];
+    if (this.context === 'softirq') return [{ from: SOFTIRQ, mode: 'irqs-off', witness: -1 }];
+    return this.inInterrupt() ? [{ from: HARDIRQ, mode: 'irqs-off', witness: -1 }] : [];
+  }
+
+  /** An entry point that runs in interrupt context (hard irq, softirq, NMI): it may never sleep. */
+  private inInterrupt(): boolean {
+    return this.context === 'hardirq' || this.context === 'softirq' || this.context === 'nmi';
   }
 
   /** An allocation: it may sleep when its GFP flags allow direct reclaim, or a parameter passes them. */

@@ -197,11 +197,15 @@ export const MAX_HARDIRQ_CYCLE = 3;
 
 /**
  * Sleeping, as a resource: `L → SLEEP` when a CPU holding the spinning lock `L` (or with irqs
- * off, `IPI → SLEEP`, or in a hard-irq handler, `HARDIRQ → SLEEP`) calls something that may sleep.
+ * off, `IPI → SLEEP`; in a hard-irq handler, `HARDIRQ → SLEEP`; in a timer or tasklet callback,
+ * `SOFTIRQ → SLEEP`) calls something that may sleep.
  * Nothing waits for it, so it is no node of the dependency graph: each such edge is a
  * `sleep-in-atomic` finding of its own.
  */
 export const SLEEP = 'SLEEP';
+
+/** Softirq context (a timer or tasklet callback), as the cause of a `sleep-in-atomic` finding. */
+export const SOFTIRQ = 'SOFTIRQ';
 
 /**
  * A writer waiting for a reader-writer lock, as the tail of an edge `QUEUED_WRITER → L`: the
