@@ -10,7 +10,7 @@ describe('sleep-in-atomic', () => {
     assert.equal(sleeps.length, 1);
     const [finding] = sleeps;
     assert.deepEqual(finding?.cpus[0]?.chain.map((s) => s.function), ['quux_reset', 'quux_reset', 'quux_write_settled']);
-    assert.deepEqual(finding?.reasons, ['the same call is reached from 1 other atomic section']);
+    assert.deepEqual(finding?.reasons, ['the same call is reached from 1 other atomic section: in quux_count_reset()']);
   });
 
   it('names the cause: a lock, irqs disabled, a hard-irq handler or softirq context', async () => {

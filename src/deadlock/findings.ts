@@ -14,6 +14,8 @@ import type { DepEdge } from './types.js';
 
 const MAX_VARIANT_COMBINATIONS = 64;
 const INDIRECT_PENALTY = 0.7;
+/** Other atomic sections a sleep-in-atomic finding names (the count says how many there are). */
+const MAX_SECTIONS_NAMED = 5;
 
 export interface FindingContext {
   functions: FunctionFacts[];
@@ -82,12 +84,20 @@ export function findingsFromWaits(edges: readonly DepEdge[], rule: CycleRule, ct
   const byFingerprint = new Map<string, Finding>();
   for (const group of bySite.values()) {
     const shortest = group.reduce((a, b) => (length(b) < length(a) || (length(b) === length(a) && b.fn < a.fn) ? b : a));
-    const notes = group.length > 1 ? [`the same call is reached from ${group.length - 1} other atomic section${group.length > 2 ? 's' : ''}`] : [];
+    const notes = group.length > 1 ? [otherSections(group.filter((e) => e !== shortest), ctx)] : [];
     const steps: Verdict['steps'] = [{ cpu: 0, phase: 'hold' }, { cpu: 0, phase: 'wait' }];
     const finding = buildFinding(rule, [shortest.from, shortest.to], [shortest], { feasible: true, notes, steps, writers: [] }, ctx);
     if (!byFingerprint.has(finding.fingerprint)) byFingerprint.set(finding.fingerprint, finding);
   }
   return [...byFingerprint.values()];
+}
+
+/** `the same call is reached from 3 other atomic sections: in a(), b(), c()`: where to look next. */
+function otherSections(others: readonly DepEdge[], ctx: FindingContext): string {
+  const names = [...new Set(others.map((e) => ctx.functions[e.fn]?.name ?? '?'))].sort();
+  const shown = names.slice(0, MAX_SECTIONS_NAMED).map((n) => `${n}()`).join(', ');
+  const more = names.length > MAX_SECTIONS_NAMED ? `, and ${names.length - MAX_SECTIONS_NAMED} more` : '';
+  return `the same call is reached from ${others.length} other atomic section${others.length > 1 ? 's' : ''}: in ${shown}${more}`;
 }
 
 function classesOf(f: Finding): string[] {
