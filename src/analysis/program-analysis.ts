@@ -104,7 +104,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
   const gated = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
-  const edges = gated.filter((e) => e.from !== QUEUED_WRITER && e.to !== SLEEP);
+  const edges = gated.filter(inGraph);
   const writers = new Map(gated.filter((e) => e.from === QUEUED_WRITER).map((e) => [e.to, e]));
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);
@@ -165,6 +165,11 @@ function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass
   });
 }
 
+/** An order between resources: not a queued writer's offer, nor a sleep in atomic context (nothing waits for either). */
+function inGraph(e: DepEdge): boolean {
+  return e.from !== QUEUED_WRITER && e.to !== SLEEP;
+}
+
 /**
  * Each function's sleeps in atomic context, one per atomic cause (the collector keeps the
  * shortest): not the graph's one edge per class pair, as two sleeps under one lock in two
@@ -176,7 +181,7 @@ function sleepEdges(collector: EdgeCollector): DepEdge[] {
 
 /** The dependency graph's edges as reports show them (`--format dot`): classes by name, each edge's witness function and wait site. */
 export function dependencyEdges(a: ProgramAnalysis): GraphEdgeView[] {
-  const edges = a.collector.edges().filter((e) => e.from !== QUEUED_WRITER && e.to !== SLEEP);
+  const edges = a.collector.edges().filter(inGraph);
   const name = classNamer(edges.flatMap((e) => [e.from, e.to]));
   return edges.map((e) => {
     const fn = a.program.functions[e.fn];

@@ -78,7 +78,9 @@ export function findingsFromWaits(edges: readonly DepEdge[], rule: CycleRule, ct
   for (const e of edges) {
     const site = ctx.witnesses.chain(e.wait).at(-1);
     const key = site ? `${site.fn}:${site.line}:${site.col}` : `${e.fn}`;
-    bySite.set(key, [...(bySite.get(key) ?? []), e]);
+    const group = bySite.get(key);
+    if (group) group.push(e);
+    else bySite.set(key, [e]);
   }
   const length = (e: DepEdge): number => ctx.witnesses.length(e.hold) + ctx.witnesses.length(e.wait);
   const byFingerprint = new Map<string, Finding>();
@@ -283,7 +285,7 @@ function hashChains(rule: string, resources: string[], chains: string[][]): stri
   return createHash('sha256').update([rule, resources.join('|'), ...chains.map((c) => c.join('>'))].join('\n')).digest('hex').slice(0, 32);
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return cmp(a.rule, b.rule) || cmp(a.location.file, b.location.file)
     || a.location.line - b.location.line || cmp(a.fingerprint, b.fingerprint);
 }
