@@ -466,6 +466,21 @@ export function initialisedLockArg(name: string): number | null {
   return entryOf(LOCK_INITIALISERS, name) ?? null;
 }
 
+/**
+ * Initialisers a keyed macro hands its `static struct lock_class_key` to, with the struct they
+ * initialise, for scans that do not hold their definitions (`kernel/sched/wait.c` when only
+ * `fs/` is scanned): each `init_waitqueue_head()` site is a lockdep class of its own.
+ */
+const KEYED_STRUCT_INITIALISERS: Readonly<Record<string, string>> = {
+  __init_waitqueue_head: 'wait_queue_head',
+  __init_swait_queue_head: 'swait_queue_head',
+};
+
+/** The struct a keyed initialiser sets up when the scan does not define it, or null. */
+export function keyedStructOfInitialiser(name: string): string | null {
+  return entryOf(KEYED_STRUCT_INITIALISERS, name) ?? null;
+}
+
 export function modelOf(name: string): ApiModel | undefined {
   return entryOf(KERNEL_API, name);
 }

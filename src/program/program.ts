@@ -2,6 +2,7 @@
 import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
 import type { Expr, FieldFunctionBinding, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
+import { keyedStructOfInitialiser } from '../models/kernel-api.js';
 import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
 import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
 
@@ -117,7 +118,10 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
 /** The struct a keyed initialiser's callee takes where the initialiser passes its parameter. */
 function collectKeyedStructs(program: Program, fn: FunctionFacts): void {
   for (const [callee, argIndex] of functionIndex(fn).keyedInits ?? []) {
-    for (const def of resolveCallee(program, fn, callee)) {
+    const defs = resolveCallee(program, fn, callee);
+    const modelled = defs.length ? null : keyedStructOfInitialiser(callee);
+    if (modelled) program.keyedStructs.add(modelled);
+    for (const def of defs) {
       const target = program.functions[def];
       const type = target?.params[argIndex]?.type;
       const struct = target && type && type.pointer > 0 ? structName(program, type, target.file) : null;

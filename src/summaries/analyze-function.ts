@@ -526,7 +526,9 @@ class FunctionAnalysis {
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
       const p = e.left.k === 'id' ? this.paramIndex(e.left.name) : -1;
-      return p >= 0 && e.right.k === 'id' ? [[{ param: p, test: 'flag', flag: e.right.name }], null] : null;
+      if (p < 0 || e.right.k !== 'id') return null;
+      const has: ParamTest = { param: p, test: 'flag', flag: e.right.name };
+      return [[has], negateTest(has)];
     }
     const op = COMPARISONS[e.op];
     if (!op) return null;
@@ -1174,6 +1176,16 @@ class FunctionAnalysis {
       const sleeps = gfpMaySleep(arg);
       return sleeps === false ? 'never' : sleeps === true ? null : unknown;
     }
+    if (t.test === 'noFlag' && isGfpSleepFlag(t.flag)) {
+      const sleeps = gfpMaySleep(arg);
+      return sleeps === true ? 'never' : sleeps === false ? null : unknown;
+    }
+    if (t.test === 'noFlag') {
+      const named = orOfConstants(arg);
+      if (named) return named.has(t.flag) ? 'never' : null;
+      if (constant?.value === 0 || (arg.k === 'id' && !this.localMentions(arg.name, t.flag))) return null;
+      return unknown;
+    }
     if (t.test === 'flag') {
       if (constant?.value === 0) return 'never';
       if (arg.k === 'num') return unknown;
@@ -1516,4 +1528,14 @@ function identifiers(e: Expr): Set<string> {
   };
   visit(e);
   return out;
+}
+
+/** The flags of `A | B | C` written as constants, or null when the argument is anything else. */
+function orOfConstants(e: Expr): Set<string> | null {
+  if (e.k === 'cast') return orOfConstants(e.arg);
+  if (e.k === 'id') return /^[A-Z][A-Z0-9_]*$/.test(e.name) ? new Set([e.name]) : null;
+  if (e.k !== 'bin' || e.op !== '|') return null;
+  const left = orOfConstants(e.left);
+  const right = left && orOfConstants(e.right);
+  return right ? new Set([...(left as Set<string>), ...right]) : null;
 }

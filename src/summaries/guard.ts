@@ -16,6 +16,8 @@ export type ParamTest =
   | { param: number; test: 'notIn'; values: ConstName[] }
   /** `p & FLAG` is non-zero. */
   | { param: number; test: 'flag'; flag: string }
+  /** `p & FLAG` is zero: `if (!(flags & ORANGEFS_OP_NO_MUTEX))`. */
+  | { param: number; test: 'noFlag'; flag: string }
   /** `p > 0` and the like, against a number. */
   | { param: number; test: 'cmp'; op: CmpOp; bound: number };
 
@@ -33,13 +35,14 @@ export function truthTest(t: ParamTest): 'set' | 'zero' | null {
 
 const FLIPPED: Record<CmpOp, CmpOp> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
-/** The other branch of a single test; null when it is not one test (`!(p & F)`). */
+/** The other branch of a single test. */
 export function negateTest(t: ParamTest): Guard {
   switch (t.test) {
     case 'in': return [{ param: t.param, test: 'notIn', values: t.values }];
     case 'notIn': return [{ param: t.param, test: 'in', values: t.values }];
     case 'cmp': return [{ param: t.param, test: 'cmp', op: FLIPPED[t.op], bound: t.bound }];
-    case 'flag': return null;
+    case 'flag': return [{ param: t.param, test: 'noFlag', flag: t.flag }];
+    case 'noFlag': return [{ param: t.param, test: 'flag', flag: t.flag }];
   }
 }
 
@@ -47,6 +50,7 @@ export function testKey(t: ParamTest): string {
   switch (t.test) {
     case 'in': case 'notIn': return `${t.param}${t.test}${t.values.join(',')}`;
     case 'flag': return `${t.param}&${t.flag}`;
+    case 'noFlag': return `${t.param}!&${t.flag}`;
     case 'cmp': return `${t.param}${t.op}${t.bound}`;
   }
 }
@@ -60,7 +64,7 @@ function sameTest(a: ParamTest, b: ParamTest): boolean {
   if (a.param !== b.param || a.test !== b.test) return false;
   switch (a.test) {
     case 'in': case 'notIn': return sameNames(a.values, (b as typeof a).values);
-    case 'flag': return a.flag === (b as typeof a).flag;
+    case 'flag': case 'noFlag': return a.flag === (b as typeof a).flag;
     case 'cmp': return a.op === (b as typeof a).op && a.bound === (b as typeof a).bound;
   }
 }
@@ -150,7 +154,7 @@ const NUMBER = /^-?\d+$/;
  */
 export function decideTest(t: ParamTest, arg: ArgConstant, valueOf: (name: ConstName) => number | null): boolean | null {
   switch (t.test) {
-    case 'flag': return null;
+    case 'flag': case 'noFlag': return null;
     case 'cmp': {
       if (arg.value === null) return null;
       const v = arg.value;

@@ -8,7 +8,7 @@ import type { SummaryStore } from './analyze-function.js';
 import type { EventKind, Guard, HeldLock, IrqState, LockEvent, LockPair, Summary } from './domain.js';
 import type { CmpOp, ParamTest } from './guard.js';
 
-const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp'] as const;
+const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp', 'noFlag'] as const;
 import type { LockMode, LockQueue } from '../models/kernel-api.js';
 import { Interner } from './interner.js';
 import { DEFAULT_RESIDENT_BYTES, SpillingBytes } from './spilling-bytes.js';
@@ -122,7 +122,7 @@ export class SummaryCodec {
       out.push(GUARD_TESTS.indexOf(t.test), t.param);
       switch (t.test) {
         case 'in': case 'notIn': out.push(t.values.length); for (const v of t.values) out.push(this.id(v)); break;
-        case 'flag': out.push(this.id(t.flag)); break;
+        case 'flag': case 'noFlag': out.push(this.id(t.flag)); break;
         case 'cmp': out.push(this.id(t.op), t.bound); break;
       }
     }
@@ -199,7 +199,7 @@ export class SummaryCodec {
       const param = next();
       switch (test) {
         case 'in': case 'notIn': return { param, test, values: Array.from({ length: next() }, str) };
-        case 'flag': return { param, test, flag: str() };
+        case 'flag': case 'noFlag': return { param, test, flag: str() };
         case 'cmp': return { param, test, op: str() as CmpOp, bound: next() };
         default: throw new Error('packed summary: unknown guard test');
       }
