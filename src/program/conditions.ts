@@ -19,6 +19,26 @@ type Value = number | null;
 export const ENUMERATOR = '\x02';
 const isEnumerator = (values: readonly string[]): boolean => values.every((v) => v.startsWith(ENUMERATOR));
 
+const swapBytes = (bytes: number) => (v: number): number => {
+  let out = 0;
+  for (let i = 0; i < bytes; i++) out = out * 256 + (Math.floor(v / 256 ** i) % 256);
+  return out;
+};
+const identity = (v: number): number => v;
+
+/**
+ * Function-like macros whose value is a constant of their constant argument, as on the
+ * little-endian targets kdeadlock reads (`#define SMB2_TREE_CONNECT cpu_to_le16(SMB2_TREE_CONNECT_HE)`).
+ */
+const CONSTANT_FUNCTIONS: Readonly<Record<string, (v: number) => number>> = {
+  ...Object.fromEntries(['16', '32', '64'].flatMap((w) => [`cpu_to_le${w}`, `__cpu_to_le${w}`, `le${w}_to_cpu`, `__le${w}_to_cpu`].map((n) => [n, identity]))),
+  ...Object.fromEntries(([['16', 2], ['32', 4]] as const).flatMap(([w, bytes]) => [`cpu_to_be${w}`, `__cpu_to_be${w}`, `be${w}_to_cpu`, `__be${w}_to_cpu`, `htons`, `htonl`, `ntohs`, `ntohl`]
+    .filter((n) => !/^(hton|ntoh)/.test(n) || (n.endsWith('s') ? bytes === 2 : bytes === 4)).map((n) => [n, swapBytes(bytes)]))),
+  BIT: (v) => 2 ** v,
+  BIT_ULL: (v) => 2 ** v,
+  _BITUL: (v) => 2 ** v,
+};
+
 export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
   private readonly numbers = new Map<string, Value>();
@@ -212,6 +232,13 @@ class ExpressionParser {
     if (t === 'IS_BUILTIN') return this.macroArg((n) => this.tristate(n, ['y']));
     if (t === 'IS_MODULE') return this.macroArg((n) => this.tristate(n, ['m']));
     if (/^[A-Za-z_]\w*$/.test(t)) {
+      const known = CONSTANT_FUNCTIONS[t];
+      if (known && this.peek() === '(') {
+        this.next();
+        const v = this.ternary();
+        this.expect(')');
+        return v === null ? null : known(v);
+      }
       if (this.peek() === '(') { this.skipCall(); return null; }
       return this.identifier(t);
     }

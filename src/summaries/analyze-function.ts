@@ -1204,6 +1204,8 @@ class FunctionAnalysis {
   private argConstant(arg: Expr): ArgConstant | null {
     if (arg.k === 'num') return { name: null, value: arg.value };
     if (arg.k === 'cast') return this.argConstant(arg.arg);
+    if (arg.k === 'addr' || arg.k === 'str') return NON_ZERO;
+    if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && checkedPointers(this.fn().body).has(arg.name)) return NON_ZERO;
     if (arg.k !== 'id') return null;
     const fixed = FIXED_CONSTANTS[arg.name];
     if (fixed !== undefined) return { name: null, value: fixed };
@@ -1416,6 +1418,45 @@ const MIRRORED = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=':
 /** Kernel constants are upper case (`TRANS_JOIN`, `GFP_KERNEL`); `NULL`, `true`, `false` have fixed values. */
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FIXED_CONSTANTS: Readonly<Record<string, number>> = { NULL: 0, false: 0, true: 1 };
+const NON_ZERO: ArgConstant = { name: null, value: null, nonZero: true };
+
+/** Tests that end the function (or leave by `goto`) when a pointer is an error or NULL. */
+const POINTER_CHECKS = new Set(['IS_ERR', 'IS_ERR_OR_NULL']);
+const checkedByBody = new WeakMap<Stmt[], Set<string>>();
+
+/**
+ * Locals that every assignment gives a call's result and that the body leaves on when the result
+ * is an error or NULL (`page = f2fs_new_inode_page(inode); if (IS_ERR(page)) return …`): by the
+ * kernel's convention for functions returning `ERR_PTR()`, not NULL where they are passed on.
+ */
+function checkedPointers(body: Stmt[]): Set<string> {
+  let out = checkedByBody.get(body);
+  if (out) return out;
+  out = new Set<string>();
+  forEachStmt(body, (st) => {
+    if (st.k !== 'if' || !leaves(st.then)) return;
+    const name = checkedName(st.cond);
+    if (name && assignmentsTo(body, name).every((a) => a.op === '=' && (a.value.k === 'call' || (a.value.k === 'cast' && a.value.arg.k === 'call')))) out?.add(name);
+  });
+  checkedByBody.set(body, out);
+  return out;
+}
+
+/** `x` in `IS_ERR(x)`, `IS_ERR_OR_NULL(x)`, `!x`, `x == NULL`. */
+function checkedName(cond: Expr): string | null {
+  if (cond.k === 'call' && POINTER_CHECKS.has(calleeName(cond) ?? '') && cond.args[0]?.k === 'id') return cond.args[0].name;
+  if (cond.k === 'not' && cond.arg.k === 'id') return cond.arg.name;
+  if (cond.k === 'bin' && cond.op === '==' && cond.left.k === 'id' && cond.right.k === 'id' && cond.right.name === 'NULL') return cond.left.name;
+  return null;
+}
+
+/** A branch that does not fall through: it ends in `return` or `goto`. */
+function leaves(branch: Stmt[]): boolean {
+  const last = branch[branch.length - 1];
+  if (!last) return false;
+  if (last.k === 'block') return leaves(last.body);
+  return last.k === 'return' || last.k === 'goto';
+}
 
 function join(a: State, b: State): State {
   if (a.dead) return b;

@@ -142,8 +142,11 @@ export function isImpossible(g: Guard): boolean {
   return !!g && g.some((t) => t.test === 'in' && t.values.length === 0);
 }
 
-/** What is known of an argument at a call site: a constant's name, its value, or both. */
-export interface ArgConstant { name: ConstName | null; value: number | null }
+/**
+ * What is known of an argument at a call site: a constant's name, its value, or both; or only
+ * that it is not zero (`&x`, a pointer the caller checked with `IS_ERR()`).
+ */
+export interface ArgConstant { name: ConstName | null; value: number | null; nonZero?: true }
 
 const NUMBER = /^-?\d+$/;
 
@@ -173,6 +176,7 @@ function anyEqual(values: ConstName[], arg: ArgConstant, valueOf: (name: ConstNa
   for (const v of values) {
     if (arg.name !== null && v === arg.name) return true;
     const known = NUMBER.test(v) ? Number(v) : valueOf(v);
+    if (arg.nonZero && known === 0) continue;
     if (arg.value !== null && known !== null) { if (arg.value === known) return true; continue; }
     if (arg.name !== null && arg.value === null && known === null && !NUMBER.test(v)) continue;
     unknown = true;
