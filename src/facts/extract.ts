@@ -757,8 +757,9 @@ function convertExpr(node: Node | null, ctx: Ctx): Expr {
       };
     case 'update_expression':
       return { k: 'seq', items: [convertExpr(node.childForFieldName('argument'), ctx)] };
-    case 'compound_literal_expression':
     case 'initializer_list':
+      return convertInitializerList(node, ctx);
+    case 'compound_literal_expression':
     case 'initializer_pair':
       return { k: 'seq', items: node.namedChildren.filter((c): c is Node => !!c && isValueNode(c)).map((c) => convertExpr(c, ctx)) };
     case 'type_descriptor':
@@ -775,6 +776,21 @@ function convertExpr(node: Node | null, ctx: Ctx): Expr {
       if (node.isMissing) ctx.errors++;
       return { k: 'other' };
   }
+}
+
+/** `{ .value = NULL, .name = "" }`: each item with the field its one designator names. */
+function convertInitializerList(node: Node, ctx: Ctx): Expr {
+  const items: Expr[] = [];
+  const fields: string[] = [];
+  for (const c of node.namedChildren) {
+    if (!c || !isValueNode(c)) continue;
+    const designators = c.type === 'initializer_pair' ? c.childrenForFieldName('designator') : [];
+    const only = designators.length === 1 && designators[0]?.type === 'field_designator' ? designators[0].namedChild(0)?.text ?? '' : '';
+    const value = c.type === 'initializer_pair' && only ? c.childForFieldName('value') : null;
+    items.push(value ? convertExpr(value, ctx) : convertExpr(c, ctx));
+    fields.push(value ? only : '');
+  }
+  return fields.some((f) => f) ? { k: 'seq', items, fields } : { k: 'seq', items };
 }
 
 function isValueNode(n: Node): boolean {

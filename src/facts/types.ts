@@ -23,7 +23,8 @@ export type Expr =
   | { k: 'bin'; op: string; left: Expr; right: Expr }
   | { k: 'cond'; test: Expr; then: Expr; else: Expr }
   | { k: 'cast'; type: TypeRef; arg: Expr }
-  | { k: 'seq'; items: Expr[] }
+  /** A sequence; an initialiser list's `fields` name the field each item sets (`''`: positional). */
+  | { k: 'seq'; items: Expr[]; fields?: string[] }
   | { k: 'stmt'; body: Stmt[] }
   | { k: 'type'; type: TypeRef }
   | { k: 'other' };

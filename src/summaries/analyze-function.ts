@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachDecl, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -328,15 +328,15 @@ class FunctionAnalysis {
   /** Each case entered with its label as a guard when the switch tests a parameter (`switch (flush)`). */
   private switchStmt(stmt: Extract<Stmt, { k: 'switch' }>, s: State): State {
     const v = this.expr(stmt.value, s);
-    const subject = this.testedParam(stmt.value);
+    const subject = this.testedSubject(stmt.value);
     const labels = stmt.cases.map((c) => (c.label ? this.constName(c.label) : null));
     const tested = subject !== null && stmt.cases.every((c, i) => !c.label || labels[i] !== null) ? subject : null;
     const named = labels.filter((l): l is string => l !== null);
-    const noMatch: Guard = tested === null || named.length === 0 ? null : [{ param: tested, test: 'notIn', values: [...new Set(named)].sort() }];
+    const noMatch: Guard = tested === null || named.length === 0 ? null : [{ ...tested, test: 'notIn', values: [...new Set(named)].sort() }];
     const entering = (i: number): State => {
       if (tested === null) return v;
       const label = labels[i];
-      const guard: Guard = label ? [{ param: tested, test: 'in', values: [label] }] : noMatch;
+      const guard: Guard = label ? [{ ...tested, test: 'in', values: [label] }] : noMatch;
       return withGuard(v, guard);
     };
     this.breakStates.push([]);
@@ -517,45 +517,55 @@ class FunctionAnalysis {
   private branchGuards(e: Expr, depth = 0): [Guard, Guard] | null {
     if (depth > 2) return null;
     if (e.k === 'cast') return this.branchGuards(e.arg, depth + 1);
-    if (e.k === 'id') {
-      const p = this.paramIndex(e.name);
+    if (e.k === 'id' || e.k === 'field') {
+      const subject = e.k === 'field' ? this.testedSubject(e) : null;
+      if (subject) return [[{ ...subject, test: 'notIn', values: ['0'] }], [{ ...subject, test: 'in', values: ['0'] }]];
+      const p = e.k === 'id' ? this.paramIndex(e.name) : -1;
       if (p >= 0) return [whenSet(p), whenZero(p)];
-      const assigned = this.singleLocalAssignment(e.name);
+      const assigned = e.k === 'id' ? this.singleLocalAssignment(e.name) : null;
       return assigned ? this.branchGuards(assigned, depth + 1) : null;
     }
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
-      const p = e.left.k === 'id' ? this.paramIndex(e.left.name) : -1;
-      if (p < 0 || e.right.k !== 'id') return null;
-      const has: ParamTest = { param: p, test: 'flag', flag: e.right.name };
+      const subject = this.testedSubject(e.left);
+      if (!subject || e.right.k !== 'id') return null;
+      const has: ParamTest = { ...subject, test: 'flag', flag: e.right.name };
       return [[has], negateTest(has)];
     }
     const op = COMPARISONS[e.op];
     if (!op) return null;
-    const left = this.testedParam(e.left);
-    const [param, constant, cmp] = left !== null ? [left, e.right, op] : [this.testedParam(e.right), e.left, MIRRORED[op]];
-    if (param === null) return null;
+    const left = this.testedSubject(e.left);
+    const [subject, constant, cmp] = left !== null ? [left, e.right, op] : [this.testedSubject(e.right), e.left, MIRRORED[op]];
+    if (subject === null) return null;
     if (cmp === '==' || cmp === '!=') {
       const name = this.constName(constant);
       if (name === null) return null;
-      const equal: ParamTest = { param, test: 'in', values: [name] };
+      const equal: ParamTest = { ...subject, test: 'in', values: [name] };
       return cmp === '==' ? [[equal], negateTest(equal)] : [negateTest(equal), [equal]];
     }
     const bound = this.argConstant(constant)?.value ?? null;
     if (bound === null) return null;
-    const holds: ParamTest = { param, test: 'cmp', op: cmp, bound };
+    const holds: ParamTest = { ...subject, test: 'cmp', op: cmp, bound };
     return [[holds], negateTest(holds)];
   }
 
-  /** The parameter a test or a switch reads: the parameter itself, cast, or a local assigned once from it. */
-  private testedParam(e: Expr, depth = 0): number | null {
+  /**
+   * What a test or a switch reads of the parameters: a parameter itself (cast, or through a local
+   * assigned once from it), or a field through a pointer parameter (`i->in_inode`) that this
+   * function never writes, whose value the caller's `&local` may tell.
+   */
+  private testedSubject(e: Expr, depth = 0): { param: number; field?: string } | null {
     if (depth > 2) return null;
-    if (e.k === 'cast') return this.testedParam(e.arg, depth + 1);
+    if (e.k === 'cast') return this.testedSubject(e.arg, depth + 1);
+    if (e.k === 'field') {
+      const p = e.arrow && e.base.k === 'id' ? this.paramIndex(e.base.name) : -1;
+      return p >= 0 && !writtenFields(this.fn().body).has(e.field) ? { param: p, field: e.field } : null;
+    }
     if (e.k !== 'id') return null;
     const p = this.paramIndex(e.name);
-    if (p >= 0) return p;
+    if (p >= 0) return { param: p };
     const assigned = this.singleLocalAssignment(e.name);
-    return assigned ? this.testedParam(assigned, depth + 1) : null;
+    return assigned ? this.testedSubject(assigned, depth + 1) : null;
   }
 
   private paramIndex(name: string): number {
@@ -1163,6 +1173,50 @@ class FunctionAnalysis {
     if (!arg) return unknown;
     const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
     if (p >= 0) return [{ ...t, param: p }];
+    if (t.field === undefined) return this.testOfValue(t, arg, unknown);
+    const value = this.fieldValueAt(arg, t.field);
+    const { field: _read, ...ofValue } = t;
+    return value ? this.testOfValue(ofValue, value, unknown) : unknown;
+  }
+
+  /**
+   * The one constant a field of `&local` holds wherever the function sets it: its designated
+   * initialiser (a field the initialiser leaves out is zero), `local.f = C`, `memset(&local, 0, …)`;
+   * null when the values differ or are not constants.
+   */
+  private fieldValueAt(arg: Expr, field: string): Expr | null {
+    const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
+    if (!local || this.paramIndex(local) >= 0) return null;
+    const body = this.fn().body;
+    const values: Expr[] = [];
+    let declared = false;
+    forEachDecl(body, (d) => {
+      if (d.name !== local || d.type.pointer > 0) return;
+      declared = true;
+      if (d.init?.k !== 'seq') return;
+      const at = d.init.fields?.indexOf(field) ?? -1;
+      if (at >= 0) values.push(d.init.items[at] as Expr);
+      else if (d.init.fields || d.init.items.length === 0) values.push(ZERO);
+      else values.push(UNKNOWN_VALUE);
+    });
+    if (!declared) return null;
+    forEachExpr(body, (e) => {
+      if (e.k === 'assign' && e.left.k === 'field' && e.left.field === field && !e.left.arrow && e.left.base.k === 'id' && e.left.base.name === local) {
+        values.push(e.op === '=' ? e.right : UNKNOWN_VALUE);
+      }
+      if (e.k === 'call' && calleeName(e) === 'memset' && e.args[0]?.k === 'addr' && e.args[0].arg.k === 'id' && e.args[0].arg.name === local) {
+        values.push(e.args[1]?.k === 'num' && e.args[1].value === 0 ? ZERO : UNKNOWN_VALUE);
+      }
+    });
+    const constants = values.map((v) => this.argConstant(v));
+    const first = constants[0];
+    if (!first || first.nonZero) return null;
+    const same = constants.every((k) => k && !k.nonZero && k.name === first.name && k.value === first.value);
+    return same ? (values[0] as Expr) : null;
+  }
+
+  /** A callee's test of its argument `arg` (the argument, or the value of a field it points to). */
+  private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null): Guard | 'never' {
     const truth = truthTest(t);
     if (truth) {
       // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
@@ -1418,6 +1472,19 @@ const MIRRORED = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=':
 /** Kernel constants are upper case (`TRANS_JOIN`, `GFP_KERNEL`); `NULL`, `true`, `false` have fixed values. */
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FIXED_CONSTANTS: Readonly<Record<string, number>> = { NULL: 0, false: 0, true: 1 };
+const ZERO: Expr = { k: 'num', value: 0 };
+const UNKNOWN_VALUE: Expr = { k: 'other' };
+const writtenByBody = new WeakMap<Stmt[], Set<string>>();
+
+/** The fields a body assigns through anything (`p->in_inode = 1`, `x.f |= F`). */
+function writtenFields(body: Stmt[]): Set<string> {
+  let out = writtenByBody.get(body);
+  if (out) return out;
+  const found = new Set<string>();
+  forEachExpr(body, (e) => { if (e.k === 'assign' && e.left.k === 'field') found.add(e.left.field); });
+  writtenByBody.set(body, (out = found));
+  return out;
+}
 const NON_ZERO: ArgConstant = { name: null, value: null, nonZero: true };
 
 /** Tests that end the function (or leave by `goto`) when a pointer is an error or NULL. */

@@ -9,7 +9,13 @@ export type ConstName = string;
 
 export type CmpOp = '<' | '<=' | '>' | '>=';
 
-export type ParamTest =
+/**
+ * A test of a parameter, or of one field of the struct a pointer parameter points to (`field`:
+ * `i->in_inode`), decided where the caller passes `&local` whose field is a constant.
+ */
+export type ParamTest = ParamTestKind & { field?: string };
+
+type ParamTestKind =
   /** The parameter is one of `values`: `p == A`, `case A: case B:`, and `!p` as `0`. */
   | { param: number; test: 'in'; values: ConstName[] }
   /** None of `values`: `p != A`, `default:`, and `if (p)` as not `0`. */
@@ -37,21 +43,28 @@ const FLIPPED: Record<CmpOp, CmpOp> = { '<': '>=', '<=': '>', '>': '<=', '>=': '
 
 /** The other branch of a single test. */
 export function negateTest(t: ParamTest): Guard {
+  const subject = t.field === undefined ? { param: t.param } : { param: t.param, field: t.field };
   switch (t.test) {
-    case 'in': return [{ param: t.param, test: 'notIn', values: t.values }];
-    case 'notIn': return [{ param: t.param, test: 'in', values: t.values }];
-    case 'cmp': return [{ param: t.param, test: 'cmp', op: FLIPPED[t.op], bound: t.bound }];
-    case 'flag': return [{ param: t.param, test: 'noFlag', flag: t.flag }];
-    case 'noFlag': return [{ param: t.param, test: 'flag', flag: t.flag }];
+    case 'in': return [{ ...subject, test: 'notIn', values: t.values }];
+    case 'notIn': return [{ ...subject, test: 'in', values: t.values }];
+    case 'cmp': return [{ ...subject, test: 'cmp', op: FLIPPED[t.op], bound: t.bound }];
+    case 'flag': return [{ ...subject, test: 'noFlag', flag: t.flag }];
+    case 'noFlag': return [{ ...subject, test: 'flag', flag: t.flag }];
   }
 }
 
+/** Whether two tests read the same thing: one parameter, or one field through it. */
+export const sameSubject = (a: ParamTest, b: ParamTest): boolean => a.param === b.param && a.field === b.field;
+
+const subjectKey = (t: ParamTest): string => (t.field === undefined ? `${t.param}` : `${t.param}->${t.field}`);
+
 export function testKey(t: ParamTest): string {
+  const subject = subjectKey(t);
   switch (t.test) {
-    case 'in': case 'notIn': return `${t.param}${t.test}${t.values.join(',')}`;
-    case 'flag': return `${t.param}&${t.flag}`;
-    case 'noFlag': return `${t.param}!&${t.flag}`;
-    case 'cmp': return `${t.param}${t.op}${t.bound}`;
+    case 'in': case 'notIn': return `${subject}${t.test}${t.values.join(',')}`;
+    case 'flag': return `${subject}&${t.flag}`;
+    case 'noFlag': return `${subject}!&${t.flag}`;
+    case 'cmp': return `${subject}${t.op}${t.bound}`;
   }
 }
 
@@ -61,7 +74,7 @@ export function guardKey(g: Guard): string {
 
 function sameTest(a: ParamTest, b: ParamTest): boolean {
   if (a === b) return true;
-  if (a.param !== b.param || a.test !== b.test) return false;
+  if (!sameSubject(a, b) || a.test !== b.test) return false;
   switch (a.test) {
     case 'in': case 'notIn': return sameNames(a.values, (b as typeof a).values);
     case 'flag': case 'noFlag': return a.flag === (b as typeof a).flag;
@@ -85,10 +98,11 @@ const minus = (a: ConstName[], b: ConstName[]): ConstName[] => a.filter((x) => !
 /** One test implied by either of two tests of one parameter (`case A: case B:` is `in [A, B]`), or null. */
 function joinTests(a: ParamTest, b: ParamTest): ParamTest | null {
   if (sameTest(a, b)) return a;
-  if (a.param !== b.param) return null;
+  if (!sameSubject(a, b)) return null;
   const param = a.param;
-  const notIn = (values: ConstName[]): ParamTest | null => (values.length ? { param, test: 'notIn', values } : null);
-  if (a.test === 'in' && b.test === 'in') return { param, test: 'in', values: union(a.values, b.values) };
+  const subject = a.field === undefined ? { param } : { param, field: a.field };
+  const notIn = (values: ConstName[]): ParamTest | null => (values.length ? { ...subject, test: 'notIn', values } : null);
+  if (a.test === 'in' && b.test === 'in') return { ...subject, test: 'in', values: union(a.values, b.values) };
   if (a.test === 'notIn' && b.test === 'notIn') return notIn(common(a.values, b.values));
   if (a.test === 'in' && b.test === 'notIn') return notIn(minus(b.values, a.values));
   if (a.test === 'notIn' && b.test === 'in') return notIn(minus(a.values, b.values));
@@ -115,7 +129,7 @@ export function meetGuards(a: Guard, b: Guard): Guard {
 function normalize(tests: ParamTest[]): Guard {
   const merged: ParamTest[] = [];
   for (const t of tests) {
-    const at = merged.findIndex((m) => m.param === t.param && (m.test === 'in' || m.test === 'notIn') && (t.test === 'in' || t.test === 'notIn'));
+    const at = merged.findIndex((m) => sameSubject(m, t) && (m.test === 'in' || m.test === 'notIn') && (t.test === 'in' || t.test === 'notIn'));
     const m = merged[at];
     if (!m || (m.test !== 'in' && m.test !== 'notIn') || (t.test !== 'in' && t.test !== 'notIn')) {
       if (!merged.some((x) => sameTest(x, t))) merged.push(t);
@@ -130,11 +144,11 @@ function normalize(tests: ParamTest[]): Guard {
 type ValueTest = Extract<ParamTest, { test: 'in' | 'notIn' }>;
 
 function meetValueTests(a: ValueTest, b: ValueTest): ValueTest {
-  const param = a.param;
-  if (a.test === 'in' && b.test === 'in') return { param, test: 'in', values: common(a.values, b.values) };
-  if (a.test === 'in') return { param, test: 'in', values: minus(a.values, b.values) };
-  if (b.test === 'in') return { param, test: 'in', values: minus(b.values, a.values) };
-  return { param, test: 'notIn', values: union(a.values, b.values) };
+  const subject = a.field === undefined ? { param: a.param } : { param: a.param, field: a.field };
+  if (a.test === 'in' && b.test === 'in') return { ...subject, test: 'in', values: common(a.values, b.values) };
+  if (a.test === 'in') return { ...subject, test: 'in', values: minus(a.values, b.values) };
+  if (b.test === 'in') return { ...subject, test: 'in', values: minus(b.values, a.values) };
+  return { ...subject, test: 'notIn', values: union(a.values, b.values) };
 }
 
 /** A guard no value passes (`p == A` inside `case B:`): the path cannot run. */

@@ -9,6 +9,8 @@ import type { EventKind, Guard, HeldLock, IrqState, LockEvent, LockPair, Summary
 import type { CmpOp, ParamTest } from './guard.js';
 
 const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp', 'noFlag'] as const;
+/** Set in a packed test's kind when it reads a field through its parameter. */
+const WITH_FIELD = 16;
 import type { LockMode, LockQueue } from '../models/kernel-api.js';
 import { Interner } from './interner.js';
 import { DEFAULT_RESIDENT_BYTES, SpillingBytes } from './spilling-bytes.js';
@@ -119,7 +121,8 @@ export class SummaryCodec {
   private packGuard(g: Guard, out: number[]): void {
     out.push(g ? g.length : 0);
     for (const t of g ?? []) {
-      out.push(GUARD_TESTS.indexOf(t.test), t.param);
+      out.push(GUARD_TESTS.indexOf(t.test) | (t.field === undefined ? 0 : WITH_FIELD), t.param);
+      if (t.field !== undefined) out.push(this.id(t.field));
       switch (t.test) {
         case 'in': case 'notIn': out.push(t.values.length); for (const v of t.values) out.push(this.id(v)); break;
         case 'flag': case 'noFlag': out.push(this.id(t.flag)); break;
@@ -195,12 +198,14 @@ export class SummaryCodec {
   private tests(count: number, next: () => number, str: () => string): Guard {
     if (count === 0) return null;
     return Array.from({ length: count }, (): ParamTest => {
-      const test = GUARD_TESTS[next()];
+      const kind = next();
+      const test = GUARD_TESTS[kind & ~WITH_FIELD];
       const param = next();
+      const subject = kind & WITH_FIELD ? { param, field: str() } : { param };
       switch (test) {
-        case 'in': case 'notIn': return { param, test, values: Array.from({ length: next() }, str) };
-        case 'flag': case 'noFlag': return { param, test, flag: str() };
-        case 'cmp': return { param, test, op: str() as CmpOp, bound: next() };
+        case 'in': case 'notIn': return { ...subject, test, values: Array.from({ length: next() }, str) };
+        case 'flag': case 'noFlag': return { ...subject, test, flag: str() };
+        case 'cmp': return { ...subject, test, op: str() as CmpOp, bound: next() };
         default: throw new Error('packed summary: unknown guard test');
       }
     });
