@@ -476,6 +476,13 @@ const KEYED_STRUCT_INITIALISERS: Readonly<Record<string, string>> = {
   __init_swait_queue_head: 'swait_queue_head',
 };
 
+/**
+ * Classes the kernel re-keys in code a scan of a subsystem does not hold: `device_initialize()`
+ * (drivers/base/core.c) makes every `struct device`'s mutex lockdep's novalidate class, so
+ * `device_lock(dev->parent)` then `device_lock(dev)` is never lockdep's recursive locking.
+ */
+export const REKEYED_ELSEWHERE: ReadonlySet<string> = new Set(['device.mutex']);
+
 /** The struct a keyed initialiser sets up when the scan does not define it, or null. */
 export function keyedStructOfInitialiser(name: string): string | null {
   return entryOf(KEYED_STRUCT_INITIALISERS, name) ?? null;
