@@ -92,6 +92,19 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
     callHolds: a.callHolds, requiring: a.requiring,
+    decidedByCallers: decidedByCallers(a),
+  };
+}
+
+/** See `AnalysisContext.decidedByCallers`. */
+function decidedByCallers(a: ProgramAnalysis): (fn: FnId) => boolean {
+  const called = new Uint8Array(a.program.functions.length);
+  a.callGraph.forEach((callees, caller) => { for (const c of callees) if (c !== caller) called[c] = 1; });
+  // A function an ops struct or an assignment binds is also called where no call names it.
+  const bound = new Set([...a.program.fieldBindings.values()].flat());
+  return (fn) => {
+    const f = a.program.functions[fn];
+    return called[fn] === 1 && !!f && !f.addressTaken && !bound.has(f.name);
   };
 }
 

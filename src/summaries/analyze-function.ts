@@ -72,6 +72,12 @@ export interface AnalysisContext {
   callHolds: Map<FnId, CallHolds>;
   /** Functions whose summaries have `requires` (kept as summaries are set, so no pass reads them all). */
   requiring: Set<FnId>;
+  /**
+   * Whether the program's own calls are where a function's parameters come from: it has callers
+   * and its address is not taken. An order it makes only for some parameter values is left to
+   * those callers, which pass values that decide it.
+   */
+  decidedByCallers: (fn: FnId) => boolean;
 }
 
 /** A caller's held classes at its calls, per callee: `[callee, held][]`, sorted by callee. */
@@ -846,10 +852,12 @@ class FunctionAnalysis {
     const targetIsClass = paramIndexOf(target) === null;
     // A sleep outside atomic context orders nothing: it only goes into the summary.
     const orders = ev.kind !== 'sleep';
-    if (orders && targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere);
+    // An order taken only for some parameter values is the callers' to decide.
+    const leftToCallers = this.leavesToCallers(meetGuards(ev.guard, s.guard));
+    if (orders && targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere, leftToCallers);
     if (orders && targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev) && pending.length <= MAX_INTERRUPT_CHAIN) this.offerInterruptible(ev, target, pending);
     if (orders && targetIsClass && ev.queue === 'fair-writer' && !ev.viaIndirect && pending.length <= MAX_WRITER_CHAIN) this.offerWriter(s, ev, target, pending);
-    if (orders && s.held.length > 0) this.recordPairs(s, ev, target, pending);
+    if (orders && s.held.length > 0) this.recordPairs(s, ev, target, pending, leftToCallers);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
     const guard = meetGuards(ev.guard, s.guard);
@@ -860,10 +868,11 @@ class FunctionAnalysis {
   }
 
   /** Held locks and the event where one side is a parameter's: orders the callers will name. */
-  private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness): void {
+  private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, leftToCallers: boolean): void {
     for (const h of s.held) {
-      if (h.lock === target || ev.released.includes(lockOfKey(h.lock))) continue;
-      if (!isParamLock(h.lock) && !isParamLock(target)) continue;
+      if (ev.released.includes(lockOfKey(h.lock))) continue;
+      if (h.lock === target && !(leftToCallers && isRecursive(h.lock, h.mode, waitModeOf(ev), ev.nestingAnnotated))) continue;
+      if (!leftToCallers && !isParamLock(h.lock) && !isParamLock(target)) continue;
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: waitModeOf(ev), waitSpins: ev.spins,
         irq: ev.irq, guard: meetGuards(ev.guard, s.guard), afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
@@ -900,10 +909,11 @@ class FunctionAnalysis {
         for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c)) {
           // Same class from a helper's two parameters is not reported as recursion: a parameter's
           // lock keeps no subclass (`lock_both(a, b)` taking `b` `_nested`).
-          if (from === to || isUnknownClass(from) || isUnknownClass(to)) continue;
+          if ((from === to && (isParamLock(p.from) || isParamLock(p.to))) || isUnknownClass(from) || isUnknownClass(to)) continue;
           const [hold, wait] = [linked(p.hold), linked(p.wait)];
-          if (isParamLock(from) || isParamLock(to)) {
-            this.addPair({ ...p, from, to, irq, guard: meetGuards(guard, s.guard), afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
+          const bound = meetGuards(guard, s.guard);
+          if (isParamLock(from) || isParamLock(to) || this.leavesToCallers(bound)) {
+            this.addPair({ ...p, from, to, irq, guard: bound, afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
             continue;
           }
           const reasons = viaIndirect ? INDIRECT_REASONS : NO_REASONS;
@@ -934,14 +944,22 @@ class FunctionAnalysis {
     return owner ?? undefined;
   }
 
-  private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean): void {
+  /**
+   * Whether an order under `guard` goes to the callers as a pair rather than into the graph here.
+   * Not where the function asserts locks held: the edge here keeps them as its callers' gates.
+   */
+  private leavesToCallers(guard: Guard): boolean {
+    return guard !== null && this.requires.size === 0 && !guard.some((t) => t.param === CONTEXT_PARAM) && this.ctx.decidedByCallers(this.fnId);
+  }
+
+  private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean, leftToCallers: boolean): void {
     const waitMode = waitModeOf(ev);
     const irqsOff = ev.irq === 'off';
     const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
     const alsoHeld = (except: string | null) => heldClasses(s, ev.released, except);
     const awaitedIn = this.filesystemOf(target, pending.below);
-    for (const h of s.held) {
+    for (const h of leftToCallers ? [] : s.held) {
       if (!isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, waitMode, ev.nestingAnnotated))) continue;
       const heldIn = this.filesystemOf(h.lock, h.witness);
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
