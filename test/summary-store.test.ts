@@ -12,11 +12,15 @@ const lock = fc.constantFrom('tasklist_lock', 'page.ptl', 'IPI', '#p0', '#p1', '
 const mode = fc.constantFrom('read' as const, 'write' as const);
 const irq = fc.constantFrom('entry' as const, 'on' as const, 'off' as const, 'mixed' as const);
 const constants = fc.uniqueArray(fc.constantFrom('0', '1', 'TRANS_JOIN', 'BTRFS_RESERVE_NO_FLUSH', '-4'), { minLength: 1 }).map((v) => v.sort());
-const test: fc.Arbitrary<ParamTest> = fc.oneof(
+const ofParam: fc.Arbitrary<ParamTest> = fc.oneof(
   fc.record({ param: fc.nat(5), test: fc.constantFrom('in' as const, 'notIn' as const), values: constants }, PLAIN),
-  fc.record({ param: fc.nat(5), test: fc.constant('flag' as const), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
-  fc.record({ param: fc.nat(5), test: fc.constant('cmp' as const), op: fc.constantFrom('<' as const, '<=' as const, '>' as const, '>=' as const), bound: fc.integer({ min: -5, max: 5 }) }, PLAIN),
+  fc.record({ param: fc.nat(5), test: fc.constantFrom('flag' as const, 'noFlag' as const), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
+  // Bounds up to what a guard keeps (`BIT_ULL(52)`).
+  fc.record({ param: fc.nat(5), test: fc.constant('cmp' as const), op: fc.constantFrom('<' as const, '<=' as const, '>' as const, '>=' as const), bound: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -(2 ** 52), max: 2 ** 52 })) }, PLAIN),
 );
+/** A test of the parameter itself, or of a field it points to (`i->in_inode`). */
+const test: fc.Arbitrary<ParamTest> = fc.tuple(ofParam, fc.option(fc.constantFrom('in_inode', 'need_commit_sem'), { nil: undefined }))
+  .map(([t, field]) => (field === undefined ? t : { ...t, field }));
 const guard: fc.Arbitrary<Guard> = fc.oneof(fc.constant(null), fc.array(test, { minLength: 1, maxLength: 3 }));
 const event: fc.Arbitrary<LockEvent> = fc.record({
   kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const, 'sleep' as const), lock, mode, spins: fc.boolean(), irq, guard,

@@ -550,7 +550,8 @@ class FunctionAnalysis {
       return cmp === '==' ? [[equal], negateTest(equal)] : [negateTest(equal), [equal]];
     }
     const bound = this.argConstant(constant)?.value ?? null;
-    if (bound === null) return null;
+    // A bound past what a double holds exactly (`BIT_ULL(63)`) is no test.
+    if (bound === null || !Number.isSafeInteger(bound) || Math.abs(bound) > 2 ** 52) return null;
     const holds: ParamTest = { ...subject, test: 'cmp', op: cmp, bound };
     return [[holds], negateTest(holds)];
   }
@@ -1203,6 +1204,7 @@ class FunctionAnalysis {
    * null when the values differ or are not constants.
    */
   private fieldValueAt(arg: Expr, field: string): Expr | null {
+    if (arg.k === 'id') return this.fieldSetThrough(arg.name, field);
     const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
     if (!local || this.paramIndex(local) >= 0) return null;
     const body = this.fn().body;
@@ -1226,6 +1228,26 @@ class FunctionAnalysis {
         values.push(e.args[1]?.k === 'num' && e.args[1].value === 0 ? ZERO : UNKNOWN_VALUE);
       }
     });
+    return this.oneConstant(values);
+  }
+
+  /**
+   * The one constant a local pointer's field gets wherever the function sets it
+   * (`tmp_path->need_commit_sem = 0;`); null if it sets none, or several values.
+   */
+  private fieldSetThrough(local: string, field: string): Expr | null {
+    if (this.paramIndex(local) >= 0) return null;
+    const values: Expr[] = [];
+    forEachExpr(this.fn().body, (e) => {
+      if (e.k === 'assign' && e.left.k === 'field' && e.left.field === field && e.left.arrow && e.left.base.k === 'id' && e.left.base.name === local) {
+        values.push(e.op === '=' ? e.right : UNKNOWN_VALUE);
+      }
+    });
+    return this.oneConstant(values);
+  }
+
+  /** The first of `values` if they are all one constant, else null. */
+  private oneConstant(values: Expr[]): Expr | null {
     const constants = values.map((v) => this.argConstant(v));
     const first = constants[0];
     if (!first || first.nonZero) return null;

@@ -142,7 +142,8 @@ export class SummaryCodec {
         value += (byte & 0x7f) * scale;
         if (byte < 0x80) break;
         scale *= 0x80;
-        if (scale > 2 ** 35) throw new Error('packed summary: number too long');
+        // Zigzag doubles a safe integer: its varint takes at most eight bytes.
+        if (scale > 2 ** 56) throw new Error('packed summary: number too long');
       }
       // zigzag: 0, -1, 1, -2, … as 0, 1, 2, 3, …
       return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
@@ -201,11 +202,11 @@ export class SummaryCodec {
       const kind = next();
       const test = GUARD_TESTS[kind & ~WITH_FIELD];
       const param = next();
-      const subject = kind & WITH_FIELD ? { param, field: str() } : { param };
+      const field = kind & WITH_FIELD ? { field: str() } : {};
       switch (test) {
-        case 'in': case 'notIn': return { ...subject, test, values: Array.from({ length: next() }, str) };
-        case 'flag': case 'noFlag': return { ...subject, test, flag: str() };
-        case 'cmp': return { ...subject, test, op: str() as CmpOp, bound: next() };
+        case 'in': case 'notIn': return { param, test, values: Array.from({ length: next() }, str), ...field };
+        case 'flag': case 'noFlag': return { param, test, flag: str(), ...field };
+        case 'cmp': return { param, test, op: str() as CmpOp, bound: next(), ...field };
         default: throw new Error('packed summary: unknown guard test');
       }
     });
