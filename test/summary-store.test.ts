@@ -31,6 +31,7 @@ const held: fc.Arbitrary<HeldLock> = fc.record({ lock, mode, spins: fc.boolean()
 const pair: fc.Arbitrary<LockPair> = fc.record({
   from: lock, to: lock, holdMode: mode, waitMode: fc.constantFrom('read' as const, 'recursive-read' as const, 'write' as const, 'ipi' as const), waitSpins: fc.boolean(), irq, guard,
   afterSleep: fc.boolean(), viaIndirect: fc.boolean(), hold: fc.integer({ min: -1, max: 1 << 30 }), wait: fc.integer({ min: -1, max: 1 << 30 }),
+  alsoHeld: fc.array(fc.record({ lock, mode }, PLAIN), { maxLength: 2 }),
 }, PLAIN);
 const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),

@@ -13,6 +13,7 @@ import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAs
 import type { GraphEdgeView } from '../report/dot.js';
 import type { Problem, Report } from '../report/types.js';
 import { RULES } from '../rules/index.js';
+import { ipiIrqsOff } from '../rules/ipi-irqs-off.js';
 import { sleepInAtomic } from '../rules/sleep-in-atomic.js';
 import type { CycleRule } from '../rules/rule.js';
 import type { AnalysisContext, AnalysisStats, CallHolds, SummaryStore } from '../summaries/analyze-function.js';
@@ -23,7 +24,7 @@ import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
 import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
-import { HARDIRQ, type HeldClass, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
+import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -131,8 +132,9 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const several = multiKeyed(program, a.identity, a.keySites, [...new Set(classes)]);
   const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
   const findingContext = { functions: program.functions, witnesses, rules, writers };
-  const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(sleepEdges(a.collector), sleepInAtomic, findingContext) : [];
-  const outcome = findingsFromCycles(graph, cycles, findingContext, sleeping);
+  const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(waitEdges(a.collector, (e) => e.to === SLEEP), sleepInAtomic, findingContext) : [];
+  const ipiWaits = rules.includes(ipiIrqsOff) ? findingsFromWaits(waitEdges(a.collector, (e) => e.from === IPI && e.to === IPI), ipiIrqsOff, findingContext) : [];
+  const outcome = findingsFromCycles(graph, cycles, findingContext, [...sleeping, ...ipiWaits]);
   lap('simulate');
   const stats = totalStats(a.functionStats.values());
   const functions = program.functions.filter((f) => !f.isMacro);
@@ -178,18 +180,21 @@ function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass
   });
 }
 
-/** An order between resources: not a queued writer's offer, nor a sleep in atomic context (nothing waits for either). */
+/**
+ * An order between resources: not a queued writer's offer, a sleep in atomic context (nothing
+ * waits for either), nor an IPI wait with irqs off (a finding of its own, `waitEdges`).
+ */
 function inGraph(e: DepEdge): boolean {
-  return e.from !== QUEUED_WRITER && e.to !== SLEEP;
+  return e.from !== QUEUED_WRITER && e.to !== SLEEP && !(e.from === IPI && e.to === IPI);
 }
 
 /**
- * Each function's sleeps in atomic context, one per atomic cause (the collector keeps the
- * shortest): not the graph's one edge per class pair, as two sleeps under one lock in two
- * functions are two bugs.
+ * Each function's waits that are findings of their own (a sleep in atomic context, an IPI wait
+ * with irqs off), one per cause (the collector keeps the shortest): not the graph's one edge per
+ * class pair, as two sleeps under one lock in two functions are two bugs.
  */
-function sleepEdges(collector: EdgeCollector): DepEdge[] {
-  return collector.functions().flatMap((fn) => collector.offersOf(fn).map((o) => o.edge).filter((e) => e.to === SLEEP));
+function waitEdges(collector: EdgeCollector, isWait: (e: DepEdge) => boolean): DepEdge[] {
+  return collector.functions().flatMap((fn) => collector.offersOf(fn).map((o) => o.edge).filter(isWait));
 }
 
 /** The dependency graph's edges as reports show them (`--format dot`): classes by name, each edge's witness function and wait site. */

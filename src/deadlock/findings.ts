@@ -68,8 +68,8 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
 }
 
 /**
- * Findings that are one CPU's wait, not a cycle (`L → SLEEP`): a scenario of one CPU that holds
- * `L` and calls what may sleep. One per sleeping call (a helper reached from a hundred atomic
+ * Findings that are one CPU's wait, not a cycle (`L → SLEEP`, irqs off → IPI): a scenario of one
+ * CPU that holds `L` (or has irqs off) and calls what may sleep (or waits for an IPI). One per sleeping call (a helper reached from a hundred atomic
  * sections is one report, with its shortest chain and the count of the others), as lockdep
  * reports a dependency once; class names come with the cycles'.
  */
@@ -88,7 +88,8 @@ export function findingsFromWaits(edges: readonly DepEdge[], rule: CycleRule, ct
     const shortest = group.reduce((a, b) => (length(b) < length(a) || (length(b) === length(a) && b.fn < a.fn) ? b : a));
     const notes = group.length > 1 ? [otherSections(group.filter((e) => e !== shortest), ctx)] : [];
     const steps: Verdict['steps'] = [{ cpu: 0, phase: 'hold' }, { cpu: 0, phase: 'wait' }];
-    const finding = buildFinding(rule, [shortest.from, shortest.to], [shortest], { feasible: true, notes, steps, writers: [] }, ctx);
+    const resources = shortest.from === shortest.to ? [shortest.from] : [shortest.from, shortest.to];
+    const finding = buildFinding(rule, resources, [shortest], { feasible: true, notes, steps, writers: [] }, ctx);
     if (!byFingerprint.has(finding.fingerprint)) byFingerprint.set(finding.fingerprint, finding);
   }
   return [...byFingerprint.values()];

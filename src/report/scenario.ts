@@ -12,17 +12,20 @@ export function renderScenarioTable(finding: Finding, maxWidth = 100): string {
   const row = (cpu: number, text: string): string =>
     (INDENT + ' '.repeat(column * cpu) + cell(text)).trimEnd();
 
-  // A sleep in atomic context is one CPU's bug, not an interleaving: the kernel's own words for it.
+  // A sleep in atomic context, or an IPI wait with irqs off, is one CPU's bug, not an
+  // interleaving: the kernel's own words for it.
   const sleeps = finding.cpus.some((c) => c.waitsFor === 'SLEEP');
-  const lines = [sleeps ? ' Sleeping function called from invalid context:' : ' Possible unsafe locking scenario:', ''];
+  const ipiWait = cpuCount === 1 && finding.cpus[0]?.waitsFor === 'IPI' && finding.cpus[0].holds[0] === 'IPI';
+  const header = sleeps ? ' Sleeping function called from invalid context:' : ipiWait ? ' Waiting for IPI completion with interrupts disabled:' : ' Possible unsafe locking scenario:';
+  const lines = [header, ''];
   lines.push((INDENT + finding.cpus.map((c) => cell(`CPU${c.cpu}`)).join('')).trimEnd());
   lines.push((INDENT + finding.cpus.map(() => cell('----')).join('')).trimEnd());
   for (const step of finding.interleaving) {
     for (const part of wrapCell(step.action, column - 1)) lines.push(row(step.cpu, part));
   }
-  lines.push('', sleeps ? '  *** SLEEPS IN ATOMIC CONTEXT ***' : '  *** DEADLOCK ***');
+  lines.push('', sleeps ? '  *** SLEEPS IN ATOMIC CONTEXT ***' : ipiWait ? '  *** DEADLOCK with any CPU doing the same ***' : '  *** DEADLOCK ***');
   // Lockdep's hint for one task taking a class it holds: two instances need a subclass.
-  if (cpuCount === 1 && finding.cpus[0]?.holds[0] === finding.cpus[0]?.waitsFor) lines.push('', ' May be due to missing lock nesting notation');
+  if (!ipiWait && cpuCount === 1 && finding.cpus[0]?.holds[0] === finding.cpus[0]?.waitsFor) lines.push('', ' May be due to missing lock nesting notation');
   return lines.join('\n');
 }
 

@@ -23,7 +23,7 @@ export const ipiCycle: CycleRule = {
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}ipi-cycle.md`,
   },
-  owns: (resources) => resources.includes(IPI),
+  owns: (resources) => resources.length > 1 && resources.includes(IPI),
   message: (resources) =>
     `possible deadlock across ${resources.length} CPUs through an IPI wait: ${cycleText(resources)}`,
 };

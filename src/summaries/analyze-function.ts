@@ -877,6 +877,7 @@ class FunctionAnalysis {
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: waitModeOf(ev), waitSpins: ev.spins,
         irq: ev.irq, guard: meetGuards(ev.guard, s.guard), afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
+        alsoHeld: heldClasses(s, ev.released, h.lock).filter((x) => x.lock !== target),
       }, { length: this.ctx.witnesses.length(h.witness), get: () => h.witness, below: h.witness }, pending);
     }
   }
@@ -913,8 +914,10 @@ class FunctionAnalysis {
           if ((from === to && (isParamLock(p.from) || isParamLock(p.to))) || isUnknownClass(from) || isUnknownClass(to)) continue;
           const [hold, wait] = [linked(p.hold), linked(p.wait)];
           const bound = meetGuards(guard, s.guard);
+          const alsoHeld = [...p.alsoHeld.flatMap((h) => this.bindLock(h.lock, c).map((lock) => ({ lock, mode: h.mode }))), ...heldClasses(s, NO_LOCKS, from)]
+            .filter((h, i, all) => h.lock !== from && h.lock !== to && !isUnknownClass(h.lock) && all.findIndex((x) => x.lock === h.lock) === i);
           if (isParamLock(from) || isParamLock(to) || this.leavesToCallers(bound)) {
-            this.addPair({ ...p, from, to, irq, guard: bound, afterSleep: p.afterSleep || s.slept, viaIndirect }, hold, wait);
+            this.addPair({ ...p, from, to, irq, guard: bound, afterSleep: p.afterSleep || s.slept, viaIndirect, alsoHeld }, hold, wait);
             continue;
           }
           const reasons = viaIndirect ? INDIRECT_REASONS : NO_REASONS;
@@ -923,7 +926,7 @@ class FunctionAnalysis {
           this.ctx.offerEdge(this.fnId, from, to, p.holdMode, p.waitMode, irqsOff, hold.length + wait.length + reasons.length * 100, () => ({
             from, to, holdMode: p.holdMode, waitMode: p.waitMode, waitSpins: p.waitSpins, irqsOff, fn: this.fnId,
             hold: hold.get(), wait: wait.get(), reasons,
-            alsoHeld: heldClasses(s, NO_LOCKS, from), ...filesystems(heldIn, awaitedIn),
+            alsoHeld: alsoHeld.filter((h) => !isParamLock(h.lock)), ...filesystems(heldIn, awaitedIn),
           }), heldIn, awaitedIn);
         }
       }

@@ -124,11 +124,13 @@ export interface LockPair {
   viaIndirect: boolean;
   hold: WitnessId;
   wait: WitnessId;
+  /** The other locks held at the wait: an edge made from the pair keeps them (a lock both sides hold serialises them). */
+  alsoHeld: HeldClass[];
 }
 
 export interface Summary {
   events: LockEvent[];
-  /** Orders between locks of which one is a parameter's. */
+  /** Orders its callers decide: between locks of which one is a parameter's, or made only for some parameter values. */
   pairs: LockPair[];
   /** Locks released here that the function did not take: the caller's. */
   releases: LockKey[];

@@ -112,6 +112,8 @@ export class SummaryCodec {
       out.push(this.id(p.from), this.id(p.to), this.id(p.holdMode), this.id(p.waitMode), this.id(p.irq), p.hold, p.wait,
         (p.waitSpins ? 1 : 0) | (p.afterSleep ? 2 : 0) | (p.viaIndirect ? 4 : 0));
       this.packGuard(p.guard, out);
+      out.push(p.alsoHeld.length);
+      for (const h of p.alsoHeld) out.push(this.id(h.lock), this.id(h.mode));
     }
     for (const r of s.requires) out.push(this.id(r.lock), this.id(r.mode));
     return out;
@@ -178,7 +180,8 @@ export class SummaryCodec {
       const [from, to, holdMode, waitMode, irq] = [str(), str(), str() as LockMode, str() as LockPair['waitMode'], str() as IrqState];
       const [hold, wait, flags] = [next(), next(), next()];
       const guard = this.unpackGuard(next, str);
-      return { from, to, holdMode, waitMode, waitSpins: (flags & 1) !== 0, irq, guard, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, hold, wait };
+      const alsoHeld = Array.from({ length: next() }, () => ({ lock: str(), mode: str() as LockMode }));
+      return { from, to, holdMode, waitMode, waitSpins: (flags & 1) !== 0, irq, guard, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, hold, wait, alsoHeld };
     });
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     if (at !== p.length) throw new Error('packed summary too long');
