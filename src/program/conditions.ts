@@ -25,13 +25,19 @@ const swapBytes = (bytes: number) => (v: number): number => {
   return out;
 };
 const identity = (v: number): number => v;
+const IDENTITY_FUNCTIONS = ['16', '32', '64'].flatMap((w) => [`cpu_to_le${w}`, `__cpu_to_le${w}`, `le${w}_to_cpu`, `__le${w}_to_cpu`]);
+
+/** `cpu_to_le32(X)` is `X` on the targets kdeadlock reads: a test of it is a test of `X`. */
+export function isIdentityConstantFunction(name: string): boolean {
+  return IDENTITY_FUNCTIONS.includes(name);
+}
 
 /**
  * Function-like macros whose value is a constant of their constant argument, as on the
  * little-endian targets kdeadlock reads (`#define SMB2_TREE_CONNECT cpu_to_le16(SMB2_TREE_CONNECT_HE)`).
  */
 const CONSTANT_FUNCTIONS: Readonly<Record<string, (v: number) => number>> = {
-  ...Object.fromEntries(['16', '32', '64'].flatMap((w) => [`cpu_to_le${w}`, `__cpu_to_le${w}`, `le${w}_to_cpu`, `__le${w}_to_cpu`].map((n) => [n, identity]))),
+  ...Object.fromEntries(IDENTITY_FUNCTIONS.map((n) => [n, identity])),
   ...Object.fromEntries(([['16', 2], ['32', 4]] as const).flatMap(([w, bytes]) => [`cpu_to_be${w}`, `__cpu_to_be${w}`, `be${w}_to_cpu`, `__be${w}_to_cpu`, `htons`, `htonl`, `ntohs`, `ntohl`]
     .filter((n) => !/^(hton|ntoh)/.test(n) || (n.endsWith('s') ? bytes === 2 : bytes === 4)).map((n) => [n, swapBytes(bytes)]))),
   BIT: (v) => 2 ** v,

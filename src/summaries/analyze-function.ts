@@ -10,7 +10,7 @@ import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, f
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
-import type { ConditionEvaluator } from '../program/conditions.js';
+import { type ConditionEvaluator, isIdentityConstantFunction } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
   MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
@@ -1258,8 +1258,20 @@ class FunctionAnalysis {
     return same ? (values[0] as Expr) : null;
   }
 
+  /** The two values of `c ? x : y`, directly or through a local assigned once from it. */
+  private conditionalArms(arg: Expr): [Expr, Expr] | null {
+    const value = arg.k === 'id' && this.paramIndex(arg.name) < 0 ? this.singleLocalAssignment(arg.name) : arg;
+    return value?.k === 'cond' ? [value.then, value.else] : null;
+  }
+
   /** A callee's test of its argument `arg` (the argument, or the value of a field it points to). */
   private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null): Guard | 'never' {
+    const arms = this.conditionalArms(arg);
+    if (arms) {
+      // `flag = dir ? FI_DIRTY_DIR : FI_DIRTY_FILE`: decided if both values decide it alike.
+      const [a, b] = arms.map((x) => this.testOfValue(t, x, unknown));
+      return a === 'never' && b === 'never' ? 'never' : a === null && b === null ? null : unknown;
+    }
     const truth = truthTest(t);
     if (truth) {
       // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
@@ -1301,6 +1313,7 @@ class FunctionAnalysis {
   private argConstant(arg: Expr): ArgConstant | null {
     if (arg.k === 'num') return { name: null, value: arg.value };
     if (arg.k === 'cast') return this.argConstant(arg.arg);
+    if (arg.k === 'call' && arg.args.length === 1 && isIdentityConstantFunction(calleeName(arg) ?? '')) return this.argConstant(arg.args[0] as Expr);
     if (arg.k === 'addr' || arg.k === 'str') return NON_ZERO;
     if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && checkedPointers(this.fn().body).has(arg.name)) return NON_ZERO;
     if (arg.k !== 'id') return null;
