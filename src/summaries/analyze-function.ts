@@ -6,7 +6,8 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachDecl, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { valuesOfLocalField, valuesSetThrough } from './local-fields.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -1202,51 +1203,16 @@ class FunctionAnalysis {
   }
 
   /**
-   * The one constant a field of `&local` holds wherever the function sets it: its designated
-   * initialiser (a field the initialiser leaves out is zero), `local.f = C`, `memset(&local, 0, …)`;
-   * null when the values differ or are not constants.
+   * The one constant a field of `&local` (or through a local pointer) holds wherever the function
+   * sets it (`local-fields.ts`); null when the values differ, are not constants, or there are none.
    */
   private fieldValueAt(arg: Expr, field: string): Expr | null {
-    if (arg.k === 'id') return this.fieldSetThrough(arg.name, field);
+    const body = this.fn().body;
+    if (arg.k === 'id') return this.paramIndex(arg.name) >= 0 ? null : this.oneConstant(valuesSetThrough(body, arg.name, field));
     const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
     if (!local || this.paramIndex(local) >= 0) return null;
-    const body = this.fn().body;
-    const values: Expr[] = [];
-    let declared = false;
-    forEachDecl(body, (d) => {
-      if (d.name !== local || d.type.pointer > 0) return;
-      declared = true;
-      if (d.init?.k !== 'seq') return;
-      const at = d.init.fields?.indexOf(field) ?? -1;
-      if (at >= 0) values.push(d.init.items[at] as Expr);
-      else if (d.init.fields || d.init.items.length === 0) values.push(ZERO);
-      else values.push(UNKNOWN_VALUE);
-    });
-    if (!declared) return null;
-    forEachExpr(body, (e) => {
-      if (e.k === 'assign' && e.left.k === 'field' && e.left.field === field && !e.left.arrow && e.left.base.k === 'id' && e.left.base.name === local) {
-        values.push(e.op === '=' ? e.right : UNKNOWN_VALUE);
-      }
-      if (e.k === 'call' && calleeName(e) === 'memset' && e.args[0]?.k === 'addr' && e.args[0].arg.k === 'id' && e.args[0].arg.name === local) {
-        values.push(e.args[1]?.k === 'num' && e.args[1].value === 0 ? ZERO : UNKNOWN_VALUE);
-      }
-    });
-    return this.oneConstant(values);
-  }
-
-  /**
-   * The one constant a local pointer's field gets wherever the function sets it
-   * (`tmp_path->need_commit_sem = 0;`); null if it sets none, or several values.
-   */
-  private fieldSetThrough(local: string, field: string): Expr | null {
-    if (this.paramIndex(local) >= 0) return null;
-    const values: Expr[] = [];
-    forEachExpr(this.fn().body, (e) => {
-      if (e.k === 'assign' && e.left.k === 'field' && e.left.field === field && e.left.arrow && e.left.base.k === 'id' && e.left.base.name === local) {
-        values.push(e.op === '=' ? e.right : UNKNOWN_VALUE);
-      }
-    });
-    return this.oneConstant(values);
+    const values = valuesOfLocalField(body, local, field);
+    return values ? this.oneConstant(values) : null;
   }
 
   /** The first of `values` if they are all one constant, else null. */
@@ -1528,8 +1494,6 @@ const MIRRORED = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=':
 /** Kernel constants are upper case (`TRANS_JOIN`, `GFP_KERNEL`); `NULL`, `true`, `false` have fixed values. */
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FIXED_CONSTANTS: Readonly<Record<string, number>> = { NULL: 0, false: 0, true: 1 };
-const ZERO: Expr = { k: 'num', value: 0 };
-const UNKNOWN_VALUE: Expr = { k: 'other' };
 const writtenByBody = new WeakMap<Stmt[], Set<string>>();
 
 /** The fields a body assigns through anything (`p->in_inode = 1`, `x.f |= F`). */

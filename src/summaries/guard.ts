@@ -137,8 +137,11 @@ function normalize(tests: ParamTest[]): Guard {
     }
     merged[at] = meetValueTests(m, t);
   }
-  if (!merged.length) return null;
-  return merged.sort((x, y) => x.param - y.param || (testKey(x) < testKey(y) ? -1 : testKey(x) > testKey(y) ? 1 : 0));
+  if (merged.length <= 1) return merged.length ? merged : null;
+  // Keys made once, not per comparison: guards are met on the analysis's hottest path.
+  const keyed = merged.map((t) => ({ t, key: testKey(t) }));
+  keyed.sort((x, y) => x.t.param - y.t.param || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return keyed.map((k) => k.t);
 }
 
 type ValueTest = Extract<ParamTest, { test: 'in' | 'notIn' }>;

@@ -1,0 +1,63 @@
+// What a function's own code sets in the fields of its locals, for deciding a callee's test of a
+// field (`i->in_inode`) at a call that passes `&i` or a local pointer. One walk per body.
+import type { Expr, Stmt } from '../facts/types.js';
+import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
+
+/** A value the code gives a field but no constant can stand for (`|=`, `memset(&x, 0xff, …)`). */
+export const UNKNOWN_VALUE: Expr = { k: 'other' };
+const ZERO: Expr = { k: 'num', value: 0 };
+
+interface LocalFields {
+  /** Struct locals (not pointers) by name: their initialiser, if any. */
+  structs: Map<string, Expr | null>;
+  /** `x.f = v` and `memset(&x, 0, …)` (as every field's value) by `x`. */
+  direct: Map<string, { field: string | null; value: Expr }[]>;
+  /** `p->f = v` by `p`. */
+  through: Map<string, { field: string; value: Expr }[]>;
+}
+
+const byBody = new WeakMap<Stmt[], LocalFields>();
+
+function indexOf(body: Stmt[]): LocalFields {
+  let found = byBody.get(body);
+  if (found) return found;
+  const out: LocalFields = { structs: new Map(), direct: new Map(), through: new Map() };
+  forEachDecl(body, (d) => { if (d.type.pointer === 0) out.structs.set(d.name, d.init); });
+  const push = <T>(map: Map<string, T[]>, key: string, item: T): void => { const list = map.get(key); if (list) list.push(item); else map.set(key, [item]); };
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.left.k === 'field' && e.left.base.k === 'id') {
+      const value = e.op === '=' ? e.right : UNKNOWN_VALUE;
+      if (e.left.arrow) push(out.through, e.left.base.name, { field: e.left.field, value });
+      else push(out.direct, e.left.base.name, { field: e.left.field, value });
+    }
+    const target = e.k === 'call' && calleeName(e) === 'memset' ? e.args[0] : undefined;
+    if (e.k === 'call' && target?.k === 'addr' && target.arg.k === 'id') {
+      push(out.direct, target.arg.name, { field: null, value: e.args[1]?.k === 'num' && e.args[1].value === 0 ? ZERO : UNKNOWN_VALUE });
+    }
+  });
+  byBody.set(body, (found = out));
+  return found;
+}
+
+/**
+ * Every value the body gives `local.field` for a struct local: its designated initialiser's (a
+ * field it leaves out is zero), assignments, memset; null if `local` is no struct local here.
+ */
+export function valuesOfLocalField(body: Stmt[], local: string, field: string): Expr[] | null {
+  const index = indexOf(body);
+  if (!index.structs.has(local)) return null;
+  const values: Expr[] = [];
+  const init = index.structs.get(local);
+  if (init?.k === 'seq') {
+    const at = init.fields?.indexOf(field) ?? -1;
+    if (at >= 0) values.push(init.items[at] as Expr);
+    else values.push(init.fields || init.items.length === 0 ? ZERO : UNKNOWN_VALUE);
+  }
+  for (const set of index.direct.get(local) ?? []) if (set.field === null || set.field === field) values.push(set.value);
+  return values;
+}
+
+/** Every value the body gives `pointer->field`. */
+export function valuesSetThrough(body: Stmt[], pointer: string, field: string): Expr[] {
+  return (indexOf(body).through.get(pointer) ?? []).filter((s) => s.field === field).map((s) => s.value);
+}
