@@ -50,6 +50,8 @@ export interface ProgramAnalysis {
   closed: Set<FnId>;
   /** Functions whose summaries assert locks held (`Summary.requires`). */
   requiring: Set<FnId>;
+  /** Functions the analysis failed on (`AnalysisContext.failed`). */
+  failed: Map<FnId, Problem>;
 }
 
 /**
@@ -74,7 +76,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
     registrations: registrationsIn(program, program.functions.keys()),
     keySites: keySitesIn(program, program.functions.keys()),
-    callHolds: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), requiring: new Set(),
+    callHolds: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), requiring: new Set(), failed: new Map(),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -92,7 +94,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
-    callHolds: a.callHolds, requiring: a.requiring,
+    callHolds: a.callHolds, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };
 }
@@ -162,7 +164,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
     },
     findings: outcome.findings,
     implied: outcome.implied,
-    problems: [...tree.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
+    problems: [...tree.problems, ...a.failed.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : 1)),
   };
 }
 

@@ -94,6 +94,7 @@ interface AnalysisPart {
   callHolds: [FnId, CallHolds][];
   closed: FnId[];
   requiring: FnId[];
+  failed: [FnId, Problem][];
 }
 
 /** Functions by the names they call: names, and each one's callers. */
@@ -264,6 +265,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
     callHolds: [...a.callHolds].sort(([x], [y]) => x - y), closed: [...a.closed].sort((x, y) => x - y),
     requiring: [...a.requiring].sort((x, y) => x - y),
+    failed: [...a.failed].sort(([x], [y]) => x - y),
   };
 }
 
@@ -379,7 +381,7 @@ function assemble(
     identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
-    callHolds: new Map(part.callHolds), closed: new Set(part.closed), requiring: new Set(part.requiring),
+    callHolds: new Map(part.callHolds), closed: new Set(part.closed), requiring: new Set(part.requiring), failed: new Map(part.failed),
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

@@ -226,6 +226,7 @@ function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore
     : [])));
   a.closed = renumberedSet(a.closed, map);
   a.requiring = renumberedSet(a.requiring, map);
+  a.failed = new Map([...a.failed].flatMap(([old, problem]) => (map(old) >= 0 ? [[map(old), problem] as const] : [])));
   for (const [key, list] of stores) stores.set(key, list.flatMap((st) => (map(st.fn) >= 0 ? [{ ...st, fn: map(st.fn) }] : [])));
   return newOf;
 }
@@ -242,6 +243,7 @@ function summarizeAgain(a: ProgramAnalysis, changed: FnId[], opts: ScanOptions):
     for (const fn of component) {
       a.collector.setOffers(fn, []);
       a.functionStats.delete(fn);
+      a.failed.delete(fn);
     }
     summarizeComponent(ctx, a.callGraph, component);
     reanalysed += component.length;

@@ -193,19 +193,21 @@ function resolveGlobal(program: Program, name: string, file: string): FnId[] {
 }
 
 /**
- * Of several `.c` definitions of one global name, the ones a call from `file` links with. Not
- * the staging tree's from outside it (it exports nothing the rest uses). Among drivers (modules
- * that each link their own copy: fnic's and enic's `vnic_dev.c`), those in the directory nearest
- * the caller's. Elsewhere all stay: a `__weak` default in `kernel/` and its override in `arch/`
- * look alike here. A header's inline functions among them leave the list as it is.
+ * Of several definitions of one global name, the ones a call from `file` links with. Not the
+ * staging tree's from outside it (it exports nothing the rest uses). Among drivers (modules that
+ * each link their own copy: fnic's and enic's `vnic_dev.c`), those in the directory nearest the
+ * caller's; a driver's own header counts as its module's (mt76's `mt76_rmw()` inline is not
+ * mt7601u's function). Elsewhere all stay: a `__weak` default in `kernel/` and its override in
+ * `arch/` look alike here, and an `include/` header's inline is anybody's.
  */
 function linkedDefinitions(program: Program, defs: FnId[], file: string): FnId[] {
   const fileOf = (d: FnId): string => program.functions[d]?.file ?? '';
-  if (defs.some((d) => !fileOf(d).endsWith('.c'))) return defs;
+  const inModuleTree = (d: FnId): boolean => MODULE_TREES.some((t) => fileOf(d).startsWith(t));
+  if (defs.some((d) => !fileOf(d).endsWith('.c') && !inModuleTree(d))) return defs;
   const outsideStaging = !file.startsWith(STAGING);
   const linked = defs.filter((d) => !(outsideStaging && fileOf(d).startsWith(STAGING)));
   const pool = linked.length > 0 ? linked : defs;
-  if (!pool.every((d) => MODULE_TREES.some((t) => fileOf(d).startsWith(t)))) return pool;
+  if (!pool.every(inModuleTree)) return pool;
   const shared = pool.map((d) => sharedDirectoryDepth(fileOf(d), file));
   const nearest = Math.max(...shared);
   return pool.filter((_, i) => shared[i] === nearest);

@@ -73,7 +73,8 @@ export interface SuppressedFinding extends Finding { suppression: Suppression }
 
 export interface Problem {
   file: string;
-  kind: 'parse-error' | 'unreadable' | 'not-utf8' | 'too-large' | 'binary' | 'symlink-loop';
+  /** `analysis-error`: a function the analysis failed on (a defect of kdeadlock's); it is left out, the rest goes on. */
+  kind: 'parse-error' | 'unreadable' | 'not-utf8' | 'too-large' | 'binary' | 'symlink-loop' | 'analysis-error';
   message: string;
 }
 

@@ -21,7 +21,7 @@ import {
   sameGuard, truthTest, whenSet, whenZero,
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
-import type { StepKind } from '../report/types.js';
+import type { Problem, StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import { GFP_MAY_SLEEP, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
@@ -79,6 +79,8 @@ export interface AnalysisContext {
    * those callers, which pass values that decide it.
    */
   decidedByCallers: (fn: FnId) => boolean;
+  /** Functions whose analysis threw, with the problem the report lists (their summary is empty). */
+  failed: Map<FnId, Problem>;
 }
 
 /** A caller's held classes at its calls, per callee: `[callee, held][]`, sorted by callee. */
@@ -1231,11 +1233,11 @@ class FunctionAnalysis {
   }
 
   /** A callee's test of its argument `arg` (the argument, or the value of a field it points to). */
-  private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null): Guard | 'never' {
-    const arms = this.conditionalArms(arg);
+  private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null, depth = 0): Guard | 'never' {
+    const arms = depth < MAX_ARM_DEPTH ? this.conditionalArms(arg) : null;
     if (arms) {
       // `flag = dir ? FI_DIRTY_DIR : FI_DIRTY_FILE`: decided if both values decide it alike.
-      const [a, b] = arms.map((x) => this.testOfValue(t, x, unknown));
+      const [a, b] = arms.map((x) => this.testOfValue(t, x, unknown, depth + 1));
       return a === 'never' && b === 'never' ? 'never' : a === null && b === null ? null : unknown;
     }
     const truth = truthTest(t);
@@ -1506,6 +1508,8 @@ function writtenFields(body: Stmt[]): Set<string> {
   return out;
 }
 const NON_ZERO: ArgConstant = { name: null, value: null, nonZero: true };
+/** Nested conditionals followed in an argument (`x = c ? x : y` names itself). */
+const MAX_ARM_DEPTH = 3;
 
 /** Tests that end the function (or leave by `goto`) when a pointer is an error or NULL. */
 const POINTER_CHECKS = new Set(['IS_ERR', 'IS_ERR_OR_NULL']);

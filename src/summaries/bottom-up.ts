@@ -4,7 +4,7 @@ import type { Progress } from '../facts/collect.js';
 import { functionIndex } from '../facts/outline.js';
 import { type FnId, type Program, fieldTargets, getOrInit, resolveCallee } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
-import { type Summary, eventKey, pairKey } from './domain.js';
+import { EMPTY_SUMMARY, type Summary, eventKey, pairKey } from './domain.js';
 import { guardKey } from './guard.js';
 
 const MAX_SCC_ROUNDS = 4;
@@ -129,7 +129,15 @@ export function summarizeComponent(ctx: AnalysisContext, graph: FnId[][], compon
 function analyzeCounted(ctx: AnalysisContext, fn: FnId): Summary {
   const before = { ...ctx.stats };
   ctx.identity.current = fn;
-  const summary = analyzeFunction(ctx, fn);
+  let summary: Summary;
+  try {
+    summary = analyzeFunction(ctx, fn);
+  } catch (e) {
+    // One function's failure (a kdeadlock defect) costs that function, not the scan.
+    const f = ctx.program.functions[fn];
+    ctx.failed.set(fn, { file: f?.file ?? '?', kind: 'analysis-error', message: `${f?.name ?? '?'}(): ${e instanceof Error ? e.message : String(e)}` });
+    summary = EMPTY_SUMMARY;
+  }
   ctx.identity.current = null;
   const mine = ctx.functionStats.get(fn) ?? emptyStats();
   for (const k of STAT_KEYS) mine[k] += ctx.stats[k] - before[k];
