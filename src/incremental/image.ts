@@ -11,7 +11,7 @@ import type { KeySite } from '../program/lockdep-keys.js';
 import { LRUCache } from 'lru-cache';
 import type { FileOutline, FunctionOutline, LoadedFile } from '../facts/outline.js';
 import type { FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
-import { BodyMissing, BodyStore } from '../source/body-store.js';
+import { BodyMissing, BodyStore, FactsUnavailable } from '../source/body-store.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
@@ -109,7 +109,7 @@ function callersPart(a: ProgramAnalysis): CallersPart {
 /** The witness table's strings; its rows are in witnesses.bin. */
 interface WitnessStrings { kinds: string[]; texts: string[] }
 
-export class ImageUnusable extends Error {}
+export class ImageUnusable extends FactsUnavailable {}
 
 function imagesDir(cacheDir: string): string {
   return path.join(cacheDir, 'images');

@@ -7,8 +7,11 @@ import type { FunctionOutline, LoadedFile, FileOutline } from '../facts/outline.
 import type { FunctionFacts, Stmt } from '../facts/types.js';
 import { type FactsCache, type FactsEntry, bodyOf } from './facts-cache.js';
 
+/** Facts the analysis reads are not there or not readable: the data's trouble, not the analysis's. */
+export class FactsUnavailable extends Error {}
+
 /** A body that should be in the facts cache is not (pruned by another run, disk trouble). */
-export class BodyMissing extends Error {}
+export class BodyMissing extends FactsUnavailable {}
 
 /** Raw entries kept: enough for the files one component of the call graph spans. */
 const ENTRY_BYTES = 24 * 1024 * 1024;

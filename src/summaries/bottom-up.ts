@@ -4,6 +4,7 @@ import type { Progress } from '../facts/collect.js';
 import { functionIndex } from '../facts/outline.js';
 import { type FnId, type Program, fieldTargets, getOrInit, resolveCallee } from '../program/program.js';
 import { type AnalysisContext, type AnalysisStats, analyzeFunction } from './analyze-function.js';
+import { FactsUnavailable } from '../source/body-store.js';
 import { EMPTY_SUMMARY, type Summary, eventKey, pairKey } from './domain.js';
 import { guardKey } from './guard.js';
 
@@ -133,6 +134,8 @@ function analyzeCounted(ctx: AnalysisContext, fn: FnId): Summary {
   try {
     summary = analyzeFunction(ctx, fn);
   } catch (e) {
+    // A body the cache lost or damaged is the data's trouble: its readers fall back to a full analysis.
+    if (e instanceof FactsUnavailable || e instanceof SyntaxError) throw e;
     // One function's failure (a kdeadlock defect) costs that function, not the scan.
     const f = ctx.program.functions[fn];
     ctx.failed.set(fn, { file: f?.file ?? '?', kind: 'analysis-error', message: `${f?.name ?? '?'}(): ${e instanceof Error ? e.message : String(e)}` });
