@@ -1,0 +1,65 @@
+// Deadlocks of Linux 6.1 that 6.12 fixed (docs/history.md): each is found on 6.1 and gone on
+// 6.12, scanning the directories it lives in with Debian's config.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Finding, Report } from '../src/report/types.js';
+import { scan } from '../src/scan.js';
+import { parseKconfig } from '../src/source/kconfig.js';
+import { fetchKernel } from './support.js';
+
+interface Fix {
+  /** The upstream commit's title, as Debian's 6.12 changelog lists it. */
+  title: string;
+  dirs: string[];
+  /** The finding on 6.1. */
+  matches: (f: Finding) => boolean;
+}
+
+const functionsOf = (f: Finding): string[] => f.cpus.flatMap((c) => c.chain.map((s) => s.function));
+const holds = (f: Finding, cls: string): boolean => f.resources.includes(cls);
+const through = (f: Finding, fn: string): boolean => functionsOf(f).includes(fn);
+
+export const FIXES: readonly Fix[] = [
+  {
+    title: 'udf: avoid recursive s_alloc_mutex deadlock when freeing AED blocks',
+    dirs: ['fs/udf'],
+    matches: (f) => f.rule === 'recursive-locking' && holds(f, 'udf_sb_info.s_alloc_mutex') && through(f, 'udf_delete_aext'),
+  },
+  {
+    title: 'netrom: use a single lock for the node and neighbour lists',
+    dirs: ['net/netrom'],
+    matches: (f) => f.rule === 'lock-cycle' && holds(f, 'nr_neigh_list_lock') && holds(f, 'nr_node_list_lock'),
+  },
+  {
+    title: 'netrom: use a single lock for the node and neighbour lists (the per-node lock)',
+    dirs: ['net/netrom'],
+    matches: (f) => f.rule === 'lock-cycle' && holds(f, 'nr_neigh_list_lock') && holds(f, 'nr_node.node_lock'),
+  },
+];
+
+const reports = new Map<string, Promise<Report>>();
+
+function scanDirs(version: string, dirs: string[]): Promise<Report> {
+  const key = `${version} ${dirs.join(' ')}`;
+  let report = reports.get(key);
+  if (!report) {
+    const root = fetchKernel('fetch-kernel.sh', version);
+    const config = fetchKernel('fetch-config.sh', version);
+    report = scan({ root, paths: dirs, arch: 'x86', config: { path: path.basename(config), values: parseKconfig(readFileSync(config, 'utf8'), config) } }, {});
+    reports.set(key, report);
+  }
+  return report;
+}
+
+describe('deadlocks 6.12 fixed: found on 6.1, gone on 6.12', () => {
+  for (const fix of FIXES) {
+    it(fix.title, { timeout: 20 * 60_000 }, async () => {
+      const before = (await scanDirs('6.1', fix.dirs)).findings.filter(fix.matches);
+      const after = (await scanDirs('6.12', fix.dirs)).findings.filter(fix.matches);
+      assert.ok(before.length > 0, `6.1 ${fix.dirs.join(' ')}: the finding`);
+      assert.equal(after.length, 0, `6.12 ${fix.dirs.join(' ')}: gone`);
+    });
+  }
+});
