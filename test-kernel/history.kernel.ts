@@ -10,7 +10,7 @@ import { parseKconfig } from '../src/source/kconfig.js';
 import { fetchKernel } from './support.js';
 
 interface Fix {
-  /** The upstream commit's title, as Debian's 6.12 changelog lists it. */
+  /** The upstream commit's title (docs/history.md), as Debian's changelogs list it. */
   title: string;
   dirs: string[];
   /** The finding on 6.1. */
@@ -36,6 +36,22 @@ export const FIXES: readonly Fix[] = [
     title: 'netrom: use a single lock for the node and neighbour lists (the per-node lock)',
     dirs: ['net/netrom'],
     matches: (f) => f.rule === 'lock-cycle' && holds(f, 'nr_neigh_list_lock') && holds(f, 'nr_node.node_lock'),
+  },
+  {
+    title: 'super: fix emergency thaw deadlock on frozen block devices',
+    dirs: ['fs/super.c', 'fs/buffer.c', 'block/bdev.c'],
+    matches: (f) => f.rule === 'lock-cycle' && holds(f, 'block_device.bd_fsfreeze_mutex') && holds(f, 'super_block.s_umount') && through(f, 'do_thaw_all_callback'),
+  },
+  {
+    title: 'ASoC: rt5640: Fix sleep in atomic context',
+    dirs: ['sound/soc/codecs/rt5640.c'],
+    matches: (f) => f.rule === 'sleep-in-atomic' && through(f, 'rt5640_irq'),
+  },
+  {
+    // Upstream 12d1e301bdfd (v6.8, before 6.12.0: no Debian changelog lists it).
+    title: 'cifs: do not let cifs_chan_update_iface deallocate channels',
+    dirs: ['fs/smb/client'],
+    matches: (f) => f.rule === 'recursive-locking' && holds(f, 'cifs_tcp_ses_lock') && through(f, 'cifs_chan_update_iface'),
   },
 ];
 
