@@ -1197,8 +1197,11 @@ class FunctionAnalysis {
     const arg = c.args[t.param];
     if (!arg) return unknown;
     const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
-    // A field this function writes (`p->in_inode = 1; callee(p)`) is not what its callers passed.
-    if (p >= 0) return t.field !== undefined && writtenFields(this.fn().body).has(t.field) ? unknown : [{ ...t, param: p }];
+    if (p >= 0) {
+      // A field this function writes (`p->in_inode = 1; callee(p)`) is not what its callers
+      // passed; where the write is, before the call or after it, is not known here.
+      return t.field !== undefined && writtenFields(this.fn().body).has(t.field) ? unknown : [{ ...t, param: p }];
+    }
     if (t.field === undefined) return this.testOfValue(t, arg, unknown);
     const value = this.fieldValueAt(arg, t.field);
     const { field: _read, ...ofValue } = t;
