@@ -52,6 +52,9 @@ export function valuesOfLocalField(body: Stmt[], local: string, field: string): 
     const at = init.fields?.indexOf(field) ?? -1;
     if (at >= 0) values.push(init.items[at] as Expr);
     else values.push(init.fields || init.items.length === 0 ? ZERO : UNKNOWN_VALUE);
+  } else if (init) {
+    // `struct x v = *other;`, `= make_x()`: a value the body does not spell out.
+    values.push(UNKNOWN_VALUE);
   }
   for (const set of index.direct.get(local) ?? []) if (set.field === null || set.field === field) values.push(set.value);
   return values;
