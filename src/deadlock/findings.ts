@@ -69,9 +69,10 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
 
 /**
  * Findings that are one CPU's wait, not a cycle (`L → SLEEP`, irqs off → IPI): a scenario of one
- * CPU that holds `L` (or has irqs off) and calls what may sleep (or waits for an IPI). One per sleeping call (a helper reached from a hundred atomic
- * sections is one report, with its shortest chain and the count of the others), as lockdep
- * reports a dependency once; class names come with the cycles'.
+ * CPU that holds `L` (or has irqs off) and calls what may sleep (or waits for an IPI). One per
+ * waiting call (a helper reached from a hundred atomic sections is one report, with its shortest
+ * chain and the count of the others), as lockdep reports a dependency once; class names come
+ * with the cycles'.
  */
 export function findingsFromWaits(edges: readonly DepEdge[], rule: CycleRule, ctx: FindingContext): Finding[] {
   const bySite = new Map<string, DepEdge[]>();

@@ -6,8 +6,8 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
-import { valuesOfLocalField, valuesSetThrough } from './local-fields.js';
+import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { fieldsWritten, valuesOfLocalField, valuesSetThrough } from './local-fields.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -569,7 +569,7 @@ class FunctionAnalysis {
     if (e.k === 'cast') return this.testedSubject(e.arg, depth + 1);
     if (e.k === 'field') {
       const p = e.arrow && e.base.k === 'id' ? this.paramIndex(e.base.name) : -1;
-      return p >= 0 && !writtenFields(this.fn().body).has(e.field) ? { param: p, field: e.field } : null;
+      return p >= 0 && !fieldsWritten(this.fn().body).has(e.field) ? { param: p, field: e.field } : null;
     }
     if (e.k !== 'id') return null;
     const p = this.paramIndex(e.name);
@@ -871,7 +871,10 @@ class FunctionAnalysis {
     this.events.put(existing, { ...ev, guard, released, witness: pending.get() });
   }
 
-  /** Held locks and the event where one side is a parameter's: orders the callers will name. */
+  /**
+   * Held locks and the event as pairs the callers name or decide: where one side is a parameter's
+   * lock, or (`leftToCallers`) where the order holds only for some parameter values.
+   */
   private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, leftToCallers: boolean): void {
     for (const h of s.held) {
       if (ev.released.includes(lockOfKey(h.lock))) continue;
@@ -1168,11 +1171,6 @@ class FunctionAnalysis {
   }
 
   /**
-   * Evaluates "argument `param` is set (has `flag`)" at a call: `never` when the argument is a
-   * literal zero or lacks the flag, a guard on our own parameter when it is passed through,
-   * null (always) otherwise.
-   */
-  /**
    * A callee's guard at this call: decided by constant arguments, passed up through our own
    * parameters, dropped otherwise; `strict`: a test nothing here decides fails instead (a sleep
    * is reported only where it happens whatever the values).
@@ -1200,7 +1198,7 @@ class FunctionAnalysis {
     if (p >= 0) {
       // A field this function writes (`p->in_inode = 1; callee(p)`) is not what its callers
       // passed; where the write is, before the call or after it, is not known here.
-      return t.field !== undefined && writtenFields(this.fn().body).has(t.field) ? unknown : [{ ...t, param: p }];
+      return t.field !== undefined && fieldsWritten(this.fn().body).has(t.field) ? unknown : [{ ...t, param: p }];
     }
     if (t.field === undefined) return this.testOfValue(t, arg, unknown);
     const value = this.fieldValueAt(arg, t.field);
@@ -1500,17 +1498,6 @@ const MIRRORED = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=':
 /** Kernel constants are upper case (`TRANS_JOIN`, `GFP_KERNEL`); `NULL`, `true`, `false` have fixed values. */
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FIXED_CONSTANTS: Readonly<Record<string, number>> = { NULL: 0, false: 0, true: 1 };
-const writtenByBody = new WeakMap<Stmt[], Set<string>>();
-
-/** The fields a body assigns through anything (`p->in_inode = 1`, `x.f |= F`). */
-function writtenFields(body: Stmt[]): Set<string> {
-  let out = writtenByBody.get(body);
-  if (out) return out;
-  const found = new Set<string>();
-  forEachExpr(body, (e) => { if (e.k === 'assign' && e.left.k === 'field') found.add(e.left.field); });
-  writtenByBody.set(body, (out = found));
-  return out;
-}
 const NON_ZERO: ArgConstant = { name: null, value: null, nonZero: true };
 /** Nested conditionals followed in an argument (`x = c ? x : y` names itself). */
 const MAX_ARM_DEPTH = 3;
@@ -1669,7 +1656,7 @@ function identifiers(e: Expr): Set<string> {
 /** The flags of `A | B | C` written as constants, or null when the argument is anything else. */
 function orOfConstants(e: Expr): Set<string> | null {
   if (e.k === 'cast') return orOfConstants(e.arg);
-  if (e.k === 'id') return /^[A-Z][A-Z0-9_]*$/.test(e.name) ? new Set([e.name]) : null;
+  if (e.k === 'id') return CONSTANT_NAME.test(e.name) ? new Set([e.name]) : null;
   if (e.k !== 'bin' || e.op !== '|') return null;
   const left = orOfConstants(e.left);
   const right = left && orOfConstants(e.right);

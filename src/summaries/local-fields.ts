@@ -1,5 +1,6 @@
-// What a function's own code sets in the fields of its locals, for deciding a callee's test of a
-// field (`i->in_inode`) at a call that passes `&i` or a local pointer. One walk per body.
+// What a function's own code sets in fields: of its locals, for deciding a callee's test of a
+// field (`i->in_inode`) at a call that passes `&i` or a local pointer, and which fields it writes
+// at all. One walk per body.
 import type { Expr, Stmt } from '../facts/types.js';
 import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
 
@@ -8,6 +9,8 @@ export const UNKNOWN_VALUE: Expr = { k: 'other' };
 const ZERO: Expr = { k: 'num', value: 0 };
 
 interface LocalFields {
+  /** Every field the body assigns, through anything (`a->b->f = v`, `x.f |= F`). */
+  written: Set<string>;
   /** Struct locals (not pointers) by name: their initialiser, if any. */
   structs: Map<string, Expr | null>;
   /** `x.f = v` and `memset(&x, 0, …)` (as every field's value) by `x`. */
@@ -21,10 +24,11 @@ const byBody = new WeakMap<Stmt[], LocalFields>();
 function indexOf(body: Stmt[]): LocalFields {
   let found = byBody.get(body);
   if (found) return found;
-  const out: LocalFields = { structs: new Map(), direct: new Map(), through: new Map() };
+  const out: LocalFields = { written: new Set(), structs: new Map(), direct: new Map(), through: new Map() };
   forEachDecl(body, (d) => { if (d.type.pointer === 0) out.structs.set(d.name, d.init); });
   const push = <T>(map: Map<string, T[]>, key: string, item: T): void => { const list = map.get(key); if (list) list.push(item); else map.set(key, [item]); };
   forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.left.k === 'field') out.written.add(e.left.field);
     if (e.k === 'assign' && e.left.k === 'field' && e.left.base.k === 'id') {
       const value = e.op === '=' ? e.right : UNKNOWN_VALUE;
       if (e.left.arrow) push(out.through, e.left.base.name, { field: e.left.field, value });
@@ -63,4 +67,9 @@ export function valuesOfLocalField(body: Stmt[], local: string, field: string): 
 /** Every value the body gives `pointer->field`. */
 export function valuesSetThrough(body: Stmt[], pointer: string, field: string): Expr[] {
   return (indexOf(body).through.get(pointer) ?? []).filter((s) => s.field === field).map((s) => s.value);
+}
+
+/** The fields the body assigns through anything: a test of one of them is not its callers' to decide. */
+export function fieldsWritten(body: Stmt[]): ReadonlySet<string> {
+  return indexOf(body).written;
 }
