@@ -1,5 +1,6 @@
 // The command line as users run it: exit codes, formats, --output, errors.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,16 @@ describe('kdeadlock scan', () => {
     for (const fn of ['fork_task_table', 'collect_region_procs', 'walk_map_entry', 'native_flush_others']) {
       assert.match(r.stdout, new RegExp(`${fn}\\+`));
     }
+  });
+
+  it('stops quietly when its reader closes the pipe early (`| head`)', () => {
+    // The HTML report is larger than a pipe's buffer: writing it meets the closed end.
+    const cli = `${JSON.stringify(process.execPath)} --import tsx src/cli/run.ts scan --root ${SEED} --format html`;
+    const r = spawnSync('bash', ['-c', `${cli} | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`], {
+      encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KDEADLOCK_CACHE: path.join(work, 'cache') },
+    });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 1);
   });
 
   it('exits 0 on a tree without findings', () => {

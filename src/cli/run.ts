@@ -3,6 +3,13 @@
 import { hideBin } from 'yargs/helpers';
 import { main } from './main.js';
 
+// A reader that stops early (`kdeadlock scan | head`) closes the pipe: the rest of the report has
+// nowhere to go, which is no error of the scan's. Exit as `head` expects, without a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(hideBin(process.argv)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {

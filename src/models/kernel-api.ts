@@ -420,22 +420,24 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
 /**
  * Lockdep calls that give the lock their argument points to a key (or a subclass) of the code's
  * choosing, at run time: `lockdep_set_class(&ei->i_data_sem, &key)`. The instances of such a
- * class are several lockdep classes the static class cannot tell apart. Name → lock argument.
+ * class are several lockdep classes the static class cannot tell apart. Name → the lock argument,
+ * and the key or subclass argument that names the instance's class where the call gives one.
  */
-const LOCKDEP_RECLASSING: Readonly<Record<string, number>> = {
-  lockdep_set_class: 0,
-  lockdep_set_class_and_name: 0,
-  lockdep_set_class_and_subclass: 0,
-  lockdep_set_subclass: 0,
-  lockdep_set_novalidate_class: 0,
-  lockdep_set_notrack_class: 0,
+interface Reclassing { lockArg: number; keyArg?: number; subclassArg?: number }
+const LOCKDEP_RECLASSING: Readonly<Record<string, Reclassing>> = {
+  lockdep_set_class: { lockArg: 0, keyArg: 1 },
+  lockdep_set_class_and_name: { lockArg: 0, keyArg: 1 },
+  lockdep_set_class_and_subclass: { lockArg: 0, keyArg: 1, subclassArg: 2 },
+  lockdep_set_subclass: { lockArg: 0, subclassArg: 1 },
+  lockdep_set_novalidate_class: { lockArg: 0 },
+  lockdep_set_notrack_class: { lockArg: 0 },
   // The initialisers behind `mutex_init()` and friends, called with a key the caller chose
   // (`__mutex_init(&h->resize_lock, "resize mutex", &h->resize_key)`: a class per hstate).
-  __mutex_init: 0,
-  __init_rwsem: 0,
-  __raw_spin_lock_init: 0,
-  __spin_lock_init: 0,
-  __rwlock_init: 0,
+  __mutex_init: { lockArg: 0 },
+  __init_rwsem: { lockArg: 0 },
+  __raw_spin_lock_init: { lockArg: 0 },
+  __spin_lock_init: { lockArg: 0 },
+  __rwlock_init: { lockArg: 0 },
 };
 
 /** A table's own entry for `name` (never one of Object's: `constructor`, `toString`). */
@@ -445,7 +447,13 @@ function entryOf<T>(table: Readonly<Record<string, T>>, name: string): T | undef
 
 /** The lock argument of a call that re-keys a lock for lockdep, or null. */
 export function reclassedLockArg(name: string): number | null {
-  return entryOf(LOCKDEP_RECLASSING, name) ?? null;
+  return entryOf(LOCKDEP_RECLASSING, name)?.lockArg ?? null;
+}
+
+/** A call that gives one instance a class of its own (a key or a subclass), or undefined. */
+export function instanceReclassing(name: string): Reclassing | undefined {
+  const entry = entryOf(LOCKDEP_RECLASSING, name);
+  return entry && (entry.keyArg !== undefined || entry.subclassArg !== undefined) ? entry : undefined;
 }
 
 /**

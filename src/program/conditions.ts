@@ -45,19 +45,38 @@ const CONSTANT_FUNCTIONS: Readonly<Record<string, (v: number) => number>> = {
   _BITUL: (v) => 2 ** v,
 };
 
+/**
+ * Code is read as lockdep sees it: with the options that compile lockdep's annotations in
+ * (`lockdep_set_subclass()` in ext4's `#ifdef CONFIG_LOCKDEP` helper, the `_nested` variants),
+ * whatever the config says. The classes and orders reported are lockdep's; a distribution
+ * config turns it off for speed, not because its annotations stop being true. Only `#if`s read
+ * this: which files are built is the config's own.
+ */
+const LOCKDEP_OPTIONS = ['CONFIG_LOCKDEP', 'CONFIG_DEBUG_LOCK_ALLOC', 'CONFIG_PROVE_LOCKING'];
+
+function withLockdep(config: Kconfig): Kconfig {
+  if (LOCKDEP_OPTIONS.every((o) => config.get(o) === 'y')) return config;
+  const out = new Map(config);
+  for (const o of LOCKDEP_OPTIONS) out.set(o, 'y');
+  return out;
+}
+
 export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
   private readonly numbers = new Map<string, Value>();
+  private readonly config: Kconfig | null;
 
   /** `macros`: object-like macro values, expanded when a condition names one (`USE_SPLIT_PTE_PTLOCKS`). */
   constructor(
-    private readonly config: Kconfig | null,
+    config: Kconfig | null,
     private readonly macros: ReadonlyMap<string, string[]> = new Map(),
     /** Names some header #defines: `defined(HZ)` holds, so `#ifndef HZ` fallbacks drop out. */
     private readonly definedNames: ReadonlySet<string> = new Set([...macros].flatMap(([name, values]) => (isEnumerator(values) ? [] : [name]))),
     /** The names whose definitions were collected (null: all were); a value asked of another name is not known here. */
     readonly asked: ReadonlySet<string> | null = null,
-  ) {}
+  ) {
+    this.config = config && withLockdep(config);
+  }
 
   /** Whether this evaluator knows the value of every macro `names` may ask for. */
   knows(names: Iterable<string>): boolean {

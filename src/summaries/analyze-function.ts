@@ -24,6 +24,9 @@ import type { WitnessId, WitnessTable } from './witness.js';
 import type { Problem, StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
+import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, returnedInstance } from './rekeyed-instances.js';
+import { functionIndex } from '../facts/outline.js';
+import { JOURNAL_PARAM, type JournalState, isJournalSlot, joinJournal } from '../models/task-journal.js';
 import { GFP_MAY_SLEEP, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
@@ -100,6 +103,12 @@ interface State {
   lastPut: boolean;
   /** Lock pointers stored on this path (`pvmw->ptl = pte_lockptr(…)`): they beat the flow-insensitive field. */
   stores: Record<string, LockKey[]>;
+  /** `current->journal_info` here (models/task-journal.ts). */
+  journal: JournalState;
+  /** What it was before the transaction this path last started (null: none started): what ending it gives back. */
+  journalOuter: JournalState | null;
+  /** Locals holding `current->journal_info` on this path (`trans = current->journal_info;`), sorted. */
+  journalLocals: string[];
 }
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -134,7 +143,9 @@ const NO_REASONS: string[] = [];
 /** Shared by events that release nothing (events are values: never changed once made). */
 const NO_LOCKS: LockKey[] = [];
 
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {} };
+const NO_NAMES: string[] = [];
+const NO_FIELDS: InstanceField[] = [];
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -147,6 +158,10 @@ class FunctionAnalysis {
   private readonly releases = new Set<LockKey>();
   private readonly returnsHeld = new Map<string, HeldLock>();
   private exitIrq: IrqState | null = null;
+  /** `instanceClasses()`, once asked. */
+  private instances: InstanceClasses | undefined;
+  /** `current->journal_info` where the function returns, but on its error returns (null: none yet). */
+  private exitJournal: JournalState | null = null;
   private sawExit = false;
   private exitIrqWitness: WitnessId = -1;
   /** `Summary.irqSavesTo` / `irqRestoresFrom`. */
@@ -191,6 +206,8 @@ class FunctionAnalysis {
       releases: [...this.releases],
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
+      journalExit: this.exitJournal ?? 'entry',
+      returnsInstance: returnedInstance(fn.body, this.instanceClasses()),
       irqExitWitness: this.exitIrqWitness,
       irqSavesTo: this.irqSavesTo,
       irqRestoresFrom: this.irqRestoresFrom,
@@ -297,7 +314,7 @@ class FunctionAnalysis {
         const guard = this.guardStatement(stmt.e);
         return guard ? this.takeGuard(guard.cls, guard.args, guard.call, this.evalArgs(guard.call, s)) : this.expr(stmt.e, s);
       }
-      case 'decl': return stmt.init ? this.expr(stmt.init, s) : s;
+      case 'decl': return stmt.init ? this.assignedLocal(stmt.name, stmt.init, this.expr(stmt.init, s)) : s;
       case 'block': return this.block(stmt.body, s);
       case 'if': {
         const [t, f] = this.cond(stmt.cond, s);
@@ -314,7 +331,7 @@ class FunctionAnalysis {
       case 'return': {
         const after = stmt.value ? this.expr(stmt.value, s) : s;
         if (stmt.value && !after.dead) this.recordReturnValue(stmt.value, after);
-        this.recordExit(this.releaseGuards(after, 0));
+        this.recordExit(this.releaseGuards(after, 0), stmt.value !== null && isErrorPointer(stmt.value));
         return { ...after, dead: true };
       }
       case 'goto': {
@@ -397,9 +414,13 @@ class FunctionAnalysis {
     return [s, ...breaks].reduce(join, DEAD);
   }
 
-  /** Return paths: a function returns holding the locks held on every one of them. */
-  private recordExit(s: State): void {
+  /**
+   * Return paths: a function returns holding the locks held on every one of them. `failed`: it
+   * returns `ERR_PTR(…)`, after which callers leave, so its journal state is not the function's.
+   */
+  private recordExit(s: State, failed = false): void {
     if (s.dead) return;
+    if (!failed) this.exitJournal = this.exitJournal === null ? journalOf(s) : joinJournal(this.exitJournal, journalOf(s));
     const keyOf = (h: HeldLock): string => `${h.lock}|${h.mode}`;
     if (!this.sawExit) {
       for (const h of s.held) if (!this.returnsHeld.has(keyOf(h))) this.returnsHeld.set(keyOf(h), h);
@@ -439,6 +460,30 @@ class FunctionAnalysis {
   }
 
   /**
+   * `if (current->journal_info)`, directly or through a local that holds it: decided where the
+   * state is known here, else a guard on the state at entry that callers decide.
+   */
+  private journalTest(e: Expr, s: State): [State, State] | null {
+    let read = e.k === 'cast' ? e.arg : e;
+    let negated = false;
+    if (read.k === 'bin' && (read.op === '==' || read.op === '!=') && this.argConstant(read.right)?.value === 0) {
+      negated = read.op === '==';
+      read = read.left;
+    }
+    const reads = isJournalSlot(read) || (read.k === 'id' && s.journalLocals.includes(read.name));
+    if (!reads || s.dead) return null;
+    const branches = ((): [State, State] => {
+      switch (journalOf(s)) {
+        case 'set': return [s, DEAD];
+        case 'clear': return [DEAD, s];
+        case 'unknown': return [{ ...s, journal: 'set' }, { ...s, journal: 'clear' }];
+        case 'entry': return [withGuard(s, JOURNAL_SET), withGuard(s, JOURNAL_CLEAR)];
+      }
+    })();
+    return negated ? [branches[1], branches[0]] : branches;
+  }
+
+  /**
    * The branches of `if (f(…))` by `f`'s summary: the true one only where `f` may return non-zero.
    * A trylock wrapper (`anon_vma_trylock_read()`) holds what it took on the true branch only.
    */
@@ -447,7 +492,7 @@ class FunctionAnalysis {
     const when = summary?.nonZeroWhen ?? null;
     const failed = summary?.trylock ? { ...v, held: v.held.filter((h) => before.held.includes(h)) } : v;
     if (when === 'never') return [DEAD, failed];
-    const guard = this.guardAtCall(when, c);
+    const guard = this.guardAtCall(when, c, before.journal);
     if (guard === 'never') return [DEAD, failed];
     return [withGuard(v, guard), failed];
   }
@@ -473,6 +518,8 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
+    const handle = this.journalTest(e, s);
+    if (handle) return handle;
     switch (e.k) {
       case 'not': {
         const [t, f] = this.cond(e.arg, s);
@@ -618,6 +665,9 @@ class FunctionAnalysis {
       case 'call': return this.call(e, s);
       case 'assign': {
         const after = this.expr(e.left, this.expr(e.right, s));
+        if (after.dead) return after;
+        if (isJournalSlot(e.left)) return { ...after, journal: this.argConstant(e.right)?.value === 0 ? 'clear' : 'set' };
+        if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
         const key = e.left.k === 'field' ? pathKey(e.left) : null;
         if (!key || after.dead) return after;
         const keys = this.ctx.identity.valueOf(this.fnId, e.right).filter((v) => v.k !== 'unknown').map(absKey);
@@ -641,6 +691,14 @@ class FunctionAnalysis {
       case 'seq': return e.items.reduce((acc, x) => this.expr(x, acc), s);
       default: return s;
     }
+  }
+
+  /** A local given `value` (null: changed otherwise): whether it now holds the task's handle. */
+  private assignedLocal(name: string, value: Expr | null, s: State): State {
+    const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
+    const had = s.journalLocals.includes(name);
+    if (holds === had) return s;
+    return { ...s, journalLocals: holds ? [...s.journalLocals, name].sort() : s.journalLocals.filter((x) => x !== name) };
   }
 
   private evalArgs(c: Call, s: State): State {
@@ -784,18 +842,19 @@ class FunctionAnalysis {
       this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind: 'call', next });
     const atomic = inAtomic(s);
     const pending = new CallWitness(callLink);
+    const instance = this.rekeyedArgument(c);
     for (const ev of summary.events) {
       const sleeps = ev.kind === 'sleep' || (ev.kind === 'acquire' && !ev.spins);
       const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c)))].sort() : ev.released;
       const irq = ev.irq === 'entry' ? s.irq : ev.irq;
       // A callee's sleep counts only where its guard holds for these arguments.
-      const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, true) : null;
+      const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, s.journal, true) : null;
       if (sleeps && sleepGuard !== 'never') {
         pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
         if (this.calleeSleeps({ ...ev, guard: sleepGuard, released, irq, viaIndirect: ev.viaIndirect || indirect }, s, pending)) continue;
       }
       if (ev.kind === 'sleep' || (ev.afterSleep && atomic)) continue;
-      const guard = ev.guard ? this.guardAtCall(ev.guard, c) : null;
+      const guard = ev.guard ? this.guardAtCall(ev.guard, c, s.journal) : null;
       if (guard === 'never') continue;
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
@@ -803,7 +862,8 @@ class FunctionAnalysis {
       };
       pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
       if (paramIndexOf(ev.lock) === null) {
-        this.onEvent(s, draft, pending, ev.irq === 'entry', isInterruptible(ev));
+        const lock = instance ? this.inInstance(ev.lock, instance) : ev.lock;
+        this.onEvent(s, lock === ev.lock ? draft : { ...draft, lock }, pending, ev.irq === 'entry', isInterruptible(ev));
         continue;
       }
       for (const lock of this.bindLock(ev.lock, c)) {
@@ -839,6 +899,7 @@ class FunctionAnalysis {
     } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
       s = { ...s, irq: summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
     }
+    if (summary.journalExit !== 'entry') s = afterCallee(s, summary.journalExit);
     return s;
   }
 
@@ -909,7 +970,7 @@ class FunctionAnalysis {
     };
     for (const p of pairs) {
       if (p.afterSleep && atomic) continue;
-      const guard = p.guard ? this.guardAtCall(p.guard, c) : null;
+      const guard = p.guard ? this.guardAtCall(p.guard, c, s.journal) : null;
       if (guard === 'never') continue;
       const irq = p.irq === 'entry' ? s.irq : p.irq;
       const viaIndirect = p.viaIndirect || indirect;
@@ -1164,7 +1225,7 @@ class FunctionAnalysis {
 
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
     const when = model.when;
-    const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c);
+    const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c, s.journal);
     if (guard === 'never') return s;
     this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false, nestingAnnotated: false, queue: 'plain' }, known(this.link(c, 'wait')), true);
     return s;
@@ -1175,22 +1236,27 @@ class FunctionAnalysis {
    * parameters, dropped otherwise; `strict`: a test nothing here decides fails instead (a sleep
    * is reported only where it happens whatever the values).
    */
-  private guardAtCall(guard: Guard, c: Call, strict = false): Guard | 'never' {
+  private guardAtCall(guard: Guard, c: Call, journal: JournalState, strict = false): Guard | 'never' {
     if (!guard) return null;
     let ours: Guard = null;
     for (const t of guard) {
-      const bound = this.testAtCall(t, c, strict);
+      const bound = this.testAtCall(t, c, journal, strict);
       if (bound === 'never') return 'never';
       ours = meetGuards(ours, bound);
     }
     return isImpossible(ours) ? 'never' : ours;
   }
 
-  private testAtCall(t: ParamTest, c: Call, strict = false): Guard | 'never' {
+  private testAtCall(t: ParamTest, c: Call, journal: JournalState, strict = false): Guard | 'never' {
     const unknown = strict ? 'never' : null;
     if (t.param === CONTEXT_PARAM) {
       if (!this.context) return [t];
       return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
+    }
+    if (t.param === JOURNAL_PARAM) {
+      if (journal === 'entry') return [t];
+      if (journal === 'unknown') return unknown;
+      return (truthTest(t) === 'set') === (journal === 'set') ? null : 'never';
     }
     const arg = c.args[t.param];
     if (!arg) return unknown;
@@ -1336,7 +1402,9 @@ class FunctionAnalysis {
     const values: AbsVal[] = stored || !arg ? [] : this.ctx.identity.valueOf(this.fnId, arg);
     const plain = stored ?? values.map((v) => (v.k === 'unknown' ? `?${v.why}` : absKey(v)));
     const subclassArg = model.subclassArg;
-    const keys = subclassArg === undefined ? plain : plain.map((k) => this.subclassed(k, c.args[subclassArg]));
+    const own = this.instanceClassOf(arg);
+    const keyed = own === null ? plain : plain.map((k) => this.rekeyed(k, own));
+    const keys = subclassArg === undefined ? keyed : keyed.map((k) => this.subclassed(k, c.args[subclassArg]));
     if (count) {
       this.ctx.stats.lockOps++;
       if (keys.length === 0 || keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
@@ -1365,11 +1433,80 @@ class FunctionAnalysis {
     if (p === null) return [key];
     if (!key.startsWith('#p')) return [this.subclassed(lockOfKey(key), c.args[p])];
     const pf = paramFieldOf(key);
-    if (pf) return this.ctx.identity.bindParamField(this.fnId, c.args[p], pf);
     const arg = c.args[p];
+    if (pf) {
+      const own = arg?.k === 'id' ? this.instanceClasses().get(arg.name)?.get(pf.field) ?? null : null;
+      const bound = this.ctx.identity.bindParamField(this.fnId, arg, pf);
+      return own === null ? bound : bound.map((k) => this.rekeyed(k, own));
+    }
     if (!arg) return ['?missing argument'];
     const values = this.ctx.identity.valueOf(this.fnId, arg);
-    return values.length ? [...new Set(values.map((v) => (v.k === 'unknown' ? `?${v.why}` : v.k === 'param' ? paramLock(v.i) : v.cls)))] : ['?unresolved'];
+    const own = this.instanceClassOf(arg);
+    const keys = values.map((v) => (v.k === 'unknown' ? `?${v.why}` : v.k === 'param' ? paramLock(v.i) : own === null ? v.cls : this.rekeyed(v.cls, own)));
+    return keys.length ? [...new Set(keys)] : ['?unresolved'];
+  }
+
+  /**
+   * The one object of its struct type a call passes, when this function gave it classes of its
+   * own (`inode_lock(ea_inode)` after `ext4_xattr_inode_set_class(ea_inode)`): the callee's locks
+   * of that struct are that object's, as no other object of the type reaches it from here.
+   */
+  private rekeyedArgument(c: Call): { struct: string; fields: ReadonlyMap<string, string> } | null {
+    const instances = this.instanceClasses();
+    if (instances.size === 0) return null;
+    const rekeyed = c.args.flatMap((a) => (a.k === 'id' && instances.has(a.name) ? [a.name] : []));
+    if (rekeyed.length !== 1) return null;
+    const name = rekeyed[0] as string;
+    const struct = this.ctx.identity.structOf(this.fnId, { k: 'id', name });
+    const fields = instances.get(name);
+    if (!struct || !fields) return null;
+    const sameType = c.args.filter((a) => a.k === 'id' && this.ctx.identity.structOf(this.fnId, a) === struct);
+    return sameType.length === 1 ? { struct, fields } : null;
+  }
+
+  /** A callee's lock as the re-keyed object's, when it is a lock of that object's struct. */
+  private inInstance(lock: LockKey, instance: { struct: string; fields: ReadonlyMap<string, string> }): LockKey {
+    const dot = lock.lastIndexOf('.');
+    if (dot < 0 || lock.slice(0, dot) !== instance.struct) return lock;
+    const suffix = instance.fields.get(lock.slice(dot + 1));
+    return suffix === undefined ? lock : this.rekeyed(lock, suffix);
+  }
+
+  /** The objects this function gives lockdep classes of their own (rekeyed-instances.ts). */
+  private instanceClasses(): InstanceClasses {
+    this.instances ??= instanceClasses(this.fn().body, this.subclassLabel, {
+      helperOf: (c) => this.rekeyingHelper(c),
+      returned: (c) => this.singleSummary(c)?.returnsInstance ?? NO_FIELDS,
+    });
+    return this.instances;
+  }
+
+  /** The class suffix this function gave the lock `&x->f` points to, or null. */
+  private instanceClassOf(lock: Expr | undefined): string | null {
+    const field = lock?.k === 'addr' ? lock.arg : null;
+    if (field?.k !== 'field' || !field.arrow || field.base.k !== 'id') return null;
+    return this.instanceClasses().get(field.base.name)?.get(field.field) ?? null;
+  }
+
+  /** `key` as the re-keyed instance's class: a class of its own for ordering, like a subclass. */
+  private rekeyed(key: LockKey, suffix: string): LockKey {
+    return isUnknownClass(key) || paramIndexOf(key) !== null ? key : withSubclass(key, suffix);
+  }
+
+  private readonly subclassLabel = (arg: Expr): string | null => {
+    const c = this.argConstant(arg);
+    if (!c) return '?';
+    if (c.value === 0) return null;
+    return c.value !== null ? String(c.value) : c.name;
+  };
+
+  /** The one function a call reaches, when its own code re-keys locks. */
+  private rekeyingHelper(c: Call): Helper | null {
+    const name = calleeName(c);
+    const defs = name ? resolveCallee(this.ctx.program, this.fn(), name) : [];
+    const helper = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
+    if (!helper || !functionIndex(helper)?.reclasses) return null;
+    return { body: helper.body, params: helper.params.map((x) => x.name), label: this.subclassLabel };
   }
 }
 
@@ -1532,6 +1669,12 @@ function checkedName(cond: Expr): string | null {
   return null;
 }
 
+/** `ERR_PTR(…)`: a failure, after which the caller leaves. */
+function isErrorPointer(value: Expr): boolean {
+  const e = value.k === 'cast' ? value.arg : value;
+  return e.k === 'call' && calleeName(e) === 'ERR_PTR';
+}
+
 /** A branch that does not fall through: it ends in `return` or `goto`. */
 function leaves(branch: Stmt[]): boolean {
   const last = branch[branch.length - 1];
@@ -1557,13 +1700,48 @@ function join(a: State, b: State): State {
     slept: a.slept && b.slept,
     lastPut: a.lastPut && b.lastPut,
     stores: sameStores(a.stores, b.stores),
+    journal: a.journal === b.journal ? a.journal : joinJournal(journalOf(a), journalOf(b)),
+    journalOuter: a.journalOuter === b.journalOuter ? a.journalOuter : null,
+    journalLocals: a.journalLocals === b.journalLocals ? a.journalLocals : a.journalLocals.filter((x) => b.journalLocals.includes(x)),
   };
 }
+
+/**
+ * `current->journal_info` on a path, with what its guard tells of the state at entry: after
+ * `if (current->journal_info) goto got_it;` the handle is set there as surely as after an assignment.
+ */
+function journalOf(s: State): JournalState {
+  if (s.journal !== 'entry' || !s.guard) return s.journal;
+  const test = s.guard.find((t) => t.param === JOURNAL_PARAM);
+  const truth = test ? truthTest(test) : null;
+  return truth === 'set' ? 'set' : truth === 'zero' ? 'clear' : 'entry';
+}
+
+/**
+ * The state after a callee that leaves the handle `exit`. Transactions nest like locks: a start
+ * remembers the state before it, and a callee that may or may not clear the handle
+ * (`btrfs_end_transaction()` clears it for the outermost handle only) gives that back. Where this
+ * path started none, such a callee ends its caller's transaction or one of its own, and the
+ * state is taken as unchanged: the callers' own starts and ends decide what follows.
+ */
+function afterCallee(s: State, exit: JournalState): State {
+  switch (exit) {
+    case 'entry': return s;
+    case 'set': return { ...s, journal: 'set', journalOuter: s.journal };
+    case 'clear': return { ...s, journal: 'clear', journalOuter: null };
+    case 'unknown': return { ...s, journal: s.journalOuter ?? s.journal, journalOuter: null };
+  }
+}
+
+/** A guard on the task's handle: set, or not. */
+const JOURNAL_SET: Guard = [{ param: JOURNAL_PARAM, test: 'notIn', values: ['0'] }];
+const JOURNAL_CLEAR: Guard = [{ param: JOURNAL_PARAM, test: 'in', values: ['0'] }];
 
 /** Two states the analysis cannot tell apart (witness ids included). */
 function sameState(a: State, b: State): boolean {
   if (a === b) return true;
   return a.dead === b.dead && a.irq === b.irq && a.irqWitness === b.irqWitness && a.slept === b.slept && a.lastPut === b.lastPut
+    && a.journal === b.journal && a.journalOuter === b.journalOuter && sameList(a.journalLocals, b.journalLocals, (x, y) => x === y)
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
     && sameGuard(a.guard, b.guard)

@@ -4,6 +4,8 @@ import type { LockMode, LockQueue } from '../models/kernel-api.js';
 import type { WitnessId } from './witness.js';
 import type { WaitMode } from '../deadlock/types.js';
 import { type Guard, guardKey } from './guard.js';
+import type { JournalState } from '../models/task-journal.js';
+import type { InstanceField } from './rekeyed-instances.js';
 
 /**
  * A lock class (`tasklist_lock`, `page.ptl`), a parameter's lock `#p<i>`, or a lock inside the
@@ -137,6 +139,10 @@ export interface Summary {
   /** Locks taken here and still held on some return path. */
   returnsHeld: HeldLock[];
   irqExit: IrqState;
+  /** `current->journal_info` where it returns (but returning `ERR_PTR()`), as models/task-journal.ts has it. */
+  journalExit: JournalState;
+  /** The locks of the object it returns that it gave classes of their own (rekeyed-instances.ts), by field. */
+  returnsInstance: InstanceField[];
   /** Where irqs were turned off, when the function returns with them off. */
   irqExitWitness: WitnessId;
   /**
@@ -165,7 +171,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

@@ -12,6 +12,7 @@ const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp', 'noFlag'] as const;
 /** Set in a packed test's kind when it reads a field through its parameter. */
 const WITH_FIELD = 16;
 import type { LockMode, LockQueue } from '../models/kernel-api.js';
+import type { JournalState } from '../models/task-journal.js';
 import { Interner } from './interner.js';
 import { DEFAULT_RESIDENT_BYTES, SpillingBytes } from './spilling-bytes.js';
 
@@ -95,7 +96,7 @@ export class SummaryCodec {
 
   private numbers(s: Summary): number[] {
     const out: number[] = [
-      this.id(s.irqExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, s.trylock ? 1 : 0, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length,
+      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, s.trylock ? 1 : 0, s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length,
     ];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
@@ -116,6 +117,7 @@ export class SummaryCodec {
       for (const h of p.alsoHeld) out.push(this.id(h.lock), this.id(h.mode));
     }
     for (const r of s.requires) out.push(this.id(r.lock), this.id(r.mode));
+    for (const f of s.returnsInstance) out.push(this.id(f.field), this.id(f.suffix));
     return out;
   }
 
@@ -156,11 +158,12 @@ export class SummaryCodec {
       return s;
     };
     const irqExit = str() as IrqState;
+    const journalExit = str() as JournalState;
     const irqExitWitness = next();
     const irqSavesTo = next();
     const irqRestoresFrom = next();
     const trylock = next() === 1;
-    const counts = [next(), next(), next(), next(), next()] as const;
+    const counts = [next(), next(), next(), next(), next(), next()] as const;
     const nonZeroWhen = this.unpackReturnGuard(next, str);
     const events: LockEvent[] = [];
     for (let i = 0; i < counts[0]; i++) {
@@ -184,8 +187,9 @@ export class SummaryCodec {
       return { from, to, holdMode, waitMode, waitSpins: (flags & 1) !== 0, irq, guard, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, hold, wait, alsoHeld };
     });
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
+    const returnsInstance = Array.from({ length: counts[5] }, () => ({ field: str(), suffix: str() }));
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, trylock, requires };
+    return { events, pairs, releases, returnsHeld, irqExit, journalExit, returnsInstance, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, trylock, requires };
   }
 
   /** A return guard: -1 for `never`, else a guard. */

@@ -1,0 +1,134 @@
+// Instances the code gives a lockdep class of their own. ext4 makes a new EA inode's `i_rwsem`
+// subclass 1 (`lockdep_set_subclass(&ea_inode->i_rwsem, 1)`, in a helper it calls on the inode),
+// ocfs2 keys a system inode's by its type (`lockdep_set_class(&inode->i_rwsem, &key[type])`).
+// Locks taken through that name in the function that does it are of that class, not of the
+// field's: the inode its caller holds is another one.
+import type { Expr, Stmt } from '../facts/types.js';
+import { instanceReclassing } from '../models/kernel-api.js';
+import { calleeName, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
+
+type Call = Extract<Expr, { k: 'call' }>;
+
+/** A lock of one object re-keyed: the name it is reached by, its field, and the class's suffix. */
+interface Rekeyed { name: string; field: string; suffix: string }
+
+/** Names a subclass argument (`1`, `I_DATA_SEM_EA`), or null for subclass 0 (the class itself). */
+export type SubclassLabel = (arg: Expr) => string | null;
+
+/** Where a body re-keys: by object name, the suffix of each re-keyed field's class. */
+export type InstanceClasses = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** A re-keyed lock of an object a function returns: its field, and its class's suffix. */
+export interface InstanceField { field: string; suffix: string }
+
+const NONE: InstanceClasses = new Map();
+
+/** `x` and `f` of `&x->f`. */
+function objectField(e: Expr | undefined): { name: string; field: string } | null {
+  const field = e?.k === 'addr' ? e.arg : null;
+  return field?.k === 'field' && field.arrow && field.base.k === 'id' ? { name: field.base.name, field: field.field } : null;
+}
+
+/** `key` for `&key`, `&keys[i]`, `&x->key`. */
+function keyName(e: Expr | undefined): string | null {
+  switch (e?.k) {
+    case 'addr': case 'cast': return keyName(e.arg);
+    case 'index': return keyName(e.base);
+    case 'field': return e.field;
+    case 'id': return e.name;
+    default: return null;
+  }
+}
+
+/** What a lockdep call re-keys, or null. */
+function directly(c: Call, label: SubclassLabel): Rekeyed | null {
+  const entry = instanceReclassing(calleeName(c) ?? '');
+  const target = entry ? objectField(c.args[entry.lockArg]) : null;
+  if (!entry || !target) return null;
+  const key = entry.keyArg === undefined ? null : keyName(c.args[entry.keyArg]);
+  const sub = entry.subclassArg === undefined ? null : label(c.args[entry.subclassArg] as Expr);
+  const parts = [key === null ? null : `key:${key}`, sub].filter((x): x is string => x !== null);
+  return parts.length ? { ...target, suffix: parts.join(',') } : null;
+}
+
+const ownByBody = new WeakMap<Stmt[], Rekeyed[]>();
+
+/** What a body re-keys through lockdep's own calls. */
+function ownRekeys(body: Stmt[], label: SubclassLabel): Rekeyed[] {
+  const known = ownByBody.get(body);
+  if (known) return known;
+  const out: Rekeyed[] = [];
+  forEachExpr(body, (e) => {
+    const r = e.k === 'call' ? directly(e, label) : null;
+    if (r) out.push(r);
+  });
+  ownByBody.set(body, out);
+  return out;
+}
+
+/** A helper whose own code re-keys its parameters' locks (`ext4_xattr_inode_set_class(inode)`). */
+export interface Helper { body: Stmt[]; params: string[]; label: SubclassLabel }
+
+/** How a body's calls re-key: a helper's own code, or the object a callee returns re-keyed. */
+export interface CalleeRekeys {
+  /** The one function a call reaches, when its own code re-keys its parameters' locks. */
+  helperOf(c: Call): Helper | null;
+  /** What the callee re-keyed of the object it returns (`ext4_xattr_inode_create()`'s new inode). */
+  returned(c: Call): readonly InstanceField[];
+}
+
+/**
+ * The objects `body` re-keys, by the name it reaches them by: with lockdep's calls, by passing
+ * them to a helper that does, or by taking them from a callee that returns them re-keyed.
+ */
+export function instanceClasses(body: Stmt[], label: SubclassLabel, callees: CalleeRekeys): InstanceClasses {
+  const found = [...ownRekeys(body, label)];
+  const fromCall = (name: string, value: Expr): void => {
+    const call = value.k === 'cast' ? value.arg : value;
+    if (call.k !== 'call') return;
+    for (const r of callees.returned(call)) found.push({ ...r, name });
+  };
+  forEachDecl(body, (d) => { if (d.init) fromCall(d.name, d.init); });
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.op === '=' && e.left.k === 'id') fromCall(e.left.name, e.right);
+    if (e.k !== 'call' || instanceReclassing(calleeName(e) ?? '')) return;
+    const helper = mayRekey(e) ? callees.helperOf(e) : null;
+    if (!helper) return;
+    for (const r of ownRekeys(helper.body, helper.label)) {
+      const arg = e.args[helper.params.indexOf(r.name)];
+      if (arg?.k === 'id') found.push({ ...r, name: arg.name });
+    }
+  });
+  return found.length ? group(found) : NONE;
+}
+
+/**
+ * What a function re-keyed of the object it returns: every return gives one re-keyed local (or
+ * `ERR_PTR()`/NULL, after which the caller has no object).
+ */
+export function returnedInstance(body: Stmt[], instances: InstanceClasses): InstanceField[] {
+  if (instances.size === 0) return [];
+  let fields: ReadonlyMap<string, string> | null | undefined;
+  forEachReturn(body, (r) => {
+    if (fields === null) return;
+    const v = r.value?.k === 'cast' ? r.value.arg : r.value;
+    if (!v || (v.k === 'call' && calleeName(v) === 'ERR_PTR') || (v.k === 'id' && v.name === 'NULL') || (v.k === 'num' && v.value === 0)) return;
+    const own = v.k === 'id' ? instances.get(v.name) : undefined;
+    fields = own && (fields === undefined || fields === own) ? own : null;
+  });
+  return fields ? [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([field, suffix]) => ({ field, suffix })) : [];
+}
+
+/** Only calls with a plain name as an argument can re-key it for us. */
+const mayRekey = (c: Call): boolean => c.args.some((a) => a.k === 'id');
+
+function group(found: Rekeyed[]): InstanceClasses {
+  const out = new Map<string, Map<string, string>>();
+  for (const r of found) {
+    const fields = out.get(r.name) ?? new Map<string, string>();
+    // Two keys for one field on different paths: neither is the field's class, either may be.
+    fields.set(r.field, fields.has(r.field) && fields.get(r.field) !== r.suffix ? '?' : r.suffix);
+    out.set(r.name, fields);
+  }
+  return out;
+}
