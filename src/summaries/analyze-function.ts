@@ -145,6 +145,7 @@ const NO_LOCKS: LockKey[] = [];
 
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
+const NO_INSTANCES: InstanceClasses = new Map();
 const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
@@ -1474,11 +1475,23 @@ class FunctionAnalysis {
 
   /** The objects this function gives lockdep classes of their own (rekeyed-instances.ts). */
   private instanceClasses(): InstanceClasses {
-    this.instances ??= instanceClasses(this.fn().body, this.subclassLabel, {
+    this.instances ??= this.mayRekey() ? instanceClasses(this.fn().body, this.subclassLabel, {
       helperOf: (c) => this.rekeyingHelper(c),
       returned: (c) => this.singleSummary(c)?.returnsInstance ?? NO_FIELDS,
-    });
+    }) : NO_INSTANCES;
     return this.instances;
+  }
+
+  /** Whether this function or a callee re-keys anything: most bodies need no walk. */
+  private mayRekey(): boolean {
+    const fn = this.fn();
+    const index = functionIndex(fn);
+    if (!index) return false;
+    if (index.reclasses) return true;
+    return index.calls.some((name) => resolveCallee(this.ctx.program, fn, name).some((d) => {
+      const callee = this.ctx.program.functions[d];
+      return (callee && functionIndex(callee)?.reclasses !== undefined) || (this.ctx.summaries.get(d)?.returnsInstance.length ?? 0) > 0;
+    }));
   }
 
   /** The class suffix this function gave the lock `&x->f` points to, or null. */
