@@ -109,7 +109,16 @@ interface State {
   journalOuter: JournalState | null;
   /** Locals holding `current->journal_info` on this path (`trans = current->journal_info;`), sorted. */
   journalLocals: string[];
+  /** Locals only ever given constants (`exist = 1`): when each is set and when zero, relative to entry. */
+  flags: Record<string, FlagValue>;
 }
+
+/**
+ * What a flag local says: the guards under which it is non-zero and zero here (`never`: on no
+ * path). `int exist = 0; if (trans) exist = 1; … if (!exist) end(trans);` ends only where
+ * `trans` was not set: the test of the flag is the test that set it.
+ */
+interface FlagValue { set: Guard | 'never'; zero: Guard | 'never' }
 
 type Call = Extract<Expr, { k: 'call' }>;
 
@@ -146,7 +155,7 @@ const NO_LOCKS: LockKey[] = [];
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
 const NO_INSTANCES: InstanceClasses = new Map();
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, flags: {} };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -159,6 +168,8 @@ class FunctionAnalysis {
   private readonly releases = new Set<LockKey>();
   private readonly returnsHeld = new Map<string, HeldLock>();
   private exitIrq: IrqState | null = null;
+  /** Which locals are flags (`isFlagLocal`), as asked. */
+  private readonly flagLocals = new Map<string, boolean>();
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   /** `current->journal_info` where the function returns, but on its error returns (null: none yet). */
@@ -519,7 +530,7 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.journalTest(e, s);
+    const handle = this.journalTest(e, s) ?? this.flagTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       case 'not': {
@@ -694,12 +705,43 @@ class FunctionAnalysis {
     }
   }
 
-  /** A local given `value` (null: changed otherwise): whether it now holds the task's handle. */
-  private assignedLocal(name: string, value: Expr | null, s: State): State {
+  /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
+  private assignedLocal(name: string, value: Expr | null, s0: State): State {
+    const s = this.flagAssigned(name, value, s0);
     const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
     const had = s.journalLocals.includes(name);
     if (holds === had) return s;
     return { ...s, journalLocals: holds ? [...s.journalLocals, name].sort() : s.journalLocals.filter((x) => x !== name) };
+  }
+
+  private flagAssigned(name: string, value: Expr | null, s: State): State {
+    const constant = value && this.isFlagLocal(name) ? this.argConstant(value)?.value ?? null : null;
+    if (constant === null) {
+      if (!(name in s.flags)) return s;
+      const { [name]: _dropped, ...rest } = s.flags;
+      return { ...s, flags: rest };
+    }
+    const flag: FlagValue = constant === 0 ? { set: 'never', zero: s.guard } : { set: s.guard, zero: 'never' };
+    return { ...s, flags: { ...s.flags, [name]: flag } };
+  }
+
+  /** A local that every assignment gives a number (`int exist = 0; … exist = 1;`). */
+  private isFlagLocal(name: string): boolean {
+    let known = this.flagLocals.get(name);
+    if (known === undefined) {
+      const all = this.paramIndex(name) >= 0 ? [] : assignmentsTo(this.fn().body, name);
+      known = all.length > 0 && all.every((a) => a.op === '=' && typeof this.argConstant(a.value)?.value === 'number');
+      this.flagLocals.set(name, known);
+    }
+    return known;
+  }
+
+  /** `if (exist)` on a flag local: each branch under the guards its value had. */
+  private flagTest(e: Expr, s: State): [State, State] | null {
+    const flag = e.k === 'id' && !s.dead ? s.flags[e.name] : undefined;
+    if (!flag) return null;
+    const branch = (g: Guard | 'never'): State => (g === 'never' || isImpossible(meetGuards(g, s.guard)) ? DEAD : withGuard(s, g));
+    return [branch(flag.set), branch(flag.zero)];
   }
 
   private evalArgs(c: Call, s: State): State {
@@ -1716,7 +1758,21 @@ function join(a: State, b: State): State {
     journal: a.journal === b.journal ? a.journal : joinJournal(journalOf(a), journalOf(b)),
     journalOuter: a.journalOuter === b.journalOuter ? a.journalOuter : null,
     journalLocals: a.journalLocals === b.journalLocals ? a.journalLocals : a.journalLocals.filter((x) => b.journalLocals.includes(x)),
+    flags: a.flags === b.flags && sameGuard(a.guard, b.guard) ? a.flags : joinFlags(a, b),
   };
+}
+
+/** Flags known on both paths, each branch's guard narrowed by the path it comes from. */
+function joinFlags(a: State, b: State): Record<string, FlagValue> {
+  const out: Record<string, FlagValue> = {};
+  const on = (g: Guard | 'never', path: Guard): Guard | 'never' => (g === 'never' ? g : meetGuards(g, path));
+  const either = (x: Guard | 'never', y: Guard | 'never'): Guard | 'never' => (x === 'never' ? y : y === 'never' ? x : joinGuards(x, y));
+  for (const [name, x] of Object.entries(a.flags)) {
+    const y = b.flags[name];
+    if (!y) continue;
+    out[name] = { set: either(on(x.set, a.guard), on(y.set, b.guard)), zero: either(on(x.zero, a.guard), on(y.zero, b.guard)) };
+  }
+  return out;
 }
 
 /**
@@ -1755,12 +1811,15 @@ function sameState(a: State, b: State): boolean {
   if (a === b) return true;
   return a.dead === b.dead && a.irq === b.irq && a.irqWitness === b.irqWitness && a.slept === b.slept && a.lastPut === b.lastPut
     && a.journal === b.journal && a.journalOuter === b.journalOuter && sameList(a.journalLocals, b.journalLocals, (x, y) => x === y)
+    && sameRecord(a.flags, b.flags, (x, y) => sameFlagGuard(x.set, y.set) && sameFlagGuard(x.zero, y.zero))
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
     && sameGuard(a.guard, b.guard)
     && sameRecord(a.saved, b.saved, (x, y) => x.irq === y.irq && x.witness === y.witness)
     && sameRecord(a.stores, b.stores, (x, y) => sameList(x, y, (p, q) => p === q));
 }
+
+const sameFlagGuard = (x: Guard | 'never', y: Guard | 'never'): boolean => (x === 'never' || y === 'never' ? x === y : sameGuard(x, y));
 
 function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
   return a === b || (a.length === b.length && a.every((x, i) => eq(x, b[i] as T)));
