@@ -1309,7 +1309,13 @@ class FunctionAnalysis {
       // passed; where the write is, before the call or after it, is not known here.
       return t.field !== undefined && fieldsWritten(this.fn().body).has(t.field) ? unknown : [{ ...t, param: p }];
     }
-    if (t.field === undefined) return this.testOfValue(t, arg, unknown);
+    if (t.field === undefined) {
+      // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
+      // test of the field our parameter points to, where this function never writes it.
+      const read = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? { param: this.paramIndex(arg.base.name), field: arg.field } : null;
+      if (read && read.param >= 0 && !fieldsWritten(this.fn().body).has(read.field)) return [{ ...t, ...read }];
+      return this.testOfValue(t, arg, unknown);
+    }
     const value = this.fieldValueAt(arg, t.field);
     const { field: _read, ...ofValue } = t;
     return value ? this.testOfValue(ofValue, value, unknown) : unknown;
