@@ -123,10 +123,31 @@ function collectKeyedStructs(program: Program, fn: FunctionFacts): void {
     if (modelled) program.keyedStructs.add(modelled);
     for (const def of defs) {
       const target = program.functions[def];
-      const type = target?.params[argIndex]?.type;
-      const struct = target && type && type.pointer > 0 ? structName(program, type, target.file) : null;
+      const param = target?.params[argIndex];
+      const struct = target && param && param.type.pointer > 0 && keysLockIn(target, param.name) ? structName(program, param.type, target.file) : null;
       if (struct) program.keyedStructs.add(struct);
     }
+  }
+}
+
+/**
+ * Whether `fn` gives a lock inside what its parameter `param` points to the key it is handed
+ * (`__init_f2fs_rwsem(sem, …, key)` calls `__init_rwsem(&sem->internal_rwsem, …, key)`). A key
+ * passed beside other pointers (`devm_gpiochip_add_data_with_key(dev, gc, …, &key, …)`) keys
+ * only the object whose lock it initialises: not `dev`.
+ */
+function keysLockIn(fn: FunctionFacts, param: string): boolean {
+  const index = functionIndex(fn);
+  return [...(index.reclasses ?? []), ...(index.lockInits ?? [])].some((lock) => baseName(lock) === param);
+}
+
+/** `p` of `&p->a.b`, `&p[i]`, `p`. */
+function baseName(e: Expr): string | null {
+  switch (e.k) {
+    case 'addr': case 'cast': case 'deref': return baseName(e.arg);
+    case 'field': case 'index': return baseName(e.base);
+    case 'id': return e.name;
+    default: return null;
   }
 }
 
