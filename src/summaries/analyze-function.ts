@@ -681,7 +681,7 @@ class FunctionAnalysis {
         if (isJournalSlot(e.left)) return { ...after, journal: this.argConstant(e.right)?.value === 0 ? 'clear' : 'set' };
         if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
         const key = e.left.k === 'field' ? pathKey(e.left) : null;
-        if (!key || after.dead) return after;
+        if (!key) return after;
         const keys = this.ctx.identity.valueOf(this.fnId, e.right).filter((v) => v.k !== 'unknown').map(absKey);
         const stores = { ...after.stores };
         if (e.op === '=' && keys.length > 0) stores[key] = [...new Set(keys)].sort();
@@ -1534,7 +1534,6 @@ class FunctionAnalysis {
   private mayRekey(): boolean {
     const fn = this.fn();
     const index = functionIndex(fn);
-    if (!index) return false;
     if (index.reclasses) return true;
     return index.calls.some((name) => resolveCallee(this.ctx.program, fn, name).some((d) => {
       const callee = this.ctx.program.functions[d];
