@@ -31,8 +31,8 @@ export function keySitesIn(program: Program, functions: Iterable<FnId>): KeySite
   return out;
 }
 
-/** The last name of a lock argument: `lock` for `&x->y.lock` or `&t[i].lock`, `m` for `&m`. */
-function lastName(e: Expr): string | null {
+/** The last name of a lock (or key) argument: `lock` for `&x->y.lock` or `&t[i].lock`, `m` for `&m`. */
+export function lastName(e: Expr): string | null {
   switch (e.k) {
     case 'addr': case 'cast': case 'deref': return lastName(e.arg);
     case 'index': return lastName(e.base);

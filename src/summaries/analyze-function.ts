@@ -24,7 +24,7 @@ import type { WitnessId, WitnessTable } from './witness.js';
 import type { Problem, StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
-import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, returnedInstance } from './rekeyed-instances.js';
+import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
 import { functionIndex } from '../facts/outline.js';
 import { JOURNAL_PARAM, type JournalState, isJournalSlot, joinJournal } from '../models/task-journal.js';
 import { GFP_MAY_SLEEP, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
@@ -1543,9 +1543,8 @@ class FunctionAnalysis {
 
   /** The class suffix this function gave the lock `&x->f` points to, or null. */
   private instanceClassOf(lock: Expr | undefined): string | null {
-    const field = lock?.k === 'addr' ? lock.arg : null;
-    if (field?.k !== 'field' || !field.arrow || field.base.k !== 'id') return null;
-    return this.instanceClasses().get(field.base.name)?.get(field.field) ?? null;
+    const target = objectField(lock);
+    return target ? this.instanceClasses().get(target.name)?.get(target.field) ?? null : null;
   }
 
   /** `key` as the re-keyed instance's class: a class of its own for ordering, like a subclass. */

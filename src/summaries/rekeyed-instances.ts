@@ -5,6 +5,7 @@
 // field's: the inode its caller holds is another one.
 import type { Expr, Stmt } from '../facts/types.js';
 import { instanceReclassing } from '../models/kernel-api.js';
+import { lastName } from '../program/lockdep-keys.js';
 import { calleeName, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
@@ -24,20 +25,9 @@ export interface InstanceField { field: string; suffix: string }
 const NONE: InstanceClasses = new Map();
 
 /** `x` and `f` of `&x->f`. */
-function objectField(e: Expr | undefined): { name: string; field: string } | null {
+export function objectField(e: Expr | undefined): { name: string; field: string } | null {
   const field = e?.k === 'addr' ? e.arg : null;
   return field?.k === 'field' && field.arrow && field.base.k === 'id' ? { name: field.base.name, field: field.field } : null;
-}
-
-/** `key` for `&key`, `&keys[i]`, `&x->key`. */
-function keyName(e: Expr | undefined): string | null {
-  switch (e?.k) {
-    case 'addr': case 'cast': return keyName(e.arg);
-    case 'index': return keyName(e.base);
-    case 'field': return e.field;
-    case 'id': return e.name;
-    default: return null;
-  }
 }
 
 /** What a lockdep call re-keys, or null. */
@@ -45,7 +35,8 @@ function directly(c: Call, label: SubclassLabel): Rekeyed | null {
   const entry = instanceReclassing(calleeName(c) ?? '');
   const target = entry ? objectField(c.args[entry.lockArg]) : null;
   if (!entry || !target) return null;
-  const key = entry.keyArg === undefined ? null : keyName(c.args[entry.keyArg]);
+  const keyArg = entry.keyArg === undefined ? undefined : c.args[entry.keyArg];
+  const key = keyArg ? lastName(keyArg) : null;
   const sub = entry.subclassArg === undefined ? null : label(c.args[entry.subclassArg] as Expr);
   const parts = [key === null ? null : `key:${key}`, sub].filter((x): x is string => x !== null);
   return parts.length ? { ...target, suffix: parts.join(',') } : null;
