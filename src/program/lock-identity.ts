@@ -477,8 +477,13 @@ export class LockIdentity {
     return f;
   }
 
-  private info(fn: FnId): FnInfo {
+  /** Marks another function's body as read by the function being analysed (check-patch redoes its readers). */
+  consult(fn: FnId): void {
     if (this.current !== null && fn !== this.current) this.consulted.add(fn);
+  }
+
+  private info(fn: FnId): FnInfo {
+    this.consult(fn);
     const cached = this.infos.get(fn);
     if (cached) return cached;
     const f = this.fn(fn);

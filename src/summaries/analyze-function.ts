@@ -6,8 +6,9 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
-import { fieldsWritten, valuesOfLocalField, valuesSetThrough } from './local-fields.js';
+import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { ZERO, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
+import { isFreshZeroedLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -220,6 +221,7 @@ class FunctionAnalysis {
       irqExit: this.exitIrq ?? 'entry',
       journalExit: this.exitJournal ?? 'entry',
       returnsInstance: returnedInstance(fn.body, this.instanceClasses()),
+      returnsZeroed: returnsZeroedObject(fn.body, this.zeroedCall),
       irqExitWitness: this.exitIrqWitness,
       irqSavesTo: this.irqSavesTo,
       irqRestoresFrom: this.irqRestoresFrom,
@@ -628,7 +630,7 @@ class FunctionAnalysis {
     if (e.k === 'cast') return this.testedSubject(e.arg, depth + 1);
     if (e.k === 'field') {
       const p = e.arrow && e.base.k === 'id' ? this.paramIndex(e.base.name) : -1;
-      return p >= 0 && !fieldsWritten(this.fn().body).has(e.field) ? { param: p, field: e.field } : null;
+      return p >= 0 && !writesField(this.fn().body, e.field) ? { param: p, field: e.field } : null;
     }
     if (e.k !== 'id') return null;
     const p = this.paramIndex(e.name);
@@ -1307,13 +1309,13 @@ class FunctionAnalysis {
     if (p >= 0) {
       // A field this function writes (`p->in_inode = 1; callee(p)`) is not what its callers
       // passed; where the write is, before the call or after it, is not known here.
-      return t.field !== undefined && fieldsWritten(this.fn().body).has(t.field) ? unknown : [{ ...t, param: p }];
+      return t.field !== undefined && writesField(this.fn().body, t.field) ? unknown : [{ ...t, param: p }];
     }
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
       // test of the field our parameter points to, where this function never writes it.
       const read = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? { param: this.paramIndex(arg.base.name), field: arg.field } : null;
-      if (read && read.param >= 0 && !fieldsWritten(this.fn().body).has(read.field)) return [{ ...t, ...read }];
+      if (read && read.param >= 0 && !writesField(this.fn().body, read.field)) return [{ ...t, ...read }];
       return this.testOfValue(t, arg, unknown);
     }
     const value = this.fieldValueAt(arg, t.field);
@@ -1327,12 +1329,41 @@ class FunctionAnalysis {
    */
   private fieldValueAt(arg: Expr, field: string): Expr | null {
     const body = this.fn().body;
-    if (arg.k === 'id') return this.paramIndex(arg.name) >= 0 ? null : this.oneConstant(valuesSetThrough(body, arg.name, field));
+    if (arg.k === 'id') {
+      if (this.paramIndex(arg.name) >= 0) return null;
+      const set = valuesSetThrough(body, arg.name, field);
+      // Where the body sets the field, those values are the ones its calls see, as for any local.
+      return this.oneConstant(set.length === 0 && this.isZeroedField(arg.name, field) ? [ZERO] : set);
+    }
     const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
     if (!local || this.paramIndex(local) >= 0) return null;
     const values = valuesOfLocalField(body, local, field);
     return values ? this.oneConstant(values) : null;
   }
+
+  /**
+   * Whether `local->field` starts at 0 (zeroed-objects.ts): the local holds fresh zeroed objects,
+   * and neither this body (but through `local->field`) nor a callee given `local` writes the field.
+   * Callees are read one level down: a helper's helper that sets the field is not seen.
+   */
+  private isZeroedField(local: string, field: string): boolean {
+    const body = this.fn().body;
+    if (!writtenOnlyThrough(body, local, field) || !isFreshZeroedLocal(body, local, this.zeroedCall)) return false;
+    let written = false;
+    forEachExpr(body, (e) => {
+      if (written || e.k !== 'call' || !e.args.some((a) => a.k === 'id' && a.name === local)) return;
+      const name = calleeName(e);
+      if (name === null) { written = true; return; }
+      for (const d of resolveCallee(this.ctx.program, this.fn(), name)) {
+        const callee = this.ctx.program.functions[d];
+        this.ctx.identity.consult(d);
+        if (callee && writesField(callee.body, field)) written = true;
+      }
+    });
+    return !written;
+  }
+
+  private readonly zeroedCall = (c: Call): boolean => this.singleSummary(c)?.returnsZeroed ?? false;
 
   /** The first of `values` if they are all one constant, else null. */
   private oneConstant(values: Expr[]): Expr | null {
@@ -1565,6 +1596,7 @@ class FunctionAnalysis {
     const defs = name ? resolveCallee(this.ctx.program, this.fn(), name) : [];
     const helper = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
     if (!helper || !functionIndex(helper)?.reclasses) return null;
+    this.ctx.identity.consult(defs[0] as FnId);
     return { body: helper.body, params: helper.params.map((x) => x.name), label: this.subclassLabel };
   }
 }

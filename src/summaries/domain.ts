@@ -143,6 +143,8 @@ export interface Summary {
   journalExit: JournalState;
   /** The locks of the object it returns that it gave classes of their own (rekeyed-instances.ts), by field. */
   returnsInstance: InstanceField[];
+  /** Every object it returns is a fresh zeroed allocation no field of which it set (zeroed-objects.ts). */
+  returnsZeroed: boolean;
   /** Where irqs were turned off, when the function returns with them off. */
   irqExitWitness: WitnessId;
   /**
@@ -171,7 +173,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

@@ -6,11 +6,11 @@ import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
 
 /** A value the code gives a field but no constant can stand for (`|=`, `memset(&x, 0xff, …)`). */
 export const UNKNOWN_VALUE: Expr = { k: 'other' };
-const ZERO: Expr = { k: 'num', value: 0 };
+export const ZERO: Expr = { k: 'num', value: 0 };
 
 interface LocalFields {
-  /** Every field the body assigns, through anything (`a->b->f = v`, `x.f |= F`). */
-  written: Set<string>;
+  /** Every field the body assigns, through anything (`a->b->f = v`, `x.f |= F`), and how often. */
+  written: Map<string, number>;
   /** Struct locals (not pointers) by name: their initialiser, if any. */
   structs: Map<string, Expr | null>;
   /** `x.f = v` and `memset(&x, 0, …)` (as every field's value) by `x`. */
@@ -24,11 +24,11 @@ const byBody = new WeakMap<Stmt[], LocalFields>();
 function indexOf(body: Stmt[]): LocalFields {
   let found = byBody.get(body);
   if (found) return found;
-  const out: LocalFields = { written: new Set(), structs: new Map(), direct: new Map(), through: new Map() };
+  const out: LocalFields = { written: new Map(), structs: new Map(), direct: new Map(), through: new Map() };
   forEachDecl(body, (d) => { if (d.type.pointer === 0) out.structs.set(d.name, d.init); });
   const push = <T>(map: Map<string, T[]>, key: string, item: T): void => { const list = map.get(key); if (list) list.push(item); else map.set(key, [item]); };
   forEachExpr(body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'field') out.written.add(e.left.field);
+    if (e.k === 'assign' && e.left.k === 'field') out.written.set(e.left.field, (out.written.get(e.left.field) ?? 0) + 1);
     if (e.k === 'assign' && e.left.k === 'field' && e.left.base.k === 'id') {
       const value = e.op === '=' ? e.right : UNKNOWN_VALUE;
       if (e.left.arrow) push(out.through, e.left.base.name, { field: e.left.field, value });
@@ -69,7 +69,14 @@ export function valuesSetThrough(body: Stmt[], pointer: string, field: string): 
   return (indexOf(body).through.get(pointer) ?? []).filter((s) => s.field === field).map((s) => s.value);
 }
 
-/** The fields the body assigns through anything: a test of one of them is not its callers' to decide. */
-export function fieldsWritten(body: Stmt[]): ReadonlySet<string> {
-  return indexOf(body).written;
+/** Whether the body assigns `field` through anything: a test of it is not its callers' to decide. */
+export function writesField(body: Stmt[], field: string): boolean {
+  return indexOf(body).written.has(field);
+}
+
+/** Whether the body assigns `field` through `pointer` only (`pointer->field = v`), if at all. */
+export function writtenOnlyThrough(body: Stmt[], pointer: string, field: string): boolean {
+  const index = indexOf(body);
+  const through = (index.through.get(pointer) ?? []).filter((s) => s.field === field).length;
+  return (index.written.get(field) ?? 0) === through;
 }
