@@ -24,6 +24,39 @@ describe('normalizeKernelC', () => {
     assert.deepEqual(n.loopMacros, [{ offset: 1, name: 'for_each_process' }]);
   });
 
+  it('blanks a comment a multi-line #define goes on after, and keeps the directive going across one', () => {
+    const src = '#define W(x, cmd)\t\\\n({\t\\\n\tlong r = x;\t/* shadow */\t\\\n\tcmd;\t\\\n})\n#define V(x) /* a\n b */ (x)\nint a; /* kept */\n#define U 1 /* ends it */\n';
+    const out = normalizeKernelC(src).text;
+    assert.equal(out.length, src.length);
+    assert.deepEqual(newlines(out), newlines(src));
+    assert.ok(!out.includes('shadow') && !out.includes('/* a'));
+    assert.match(out, /#define V\(x\) +\\\n +\(x\)/);
+    assert.ok(out.includes('/* kept */') && out.includes('/* ends it */'));
+  });
+
+  it('extracts every macro of a header, the ones after a body that does not parse too', async () => {
+    const src = [
+      '#define ___wait(wq, cond, cmd)\t\\',
+      '({\t\\',
+      '\tlong __ret = 0;\t/* explicit shadow */\t\\',
+      '\tfor (;;) { if (cond) break; cmd; }\t\\',
+      '\t__ret;\t\\',
+      '})',
+      '#define __wait_lock(wq, cond, lock, cmd)\t\\',
+      '\t(void)___wait(wq, cond, spin_unlock(&lock); cmd; schedule(); spin_lock(&lock))',
+      '#define wait_lock_cmd(wq, cond, lock, cmd) do { if (cond) break; __wait_lock(wq, cond, lock, cmd); } while (0)',
+      '',
+    ].join('\n');
+    const facts = await extractFileFacts('include/linux/frobwait.h', src);
+    const macros = facts.functions.filter((f) => f.isMacro);
+    assert.deepEqual(macros.map((f) => f.name), ['___wait', '__wait_lock', 'wait_lock_cmd']);
+    assert.deepEqual(macros.map((f) => f.errors), [0, 0, 0], 'a for header keeps its semicolons; statement arguments become ({ … })');
+    const body = JSON.stringify(macros[0]?.body);
+    assert.ok(body.includes('"name":"cmd"') && body.includes('"name":"cond"'), '___wait keeps its loop');
+    const calls = JSON.stringify(macros[1]?.body).match(/"text":"(spin_unlock|schedule|spin_lock)\(/g);
+    assert.deepEqual(calls, ['"text":"spin_unlock(', '"text":"schedule(', '"text":"spin_lock(']);
+  });
+
   it('leaves loop macro definitions and expression uses alone', () => {
     const src = '#define for_each_thing(t) for (t = a; t; t = t->next)\nx = for_each_weird(a);\n';
     assert.equal(normalizeKernelC(src).text, src);

@@ -50,6 +50,11 @@ describe('parameter guards', () => {
     assert.deepEqual(meetGuards(b, [{ param: 1, test: 'notIn', values: ['A'] }]), b);
     assert.deepEqual(meetGuards(whenSet(5), b), [...(b ?? []), ...(whenSet(5) ?? [])]);
     assert.ok(isImpossible(meetGuards(whenZero(0), whenSet(0))));
+    // `d->state & DEAD` and `!(d->state & DEAD)` together: no state passes; another flag or field does.
+    const dead: ParamTest = { param: 0, field: 'state', test: 'flag', flag: 'DEAD' };
+    assert.ok(isImpossible(meetGuards([dead], negateTest(dead))));
+    assert.ok(!isImpossible(meetGuards([dead], negateTest({ ...dead, flag: 'BUSY' }))));
+    assert.ok(!isImpossible(meetGuards([dead], negateTest({ ...dead, field: 'flags' }))));
   });
 
   it('negation flips the decision of a test', () => {

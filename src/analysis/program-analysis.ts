@@ -7,7 +7,7 @@ import type { DepEdge } from '../deadlock/types.js';
 import type { LoadedFile } from '../facts/outline.js';
 import type { FunctionFacts } from '../facts/types.js';
 import { LockIdentity } from '../program/lock-identity.js';
-import { classNamer } from '../program/scope.js';
+import { classNamer, scopedKey } from '../program/scope.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAsked } from '../program/program.js';
 import type { GraphEdgeView } from '../report/dot.js';
@@ -103,11 +103,12 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
 function decidedByCallers(a: ProgramAnalysis): (fn: FnId) => boolean {
   const called = new Uint8Array(a.program.functions.length);
   a.callGraph.forEach((callees, caller) => { for (const c of callees) if (c !== caller) called[c] = 1; });
-  // A function an ops struct or an assignment binds is also called where no call names it.
+  // A function an ops struct or an assignment binds is also called where no call names it (a
+  // file's static one is bound as `name{file}`).
   const bound = new Set([...a.program.fieldBindings.values()].flat());
   return (fn) => {
     const f = a.program.functions[fn];
-    return called[fn] === 1 && !!f && !f.addressTaken && !bound.has(f.name);
+    return called[fn] === 1 && !!f && !f.addressTaken && !bound.has(f.name) && !bound.has(scopedKey(f.name, f.file));
   };
 }
 

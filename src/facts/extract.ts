@@ -862,38 +862,60 @@ function macroDef(node: Node, ctx: Ctx): MacroDef[] {
 
 /**
  * Function-like macros become pseudo-functions: all bodies of a file are wrapped in dummy
- * definitions and parsed in one batch, each keeping its own line numbers.
+ * definitions and parsed in one batch, each keeping its own line numbers. A body that does not
+ * parse (`___wait_event(…, spin_unlock_irq(&lock); cmd; schedule(); …)`) may swallow the
+ * wrappers after it, so each one missing from the batch or with errors in it is parsed alone.
  */
 async function extractMacros(path: string, defs: MacroDef[], facts: FileFacts): Promise<FunctionFacts[]> {
   if (defs.length === 0) return [];
+  const batch = await parseMacros(path, defs.map((def, index) => ({ def, index })));
+  const retry = defs.map((def, index) => ({ def, index })).filter(({ index }) => !batch.get(index) || (batch.get(index)?.errors ?? 0) > 0);
+  const alone = new Map<number, { fn: FunctionFacts; errors: number }>();
+  for (const one of retry) for (const [index, parsed] of await parseMacros(path, [one])) alone.set(index, parsed);
+  const out: FunctionFacts[] = [];
+  defs.forEach((_, index) => {
+    const parsed = alone.get(index) ?? batch.get(index);
+    if (!parsed) return;
+    facts.errorNodes += parsed.errors;
+    out.push(parsed.fn);
+  });
+  return out;
+}
+
+/** Macro bodies wrapped and parsed together: by index into the file's macros, each one found. */
+async function parseMacros(path: string, defs: { def: MacroDef; index: number }[]): Promise<Map<number, { fn: FunctionFacts; errors: number }>> {
   const starts: number[] = [];
   let text = '';
   let line = 0;
-  for (const [i, def] of defs.entries()) {
+  for (const { def, index } of defs) {
     starts.push(line);
     // Line continuations become plain newlines so lines keep their numbers.
-    const body = def.body.replace(/\\\r?\n/g, '\n').replace(/(^|[^#])#(?!#)\s*(\w+)/g, '$1"$2"').replace(/##/g, '  ');
-    const chunk = `void __kd_macro_${i}(void) {${wrapMacroBody(body)}\n;}\n`;
+    const body = statementArguments(def.body.replace(/\\\r?\n/g, '\n').replace(/(^|[^#])#(?!#)\s*(\w+)/g, '$1"$2"').replace(/##/g, '  '));
+    const chunk = `void __kd_macro_${index}(void) {${wrapMacroBody(body)}\n;}\n`;
     text += chunk;
     line += countLines(chunk);
   }
   const normalized = normalizeKernelC(text);
   const tree = await parseC(normalized.text);
   const loopMacros = new Map(normalized.loopMacros.map((m) => [m.offset, m.name]));
-  const out: FunctionFacts[] = [];
+  const at = new Map(defs.map(({ index }, k) => [index, k]));
+  const out = new Map<number, { fn: FunctionFacts; errors: number }>();
   try {
     for (const child of tree.rootNode.namedChildren) {
       if (!child || child.type !== 'function_definition') continue;
       const id = /__kd_macro_(\d+)/.exec(child.childForFieldName('declarator')?.text ?? '')?.[1];
-      const def = id === undefined ? undefined : defs[Number(id)];
-      if (!def) continue;
-      const ctx: Ctx = { file: path, lineOffset: def.line - (starts[Number(id)] ?? 0), loopMacros, errors: 0, conditionsAt: () => [] };
+      const k = id === undefined ? undefined : at.get(Number(id));
+      const def = k === undefined ? undefined : defs[k]?.def;
+      if (!def || k === undefined || out.has(Number(id))) continue;
+      const ctx: Ctx = { file: path, lineOffset: def.line - (starts[k] ?? 0), loopMacros, errors: 0, conditionsAt: () => [] };
       const body = convertBlock(child.childForFieldName('body'), ctx);
-      facts.errorNodes += ctx.errors;
-      out.push({
-        name: def.name, file: path, line: def.line, isStatic: false, conditions: [],
-        params: def.params.map((p) => ({ name: p, type: UNKNOWN_TYPE })),
-        returnType: UNKNOWN_TYPE, body, isMacro: true, errors: ctx.errors,
+      out.set(Number(id), {
+        errors: ctx.errors,
+        fn: {
+          name: def.name, file: path, line: def.line, isStatic: false, conditions: [],
+          params: def.params.map((p) => ({ name: p, type: UNKNOWN_TYPE })),
+          returnType: UNKNOWN_TYPE, body, isMacro: true, errors: ctx.errors,
+        },
       });
     }
   } finally {
@@ -908,6 +930,54 @@ function wrapMacroBody(body: string): string {
   if (t === '') return '';
   if (/^(do|for|while|if|switch)\b|^\{/.test(t) || /;\s*$/.test(t)) return `${body};`;
   return `return ${body};`;
+}
+
+const NOT_CALLS = new Set(['for', 'while', 'if', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'case']);
+
+/** Whether the `(` at `at` opens a call's arguments: a name (not a keyword) or `)` before it. */
+function isCallParen(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  if (text[i] === ')') return true;
+  let j = i;
+  while (j >= 0 && /\w/.test(text[j] as string)) j--;
+  return j < i && !NOT_CALLS.has(text.slice(j + 1, i + 1));
+}
+
+/**
+ * Statements passed as one macro argument (`___wait_event(…, spin_unlock_irq(&lock); cmd;
+ * schedule(); spin_lock_irq(&lock))`) become a statement expression, `({ …; })`: C has no
+ * such argument, and tree-sitter would end the call at the first `;`. Lines stay where they are.
+ */
+export function statementArguments(body: string): string {
+  interface Frame { argStart: number; statements: boolean; braces: number }
+  const frames: Frame[] = [];
+  const wraps: [number, number][] = [];
+  const close = (frame: Frame, end: number): void => { if (frame.statements) wraps.push([frame.argStart, end]); };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    const top = frames[frames.length - 1];
+    if (c === '"' || c === "'") {
+      const quote = c;
+      for (i++; i < body.length && body[i] !== quote && body[i] !== '\n'; i++) if (body[i] === '\\') i++;
+    } else if (c === '(') {
+      // Only a call's arguments: `for (;;)` has its own semicolons.
+      frames.push({ argStart: i + 1, statements: false, braces: isCallParen(body, i) ? 0 : Infinity });
+    } else if (c === ')' && top) {
+      close(top, i);
+      frames.pop();
+    } else if (top && (c === '{' || c === '}')) {
+      top.braces += c === '{' ? 1 : -1;
+    } else if (top && top.braces === 0 && c === ',') {
+      close(top, i);
+      frames[frames.length - 1] = { argStart: i + 1, statements: false, braces: top.braces };
+    } else if (top && top.braces === 0 && c === ';') {
+      top.statements = true;
+    }
+  }
+  let out = body;
+  for (const [start, end] of wraps.sort((a, b) => b[0] - a[0])) out = `${out.slice(0, start)}({${out.slice(start, end)};})${out.slice(end)}`;
+  return out;
 }
 
 function countLines(s: string): number {

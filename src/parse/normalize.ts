@@ -74,8 +74,59 @@ export function normalizeKernelC(source: string): Normalized {
       if (rewriteSyscallDefine(source, out, start, end, definition.prefix)) rewrites++;
     }
   }
+  rewrites += blankDirectiveComments(source, out);
   return { text: out.text(), loopMacros, rewrites };
 }
+
+/**
+ * Block comments inside a `#define` (`long __ret = ret; /* explicit shadow *\/ \`
+ * in `___wait_event`) end tree-sitter's directive at the comment: the rest of a multi-line macro
+ * would be read as code, and its body cut short. They become blanks; a newline inside one gets
+ * a `\` before it, so the directive goes on as it does for the compiler.
+ */
+function blankDirectiveComments(source: string, out: CharEdits): number {
+  let count = 0;
+  let i = 0;
+  while (i < source.length) {
+    const first = nextNonBlank(source, i);
+    const lineEnd = source.indexOf('\n', i);
+    if (source[first] !== '#' || !/^#\s*define\b/.test(source.slice(first, first + 16))) {
+      if (lineEnd < 0) break;
+      i = lineEnd + 1;
+      continue;
+    }
+    let k = first;
+    while (k < source.length && source[k] !== '\n') {
+      const c = source[k];
+      if (c === '"' || c === "'") { k = skipQuoted(source, k) + 1; continue; }
+      if (c === '/' && source[k + 1] === '*') {
+        const close = source.indexOf('*/', k + 2);
+        if (close < 0) return count;
+        const after = source.indexOf('\n', close);
+        const continued = source.slice(close + 2, after < 0 ? source.length : after).trimEnd().endsWith('\\');
+        // A comment that ends the directive is read right; one the directive goes on after is not.
+        if (!continued && source.indexOf('\n', k) > close) { k = close + 2; continue; }
+        blank(out, k, close + 2);
+        for (let n = source.indexOf('\n', k); n >= 0 && n < close; n = source.indexOf('\n', n + 1)) out.set(n - 1, '\\');
+        count++;
+        k = close + 2;
+        continue;
+      }
+      // A line ending in `\` continues the directive.
+      if (c === '\\' && (source[k + 1] === '\n' || (source[k + 1] === '\r' && source[k + 2] === '\n'))) { k = source.indexOf('\n', k) + 1; continue; }
+      k++;
+    }
+    i = k + 1;
+  }
+  return count;
+}
+
+function nextNonBlank(text: string, from: number): number {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}
+
 
 /**
  * Characters replaced in a text, applied at the end: a file has a few hundred rewritten

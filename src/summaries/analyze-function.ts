@@ -7,8 +7,9 @@ import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
-import { ZERO, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
+import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, returnsZeroedObject } from './zeroed-objects.js';
+import { commandParams, expandMacro, hasEffects } from './macro-commands.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -112,7 +113,21 @@ interface State {
   journalLocals: string[];
   /** Locals only ever given constants (`exist = 1`): when each is set and when zero, relative to entry. */
   flags: Record<string, FlagValue>;
+  /**
+   * Fields assigned on some path to here (`x->f = v`, `x->f |= F`, through anything), sorted: a
+   * test of one reads this function's value, not the caller's. Before the write it is the caller's
+   * (`if (j->j_flags & ABORT) return; j->j_flags |= ABORT;`).
+   */
+  written: string[];
+  /**
+   * Flags this path has put into a parameter's field, by `param:field` (`j->j_flags |=
+   * JBD2_ABORT`): a callee's test of them after the write is decided here.
+   */
+  known: Record<string, KnownFlags>;
 }
+
+/** Flags known set in a field; `othersClear`: the field was given exactly these (`= A | B`, `= 0`). */
+interface KnownFlags { set: string[]; othersClear: boolean }
 
 /**
  * What a flag local says: the guards under which it is non-zero and zero here (`never`: on no
@@ -129,6 +144,9 @@ type Call = Extract<Expr, { k: 'call' }>;
  * the analysis cannot tell from its usual work.
  */
 const MAX_INTERRUPT_CHAIN = 4;
+
+/** Command-running macros written out one inside another (`wait_event_lock_irq_cmd` → `__wait_event_lock_irq`). */
+const MAX_INLINED_MACROS = 8;
 
 /** A writer that holds a lock may be serialised with the CPUs it should queue before: one holding nothing comes first. */
 const WRITER_HOLDING_COST = 100;
@@ -156,7 +174,7 @@ const NO_LOCKS: LockKey[] = [];
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
 const NO_INSTANCES: InstanceClasses = new Map();
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, flags: {} };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {} };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -173,6 +191,9 @@ class FunctionAnalysis {
   private readonly flagLocals = new Map<string, boolean>();
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
+  private writtenInBody: string[] | undefined;
+  /** Macros being written out in place at this point (`expandedCommandMacro`). */
+  private inlineDepth = 0;
   /** `current->journal_info` where the function returns, but on its error returns (null: none yet). */
   private exitJournal: JournalState | null = null;
   private sawExit = false;
@@ -192,6 +213,9 @@ class FunctionAnalysis {
   /** Whether every value this function returns is a trylock's (or a constant zero): `Summary.trylock`. */
   private tryReturns: 'none' | 'all' | 'other' = 'none';
   private sawValueReturn = false;
+  /** `return` statements with a value, and whether the one there is returns a test of one parameter on every path (`return j->j_flags & ABORT;`). */
+  private valueReturns = 0;
+  private returnsOwnTest = false;
   /** The context this function runs in when it is an entry point with one; else its callers decide. */
   private readonly context: ExecContext | null;
   /** Locks asserted held that this function had not taken: its callers' (`Summary.requires`). */
@@ -226,6 +250,7 @@ class FunctionAnalysis {
       irqSavesTo: this.irqSavesTo,
       irqRestoresFrom: this.irqRestoresFrom,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
+      nonZeroExact: this.valueReturns === 1 && this.returnsOwnTest,
       trylock: this.tryReturns === 'all' && this.returnsHeld.size > 0,
       requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
     };
@@ -354,7 +379,8 @@ class FunctionAnalysis {
         this.labels.set(stmt.label, join(this.labels.get(stmt.label) ?? DEAD, this.releaseGuards(s, outer)));
         return { ...s, dead: true };
       }
-      case 'label': return join(s, this.labels.get(stmt.name) ?? DEAD);
+      // A backward goto may come here after any write of the body.
+      case 'label': return { ...join(s, this.labels.get(stmt.name) ?? DEAD), written: this.allWritten() };
       case 'break':
       case 'continue': {
         const top = this.breakStates[this.breakStates.length - 1];
@@ -368,7 +394,7 @@ class FunctionAnalysis {
   /** Each case entered with its label as a guard when the switch tests a parameter (`switch (flush)`). */
   private switchStmt(stmt: Extract<Stmt, { k: 'switch' }>, s: State): State {
     const v = this.expr(stmt.value, s);
-    const subject = this.testedSubject(stmt.value);
+    const subject = this.testedSubject(stmt.value, v);
     const labels = stmt.cases.map((c) => (c.label ? this.constName(c.label) : null));
     const tested = subject !== null && stmt.cases.every((c, i) => !c.label || labels[i] !== null) ? subject : null;
     const named = labels.filter((l): l is string => l !== null);
@@ -455,9 +481,11 @@ class FunctionAnalysis {
   /** A path returning `value`: a constant zero adds nothing, anything else the path's guard (and the value's own test). */
   private recordReturnValue(value: Expr, s: State): void {
     this.sawValueReturn = true;
+    this.valueReturns++;
     if (this.argConstant(value)?.value === 0) return;
     if (this.tryReturns !== 'other') this.tryReturns = this.isTry(value) ? 'all' : 'other';
-    const own = this.branchGuards(value)?.[0] ?? null;
+    const own = this.branchGuards(value, s)?.[0] ?? null;
+    this.returnsOwnTest = own !== null && own.length === 1 && s.guard === null;
     const guard = own ? meetGuards(own, s.guard) : s.guard;
     this.nonZeroWhen = this.nonZeroWhen === undefined ? guard : joinGuards(this.nonZeroWhen, guard);
   }
@@ -506,9 +534,13 @@ class FunctionAnalysis {
     const when = summary?.nonZeroWhen ?? null;
     const failed = summary?.trylock ? { ...v, held: v.held.filter((h) => before.held.includes(h)) } : v;
     if (when === 'never') return [DEAD, failed];
-    const guard = this.guardAtCall(when, c, before.journal);
+    const guard = this.guardAtCall(when, c, before);
     if (guard === 'never') return [DEAD, failed];
-    return [withGuard(v, guard), failed];
+    const [test] = summary?.nonZeroExact && when?.length === 1 ? when : [];
+    if (!test) return [withGuard(v, guard), failed];
+    // `if (!is_journal_aborted(j))`: zero exactly where the one test fails.
+    const zero = this.guardAtCall(negateTest(test), c, before);
+    return [withGuard(v, guard), zero === 'never' ? DEAD : withGuard(failed, zero)];
   }
 
   /** The summary of the one function a direct call reaches, if it reaches one. */
@@ -572,7 +604,7 @@ class FunctionAnalysis {
           const tried = this.triedInto(e.name, v);
           if (tried) return tried;
         }
-        const guards = this.branchGuards(e);
+        const guards = this.branchGuards(e, s);
         if (!guards) return [v, v];
         return [withGuard(v, guards[0]), withGuard(v, guards[1])];
       }
@@ -584,28 +616,28 @@ class FunctionAnalysis {
    * `scf_flags & SCF_WAIT` (true branch only), `flush == C`, `ins_len > 0`, or a local assigned
    * once from one of them.
    */
-  private branchGuards(e: Expr, depth = 0): [Guard, Guard] | null {
+  private branchGuards(e: Expr, s: State, depth = 0): [Guard, Guard] | null {
     if (depth > 2) return null;
-    if (e.k === 'cast') return this.branchGuards(e.arg, depth + 1);
+    if (e.k === 'cast') return this.branchGuards(e.arg, s, depth + 1);
     if (e.k === 'id' || e.k === 'field') {
-      const subject = e.k === 'field' ? this.testedSubject(e) : null;
+      const subject = e.k === 'field' ? this.testedSubject(e, s) : null;
       if (subject) return [[{ ...subject, test: 'notIn', values: ['0'] }], [{ ...subject, test: 'in', values: ['0'] }]];
       const p = e.k === 'id' ? this.paramIndex(e.name) : -1;
       if (p >= 0) return [whenSet(p), whenZero(p)];
       const assigned = e.k === 'id' ? this.singleLocalAssignment(e.name) : null;
-      return assigned ? this.branchGuards(assigned, depth + 1) : null;
+      return assigned ? this.branchGuards(assigned, s, depth + 1) : null;
     }
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
-      const subject = this.testedSubject(e.left);
+      const subject = this.testedSubject(e.left, s);
       if (!subject || e.right.k !== 'id') return null;
       const has: ParamTest = { ...subject, test: 'flag', flag: e.right.name };
       return [[has], negateTest(has)];
     }
     const op = COMPARISONS[e.op];
     if (!op) return null;
-    const left = this.testedSubject(e.left);
-    const [subject, constant, cmp] = left !== null ? [left, e.right, op] : [this.testedSubject(e.right), e.left, MIRRORED[op]];
+    const left = this.testedSubject(e.left, s);
+    const [subject, constant, cmp] = left !== null ? [left, e.right, op] : [this.testedSubject(e.right, s), e.left, MIRRORED[op]];
     if (subject === null) return null;
     if (cmp === '==' || cmp === '!=') {
       const name = this.constName(constant);
@@ -623,20 +655,20 @@ class FunctionAnalysis {
   /**
    * What a test or a switch reads of the parameters: a parameter itself (cast, or through a local
    * assigned once from it), or a field through a pointer parameter (`i->in_inode`) that this
-   * function never writes, whose value the caller's `&local` may tell.
+   * path has not written yet, whose value the caller's `&local` may tell.
    */
-  private testedSubject(e: Expr, depth = 0): { param: number; field?: string } | null {
+  private testedSubject(e: Expr, s: State, depth = 0): { param: number; field?: string } | null {
     if (depth > 2) return null;
-    if (e.k === 'cast') return this.testedSubject(e.arg, depth + 1);
+    if (e.k === 'cast') return this.testedSubject(e.arg, s, depth + 1);
     if (e.k === 'field') {
       const p = e.arrow && e.base.k === 'id' ? this.paramIndex(e.base.name) : -1;
-      return p >= 0 && !writesField(this.fn().body, e.field) ? { param: p, field: e.field } : null;
+      return p >= 0 && !s.written.includes(e.field) ? { param: p, field: e.field } : null;
     }
     if (e.k !== 'id') return null;
     const p = this.paramIndex(e.name);
     if (p >= 0) return { param: p };
     const assigned = this.singleLocalAssignment(e.name);
-    return assigned ? this.testedSubject(assigned, depth + 1) : null;
+    return assigned ? this.testedSubject(assigned, s, depth + 1) : null;
   }
 
   private paramIndex(name: string): number {
@@ -682,13 +714,14 @@ class FunctionAnalysis {
         if (after.dead) return after;
         if (isJournalSlot(e.left)) return { ...after, journal: this.argConstant(e.right)?.value === 0 ? 'clear' : 'set' };
         if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
+        const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : after;
         const key = e.left.k === 'field' ? pathKey(e.left) : null;
-        if (!key) return after;
+        if (!key) return written;
         const keys = this.ctx.identity.valueOf(this.fnId, e.right).filter((v) => v.k !== 'unknown').map(absKey);
-        const stores = { ...after.stores };
+        const stores = { ...written.stores };
         if (e.op === '=' && keys.length > 0) stores[key] = [...new Set(keys)].sort();
         else delete stores[key];
-        return { ...after, stores };
+        return { ...written, stores };
       }
       case 'logic':
       case 'cond': {
@@ -751,6 +784,15 @@ class FunctionAnalysis {
   }
 
   private call(c: Call, s0: State): State {
+    const expanded = this.inlineDepth < MAX_INLINED_MACROS ? this.expandedCommandMacro(c) : null;
+    if (expanded) {
+      this.inlineDepth++;
+      try {
+        return this.block(expanded, s0);
+      } finally {
+        this.inlineDepth--;
+      }
+    }
     const s = this.evalArgs(c, s0);
     const name = calleeName(c);
     if (name) {
@@ -781,6 +823,29 @@ class FunctionAnalysis {
     }
     return this.indirect(c, null, this.expr(c.callee, s));
   }
+
+  /**
+   * The body of the macro `c` calls, written out with its arguments, when it runs an argument
+   * that does something as a statement (macro-commands.ts); null for any other call.
+   */
+  private expandedCommandMacro(c: Call): Stmt[] | null {
+    const name = calleeName(c);
+    if (name === null || modelOf(name)) return null;
+    const defs = resolveCallee(this.ctx.program, this.fn(), name);
+    const macro = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
+    if (!macro?.isMacro) return null;
+    const commands = commandParams(macro, this.macroOf);
+    if (![...commands].some((i) => { const a = c.args[i]; return a !== undefined && hasEffects(a); })) return null;
+    this.ctx.identity.consult(defs[0] as FnId);
+    return expandMacro(macro, c.args, c.pos);
+  }
+
+  private readonly macroOf = (c: Call, from: FunctionFacts): FunctionFacts | null => {
+    const name = calleeName(c);
+    const defs = name === null ? [] : resolveCallee(this.ctx.program, from, name);
+    const macro = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
+    return macro?.isMacro ? macro : null;
+  };
 
   /** A call through a function pointer: every function bound to the field, at lower confidence. */
   private indirect(c: Call, fieldArg: number | null, s: State): State {
@@ -893,13 +958,13 @@ class FunctionAnalysis {
       const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c)))].sort() : ev.released;
       const irq = ev.irq === 'entry' ? s.irq : ev.irq;
       // A callee's sleep counts only where its guard holds for these arguments.
-      const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, s.journal, true) : null;
+      const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, s, true) : null;
       if (sleeps && sleepGuard !== 'never') {
         pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
         if (this.calleeSleeps({ ...ev, guard: sleepGuard, released, irq, viaIndirect: ev.viaIndirect || indirect }, s, pending)) continue;
       }
       if (ev.kind === 'sleep' || (ev.afterSleep && atomic)) continue;
-      const guard = ev.guard ? this.guardAtCall(ev.guard, c, s.journal) : null;
+      const guard = ev.guard ? this.guardAtCall(ev.guard, c, s) : null;
       if (guard === 'never') continue;
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
@@ -962,16 +1027,19 @@ class FunctionAnalysis {
     const targetIsClass = paramIndexOf(target) === null;
     // A sleep outside atomic context orders nothing: it only goes into the summary.
     const orders = ev.kind !== 'sleep';
+    // A callee's event whose guard contradicts this path's (`if (d->state & DEAD) flush(d);`
+    // where flush() locks only while alive) happens on no path.
+    const onPath = meetGuards(ev.guard, s.guard);
+    if (isImpossible(onPath)) return;
     // An order taken only for some parameter values is the callers' to decide.
-    const leftToCallers = this.leavesToCallers(meetGuards(ev.guard, s.guard));
+    const leftToCallers = this.leavesToCallers(onPath);
     if (orders && targetIsClass && (s.held.length > 0 || ev.irq === 'off')) this.emitEdges(s, ev, target, pending, irqDecidedHere, leftToCallers);
     if (orders && targetIsClass && !interruptibleBelow && !ev.viaIndirect && isInterruptible(ev) && pending.length <= MAX_INTERRUPT_CHAIN) this.offerInterruptible(ev, target, pending);
     if (orders && targetIsClass && ev.queue === 'fair-writer' && !ev.viaIndirect && pending.length <= MAX_WRITER_CHAIN) this.offerWriter(s, ev, target, pending);
     if (orders && s.held.length > 0) this.recordPairs(s, ev, target, pending, leftToCallers);
     if (s.lastPut) return;
     const released = mergeSorted(ev.released, s.released);
-    const guard = meetGuards(ev.guard, s.guard);
-    if (isImpossible(guard)) return;
+    const guard = onPath;
     const existing = this.events.find(ev, guard, released);
     if (existing && this.ctx.witnesses.length(existing.witness) <= pending.length) return;
     this.events.put(existing, { ...ev, guard, released, witness: pending.get() });
@@ -1015,8 +1083,8 @@ class FunctionAnalysis {
     };
     for (const p of pairs) {
       if (p.afterSleep && atomic) continue;
-      const guard = p.guard ? this.guardAtCall(p.guard, c, s.journal) : null;
-      if (guard === 'never') continue;
+      const guard = p.guard ? this.guardAtCall(p.guard, c, s) : null;
+      if (guard === 'never' || isImpossible(meetGuards(guard, s.guard))) continue;
       const irq = p.irq === 'entry' ? s.irq : p.irq;
       const viaIndirect = p.viaIndirect || indirect;
       for (const from of this.bindLock(p.from, c)) {
@@ -1270,7 +1338,7 @@ class FunctionAnalysis {
 
   private ipiWait(c: Call, model: IpiWaitOp, s: State): State {
     const when = model.when;
-    const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c, s.journal);
+    const guard = 'always' in when ? null : this.guardAtCall(when.flag ? [{ param: when.arg, test: 'flag', flag: when.flag }] : whenSet(when.arg), c, s);
     if (guard === 'never') return s;
     this.onEvent(s, { kind: 'ipi-wait', lock: IPI, mode: 'write', spins: true, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept, viaIndirect: false, nestingAnnotated: false, queue: 'plain' }, known(this.link(c, 'wait')), true);
     return s;
@@ -1281,19 +1349,20 @@ class FunctionAnalysis {
    * parameters, dropped otherwise; `strict`: a test nothing here decides fails instead (a sleep
    * is reported only where it happens whatever the values).
    */
-  private guardAtCall(guard: Guard, c: Call, journal: JournalState, strict = false): Guard | 'never' {
+  private guardAtCall(guard: Guard, c: Call, s: State, strict = false): Guard | 'never' {
     if (!guard) return null;
     let ours: Guard = null;
     for (const t of guard) {
-      const bound = this.testAtCall(t, c, journal, strict);
+      const bound = this.testAtCall(t, c, s, strict);
       if (bound === 'never') return 'never';
       ours = meetGuards(ours, bound);
     }
     return isImpossible(ours) ? 'never' : ours;
   }
 
-  private testAtCall(t: ParamTest, c: Call, journal: JournalState, strict = false): Guard | 'never' {
+  private testAtCall(t: ParamTest, c: Call, s: State, strict = false): Guard | 'never' {
     const unknown = strict ? 'never' : null;
+    const journal = s.journal;
     if (t.param === CONTEXT_PARAM) {
       if (!this.context) return [t];
       return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
@@ -1307,20 +1376,23 @@ class FunctionAnalysis {
     if (!arg) return unknown;
     const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
     if (p >= 0) {
-      // A field this function writes (`p->in_inode = 1; callee(p)`) is not what its callers
-      // passed; where the write is, before the call or after it, is not known here.
-      return t.field !== undefined && writesField(this.fn().body, t.field) ? unknown : [{ ...t, param: p }];
+      // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
+      // but for flags the write put there (`p->flags |= F`).
+      if (t.field === undefined || !s.written.includes(t.field)) return [{ ...t, param: p }];
+      const flags = s.known[`${p}:${t.field}`];
+      const has = flags && (t.test === 'flag' || t.test === 'noFlag') ? (flags.set.includes(t.flag) ? true : flags.othersClear ? false : null) : null;
+      return has === null ? unknown : has === (t.test === 'flag') ? null : 'never';
     }
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
       // test of the field our parameter points to, where this function never writes it.
       const read = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? { param: this.paramIndex(arg.base.name), field: arg.field } : null;
-      if (read && read.param >= 0 && !writesField(this.fn().body, read.field)) return [{ ...t, ...read }];
-      return this.testOfValue(t, arg, unknown);
+      if (read && read.param >= 0 && !s.written.includes(read.field)) return [{ ...t, ...read }];
+      return this.testOfValue(t, arg, unknown, s);
     }
     const value = this.fieldValueAt(arg, t.field);
     const { field: _read, ...ofValue } = t;
-    return value ? this.testOfValue(ofValue, value, unknown) : unknown;
+    return value ? this.testOfValue(ofValue, value, unknown, s) : unknown;
   }
 
   /**
@@ -1363,6 +1435,29 @@ class FunctionAnalysis {
     return !written;
   }
 
+  /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
+  private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
+    const s = withWritten(s0, left.field);
+    const p = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=') ? this.paramIndex(left.base.name) : -1;
+    const flags = p >= 0 ? (this.argConstant(right)?.value === 0 ? new Set<string>() : orOfConstants(right)) : null;
+    const suffix = `:${left.field}`;
+    if (!flags && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
+    const known: Record<string, KnownFlags> = {};
+    // A write through anything else may be to the same object: what was known of the field goes.
+    for (const [key, value] of Object.entries(s.known)) if (!key.endsWith(suffix)) known[key] = value;
+    const key = `${p}${suffix}`;
+    const before = s.known[key];
+    if (flags && op === '=') known[key] = { set: [...flags].sort(), othersClear: true };
+    else if (flags && op === '|=') known[key] = { set: [...new Set([...(before?.set ?? []), ...flags])].sort(), othersClear: before?.othersClear ?? false };
+    return { ...s, known };
+  }
+
+  /** Every field the body assigns, sorted: what a label may be reached after. */
+  private allWritten(): string[] {
+    this.writtenInBody ??= fieldsWritten(this.fn().body);
+    return this.writtenInBody;
+  }
+
   private readonly zeroedCall = (c: Call): boolean => this.singleSummary(c)?.returnsZeroed ?? false;
 
   /** The first of `values` if they are all one constant, else null. */
@@ -1381,18 +1476,18 @@ class FunctionAnalysis {
   }
 
   /** A callee's test of its argument `arg` (the argument, or the value of a field it points to). */
-  private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null, depth = 0): Guard | 'never' {
+  private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null, s: State, depth = 0): Guard | 'never' {
     const arms = depth < MAX_ARM_DEPTH ? this.conditionalArms(arg) : null;
     if (arms) {
       // `flag = dir ? FI_DIRTY_DIR : FI_DIRTY_FILE`: decided if both values decide it alike.
-      const [a, b] = arms.map((x) => this.testOfValue(t, x, unknown, depth + 1));
+      const [a, b] = arms.map((x) => this.testOfValue(t, x, unknown, s, depth + 1));
       return a === 'never' && b === 'never' ? 'never' : a === null && b === null ? null : unknown;
     }
     const truth = truthTest(t);
     if (truth) {
       // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
       // is our test of our parameter.
-      const derived = this.branchGuards(arg);
+      const derived = this.branchGuards(arg, s);
       const ours = derived ? derived[truth === 'set' ? 0 : 1] : null;
       if (ours) return ours;
     }
@@ -1716,8 +1811,11 @@ function filesystems(heldIn: string | undefined, awaitedIn: string | undefined):
 }
 
 /** `s` on a branch that also passes `guard`. */
+/** `s` on the branch where `guard` holds: no path where it contradicts what the path has tested. */
 function withGuard(s: State, guard: Guard): State {
-  return guard ? { ...s, guard: meetGuards(guard, s.guard) } : s;
+  if (!guard) return s;
+  const met = meetGuards(guard, s.guard);
+  return isImpossible(met) ? { ...s, guard: met, dead: true } : { ...s, guard: met };
 }
 
 const COMPARISONS: Record<string, '==' | '!=' | CmpOp | undefined> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -1795,7 +1893,27 @@ function join(a: State, b: State): State {
     journalOuter: a.journalOuter === b.journalOuter ? a.journalOuter : null,
     journalLocals: a.journalLocals === b.journalLocals ? a.journalLocals : a.journalLocals.filter((x) => b.journalLocals.includes(x)),
     flags: a.flags === b.flags && sameGuard(a.guard, b.guard) ? a.flags : joinFlags(a, b),
+    written: a.written === b.written ? a.written : mergeSorted(a.written, b.written),
+    known: a.known === b.known ? a.known : joinKnown(a.known, b.known),
   };
+}
+
+/** Flags known on both paths: those set on both, all others clear only if clear on both. */
+function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>): Record<string, KnownFlags> {
+  const out: Record<string, KnownFlags> = {};
+  for (const [key, x] of Object.entries(a)) {
+    const y = b[key];
+    if (!y) continue;
+    const set = x.set.filter((f) => y.set.includes(f));
+    const othersClear = x.othersClear && y.othersClear && set.length === x.set.length && set.length === y.set.length;
+    if (set.length > 0 || othersClear) out[key] = { set, othersClear };
+  }
+  return out;
+}
+
+/** `s` after an assignment to `field`. */
+function withWritten(s: State, field: string): State {
+  return s.written.includes(field) ? s : { ...s, written: mergeSorted(s.written, [field]) };
 }
 
 /** Flags known on both paths, each branch's guard narrowed by the path it comes from. */
@@ -1850,7 +1968,8 @@ function sameState(a: State, b: State): boolean {
     && sameRecord(a.flags, b.flags, (x, y) => sameFlagGuard(x.set, y.set) && sameFlagGuard(x.zero, y.zero))
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
-    && sameGuard(a.guard, b.guard)
+    && sameGuard(a.guard, b.guard) && sameList(a.written, b.written, (x, y) => x === y)
+    && sameRecord(a.known, b.known, (x, y) => x.othersClear === y.othersClear && sameList(x.set, y.set, (p, q) => p === q))
     && sameRecord(a.saved, b.saved, (x, y) => x.irq === y.irq && x.witness === y.witness)
     && sameRecord(a.stores, b.stores, (x, y) => sameList(x, y, (p, q) => p === q));
 }

@@ -161,6 +161,8 @@ export interface Summary {
    * null (no such limit). A caller's `if (f(…))` takes its true branch only then.
    */
   nonZeroWhen: Guard | 'never';
+  /** `nonZeroWhen` is one test and the function returns zero exactly where it fails (`return j->j_flags & ABORT;`). */
+  nonZeroExact: boolean;
   /**
    * Every value it returns is a trylock's (`return down_read_trylock(&av->root->rwsem);`): it
    * returns non-zero exactly when it took `returnsHeld`, so a caller's false branch holds none of them.
@@ -173,7 +175,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

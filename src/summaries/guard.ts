@@ -138,6 +138,9 @@ function normalize(tests: ParamTest[]): Guard {
     merged[at] = meetValueTests(m, t);
   }
   if (merged.length <= 1) return merged.length ? merged : null;
+  const contradiction = merged.find((t) => t.test === 'flag' && merged.some((x) => x.test === 'noFlag' && x.flag === t.flag && sameSubject(x, t)));
+  // `p & F` and `!(p & F)` together: no value passes (an empty `in`, as `isImpossible` reads it).
+  if (contradiction) return [{ param: contradiction.param, ...(contradiction.field === undefined ? {} : { field: contradiction.field }), test: 'in', values: [] }];
   // Keys made once, not per comparison: guards are met on the analysis's hottest path.
   const keyed = merged.map((t) => ({ t, key: testKey(t) }));
   keyed.sort((x, y) => x.t.param - y.t.param || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));

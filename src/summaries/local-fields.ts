@@ -69,6 +69,11 @@ export function valuesSetThrough(body: Stmt[], pointer: string, field: string): 
   return (indexOf(body).through.get(pointer) ?? []).filter((s) => s.field === field).map((s) => s.value);
 }
 
+/** Every field the body assigns through anything, sorted. */
+export function fieldsWritten(body: Stmt[]): string[] {
+  return [...indexOf(body).written.keys()].sort();
+}
+
 /** Whether the body assigns `field` through anything: a test of it is not its callers' to decide. */
 export function writesField(body: Stmt[], field: string): boolean {
   return indexOf(body).written.has(field);
