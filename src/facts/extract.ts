@@ -863,15 +863,24 @@ function macroDef(node: Node, ctx: Ctx): MacroDef[] {
 /**
  * Function-like macros become pseudo-functions: all bodies of a file are wrapped in dummy
  * definitions and parsed in one batch, each keeping its own line numbers. A body that does not
- * parse (`___wait_event(…, spin_unlock_irq(&lock); cmd; schedule(); …)`) may swallow the
- * wrappers after it, so each one missing from the batch or with errors in it is parsed alone.
+ * parse may swallow the wrappers after it: each one missing from the batch, and the one that
+ * swallowed it, is parsed alone.
  */
 async function extractMacros(path: string, defs: MacroDef[], facts: FileFacts): Promise<FunctionFacts[]> {
   if (defs.length === 0) return [];
-  const batch = await parseMacros(path, defs.map((def, index) => ({ def, index })));
-  const retry = defs.map((def, index) => ({ def, index })).filter(({ index }) => !batch.get(index) || (batch.get(index)?.errors ?? 0) > 0);
+  const entries = defs.map((def, index) => ({ def, index }));
+  const batch = await parseMacros(path, entries);
+  // A missing wrapper was swallowed by the nearest one before it that the batch has.
+  const retry = new Set<number>();
+  for (const { index } of entries) {
+    if (batch.has(index)) continue;
+    retry.add(index);
+    let before = index - 1;
+    while (before >= 0 && !batch.has(before)) before--;
+    if (before >= 0) retry.add(before);
+  }
   const alone = new Map<number, { fn: FunctionFacts; errors: number }>();
-  for (const one of retry) for (const [index, parsed] of await parseMacros(path, [one])) alone.set(index, parsed);
+  for (const index of retry) for (const [at, parsed] of await parseMacros(path, [entries[index] as { def: MacroDef; index: number }])) alone.set(at, parsed);
   const out: FunctionFacts[] = [];
   defs.forEach((_, index) => {
     const parsed = alone.get(index) ?? batch.get(index);
