@@ -256,6 +256,21 @@ const ABBA_STRUCT = `--- a/include/linux/xbar.h
 `;
 
 /** abba-two-files: a new object macro. */
+const COMMAND_MACRO = 'fixtures/sleep-in-atomic/command-macro-ok';
+const COMMAND_MACRO_CMD_FIRST = `--- a/drivers/md/frob-raid.c
++++ b/drivers/md/frob-raid.c
+@@ -24,8 +24,8 @@ struct frob_conf {
+ do {								\\
+ 	if (cond)						\\
+ 		break;						\\
+-	spin_unlock_irq(&(conf)->resync_lock);			\\
+ 	cmd;							\\
++	spin_unlock_irq(&(conf)->resync_lock);			\\
+ 	schedule();						\\
+ 	spin_lock_irq(&(conf)->resync_lock);			\\
+ } while (0)
+`;
+
 const ABBA_DEFINE = `--- a/include/linux/xbar.h
 +++ b/include/linux/xbar.h
 @@ -7,6 +7,7 @@
@@ -504,6 +519,13 @@ describe('patches that change more than bodies fall back to the whole analysis',
     const whole = await both(ABBA, ABBA_NEW_FILE, 'whole');
     assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
     assert.equal(whole.after.stats.files, (await scan(optsFor(ABBA))).stats.files + 1);
+  });
+
+  it('a macro a caller writes out in place (it runs an argument as a statement)', async () => {
+    // frob_freeze() expands frob_wait_barrier_cmd(): running `cmd` before the unlock changes
+    // what frob_freeze() does, not what the macro's own summary says.
+    const whole = await both(COMMAND_MACRO, COMMAND_MACRO_CMD_FIRST, 'whole');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['sleep-in-atomic']);
   });
 
   it('a lock pointer a function stores for its caller', async () => {

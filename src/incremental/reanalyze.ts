@@ -8,7 +8,7 @@ import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
-import { type FnId, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
+import { type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
@@ -20,6 +20,7 @@ import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../s
 import { type WriterIndex, replaceWriters } from '../patch/rcu-review.js';
 import type { Baseline } from './baseline.js';
 import { SummaryOverlay } from './summary-overlay.js';
+import { commandParams, macroIn } from '../summaries/macro-commands.js';
 
 export type Reanalysis =
   | { analysis: ProgramAnalysis; writers: WriterIndex; changed: number; added: number; removed: number; reanalysed: number }
@@ -115,6 +116,8 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, LoadedFile | n
     if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
       return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
     }
+    // Its callers ran its body as their own (summaries/macro-commands.ts), not its summary.
+    if (isWrittenOut(a.program, oldId, prev, base) && bodyText(prev) !== bodyText(next)) return { fallback: `${next.name}: a macro its callers write out in place` };
     plan.changed.set(oldId, next);
   }
   return namesResolveAgain(base, plan, names, functionNames);
@@ -326,6 +329,16 @@ function identityView(fn: FunctionFacts): string {
   forEachReturn(fn.body, (r) => parts.push(['return', r.value]));
   // Positions and source text do not change what an expression denotes.
   return JSON.stringify(parts, (key, value: unknown) => (key === 'pos' || key === 'text' ? undefined : value));
+}
+
+/** A command-running macro whose body other functions read: they may have written it out in place. */
+function isWrittenOut(program: Program, id: FnId, fn: FunctionFacts, base: Baseline): boolean {
+  return fn.isMacro && base.consulted.has(id) && commandParams(fn, macroIn(program)).size > 0;
+}
+
+/** A body as what it does, wherever it is: an expansion runs at its call's position. */
+function bodyText(fn: FunctionFacts): string {
+  return JSON.stringify(fn.body, (key, value: unknown) => (key === 'pos' ? undefined : value));
 }
 
 /** Lock identity never follows `&x` into a modelled call (`spin_lock(&x->lock)` stores nothing). */

@@ -9,7 +9,7 @@ import {
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, returnsZeroedObject } from './zeroed-objects.js';
-import { commandParams, expandMacro, hasEffects } from './macro-commands.js';
+import { commandParams, expandMacro, hasEffects, macroIn } from './macro-commands.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -834,18 +834,12 @@ class FunctionAnalysis {
     const defs = resolveCallee(this.ctx.program, this.fn(), name);
     const macro = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
     if (!macro?.isMacro) return null;
-    const commands = commandParams(macro, this.macroOf);
+    const commands = commandParams(macro, macroIn(this.ctx.program));
     if (![...commands].some((i) => { const a = c.args[i]; return a !== undefined && hasEffects(a); })) return null;
     this.ctx.identity.consult(defs[0] as FnId);
     return expandMacro(macro, c.args, c.pos);
   }
 
-  private readonly macroOf = (c: Call, from: FunctionFacts): FunctionFacts | null => {
-    const name = calleeName(c);
-    const defs = name === null ? [] : resolveCallee(this.ctx.program, from, name);
-    const macro = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
-    return macro?.isMacro ? macro : null;
-  };
 
   /** A call through a function pointer: every function bound to the field, at lower confidence. */
   private indirect(c: Call, fieldArg: number | null, s: State): State {

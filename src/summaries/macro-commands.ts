@@ -5,12 +5,22 @@
 // call passing something to such a parameter is expanded in place instead, as the preprocessor
 // does, the argument written where the body names the parameter.
 import type { Expr, FunctionFacts, Pos, Stmt } from '../facts/types.js';
-import { forEachExpr, forEachStmt } from '../program/program.js';
+import { type FnId, type Program, calleeName, forEachExpr, forEachStmt, resolveCallee } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
 
 /** The one macro a call reaches, if any: to ask whether it runs a parameter as a statement. */
 export type MacroOf = (c: Call, from: FunctionFacts) => FunctionFacts | null;
+
+/** `MacroOf` by the program's call resolution. */
+export function macroIn(program: Program): MacroOf {
+  return (c, from) => {
+    const name = calleeName(c);
+    const defs = name === null ? [] : resolveCallee(program, from, name);
+    const macro = defs.length === 1 ? program.functions[defs[0] as FnId] : undefined;
+    return macro?.isMacro ? macro : null;
+  };
+}
 
 const MAX_HANDOFFS = 4;
 const NONE: ReadonlySet<number> = new Set();
