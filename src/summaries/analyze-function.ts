@@ -996,10 +996,16 @@ class FunctionAnalysis {
     }
     const savedTo = summary.irqSavesTo >= 0 ? flagsName(c.args[summary.irqSavesTo]) : null;
     if (savedTo) s = { ...s, saved: { ...s.saved, [savedTo]: { irq: s0.irq, witness: s0.irqWitness } } };
+    // A wrapper of a wrapper (`xas_lock_irqsave(xas, flags)` → `xa_lock_irqsave(xa, flags)`)
+    // saves into, and restores from, its own caller's flags as the inner one does.
+    if (savedTo && s0.irq === 'entry' && this.paramIndex(savedTo) >= 0) this.irqSavesTo = this.paramIndex(savedTo);
     const restoredFrom = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
     const prior = restoredFrom ? s.saved[restoredFrom] : undefined;
     if (prior && summary.irqExit === 'entry') {
       s = { ...s, irq: prior.irq, irqWitness: prior.witness };
+    } else if (restoredFrom && summary.irqExit === 'entry' && this.paramIndex(restoredFrom) >= 0) {
+      this.irqRestoresFrom = this.paramIndex(restoredFrom);
+      s = { ...s, irq: 'entry' };
     } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
       s = { ...s, irq: summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
     }
