@@ -995,11 +995,13 @@ class FunctionAnalysis {
       s = { ...s, held };
     }
     const savedTo = summary.irqSavesTo >= 0 ? flagsName(c.args[summary.irqSavesTo]) : null;
-    if (savedTo) s = { ...s, saved: { ...s.saved, [savedTo]: { irq: s0.irq, witness: s0.irqWitness } } };
+    const restoredFrom = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
+    // A callee that restores the flags and saves them again (unlock, sleep, lock: jfs's
+    // `LCACHE_SLEEP_COND(…, flags)`) leaves in them what they held.
+    if (savedTo && savedTo !== restoredFrom) s = { ...s, saved: { ...s.saved, [savedTo]: { irq: s0.irq, witness: s0.irqWitness } } };
     // A wrapper of a wrapper (`xas_lock_irqsave(xas, flags)` → `xa_lock_irqsave(xa, flags)`)
     // saves into, and restores from, its own caller's flags as the inner one does.
     if (savedTo && s0.irq === 'entry' && this.paramIndex(savedTo) >= 0) this.irqSavesTo = this.paramIndex(savedTo);
-    const restoredFrom = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
     const prior = restoredFrom ? s.saved[restoredFrom] : undefined;
     if (prior && summary.irqExit === 'entry') {
       s = { ...s, irq: prior.irq, irqWitness: prior.witness };
