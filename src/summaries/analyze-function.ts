@@ -9,7 +9,7 @@ import {
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, returnsZeroedObject } from './zeroed-objects.js';
-import { commandParams, expandMacro, hasEffects, macroIn } from './macro-commands.js';
+import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
@@ -831,12 +831,12 @@ class FunctionAnalysis {
   private expandedCommandMacro(c: Call): Stmt[] | null {
     const name = calleeName(c);
     if (name === null || modelOf(name)) return null;
-    const defs = resolveCallee(this.ctx.program, this.fn(), name);
-    const macro = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
-    if (!macro?.isMacro) return null;
+    const id = macroCalled(this.ctx.program, c, this.fn());
+    const macro = id === null ? undefined : this.ctx.program.functions[id];
+    if (id === null || !macro) return null;
     const commands = commandParams(macro, macroIn(this.ctx.program));
     if (![...commands].some((i) => { const a = c.args[i]; return a !== undefined && hasEffects(a); })) return null;
-    this.ctx.identity.consult(defs[0] as FnId);
+    this.ctx.identity.consult(id);
     return expandMacro(macro, c.args, c.pos);
   }
 

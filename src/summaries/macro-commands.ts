@@ -5,20 +5,25 @@
 // call passing something to such a parameter is expanded in place instead, as the preprocessor
 // does, the argument written where the body names the parameter.
 import type { Expr, FunctionFacts, Pos, Stmt } from '../facts/types.js';
-import { type FnId, type Program, calleeName, forEachExpr, forEachStmt, resolveCallee } from '../program/program.js';
+import { type FnId, type Program, calleeName, forEachExpr, forEachStmt, resolveCallee, walkExpr } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
 
 /** The one macro a call reaches, if any: to ask whether it runs a parameter as a statement. */
 export type MacroOf = (c: Call, from: FunctionFacts) => FunctionFacts | null;
 
+/** The one function-like macro a call from `from` reaches, by the program's call resolution. */
+export function macroCalled(program: Program, c: Call, from: FunctionFacts): FnId | null {
+  const name = calleeName(c);
+  const defs = name === null ? [] : resolveCallee(program, from, name);
+  return defs.length === 1 && program.functions[defs[0] as FnId]?.isMacro ? (defs[0] as FnId) : null;
+}
+
 /** `MacroOf` by the program's call resolution. */
 export function macroIn(program: Program): MacroOf {
   return (c, from) => {
-    const name = calleeName(c);
-    const defs = name === null ? [] : resolveCallee(program, from, name);
-    const macro = defs.length === 1 ? program.functions[defs[0] as FnId] : undefined;
-    return macro?.isMacro ? macro : null;
+    const id = macroCalled(program, c, from);
+    return id === null ? null : program.functions[id] ?? null;
   };
 }
 
@@ -58,7 +63,7 @@ export function commandParams(macro: FunctionFacts, macroOf: MacroOf, depth = 0)
 /** Whether an argument does something when run (a call or an assignment in it). */
 export function hasEffects(e: Expr): boolean {
   let found = false;
-  forEachExpr([{ k: 'expr', e, pos: { line: 0, col: 0 } }], (x) => { if (x.k === 'call' || x.k === 'assign') found = true; });
+  walkExpr(e, (x) => { if (x.k === 'call' || x.k === 'assign') found = true; });
   return found;
 }
 
