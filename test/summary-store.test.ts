@@ -12,11 +12,13 @@ const lock = fc.constantFrom('tasklist_lock', 'page.ptl', 'IPI', '#p0', '#p1', '
 const mode = fc.constantFrom('read' as const, 'write' as const);
 const irq = fc.constantFrom('entry' as const, 'on' as const, 'off' as const, 'mixed' as const);
 const constants = fc.uniqueArray(fc.constantFrom('0', '1', 'TRANS_JOIN', 'BTRFS_RESERVE_NO_FLUSH', '-4'), { minLength: 1 }).map((v) => v.sort());
+/** A parameter, or a pseudo-parameter: the context (-1), the task's journal (-2), the atomicity at entry (-3). */
+const pseudoOrParam = fc.integer({ min: -3, max: 5 });
 const ofParam: fc.Arbitrary<ParamTest> = fc.oneof(
-  fc.record({ param: fc.nat(5), test: fc.constantFrom('in' as const, 'notIn' as const), values: constants }, PLAIN),
-  fc.record({ param: fc.nat(5), test: fc.constantFrom('flag' as const, 'noFlag' as const), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
+  fc.record({ param: pseudoOrParam, test: fc.constantFrom('in' as const, 'notIn' as const), values: constants }, PLAIN),
+  fc.record({ param: pseudoOrParam, test: fc.constantFrom('flag' as const, 'noFlag' as const), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
   // Bounds up to what a guard keeps (`BIT_ULL(52)`).
-  fc.record({ param: fc.nat(5), test: fc.constant('cmp' as const), op: fc.constantFrom('<' as const, '<=' as const, '>' as const, '>=' as const), bound: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -(2 ** 52), max: 2 ** 52 })) }, PLAIN),
+  fc.record({ param: pseudoOrParam, test: fc.constant('cmp' as const), op: fc.constantFrom('<' as const, '<=' as const, '>' as const, '>=' as const), bound: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -(2 ** 52), max: 2 ** 52 })) }, PLAIN),
 );
 /** A test of the parameter itself, or of a field it points to (`i->in_inode`). */
 const test: fc.Arbitrary<ParamTest> = fc.tuple(ofParam, fc.option(fc.constantFrom('in_inode', 'need_commit_sem'), { nil: undefined }))

@@ -755,8 +755,13 @@ function convertExpr(node: Node | null, ctx: Ctx): Expr {
         k: 'seq',
         items: [convertExpr(node.childForFieldName('left'), ctx), convertExpr(node.childForFieldName('right'), ctx)],
       };
-    case 'update_expression':
-      return { k: 'seq', items: [convertExpr(node.childForFieldName('argument'), ctx)] };
+    case 'update_expression': {
+      const argument = node.childForFieldName('argument');
+      const operator = node.childForFieldName('operator');
+      const prefix = !!operator && !!argument && operator.startIndex < argument.startIndex;
+      const op = `${prefix ? 'pre' : 'post'}${operator?.text ?? '++'}`;
+      return { k: 'assign', op, left: convertExpr(argument, ctx), right: { k: 'num', value: 1 } };
+    }
     case 'initializer_list':
       return convertInitializerList(node, ctx);
     case 'compound_literal_expression':

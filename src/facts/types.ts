@@ -17,6 +17,10 @@ export type Expr =
   | { k: 'deref'; arg: Expr }
   | { k: 'index'; base: Expr; index: Expr }
   | { k: 'call'; callee: Expr; args: Expr[]; pos: Pos; text: string }
+  /**
+   * `=` and compound ops as written (`|=`); `++`/`--` as `pre++`, `post--` (right: the number 1):
+   * a counter's update is an assignment (`i++` is no local assigned once; `x->f--` writes `f`).
+   */
   | { k: 'assign'; op: string; left: Expr; right: Expr }
   | { k: 'not'; arg: Expr }
   | { k: 'logic'; op: '&&' | '||'; left: Expr; right: Expr }

@@ -1,5 +1,6 @@
 // The kernel's lock, irq and IPI API as data (smatch-style tables). The analysis reads
 // these tables; adding an API means adding a row, not touching the analysis.
+import { ATOMICITY_TESTS, type Atomicity } from './atomicity.js';
 import { CONTEXT_TESTS, type ExecContext } from './contexts.js';
 
 export type LockMode = 'read' | 'write';
@@ -110,6 +111,9 @@ export interface TransparentTest { transparent: true }
 /** A test of the execution context (`in_interrupt()`), true in these contexts (models/contexts.ts). */
 export interface ContextTest { contextTest: readonly ExecContext[] }
 
+/** A test of irqs and preemption (`in_atomic()`, `irqs_disabled()`), true in these (models/atomicity.ts). */
+export interface AtomicityTest { atomicityTest: readonly Atomicity[] }
+
 /**
  * An assertion that a lock is held (`lockdep_assert_held(&l)`, `ASSERT_RTNL()`): the code says
  * every caller holds it. The lock is an argument's, or the one a named function takes
@@ -119,7 +123,7 @@ export interface ContextTest { contextTest: readonly ExecContext[] }
 export interface AssertHeld { assertHeld: { lockArg: number } | { lockOf: string }; mode: LockMode | 'any' }
 
 export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | MaySleep | DeferredPut | NoReturn | LastPutTest | ConfigTest
-  | TransparentTest | GfpTest | ContextTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
+  | TransparentTest | GfpTest | ContextTest | AtomicityTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
 const SPINNING_FAMILIES: { prefix: string; mode: LockMode; queue?: LockQueue }[] = [
   { prefix: 'spin', mode: 'write' },
@@ -338,7 +342,7 @@ const MAY_SLEEP = tableOf([
 
 const DEFERRED_PUTS = tableOf(['mntput'], { deferred: 'put' } as DeferredPut);
 
-const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', 'atomic_dec_and_test', 'atomic_sub_and_test',
+const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', '__refcount_dec_and_test', '__refcount_sub_and_test', 'atomic_dec_and_test', 'atomic_sub_and_test',
   'atomic_long_dec_and_test', 'atomic_long_sub_and_test', 'atomic64_dec_and_test', 'atomic64_sub_and_test',
   'refcount_dec_and_lock', 'refcount_dec_and_lock_irqsave', 'refcount_dec_and_mutex_lock', 'atomic_dec_and_lock',
   'atomic_dec_and_lock_irqsave', 'atomic_dec_and_mutex_lock', 'atomic_dec_and_raw_lock', 'kref_put', 'kref_put_lock',
@@ -403,6 +407,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...TRANSPARENT_TESTS,
   ...GFP_TESTS,
   ...Object.fromEntries(Object.entries(CONTEXT_TESTS).map(([name, contextTest]) => [name, { contextTest }])),
+  ...Object.fromEntries(Object.entries(ATOMICITY_TESTS).map(([name, atomicityTest]) => [name, { atomicityTest }])),
   ...ALLOCATOR,
   ...SCHEDULE,
   ...MAY_SLEEP,

@@ -105,7 +105,8 @@ export class LockIdentity {
       case 'seq':
         return e.items.length ? this.valueOf(fn, e.items[e.items.length - 1] as Expr, depth + 1) : [];
       case 'assign':
-        return this.valueOf(fn, e.right, depth + 1);
+        // `p = q` is `q`; `p += n`, `p++`: still a `p`.
+        return this.valueOf(fn, e.op === '=' ? e.right : e.left, depth + 1);
       case 'stmt': {
         const last = e.body[e.body.length - 1];
         return last && last.k === 'expr' ? this.valueOf(fn, last.e, depth + 1) : [];

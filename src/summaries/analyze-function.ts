@@ -8,7 +8,7 @@ import {
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
-import { isFreshZeroedLocal, returnsZeroedObject } from './zeroed-objects.js';
+import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
@@ -25,6 +25,7 @@ import {
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { Problem, StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
+import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
 import { functionIndex } from '../facts/outline.js';
@@ -194,6 +195,8 @@ class FunctionAnalysis {
   private writtenInBody: string[] | undefined;
   /** Macros being written out in place at this point (`expandedCommandMacro`). */
   private inlineDepth = 0;
+  /** Inside a branch followed once per way its condition holds: no nested split (their number would multiply). */
+  private splitting = false;
   /** `current->journal_info` where the function returns, but on its error returns (null: none yet). */
   private exitJournal: JournalState | null = null;
   private sawExit = false;
@@ -357,7 +360,16 @@ class FunctionAnalysis {
       case 'block': return this.block(stmt.body, s);
       case 'if': {
         const [t, f] = this.cond(stmt.cond, s);
-        return join(this.block(stmt.then, t), this.block(stmt.else, f));
+        const ways = this.splitting ? null : this.waysToHold(stmt.cond, s);
+        if (!ways) return join(this.block(stmt.then, t), this.block(stmt.else, f));
+        // `if ((p->search_for_split || ins_len > 0) && …) split_node(…)`: one guard joins the
+        // two tests to none, so the branch is followed once under each.
+        this.splitting = true;
+        try {
+          return join(ways.map((w) => this.block(stmt.then, w)).reduce(join), this.block(stmt.else, f));
+        } finally {
+          this.splitting = false;
+        }
       }
       case 'pp': {
         const taken = this.ctx.conditions.evaluate(stmt.cond);
@@ -502,6 +514,38 @@ class FunctionAnalysis {
   }
 
   /**
+   * The states where a disjunction of tests holds, one per disjunct (`A || B` as `A`, and `!A && B`),
+   * when their guards say more apart than joined; null otherwise.
+   */
+  private waysToHold(e: Expr, s: State): State[] | null {
+    if (!hasDisjunction(e)) return null;
+    const ways = this.trueWays(e, s).filter((w) => !w.dead);
+    if (ways.length < 2 || ways.length > MAX_CONDITION_WAYS) return null;
+    const joined = ways.reduce(join);
+    return ways.every((w) => sameGuard(w.guard, joined.guard)) ? null : ways;
+  }
+
+  private trueWays(e: Expr, s: State): State[] {
+    if (e.k !== 'logic') return [this.cond(e, s)[0]];
+    if (e.op === '&&') return this.trueWays(e.left, s).flatMap((l) => (l.dead ? [] : this.trueWays(e.right, l)));
+    const [, leftFails] = this.cond(e.left, s);
+    return [...this.trueWays(e.left, s), ...this.trueWays(e.right, leftFails)];
+  }
+
+  /**
+   * `if (!in_atomic() && !irqs_disabled())`: decided where this path tells (a spinning lock it
+   * holds), else a guard on the atomicity at entry that callers decide.
+   */
+  private atomicityTest(trueIn: readonly Atomicity[], s: State): [State, State] {
+    const possible = atomicityAtEntry(this.context);
+    const whenTrue = entriesWhere(possible, pathAtomicity(s), (here) => trueIn.includes(here));
+    if (whenTrue === null) return [s, s];
+    const branch = (values: Atomicity[]): State =>
+      values.length === 0 ? DEAD : values.length === possible.length ? s : withGuard(s, [{ param: ATOMIC_PARAM, test: 'in', values }]);
+    return [branch(whenTrue), branch(possible.filter((a) => !whenTrue.includes(a)))];
+  }
+
+  /**
    * `if (current->journal_info)`, directly or through a local that holds it: decided where the
    * state is known here, else a guard on the state at entry that callers decide.
    */
@@ -590,6 +634,7 @@ class FunctionAnalysis {
         if (model && 'transparent' in model && e.args[0]) return this.cond(e.args[0], s);
         if (model && 'gfpTest' in model) return this.gfpTest(e.args[model.gfpTest], this.evalArgs(e, s));
         if (model && 'contextTest' in model) return this.contextTest(model.contextTest, s);
+        if (model && 'atomicityTest' in model) return this.atomicityTest(model.atomicityTest, s);
         if (model && 'configTest' in model) {
           const taken = this.ctx.conditions.evaluate(`${name}(${e.args[0]?.k === 'id' ? e.args[0].name : '?'})`);
           return taken === null ? [s, s] : taken ? [s, DEAD] : [DEAD, s];
@@ -613,12 +658,17 @@ class FunctionAnalysis {
 
   /**
    * The guards of a test's true and false branches when it tests one parameter: `wait`,
-   * `scf_flags & SCF_WAIT` (true branch only), `flush == C`, `ins_len > 0`, or a local assigned
+   * `scf_flags & SCF_WAIT`, `flush == C`, `ins_len > 0`, their negations, or a local assigned
    * once from one of them.
    */
   private branchGuards(e: Expr, s: State, depth = 0): [Guard, Guard] | null {
     if (depth > 2) return null;
     if (e.k === 'cast') return this.branchGuards(e.arg, s, depth + 1);
+    if (e.k === 'not') {
+      // `bool can_wait = !!(gfp & __GFP_DIRECT_RECLAIM);`: a negation only swaps the branches.
+      const inner = this.branchGuards(e.arg, s, depth);
+      return inner ? [inner[1], inner[0]] : null;
+    }
     if (e.k === 'id' || e.k === 'field') {
       const subject = e.k === 'field' ? this.testedSubject(e, s) : null;
       if (subject) return [[{ ...subject, test: 'notIn', values: ['0'] }], [{ ...subject, test: 'in', values: ['0'] }]];
@@ -641,6 +691,11 @@ class FunctionAnalysis {
     if (subject === null) return null;
     if (cmp === '==' || cmp === '!=') {
       const name = this.constName(constant);
+      if (name === null && this.argConstant(constant)?.nonZero) {
+        // `dev->bus == &pci_bus_type`: equal says only that the subject is not NULL.
+        const set: Guard = [{ ...subject, test: 'notIn', values: ['0'] }];
+        return cmp === '==' ? [set, null] : [null, set];
+      }
       if (name === null) return null;
       const equal: ParamTest = { ...subject, test: 'in', values: [name] };
       return cmp === '==' ? [[equal], negateTest(equal)] : [negateTest(equal), [equal]];
@@ -678,7 +733,8 @@ class FunctionAnalysis {
   /** A constant as a guard names it (`BTRFS_RESERVE_NO_FLUSH`, `0`, `NULL` as `0`), or null. */
   private constName(e: Expr): ConstName | null {
     const c = this.argConstant(e);
-    return c ? c.name ?? String(c.value) : null;
+    if (!c) return null;
+    return c.name ?? (c.value === null ? null : String(c.value));
   }
 
   /**
@@ -691,10 +747,15 @@ class FunctionAnalysis {
     while (value?.k === 'not') { negated = !negated; value = value.arg; }
     const callee = value?.k === 'call' ? calleeName(value) : null;
     const model = callee ? modelOf(callee) : undefined;
-    if (value?.k !== 'call' || !model || !isLockOp(model) || model.op !== 'trylock') return null;
-    const failed = this.release(value, { ...model, op: 'release', irq: undefined }, s);
-    const dropped: State = { ...failed, released: s.released };
-    return negated ? [dropped, s] : [s, dropped];
+    if (value?.k !== 'call' || !model) return null;
+    const branches = ((): [State, State] | null => {
+      // `zero = __refcount_dec_and_test(&c->ref, &r); if (zero) free(c);`
+      if ('lastPut' in model) return model.lastPut === 'whenTrue' ? [{ ...s, lastPut: true }, s] : [s, { ...s, lastPut: true }];
+      if (!isLockOp(model) || model.op !== 'trylock') return null;
+      const failed = this.release(value, { ...model, op: 'release', irq: undefined }, s);
+      return [s, { ...failed, released: s.released }];
+    })();
+    return branches && negated ? [branches[1], branches[0]] : branches;
   }
 
   /** The value of a local assigned exactly once (`bool wait = scf_flags & SCF_WAIT;`). */
@@ -750,22 +811,34 @@ class FunctionAnalysis {
   }
 
   private flagAssigned(name: string, value: Expr | null, s: State): State {
-    const constant = value && this.isFlagLocal(name) ? this.argConstant(value)?.value ?? null : null;
-    if (constant === null) {
+    const flag = value && this.isFlagLocal(name) ? this.flagValue(value, s) : null;
+    if (flag === null) {
       if (!(name in s.flags)) return s;
       const { [name]: _dropped, ...rest } = s.flags;
       return { ...s, flags: rest };
     }
-    const flag: FlagValue = constant === 0 ? { set: 'never', zero: s.guard } : { set: s.guard, zero: 'never' };
     return { ...s, flags: { ...s.flags, [name]: flag } };
   }
 
-  /** A local that every assignment gives a number (`int exist = 0; … exist = 1;`). */
+  /** When a flag local given `value` here is set and when zero: a number's, or a state test's branches. */
+  private flagValue(value: Expr, s: State): FlagValue | null {
+    const constant = this.argConstant(value)?.value;
+    if (typeof constant === 'number') return constant === 0 ? { set: 'never', zero: s.guard } : { set: s.guard, zero: 'never' };
+    if (!isStateTest(value)) return null;
+    // `bool not_atomic = !in_atomic() && !irqs_disabled();`: the state where it is assigned.
+    const [t, f] = this.cond(value, s);
+    return { set: t.dead ? 'never' : t.guard, zero: f.dead ? 'never' : f.guard };
+  }
+
+  /**
+   * A local that every assignment gives a number (`int exist = 0; … exist = 1;`) or a test of
+   * the state that calls nothing else (`not_atomic = !in_atomic() && !irqs_disabled()`).
+   */
   private isFlagLocal(name: string): boolean {
     let known = this.flagLocals.get(name);
     if (known === undefined) {
       const all = this.paramIndex(name) >= 0 ? [] : assignmentsTo(this.fn().body, name);
-      known = all.length > 0 && all.every((a) => a.op === '=' && typeof this.argConstant(a.value)?.value === 'number');
+      known = all.length > 0 && all.every((a) => a.op === '=' && (typeof this.argConstant(a.value)?.value === 'number' || isStateTest(a.value)));
       this.flagLocals.set(name, known);
     }
     return known;
@@ -1135,7 +1208,7 @@ class FunctionAnalysis {
    * Not where the function asserts locks held: the edge here keeps them as its callers' gates.
    */
   private leavesToCallers(guard: Guard): boolean {
-    return guard !== null && this.requires.size === 0 && !guard.some((t) => t.param === CONTEXT_PARAM) && this.ctx.decidedByCallers(this.fnId);
+    return guard !== null && this.requires.size === 0 && !guard.some((t) => t.param === CONTEXT_PARAM || t.param === ATOMIC_PARAM) && this.ctx.decidedByCallers(this.fnId);
   }
 
   private emitEdges(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, irqDecidedHere: boolean, leftToCallers: boolean): void {
@@ -1218,11 +1291,11 @@ class FunctionAnalysis {
    * A sleep in atomic context: an edge to `SLEEP` from each cause (a held spinning lock; else
    * irqs off; else a hard-irq handler), offered only for a sleep that happens whatever our
    * parameters (one that depends on them, as an allocation with the caller's GFP flags, is not
-   * known to happen here) and not through an ops-struct call (the binding may be another
+   * known to happen here) but for our atomicity at entry, taken as the usual (preemptible), and not through an ops-struct call (the binding may be another
    * object's). Not passed up: the callers would report the same sleep again.
    */
   private sleepInAtomic(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness): void {
-    if (ev.guard !== null || ev.viaIndirect) return;
+    if (!sleepsWhenEnteredPreemptible(ev.guard) || ev.viaIndirect) return;
     for (const cause of this.atomicCauses(s, ev.released)) {
       const holdLength = cause.witness >= 0 ? this.ctx.witnesses.length(cause.witness) : 0;
       this.ctx.offerEdge(this.fnId, cause.from, SLEEP, cause.mode, 'sleep', s.irq === 'off', holdLength + pending.length, () => {
@@ -1369,6 +1442,13 @@ class FunctionAnalysis {
       if (!this.context) return [t];
       return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
     }
+    if (t.param === ATOMIC_PARAM) {
+      // The callee's atomicity at entry is ours here, for each of ours at entry.
+      const possible = atomicityAtEntry(this.context);
+      const passes = entriesWhere(possible, pathAtomicity(s), (here) => decideTest(t, { name: here, value: null }, () => null) === true);
+      if (passes === null) return unknown;
+      return passes.length === 0 ? 'never' : passes.length === possible.length ? null : [{ param: ATOMIC_PARAM, test: 'in', values: passes }];
+    }
     if (t.param === JOURNAL_PARAM) {
       if (journal === 'entry') return [t];
       if (journal === 'unknown') return unknown;
@@ -1382,6 +1462,12 @@ class FunctionAnalysis {
       // but for flags the write put there (`p->flags |= F`).
       if (t.field === undefined || !s.written.includes(t.field)) return [{ ...t, param: p }];
       const flags = s.known[`${p}:${t.field}`];
+      if (t.test === 'in' || t.test === 'notIn') {
+        // `ms->m_flags = cpu_to_le32(DLM_IFL_STUB_MS); callee(ms)`: the field is that constant.
+        const value = flags?.othersClear ? exactValue(flags.set, this.constantValue) : null;
+        const holds = value ? decideTest(t, value, this.constantValue) : null;
+        return holds === null ? unknown : holds ? null : 'never';
+      }
       const has = flags && (t.test === 'flag' || t.test === 'noFlag') ? (flags.set.includes(t.flag) ? true : flags.othersClear ? false : null) : null;
       return has === null ? unknown : has === (t.test === 'flag') ? null : 'never';
     }
@@ -1409,6 +1495,9 @@ class FunctionAnalysis {
       // Where the body sets the field, those values are the ones its calls see, as for any local.
       return this.oneConstant(set.length === 0 && this.isZeroedField(arg.name, field) ? [ZERO] : set);
     }
+    // `device_register(&link->link_dev)`: a struct inside a fresh zeroed object is zeroed too.
+    const holder = arg.k === 'addr' && arg.arg.k === 'field' && arg.arg.arrow && arg.arg.base.k === 'id' ? arg.arg.base.name : null;
+    if (holder) return this.paramIndex(holder) < 0 && !writesField(body, field) && this.isZeroedField(holder, field) ? ZERO : null;
     const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
     if (!local || this.paramIndex(local) >= 0) return null;
     const values = valuesOfLocalField(body, local, field);
@@ -1425,7 +1514,7 @@ class FunctionAnalysis {
     if (!writtenOnlyThrough(body, local, field) || !isFreshZeroedLocal(body, local, this.zeroedCall)) return false;
     let written = false;
     forEachExpr(body, (e) => {
-      if (written || e.k !== 'call' || !e.args.some((a) => a.k === 'id' && a.name === local)) return;
+      if (written || e.k !== 'call' || !e.args.some((a) => reachesLocal(a, local))) return;
       const name = calleeName(e);
       if (name === null) { written = true; return; }
       for (const d of resolveCallee(this.ctx.program, this.fn(), name)) {
@@ -2032,6 +2121,38 @@ function sleepEvent(s: State, guard: Guard): Omit<LockEvent, 'witness'> {
   };
 }
 
+/** Most ways a condition is split into (`(a || b) && (c || d)` is four). */
+const MAX_CONDITION_WAYS = 4;
+
+/** `A || B`, alone or under `&&`. */
+function hasDisjunction(e: Expr): boolean {
+  return e.k === 'logic' && (e.op === '||' || hasDisjunction(e.left) || hasDisjunction(e.right));
+}
+
+/** A test of the execution context or atomicity, negated or combined, that calls nothing else. */
+function isStateTest(e: Expr): boolean {
+  switch (e.k) {
+    case 'not': return isStateTest(e.arg);
+    case 'logic': return isStateTest(e.left) && isStateTest(e.right);
+    case 'call': {
+      const name = calleeName(e);
+      const model = name ? modelOf(name) : undefined;
+      return !!model && e.args.length === 0 && ('atomicityTest' in model || 'contextTest' in model);
+    }
+    default: return false;
+  }
+}
+
+/** Whether a sleep under `guard` happens whatever the parameters, where the caller can sleep. */
+function sleepsWhenEnteredPreemptible(guard: Guard): boolean {
+  return guard === null || guard.every((t) => t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true);
+}
+
+/** What this path did to irqs and preemption since entry (models/atomicity.ts). */
+function pathAtomicity(s: State): PathAtomicity {
+  return { irq: s.irq, spinning: s.held.some((h) => h.spins), releasedCallers: s.released.length > 0 };
+}
+
 /** Spinning locks held or irqs off: sleeping here is a bug, so no sleeping path is taken. */
 function inAtomic(s: State): boolean {
   return s.irq === 'off' || s.held.some((h) => h.spins);
@@ -2060,9 +2181,17 @@ function identifiers(e: Expr): Set<string> {
   return out;
 }
 
-/** The flags of `A | B | C` written as constants, or null when the argument is anything else. */
+/** What a field given exactly `set` holds: 0, or the one constant; null for an OR of several. */
+function exactValue(set: readonly string[], valueOf: (name: ConstName) => number | null): ArgConstant | null {
+  if (set.length === 0) return { name: null, value: 0 };
+  const [only] = set;
+  return set.length === 1 && only !== undefined ? { name: only, value: valueOf(only) } : null;
+}
+
+/** The flags of `A | B | C` written as constants (`cpu_to_le32(A)` as `A`), or null when the argument is anything else. */
 function orOfConstants(e: Expr): Set<string> | null {
   if (e.k === 'cast') return orOfConstants(e.arg);
+  if (e.k === 'call' && e.args.length === 1 && isIdentityConstantFunction(calleeName(e) ?? '')) return orOfConstants(e.args[0] as Expr);
   if (e.k === 'id') return CONSTANT_NAME.test(e.name) ? new Set([e.name]) : null;
   if (e.k !== 'bin' || e.op !== '|') return null;
   const left = orOfConstants(e.left);

@@ -60,13 +60,16 @@ export function returnsZeroedObject(body: Stmt[], zeroedCall: ZeroedCall): boole
 /** Calls that only read a pointer's value: giving it to them hands nothing over. */
 const POINTER_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'PTR_ERR_OR_ZERO']);
 
+/** Whether `e` is local `name` or a part of it (`name`, `&name->dev`, `name->ops`): handing it on hands on the object. */
+export function reachesLocal(e: Expr, name: string): boolean {
+  if (e.k === 'id') return e.name === name;
+  if (e.k === 'field') return reachesLocal(e.base, name);
+  return (e.k === 'addr' || e.k === 'cast') && reachesLocal(e.arg, name);
+}
+
 /** Whether `body` sets a field through `name` or gives `name` (or the address of a field of it) to a call. */
 function isHandledOn(body: Stmt[], name: string): boolean {
-  const through = (e: Expr): boolean => {
-    if (e.k === 'id') return e.name === name;
-    if (e.k === 'field') return through(e.base);
-    return (e.k === 'addr' || e.k === 'cast') && through(e.arg);
-  };
+  const through = (e: Expr): boolean => reachesLocal(e, name);
   let handled = false;
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field' && through(e.left)) handled = true;
