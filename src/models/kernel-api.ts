@@ -269,6 +269,10 @@ const PASS_THROUGH: Record<string, { passThrough: number }> = {
   rcu_dereference_raw: { passThrough: 0 },
   rcu_dereference_check: { passThrough: 0 },
   smp_load_acquire: { passThrough: 0 },
+  // Reference gets that return the object they were given and take no lock
+  // (`dev = get_device(dev);`); not `dget()`, whose lockref may spin on `d_lock`.
+  ...Object.fromEntries(['get_device', 'kobject_get', 'get_task_struct', 'skb_get', 'get_net', 'pci_dev_get', 'usb_get_dev', 'usb_get_intf', 'of_node_get', 'mntget', 'get_file']
+    .map((name) => [name, { passThrough: 0 }])),
 };
 
 function paravirtCalls(): Record<string, FieldCallOp> {

@@ -117,7 +117,9 @@ interface State {
   /**
    * Fields assigned on some path to here (`x->f = v`, `x->f |= F`, through anything), sorted: a
    * test of one reads this function's value, not the caller's. Before the write it is the caller's
-   * (`if (j->j_flags & ABORT) return; j->j_flags |= ABORT;`).
+   * (`if (j->j_flags & ABORT) return; j->j_flags |= ABORT;`). A parameter given another value
+   * (`a = companion(dev);`, or its address handed to a call) is here as `=a`: from there on a
+   * test of it is not a test of what the caller passed.
    */
   written: string[];
   /**
@@ -672,7 +674,7 @@ class FunctionAnalysis {
     if (e.k === 'id' || e.k === 'field') {
       const subject = e.k === 'field' ? this.testedSubject(e, s) : null;
       if (subject) return [[{ ...subject, test: 'notIn', values: ['0'] }], [{ ...subject, test: 'in', values: ['0'] }]];
-      const p = e.k === 'id' ? this.paramIndex(e.name) : -1;
+      const p = e.k === 'id' ? this.paramHere(e.name, s) : -1;
       if (p >= 0) return [whenSet(p), whenZero(p)];
       const assigned = e.k === 'id' ? this.singleLocalAssignment(e.name) : null;
       return assigned ? this.branchGuards(assigned, s, depth + 1) : null;
@@ -716,14 +718,19 @@ class FunctionAnalysis {
     if (depth > 2) return null;
     if (e.k === 'cast') return this.testedSubject(e.arg, s, depth + 1);
     if (e.k === 'field') {
-      const p = e.arrow && e.base.k === 'id' ? this.paramIndex(e.base.name) : -1;
+      const p = e.arrow && e.base.k === 'id' ? this.paramHere(e.base.name, s) : -1;
       return p >= 0 && !s.written.includes(e.field) ? { param: p, field: e.field } : null;
     }
     if (e.k !== 'id') return null;
-    const p = this.paramIndex(e.name);
+    const p = this.paramHere(e.name, s);
     if (p >= 0) return { param: p };
     const assigned = this.singleLocalAssignment(e.name);
     return assigned ? this.testedSubject(assigned, s, depth + 1) : null;
+  }
+
+  /** `name`'s parameter index where it still holds what the caller passed on this path, else -1. */
+  private paramHere(name: string, s: State): number {
+    return s.written.includes(reassignedKey(name)) ? -1 : this.paramIndex(name);
   }
 
   private paramIndex(name: string): number {
@@ -774,6 +781,9 @@ class FunctionAnalysis {
         const after = this.expr(e.left, this.expr(e.right, s));
         if (after.dead) return after;
         if (isJournalSlot(e.left)) return { ...after, journal: this.argConstant(e.right)?.value === 0 ? 'clear' : 'set' };
+        if (e.left.k === 'id' && this.paramIndex(e.left.name) >= 0) {
+          return isSameValue(e.right, e.left.name) && e.op === '=' ? after : withWritten(after, reassignedKey(e.left.name));
+        }
         if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
         const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : after;
         const key = e.left.k === 'field' ? pathKey(e.left) : null;
@@ -853,7 +863,9 @@ class FunctionAnalysis {
   }
 
   private evalArgs(c: Call, s: State): State {
-    return c.args.reduce((acc, a) => this.expr(a, acc), s);
+    const after = c.args.reduce((acc, a) => this.expr(a, acc), s);
+    // `flags_of(&gfp)`: the callee may give the parameter another value.
+    return c.args.reduce((acc, a) => (a.k === 'addr' && a.arg.k === 'id' && this.paramIndex(a.arg.name) >= 0 ? withWritten(acc, reassignedKey(a.arg.name)) : acc), after);
   }
 
   private call(c: Call, s0: State): State {
@@ -1255,7 +1267,7 @@ class FunctionAnalysis {
   /** `gfpflags_allow_blocking(gfp)`: decided by constant flags, a test of ours on a parameter's. */
   private gfpTest(arg: Expr | undefined, s: State): [State, State] {
     if (!arg) return [s, s];
-    const param = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
+    const param = arg.k === 'id' ? this.paramHere(arg.name, s) : -1;
     if (param >= 0) return [withGuard(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }]), s];
     const sleeps = gfpMaySleep(arg);
     return sleeps === true ? [s, DEAD] : sleeps === false ? [DEAD, s] : [s, s];
@@ -1336,7 +1348,7 @@ class FunctionAnalysis {
     }
     const flags = model.gfpArg === undefined ? undefined : c.args[model.gfpArg];
     if (!flags) return s;
-    const param = flags.k === 'id' ? this.paramIndex(flags.name) : -1;
+    const param = flags.k === 'id' ? this.paramHere(flags.name, s) : -1;
     if (param >= 0) this.sleeps(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }], this.lazyLink(c, 'wait'));
     else if (gfpMaySleep(flags) === true) this.sleeps(s, null, this.lazyLink(c, 'wait'));
     return s;
@@ -1456,7 +1468,7 @@ class FunctionAnalysis {
     }
     const arg = c.args[t.param];
     if (!arg) return unknown;
-    const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
+    const p = arg.k === 'id' ? this.paramHere(arg.name, s) : -1;
     if (p >= 0) {
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
@@ -1474,7 +1486,7 @@ class FunctionAnalysis {
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
       // test of the field our parameter points to, where this function never writes it.
-      const read = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? { param: this.paramIndex(arg.base.name), field: arg.field } : null;
+      const read = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? { param: this.paramHere(arg.base.name, s), field: arg.field } : null;
       if (read && read.param >= 0 && !s.written.includes(read.field)) return [{ ...t, ...read }];
       return this.testOfValue(t, arg, unknown, s);
     }
@@ -1543,9 +1555,9 @@ class FunctionAnalysis {
     return { ...s, known };
   }
 
-  /** Every field the body assigns, sorted: what a label may be reached after. */
+  /** Every field the body assigns, and every parameter it gives another value, sorted: what a label may be reached after. */
   private allWritten(): string[] {
-    this.writtenInBody ??= fieldsWritten(this.fn().body);
+    this.writtenInBody ??= mergeSorted(fieldsWritten(this.fn().body), reassignedParams(this.fn().body, this.fn().params.map((p) => p.name)));
     return this.writtenInBody;
   }
 
@@ -1602,7 +1614,8 @@ class FunctionAnalysis {
       if (arg.k === 'num') return unknown;
       const mentions = identifiers(arg);
       if (mentions.has(t.flag)) return null;
-      if (arg.k === 'id' && !this.localMentions(arg.name, t.flag)) return 'never';
+      // A local no assignment gives the flag lacks it; a parameter the path changed still has the caller's bits.
+      if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && !this.localMentions(arg.name, t.flag)) return 'never';
       if (arg.k !== 'id' && [...mentions].every((m) => /^[A-Z0-9_]+$/.test(m))) return 'never';
       return unknown;
     }
@@ -2000,6 +2013,32 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
     if (set.length > 0 || othersClear) out[key] = { set, othersClear };
   }
   return out;
+}
+
+/** How `written` names a parameter given another value (`=a`: no field is spelled so). */
+function reassignedKey(param: string): string {
+  return `=${param}`;
+}
+
+/** `name` itself, through casts and calls whose value is their argument (`get_device(dev)`). */
+function isSameValue(e: Expr, name: string): boolean {
+  if (e.k === 'id') return e.name === name;
+  if (e.k === 'cast') return isSameValue(e.arg, name);
+  if (e.k !== 'call') return false;
+  const callee = calleeName(e);
+  const model = callee ? modelOf(callee) : undefined;
+  const arg = model && 'passThrough' in model ? e.args[model.passThrough] : undefined;
+  return arg !== undefined && isSameValue(arg, name);
+}
+
+/** The parameters a body assigns or hands by address to a call, as `written` names them, sorted. */
+function reassignedParams(body: Stmt[], params: readonly string[]): string[] {
+  const out = new Set<string>();
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.left.k === 'id' && params.includes(e.left.name) && !(e.op === '=' && isSameValue(e.right, e.left.name))) out.add(reassignedKey(e.left.name));
+    if (e.k === 'call') for (const a of e.args) if (a.k === 'addr' && a.arg.k === 'id' && params.includes(a.arg.name)) out.add(reassignedKey(a.arg.name));
+  });
+  return [...out].sort();
 }
 
 /** `s` after an assignment to `field`. */
