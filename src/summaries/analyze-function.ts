@@ -119,7 +119,8 @@ interface State {
    * test of one reads this function's value, not the caller's. Before the write it is the caller's
    * (`if (j->j_flags & ABORT) return; j->j_flags |= ABORT;`). A parameter given another value
    * (`a = companion(dev);`, or its address handed to a call) is here as `=a`: from there on a
-   * test of it is not a test of what the caller passed.
+   * test of it is not a test of what the caller passed; one given more flags (`f |= F`) as
+   * `=f|F`: a test of another flag, known not to share a bit with `F`, still is.
    */
   written: string[];
   /**
@@ -394,7 +395,14 @@ class FunctionAnalysis {
         return { ...s, dead: true };
       }
       // A backward goto may come here after any write of the body.
-      case 'label': return { ...join(s, this.labels.get(stmt.name) ?? DEAD), written: this.allWritten() };
+      case 'label': {
+        // A backward `goto` may bring any field write of the body; a parameter changed only
+        // after the label (`fgp_flags |= FGP_LOCK; … goto repeat;`) is not counted back: that
+        // path's own guard (`fgp_flags & FGP_CREAT`) is lost at the join, and the caller's value
+        // is what most paths bring.
+        const joined = join(s, this.labels.get(stmt.name) ?? DEAD);
+        return { ...joined, written: mergeSorted(joined.written, this.allWritten()) };
+      }
       case 'break':
       case 'continue': {
         const top = this.breakStates[this.breakStates.length - 1];
@@ -681,7 +689,7 @@ class FunctionAnalysis {
     }
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
-      const subject = this.testedSubject(e.left, s);
+      const subject = e.right.k === 'id' ? this.testedSubject(e.left, s, 0, e.right.name) : null;
       if (!subject || e.right.k !== 'id') return null;
       const has: ParamTest = { ...subject, test: 'flag', flag: e.right.name };
       return [[has], negateTest(has)];
@@ -714,23 +722,34 @@ class FunctionAnalysis {
    * assigned once from it), or a field through a pointer parameter (`i->in_inode`) that this
    * path has not written yet, whose value the caller's `&local` may tell.
    */
-  private testedSubject(e: Expr, s: State, depth = 0): { param: number; field?: string } | null {
+  private testedSubject(e: Expr, s: State, depth = 0, flag?: string): { param: number; field?: string } | null {
     if (depth > 2) return null;
-    if (e.k === 'cast') return this.testedSubject(e.arg, s, depth + 1);
+    if (e.k === 'cast') return this.testedSubject(e.arg, s, depth + 1, flag);
     if (e.k === 'field') {
       const p = e.arrow && e.base.k === 'id' ? this.paramHere(e.base.name, s) : -1;
       return p >= 0 && !s.written.includes(e.field) ? { param: p, field: e.field } : null;
     }
     if (e.k !== 'id') return null;
-    const p = this.paramHere(e.name, s);
+    const p = this.paramHere(e.name, s, flag);
     if (p >= 0) return { param: p };
     const assigned = this.singleLocalAssignment(e.name);
-    return assigned ? this.testedSubject(assigned, s, depth + 1) : null;
+    return assigned ? this.testedSubject(assigned, s, depth + 1, flag) : null;
   }
 
   /** `name`'s parameter index where it still holds what the caller passed on this path, else -1. */
-  private paramHere(name: string, s: State): number {
-    return s.written.includes(reassignedKey(name)) ? -1 : this.paramIndex(name);
+  private paramHere(name: string, s: State, flag?: string): number {
+    if (s.written.includes(reassignedKey(name))) return -1;
+    // `fgp_flags |= FGP_LOCK` changes no other flag: a test of `FGP_ACCESSED` is still the caller's.
+    const prefix = flagsAddedKey(name, '');
+    const added = s.written.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    if (added.length > 0 && (flag === undefined || !added.every((a) => this.disjointFlags(a, flag)))) return -1;
+    return this.paramIndex(name);
+  }
+
+  /** Whether two flags' values are known and share no bit. */
+  private disjointFlags(a: string, b: string): boolean {
+    const [x, y] = [this.constantValue(a), this.constantValue(b)];
+    return x !== null && y !== null && Number.isSafeInteger(x) && Number.isSafeInteger(y) && (BigInt(x) & BigInt(y)) === 0n;
   }
 
   private paramIndex(name: string): number {
@@ -782,7 +801,7 @@ class FunctionAnalysis {
         if (after.dead) return after;
         if (isJournalSlot(e.left)) return { ...after, journal: this.argConstant(e.right)?.value === 0 ? 'clear' : 'set' };
         if (e.left.k === 'id' && this.paramIndex(e.left.name) >= 0) {
-          return isSameValue(e.right, e.left.name) && e.op === '=' ? after : withWritten(after, reassignedKey(e.left.name));
+          return reassignmentKeys(e.left.name, e.op, e.right).reduce(withWritten, after);
         }
         if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
         const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : after;
@@ -1267,7 +1286,7 @@ class FunctionAnalysis {
   /** `gfpflags_allow_blocking(gfp)`: decided by constant flags, a test of ours on a parameter's. */
   private gfpTest(arg: Expr | undefined, s: State): [State, State] {
     if (!arg) return [s, s];
-    const param = arg.k === 'id' ? this.paramHere(arg.name, s) : -1;
+    const param = arg.k === 'id' ? this.paramHere(arg.name, s, GFP_MAY_SLEEP) : -1;
     if (param >= 0) return [withGuard(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }]), s];
     const sleeps = gfpMaySleep(arg);
     return sleeps === true ? [s, DEAD] : sleeps === false ? [DEAD, s] : [s, s];
@@ -1348,7 +1367,7 @@ class FunctionAnalysis {
     }
     const flags = model.gfpArg === undefined ? undefined : c.args[model.gfpArg];
     if (!flags) return s;
-    const param = flags.k === 'id' ? this.paramHere(flags.name, s) : -1;
+    const param = flags.k === 'id' ? this.paramHere(flags.name, s, GFP_MAY_SLEEP) : -1;
     if (param >= 0) this.sleeps(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }], this.lazyLink(c, 'wait'));
     else if (gfpMaySleep(flags) === true) this.sleeps(s, null, this.lazyLink(c, 'wait'));
     return s;
@@ -1468,7 +1487,7 @@ class FunctionAnalysis {
     }
     const arg = c.args[t.param];
     if (!arg) return unknown;
-    const p = arg.k === 'id' ? this.paramHere(arg.name, s) : -1;
+    const p = arg.k === 'id' ? this.paramHere(arg.name, s, t.test === 'flag' || t.test === 'noFlag' ? t.flag : undefined) : -1;
     if (p >= 0) {
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
@@ -1555,9 +1574,9 @@ class FunctionAnalysis {
     return { ...s, known };
   }
 
-  /** Every field the body assigns, and every parameter it gives another value, sorted: what a label may be reached after. */
+  /** Every field the body assigns, sorted: what a label may be reached after. */
   private allWritten(): string[] {
-    this.writtenInBody ??= mergeSorted(fieldsWritten(this.fn().body), reassignedParams(this.fn().body, this.fn().params.map((p) => p.name)));
+    this.writtenInBody ??= fieldsWritten(this.fn().body);
     return this.writtenInBody;
   }
 
@@ -2020,6 +2039,18 @@ function reassignedKey(param: string): string {
   return `=${param}`;
 }
 
+/** How `written` names a flag or-ed into a parameter (`=flags|FGP_LOCK`): its other flags stay the caller's. */
+function flagsAddedKey(param: string, flag: string): string {
+  return `=${param}|${flag}`;
+}
+
+/** What `param op= value` changes of a parameter, as `written` keys; none for `dev = get_device(dev)`. */
+function reassignmentKeys(param: string, op: string, value: Expr): string[] {
+  if (op === '=' && isSameValue(value, param)) return [];
+  const added = op === '|=' ? orOfConstants(value) : null;
+  return added ? [...added].map((flag) => flagsAddedKey(param, flag)) : [reassignedKey(param)];
+}
+
 /** `name` itself, through casts and calls whose value is their argument (`get_device(dev)`). */
 function isSameValue(e: Expr, name: string): boolean {
   if (e.k === 'id') return e.name === name;
@@ -2029,16 +2060,6 @@ function isSameValue(e: Expr, name: string): boolean {
   const model = callee ? modelOf(callee) : undefined;
   const arg = model && 'passThrough' in model ? e.args[model.passThrough] : undefined;
   return arg !== undefined && isSameValue(arg, name);
-}
-
-/** The parameters a body assigns or hands by address to a call, as `written` names them, sorted. */
-function reassignedParams(body: Stmt[], params: readonly string[]): string[] {
-  const out = new Set<string>();
-  forEachExpr(body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'id' && params.includes(e.left.name) && !(e.op === '=' && isSameValue(e.right, e.left.name))) out.add(reassignedKey(e.left.name));
-    if (e.k === 'call') for (const a of e.args) if (a.k === 'addr' && a.arg.k === 'id' && params.includes(a.arg.name)) out.add(reassignedKey(a.arg.name));
-  });
-  return [...out].sort();
 }
 
 /** `s` after an assignment to `field`. */
