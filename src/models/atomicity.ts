@@ -40,9 +40,9 @@ export function atomicityAtEntry(context: ExecContext | null): readonly Atomicit
 }
 
 /**
- * What a path has done to atomicity since entry: irqs as it left them (`entry`: untouched), and
- * whether it holds a spinning lock of its own. Null when it released a lock its caller took:
- * preemption may be back on, or not.
+ * What a path has done to atomicity since entry: irqs as it left them (`entry`: untouched),
+ * whether it holds a spinning lock of its own, and whether it released a lock its caller took
+ * (preemption may be back on, or not).
  */
 export interface PathAtomicity { irq: 'entry' | 'on' | 'off' | 'mixed'; spinning: boolean; releasedCallers: boolean }
 

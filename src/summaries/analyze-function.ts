@@ -538,8 +538,9 @@ class FunctionAnalysis {
   private trueWays(e: Expr, s: State): State[] {
     if (e.k !== 'logic') return [this.cond(e, s)[0]];
     if (e.op === '&&') return this.trueWays(e.left, s).flatMap((l) => (l.dead ? [] : this.trueWays(e.right, l)));
-    const [, leftFails] = this.cond(e.left, s);
-    return [...this.trueWays(e.left, s), ...this.trueWays(e.right, leftFails)];
+    const [leftHolds, leftFails] = this.cond(e.left, s);
+    const left = e.left.k === 'logic' ? this.trueWays(e.left, s) : [leftHolds];
+    return [...left, ...this.trueWays(e.right, leftFails)];
   }
 
   /**
@@ -689,8 +690,9 @@ class FunctionAnalysis {
     }
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
-      const subject = e.right.k === 'id' ? this.testedSubject(e.left, s, 0, e.right.name) : null;
-      if (!subject || e.right.k !== 'id') return null;
+      if (e.right.k !== 'id') return null;
+      const subject = this.testedSubject(e.left, s, 0, e.right.name);
+      if (!subject) return null;
       const has: ParamTest = { ...subject, test: 'flag', flag: e.right.name };
       return [[has], negateTest(has)];
     }
@@ -1322,8 +1324,8 @@ class FunctionAnalysis {
    * A sleep in atomic context: an edge to `SLEEP` from each cause (a held spinning lock; else
    * irqs off; else a hard-irq handler), offered only for a sleep that happens whatever our
    * parameters (one that depends on them, as an allocation with the caller's GFP flags, is not
-   * known to happen here) but for our atomicity at entry, taken as the usual (preemptible), and not through an ops-struct call (the binding may be another
-   * object's). Not passed up: the callers would report the same sleep again.
+   * known to happen here) but for our atomicity at entry, taken as the usual (preemptible), and
+   * not through an ops-struct call (the binding may be another object's). Not passed up: the callers would report the same sleep again.
    */
   private sleepInAtomic(s: State, ev: Omit<LockEvent, 'witness'>, pending: PendingWitness): void {
     if (!sleepsWhenEnteredPreemptible(ev.guard) || ev.viaIndirect) return;
