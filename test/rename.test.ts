@@ -60,6 +60,7 @@ describe('renaming every fixture-defined identifier', () => {
     'fixtures/ipi-cycle/seed-shaped', 'fixtures/lock-cycle/abba-two-files', 'fixtures/lock-cycle/three-locks', 'fixtures/lock-cycle/defined-guard',
     'fixtures/lock-cycle/file-static-locks', 'fixtures/lock-cycle/file-local-structs', 'fixtures/lock-cycle/helper-order',
     'fixtures/lock-cycle/constant-paths', 'fixtures/lock-cycle/keyed-wrapper', 'fixtures/lock-cycle/nested-subclass',
+    'fixtures/lock-cycle/embedded-lock-places',
   ]) {
     it(`${fixture} yields the same findings under new names`, async () => {
       const src = path.resolve(fixture);

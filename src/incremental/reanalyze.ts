@@ -111,7 +111,7 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, LoadedFile | n
   // Linking binds `x->f = name` for a name some function has: before the patch, or added by it.
   const functionNames = new Set([...a.program.globalDefs.keys(), ...[...plan.added].map((f) => f.name)]);
   for (const { oldId, prev, next } of paired) {
-    if (signatureOf(prev, functionNames) !== signatureOf(next, functionNames)) return { fallback: `${next.name}: the patch changes its signature or the function pointers it assigns` };
+    if (signatureOf(prev, functionNames) !== signatureOf(next, functionNames)) return { fallback: `${next.name}: the patch changes its signature, the function pointers it assigns or the locks it initialises` };
     if (sameFunction(prev, next)) continue;
     if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
       return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
@@ -134,7 +134,7 @@ function namesResolveAgain(base: Baseline, plan: Plan, names: Set<string>, funct
   for (const fn of [...plan.added, ...gone]) {
     if (assignedFunctions(fn.body, functionNames).length > 0) return { fallback: `${fn.name}: a function the patch adds or removes binds function pointers` };
     if (storesIntoFields(fn)) return { fallback: `${fn.name}: a function the patch adds or removes stores into struct fields` };
-    if (functionIndex(fn).keyedInits) return { fallback: `${fn.name}: a function the patch adds or removes gives lockdep keys per call site` };
+    if (functionIndex(fn).keyedInits || functionIndex(fn).lockInits) return { fallback: `${fn.name}: a function the patch adds or removes gives lockdep keys per call site` };
   }
   for (const name of names) {
     const why = nameReadBeyondCalls(a, name) ?? (base.callersOf(`&${name}`).length > 0 ? 'a function pointer is assigned this name' : null);
@@ -306,7 +306,7 @@ function declarationsOf(f: LoadedFile): string {
 
 /** What callers and linking read of a function: all but its body and position. */
 function signatureOf(fn: FunctionFacts, functionNames: ReadonlySet<string>): string {
-  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames), functionIndex(fn).keyedInits ?? []]);
+  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames), functionIndex(fn).keyedInits ?? [], functionIndex(fn).lockInits ?? []]);
 }
 
 /** `x->field = name` with `name` a function: what linking reads from a body as a function-pointer binding. */

@@ -26,6 +26,39 @@ const NOT_SLEEPING = new Set([
  */
 export const GFP_MAY_SLEEP = '__GFP_DIRECT_RECLAIM';
 
+/**
+ * Single-bit flags: two different ones share no bit, whatever their values in the tree
+ * (`__GFP_RECLAIM` is two bits, so it is not here).
+ */
+const SINGLE_BITS = new Set([
+  '__GFP_DMA', '__GFP_HIGHMEM', '__GFP_DMA32', '__GFP_MOVABLE', '__GFP_RECLAIMABLE', '__GFP_HIGH', '__GFP_IO', '__GFP_FS',
+  '__GFP_ZERO', '__GFP_ATOMIC', '__GFP_DIRECT_RECLAIM', '__GFP_KSWAPD_RECLAIM', '__GFP_WRITE', '__GFP_NOWARN',
+  '__GFP_RETRY_MAYFAIL', '__GFP_NOFAIL', '__GFP_NORETRY', '__GFP_MEMALLOC', '__GFP_COMP', '__GFP_NOMEMALLOC',
+  '__GFP_HARDWALL', '__GFP_THISNODE', '__GFP_ACCOUNT', '__GFP_NOLOCKDEP',
+]);
+
+/** Whether two GFP flags are known to share no bit. */
+export function gfpFlagsDisjoint(a: string, b: string): boolean {
+  return a !== b && SINGLE_BITS.has(a) && SINGLE_BITS.has(b);
+}
+
+/**
+ * Functions that return their GFP argument with only some flags changed: the task's scope
+ * (`memalloc_noio_save()`, `memalloc_nofs_save()`, pinning) takes I/O, FS and movable away,
+ * never direct reclaim, so `gfp = current_gfp_context(gfp)` may still sleep as the caller's.
+ */
+const FLAGS_CHANGED_BY: Record<string, { arg: number; changes: readonly string[] }> = {
+  current_gfp_context: { arg: 0, changes: ['__GFP_IO', '__GFP_FS', '__GFP_MOVABLE'] },
+};
+
+/** The flags `e` may change of its argument named `name`, when `e` is such a call of it; else null. */
+export function gfpFlagsChanged(e: Expr, name: string): readonly string[] | null {
+  if (e.k !== 'call' || e.callee.k !== 'id') return null;
+  const model = Object.hasOwn(FLAGS_CHANGED_BY, e.callee.name) ? FLAGS_CHANGED_BY[e.callee.name] : undefined;
+  const arg = model ? e.args[model.arg] : undefined;
+  return model && arg?.k === 'id' && arg.name === name ? model.changes : null;
+}
+
 /** Flag tests that are GFP_MAY_SLEEP's. */
 export function isGfpSleepFlag(flag: string): boolean {
   return flag === GFP_MAY_SLEEP || flag === '__GFP_RECLAIM';

@@ -59,6 +59,8 @@ export class LockIdentity {
   private readonly fieldMemo = new Map<string, AbsVal[]>();
   private readonly localMemo = new Map<string, AbsVal[]>();
   private readonly inProgress = new Set<string>();
+  private readonly perPlaceMemo = new Map<string, boolean>();
+  private lockInitsByName: Map<string, { by: FnId; arg: Expr }[]> | null = null;
   private fieldStores: Map<string, FieldStore[]> | null;
   /** The function being analysed; another function's body read meanwhile is `consulted`. */
   current: FnId | null = null;
@@ -139,7 +141,8 @@ export class LockIdentity {
         const instance = this.staticInstance(fn, e);
         const classes = this.fieldClass(fn, s, e.field);
         if (instance) return classes.map((v) => (v.k === 'lock' ? { k: 'lock', cls: `${instance}.${e.field}` } : v));
-        if (!this.program.keyedStructs.has(s) || classes.some((v) => v.k !== 'lock')) return classes;
+        const keyed = this.program.keyedStructs.has(s) || this.initialisedPerPlace(s, e.field);
+        if (!keyed || classes.some((v) => v.k !== 'lock')) return classes;
         return this.keyedLock(fn, e, s, depth);
       }
       case 'index':
@@ -162,6 +165,60 @@ export class LockIdentity {
   private keyedLock(fn: FnId, e: Extract<Expr, { k: 'field' }>, struct: string, depth: number): AbsVal[] {
     const objects = e.arrow ? this.objectsPointedBy(fn, e.base, depth + 1) : this.objectAt(fn, e.base, depth + 1);
     return objects.map((o): AbsVal => ({ k: 'lock', cls: lockInObject(o, struct, e.field) }));
+  }
+
+  /**
+   * Whether lockdep has lock `field` of `struct` as a class per place that embeds the struct:
+   * every initialisation names the lock through the member that embeds it, at two places or more
+   * (`mutex_init(&ioc->sas_mgmt.mutex)`, `mutex_init(&ioc->taskmgmt_cmds.mutex)`: a key per call
+   * site). One through a pointer to the struct (`mutex_init(&mgmt->mutex)`) keys every place alike.
+   */
+  private initialisedPerPlace(struct: string, field: string): boolean {
+    const key = `${struct}.${field}`;
+    const known = this.perPlaceMemo.get(key);
+    if (known !== undefined) return known;
+    // The answer is the program's, not the current function's: reading an initialising body
+    // for it is no dependency of the function analysed (a patch to initialisers re-links).
+    const current = this.current;
+    this.current = null;
+    const places = new Set<string>();
+    let perPlace = true;
+    for (const { by, arg } of this.lockInitsNamed(field)) {
+      const lock = stripAddress(arg);
+      if (lock.k !== 'field' || this.structOf(by, lock.base) !== struct) continue;
+      const place = lock.arrow ? [] : this.objectAt(by, lock.base, 0);
+      const named = place.length === 1 && place[0]?.k === 'lock' ? place[0].cls : null;
+      if (!named) { perPlace = false; break; }
+      places.add(named);
+    }
+    this.current = current;
+    const answer = perPlace && places.size > 1;
+    this.perPlaceMemo.set(key, answer);
+    return answer;
+  }
+
+  /**
+   * Whether class `struct.field` is a struct's lock that lockdep keys per embedding place (see
+   * initialisedPerPlace()): as a class it stands for several, where the object is not known.
+   */
+  standsForPlaces(cls: string): boolean {
+    const dot = cls.lastIndexOf('.');
+    return dot > 0 && this.program.structs.has(cls.slice(0, dot)) && this.initialisedPerPlace(cls.slice(0, dot), cls.slice(dot + 1));
+  }
+
+  /** Lock initialisations in the program by their lock argument's last name (`mutex` for `&x->y.mutex`). */
+  private lockInitsNamed(name: string): { by: FnId; arg: Expr }[] {
+    if (!this.lockInitsByName) {
+      const index = new Map<string, { by: FnId; arg: Expr }[]>();
+      this.program.functions.forEach((f, by) => {
+        for (const arg of functionIndex(f).lockInits ?? []) {
+          const last = lastName(arg);
+          if (last) getOrInit(index, last, () => []).push({ by, arg });
+        }
+      });
+      this.lockInitsByName = index;
+    }
+    return this.lockInitsByName.get(name) ?? [];
   }
 
   /**
@@ -512,6 +569,22 @@ export class LockIdentity {
     this.infos.set(fn, info);
     return info;
   }
+}
+
+/** The last name of a lock (or key) argument: `lock` for `&x->y.lock` or `&t[i].lock`, `m` for `&m`. */
+export function lastName(e: Expr): string | null {
+  switch (e.k) {
+    case 'addr': case 'cast': case 'deref': return lastName(e.arg);
+    case 'index': return lastName(e.base);
+    case 'field': return e.field;
+    case 'id': return e.name;
+    default: return null;
+  }
+}
+
+/** The lvalue a lock argument names: `x->y.lock` for `&x->y.lock` or `(spinlock_t *)&x->y.lock`. */
+function stripAddress(e: Expr): Expr {
+  return e.k === 'addr' || e.k === 'cast' ? stripAddress(e.arg) : e;
 }
 
 function arrayClass(cls: string): string {

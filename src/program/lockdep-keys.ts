@@ -11,7 +11,7 @@ import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
 import { REKEYED_ELSEWHERE } from '../models/kernel-api.js';
 import { lockOfKey } from '../summaries/domain.js';
-import { type LockIdentity, absKey } from './lock-identity.js';
+import { type LockIdentity, absKey, lastName } from './lock-identity.js';
 import type { FnId, Program } from './program.js';
 import { hasFileScope, plainName } from './scope.js';
 
@@ -31,17 +31,6 @@ export function keySitesIn(program: Program, functions: Iterable<FnId>): KeySite
   return out;
 }
 
-/** The last name of a lock (or key) argument: `lock` for `&x->y.lock` or `&t[i].lock`, `m` for `&m`. */
-export function lastName(e: Expr): string | null {
-  switch (e.k) {
-    case 'addr': case 'cast': case 'deref': return lastName(e.arg);
-    case 'index': return lastName(e.base);
-    case 'field': return e.field;
-    case 'id': return e.name;
-    default: return null;
-  }
-}
-
 /** The last name of a class key: `lock` for `udp_hslot.lock`, `inode_lock` for `f2fs_sb_info.inode_lock[]`. */
 function lastNameOfClass(key: string): string {
   return (plainName(lockOfKey(key)).split('.').pop() ?? '').replace(/\[\]$/, '');
@@ -49,7 +38,8 @@ function lastNameOfClass(key: string): string {
 
 /**
  * Which of `classes` stand for several lockdep classes: re-keyed somewhere, initialised at two
- * call sites or more, or at one in a header's inline function (a key per file that uses it).
+ * call sites or more, or at one in a header's inline function (a key per file that uses it), or
+ * a struct's lock keyed per place that embeds it, where the place is not known.
  */
 export function multiKeyed(program: Program, identity: LockIdentity, sites: readonly KeySite[], classes: readonly string[]): Set<string> {
   const wanted = new Map<string, string[]>();
@@ -57,7 +47,7 @@ export function multiKeyed(program: Program, identity: LockIdentity, sites: read
     const name = lastNameOfClass(c);
     wanted.set(name, [...(wanted.get(name) ?? []), lockOfKey(c)]);
   }
-  const rekeyed = new Set<string>([...wanted.values()].flat().filter((c) => REKEYED_ELSEWHERE.has(c)));
+  const rekeyed = new Set<string>([...wanted.values()].flat().filter((c) => REKEYED_ELSEWHERE.has(c) || identity.standsForPlaces(c)));
   const initSites = new Map<string, number>();
   for (const site of sites) {
     if (!site.rekeys.some((n) => wanted.has(n)) && !site.inits.some((n) => wanted.has(n))) continue;

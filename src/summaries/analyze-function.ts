@@ -30,7 +30,7 @@ import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
 import { functionIndex } from '../facts/outline.js';
 import { JOURNAL_PARAM, type JournalState, isJournalSlot, joinJournal } from '../models/task-journal.js';
-import { GFP_MAY_SLEEP, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
+import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
   /** Summaries cut to `maxSummaryEvents` (their farthest events were dropped). */
@@ -742,14 +742,15 @@ class FunctionAnalysis {
   private paramHere(name: string, s: State, flag?: string): number {
     if (s.written.includes(reassignedKey(name))) return -1;
     // `fgp_flags |= FGP_LOCK` changes no other flag: a test of `FGP_ACCESSED` is still the caller's.
-    const prefix = flagsAddedKey(name, '');
-    const added = s.written.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-    if (added.length > 0 && (flag === undefined || !added.every((a) => this.disjointFlags(a, flag)))) return -1;
+    const prefix = flagsChangedKey(name, '');
+    const changed = s.written.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    if (changed.length > 0 && (flag === undefined || !changed.every((a) => this.disjointFlags(a, flag)))) return -1;
     return this.paramIndex(name);
   }
 
   /** Whether two flags' values are known and share no bit. */
   private disjointFlags(a: string, b: string): boolean {
+    if (gfpFlagsDisjoint(a, b)) return true;
     const [x, y] = [this.constantValue(a), this.constantValue(b)];
     return x !== null && y !== null && Number.isSafeInteger(x) && Number.isSafeInteger(y) && (BigInt(x) & BigInt(y)) === 0n;
   }
@@ -2041,16 +2042,19 @@ function reassignedKey(param: string): string {
   return `=${param}`;
 }
 
-/** How `written` names a flag or-ed into a parameter (`=flags|FGP_LOCK`): its other flags stay the caller's. */
-function flagsAddedKey(param: string, flag: string): string {
+/**
+ * How `written` names a flag a path changed of a parameter (`=flags|FGP_LOCK` after `flags |=
+ * FGP_LOCK`, or a flag `current_gfp_context()` may take away): its other flags stay the caller's.
+ */
+function flagsChangedKey(param: string, flag: string): string {
   return `=${param}|${flag}`;
 }
 
 /** What `param op= value` changes of a parameter, as `written` keys; none for `dev = get_device(dev)`. */
 function reassignmentKeys(param: string, op: string, value: Expr): string[] {
   if (op === '=' && isSameValue(value, param)) return [];
-  const added = op === '|=' ? orOfConstants(value) : null;
-  return added ? [...added].map((flag) => flagsAddedKey(param, flag)) : [reassignedKey(param)];
+  const changed = op === '|=' ? orOfConstants(value) : op === '=' ? gfpFlagsChanged(value, param) : null;
+  return changed ? [...changed].map((flag) => flagsChangedKey(param, flag)) : [reassignedKey(param)];
 }
 
 /** `name` itself, through casts and calls whose value is their argument (`get_device(dev)`). */

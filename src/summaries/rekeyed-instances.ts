@@ -5,7 +5,7 @@
 // field's: the inode its caller holds is another one.
 import type { Expr, Stmt } from '../facts/types.js';
 import { instanceReclassing } from '../models/kernel-api.js';
-import { lastName } from '../program/lockdep-keys.js';
+import { lastName } from '../program/lock-identity.js';
 import { calleeName, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
