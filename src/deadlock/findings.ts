@@ -14,6 +14,8 @@ import type { DepEdge } from './types.js';
 
 const MAX_VARIANT_COMBINATIONS = 64;
 const INDIRECT_PENALTY = 0.7;
+/** A rule's doubt (recursive locking on what may be two objects): below 0.6, a warning. */
+const DOUBT_PENALTY = 0.5;
 /** Other atomic sections a sleep-in-atomic finding names (the count says how many there are). */
 const MAX_SECTIONS_NAMED = 5;
 
@@ -182,9 +184,11 @@ function buildFinding(rule: CycleRule, resources: string[], edges: DepEdge[], ve
   const all = [...edges, ...verdict.writers];
   const paths = all.map((e) => ({ hold: expand(e.hold, ctx), wait: e.hold === e.wait ? [] : expand(e.wait, ctx) }));
   const cpus: CpuScenario[] = all.map((e, i) => cpuScenario(i, e, paths[i] as CpuPaths));
-  const reasons = [...new Set([...all.flatMap((e) => e.reasons), ...verdict.notes])].sort();
+  const doubts = rule.doubts?.(edges, { functions: ctx.functions, chain: (id) => ctx.witnesses.chain(id) }) ?? [];
+  const reasons = [...new Set([...all.flatMap((e) => e.reasons), ...verdict.notes, ...doubts])].sort();
   let confidence = 1;
   if (all.some((e) => e.reasons.length > 0)) confidence *= INDIRECT_PENALTY;
+  if (doubts.length > 0) confidence *= DOUBT_PENALTY;
   const first = cpus[0];
   const waitStep = first?.chain[first.chain.length - 1];
   return {

@@ -1,4 +1,6 @@
-import { IPI } from '../summaries/domain.js';
+import { acquiredObjects } from '../deadlock/lock-objects.js';
+import { plainName } from '../program/scope.js';
+import { IPI, lockOfKey } from '../summaries/domain.js';
 import { type CycleRule, DOCS_BASE } from './rule.js';
 
 /** Lockdep's "possible recursive locking detected": a lock class taken while the same task holds it. */
@@ -22,4 +24,15 @@ export const recursiveLocking: CycleRule = {
   },
   owns: (resources) => resources.length === 1 && resources[0] !== IPI,
   message: (resources) => `possible recursive locking: ${resources[0] ?? '?'} taken while already held`,
+  // The same object is a CPU waiting on itself; two objects of the class are lockdep's report
+  // all the same, and a deadlock only with the other order elsewhere or if they can be one.
+  doubts: ([edge], { functions, chain }) => {
+    if (!edge || edge.from !== edge.to) return [];
+    const objects = acquiredObjects(plainName(lockOfKey(edge.from)), chain(edge.hold), chain(edge.wait), functions);
+    switch (objects.k) {
+      case 'same': return [];
+      case 'different': return [`may be two objects of the class: ${objects.held} held, ${objects.taken} taken`];
+      default: return ['cannot tell whether both acquisitions are of one object'];
+    }
+  },
 };

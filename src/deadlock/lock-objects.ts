@@ -1,0 +1,104 @@
+// Which object the two acquisitions of a recursive-locking finding name. A class taken twice is
+// lockdep's report either way, but a kernel developer reads two cases apart: the same object (a
+// CPU waiting on itself) and two objects of the class (a port and its peer, a parent and its
+// child: a deadlock only if another path takes them in the other order, or if they can be one).
+// Each lock argument is carried up its chain, a parameter replaced by the caller's argument,
+// to the deepest frame both chains share; there the two are compared as the code spells them.
+import type { FunctionFacts } from '../facts/types.js';
+import { isLockOp, modelOf } from '../models/kernel-api.js';
+import type { WitnessLink } from '../summaries/witness.js';
+
+/** The objects of two acquisitions, spelled in their shared frame; `unknown` where a chain's object is not its callers'. */
+export type AcquiredObjects =
+  | { k: 'same'; object: string }
+  | { k: 'different'; held: string; taken: string }
+  | { k: 'unknown' };
+
+/** `cls`: the class (its plain name), which tells a global's own lock from a local's in a deeper frame. */
+export function acquiredObjects(cls: string, hold: readonly WitnessLink[], wait: readonly WitnessLink[], functions: readonly FunctionFacts[]): AcquiredObjects {
+  // A global lock is one object; a global array of locks is not.
+  if (/^[A-Za-z_]\w*$/.test(cls)) return { k: 'same', object: cls };
+  const shared = sharedFrame(hold, wait);
+  if (shared < 0) return { k: 'unknown' };
+  const held = objectIn(cls, hold, shared, functions);
+  const taken = objectIn(cls, wait, shared, functions);
+  if (held === null || taken === null) return { k: 'unknown' };
+  return held === taken ? { k: 'same', object: held } : { k: 'different', held, taken };
+}
+
+/** The deepest frame both chains run in: the same calls down to it, then the same function. */
+function sharedFrame(a: readonly WitnessLink[], b: readonly WitnessLink[]): number {
+  let k = 0;
+  while (k < a.length && k < b.length) {
+    const [x, y] = [a[k] as WitnessLink, b[k] as WitnessLink];
+    if (x.fn !== y.fn) return k - 1;
+    if (x.line !== y.line || x.col !== y.col || x.kind !== 'call' || y.kind !== 'call') return k;
+    k++;
+  }
+  return Math.min(a.length, b.length) - 1;
+}
+
+/** The lock argument of a chain's last link, carried up to frame `frame`; null where it is a deeper frame's own. */
+function objectIn(cls: string, chain: readonly WitnessLink[], frame: number, functions: readonly FunctionFacts[]): string | null {
+  const last = chain[chain.length - 1];
+  if (!last) return null;
+  let object = lockArgument(last.text);
+  for (let k = chain.length - 1; object !== null && k > frame; k--) {
+    const fn = functions[(chain[k] as WitnessLink).fn];
+    const caller = chain[k - 1] as WitnessLink;
+    object = fn ? inCaller(object, cls, fn, callArguments(caller.text)) : null;
+  }
+  return object;
+}
+
+/**
+ * `object` as the caller spells it: its leading name, a parameter of `fn`, replaced by the
+ * argument passed; a global instance (`&init_mm.page_table_lock`, class `init_mm.page_table_lock`)
+ * is spelled alike everywhere.
+ */
+function inCaller(object: string, cls: string, fn: FunctionFacts, args: string[] | null): string | null {
+  const m = /^(&?\(?\*?)([A-Za-z_]\w*)(.*)$/s.exec(object);
+  if (!m || !args) return null;
+  const [, prefix, name, rest] = m as unknown as [string, string, string, string];
+  const param = fn.params.findIndex((p) => p.name === name);
+  if (param < 0) return rest.startsWith('.') && cls.startsWith(`${name}.`) ? object : null;
+  const arg = args[param];
+  // A constant passed (`NULL`) is one the callee replaces before it locks.
+  if (arg === undefined || /^(NULL|\d\w*)$/.test(arg)) return null;
+  const simple = /^[\w.>&*-]+$/.test(arg) && !/^&/.test(arg) ? arg : `(${arg})`;
+  return normalise(`${prefix}${simple}${rest}`);
+}
+
+/** The lock argument of an acquisition's text (`&lport->lp_mutex` of `mutex_lock(&lport->lp_mutex)`). */
+function lockArgument(text: string): string | null {
+  const name = /^\s*([A-Za-z_]\w*)\s*\(/.exec(text)?.[1];
+  const args = callArguments(text);
+  const model = name ? modelOf(name) : undefined;
+  const index = model && isLockOp(model) ? model.lockArg : 0;
+  const arg = args?.[index];
+  return arg === undefined ? null : normalise(arg);
+}
+
+/** The top-level arguments of a call's text, or null when it is not one call. */
+function callArguments(text: string): string[] | null {
+  const open = text.indexOf('(');
+  if (open < 0 || !text.trimEnd().endsWith(')')) return null;
+  const args: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  const end = text.trimEnd().length - 1;
+  for (let i = open + 1; i < end; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') { if (--depth < 0) return null; }
+    else if (c === ',' && depth === 0) { args.push(text.slice(start, i).trim()); start = i + 1; }
+  }
+  if (depth !== 0) return null;
+  const tail = text.slice(start, end).trim();
+  if (tail !== '' || args.length > 0) args.push(tail);
+  return args;
+}
+
+function normalise(expr: string): string {
+  return expr.replace(/\s+/g, '');
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { acquiredObjects } from '../src/deadlock/lock-objects.js';
+import type { FunctionFacts } from '../src/facts/types.js';
+import type { StepKind } from '../src/report/types.js';
+import { scan } from '../src/scan.js';
+import type { WitnessLink } from '../src/summaries/witness.js';
+
+const fn = (name: string, params: string[]): FunctionFacts => ({
+  name, file: 'drivers/frob/frob.c', line: 1, isStatic: false, conditions: [], body: [], errors: 0,
+  params: params.map((p) => ({ name: p, type: { name: 'frob_port', pointer: 1 } })),
+} as unknown as FunctionFacts);
+
+// frob_give(port, peer) locks port->lock, then calls frob_take(peer), which locks its own port->lock.
+const functions = [fn('frob_give', ['port', 'peer']), fn('frob_take', ['port']), fn('frob_lookup', ['id'])];
+const link = (f: number, line: number, text: string, kind: StepKind): WitnessLink => ({ fn: f, line, col: 2, text, kind, next: -1, length: 1 });
+
+describe('the objects of a class taken twice', () => {
+  it('carries a parameter up to the frame both chains share', () => {
+    const hold = [link(0, 10, 'spin_lock(&port->lock)', 'acquire')];
+    const wait = [link(0, 11, 'frob_take(peer)', 'call'), link(1, 20, 'spin_lock_irqsave(&port->lock, flags)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_port.lock', hold, wait, functions), { k: 'different', held: '&port->lock', taken: '&peer->lock' });
+    const self = [link(0, 11, 'frob_take(port)', 'call'), link(1, 20, 'spin_lock(&port->lock)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_port.lock', hold, self, functions), { k: 'same', object: '&port->lock' });
+  });
+
+  it('compares in the callee when both chains go through the same call', () => {
+    const call = link(0, 11, 'frob_take(peer)', 'call');
+    const hold = [call, link(1, 20, 'spin_lock(&port->lock)', 'acquire')];
+    const wait = [call, link(1, 22, 'spin_lock(&port->lock)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_port.lock', hold, wait, functions), { k: 'same', object: '&port->lock' });
+  });
+
+  it('cannot tell for a deeper frame\'s own local or a constant the callee replaces; a global is one object', () => {
+    const hold = [link(0, 10, 'spin_lock(&port->lock)', 'acquire')];
+    const local = [link(0, 11, 'frob_lookup(7)', 'call'), link(2, 30, 'spin_lock(&found->lock)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_port.lock', hold, local, functions), { k: 'unknown' });
+    const nulled = [link(0, 11, 'frob_take(NULL)', 'call'), link(1, 20, 'spin_lock(&port->lock)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_port.lock', hold, nulled, functions), { k: 'unknown' });
+    assert.equal(acquiredObjects('frob_list_lock', hold, local, functions).k, 'same');
+    const instance = [link(0, 11, 'frob_lookup(7)', 'call'), link(2, 30, 'spin_lock(&frob_root.lock)', 'acquire')];
+    const held = [link(0, 10, 'spin_lock(&frob_root.lock)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_root.lock', held, instance, functions), { k: 'same', object: '&frob_root.lock' });
+    // A callee's local named like the struct is not a global instance.
+    const namesake = [link(0, 11, 'frob_lookup(7)', 'call'), link(2, 30, 'spin_lock(&frob_port->lock)', 'acquire')];
+    assert.deepEqual(acquiredObjects('frob_port.lock', [link(0, 10, 'spin_lock(&frob_port->lock)', 'acquire')], namesake, functions), { k: 'unknown' });
+  });
+
+  it('leaves a self-deadlock an error and makes two objects of the class a warning that names them', async () => {
+    const report = await scan({ root: 'fixtures/recursive-locking/same-class-twice', paths: [], arch: 'x86' });
+    const byClass = new Map(report.findings.map((f) => [f.resources[0], f]));
+    const credit = byClass.get('frob_port.credit_lock');
+    assert.equal(credit?.severity, 'error');
+    assert.equal(credit?.confidence, 1);
+    const ports = byClass.get('frob_port.lock');
+    assert.equal(ports?.severity, 'warning');
+    assert.equal(ports?.confidence, 0.5);
+    assert.deepEqual(ports?.reasons, ['may be two objects of the class: &port->lock held, &peer->lock taken']);
+  });
+});
