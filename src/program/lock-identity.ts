@@ -181,20 +181,27 @@ export class LockIdentity {
     // for it is no dependency of the function analysed (a patch to initialisers re-links).
     const current = this.current;
     this.current = null;
+    try {
+      const answer = this.placesInitialised(struct, field);
+      this.perPlaceMemo.set(key, answer !== null && answer.size > 1);
+    } finally {
+      this.current = current;
+    }
+    return this.perPlaceMemo.get(key) === true;
+  }
+
+  /** The places whose `struct` has its lock `field` initialised; null if one initialisation names no place. */
+  private placesInitialised(struct: string, field: string): Set<string> | null {
     const places = new Set<string>();
-    let perPlace = true;
     for (const { by, arg } of this.lockInitsNamed(field)) {
       const lock = stripAddress(arg);
       if (lock.k !== 'field' || this.structOf(by, lock.base) !== struct) continue;
       const place = lock.arrow ? [] : this.objectAt(by, lock.base, 0);
       const named = place.length === 1 && place[0]?.k === 'lock' ? place[0].cls : null;
-      if (!named) { perPlace = false; break; }
+      if (!named) return null;
       places.add(named);
     }
-    this.current = current;
-    const answer = perPlace && places.size > 1;
-    this.perPlaceMemo.set(key, answer);
-    return answer;
+    return places;
   }
 
   /**
