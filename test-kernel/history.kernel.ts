@@ -53,6 +53,12 @@ export const FIXES: readonly Fix[] = [
     dirs: ['fs/smb/client'],
     matches: (f) => f.rule === 'recursive-locking' && holds(f, 'cifs_tcp_ses_lock') && through(f, 'cifs_chan_update_iface'),
   },
+  {
+    // Upstream 2700b7e603af (2026), in 6.12 stable by 6.12.117; Debian's 6.1.176 does not have it.
+    title: 'net/mlx5: DR, Fix circular locking dependency in dump',
+    dirs: ['drivers/net/ethernet/mellanox/mlx5/core/steering'],
+    matches: (f) => f.rule === 'lock-cycle' && holds(f, 'mlx5dr_dbg_dump_info.dbg_mutex') && through(f, 'dr_dump_domain_all'),
+  },
 ];
 
 const reports = new Map<string, Promise<Report>>();

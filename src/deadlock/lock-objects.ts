@@ -6,6 +6,7 @@
 // to the deepest frame both chains share; there the two are compared as the code spells them.
 import type { FunctionFacts } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
+import { splitTopLevel } from '../parse/normalize.js';
 import type { WitnessLink } from '../summaries/witness.js';
 
 /** The objects of two acquisitions, spelled in their shared frame; `unknown` where a chain's object is not its callers'. */
@@ -79,24 +80,13 @@ function lockArgument(text: string): string | null {
   return arg === undefined ? null : normalise(arg);
 }
 
-/** The top-level arguments of a call's text, or null when it is not one call. */
+/** The top-level arguments of a call's text, or null when it does not end its call. */
 function callArguments(text: string): string[] | null {
   const open = text.indexOf('(');
-  if (open < 0 || !text.trimEnd().endsWith(')')) return null;
-  const args: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  const end = text.trimEnd().length - 1;
-  for (let i = open + 1; i < end; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') { if (--depth < 0) return null; }
-    else if (c === ',' && depth === 0) { args.push(text.slice(start, i).trim()); start = i + 1; }
-  }
-  if (depth !== 0) return null;
-  const tail = text.slice(start, end).trim();
-  if (tail !== '' || args.length > 0) args.push(tail);
-  return args;
+  const close = text.trimEnd().length - 1;
+  if (open < 0 || close <= open || text[close] !== ')') return null;
+  if (text.slice(open + 1, close).trim() === '') return [];
+  return splitTopLevel(text, open + 1, close).map(({ start, end }) => text.slice(start, end).trim());
 }
 
 function normalise(expr: string): string {

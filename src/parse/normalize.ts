@@ -287,7 +287,8 @@ function rewriteSyscallDefine(source: string, out: CharEdits, start: number, end
   return true;
 }
 
-function splitTopLevel(text: string, from: number, to: number): { start: number; end: number }[] {
+/** The comma-separated parts of `text` between `from` and `to` at bracket depth 0, as ranges. */
+export function splitTopLevel(text: string, from: number, to: number): { start: number; end: number }[] {
   const parts: { start: number; end: number }[] = [];
   let depth = 0;
   let start = from;
