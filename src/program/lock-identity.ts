@@ -59,7 +59,8 @@ export class LockIdentity {
   private readonly fieldMemo = new Map<string, AbsVal[]>();
   private readonly localMemo = new Map<string, AbsVal[]>();
   private readonly inProgress = new Set<string>();
-  private readonly perPlaceMemo = new Map<string, boolean>();
+  /** Per lock name, per struct: the places it is initialised at (initialisedPerPlace()). */
+  private readonly perPlaceByName = new Map<string, Map<string, Set<string> | null>>();
   private lockInitsByName: Map<string, { by: FnId; arg: Expr }[]> | null = null;
   private fieldStores: Map<string, FieldStore[]> | null;
   /** The function being analysed; another function's body read meanwhile is `consulted`. */
@@ -174,34 +175,42 @@ export class LockIdentity {
    * site). One through a pointer to the struct (`mutex_init(&mgmt->mutex)`) keys every place alike.
    */
   private initialisedPerPlace(struct: string, field: string): boolean {
-    const key = `${struct}.${field}`;
-    const known = this.perPlaceMemo.get(key);
-    if (known !== undefined) return known;
-    // The answer is the program's, not the current function's: reading an initialising body
-    // for it is no dependency of the function analysed (a patch to initialisers re-links).
-    const current = this.current;
-    this.current = null;
-    try {
-      const answer = this.placesInitialised(struct, field);
-      this.perPlaceMemo.set(key, answer !== null && answer.size > 1);
-    } finally {
-      this.current = current;
+    let byStruct = this.perPlaceByName.get(field);
+    if (!byStruct) {
+      // The answer is the program's, not the current function's: reading an initialising body
+      // for it is no dependency of the function analysed (a patch to initialisers re-links).
+      const current = this.current;
+      this.current = null;
+      // Asked again while it is worked out (a type through a callee's return): not per place.
+      this.perPlaceByName.set(field, new Map());
+      try {
+        byStruct = this.placesInitialised(field);
+      } finally {
+        this.current = current;
+      }
+      this.perPlaceByName.set(field, byStruct);
     }
-    return this.perPlaceMemo.get(key) === true;
+    const places = byStruct.get(struct);
+    return places !== undefined && places !== null && places.size > 1;
   }
 
-  /** The places whose `struct` has its lock `field` initialised; null if one initialisation names no place. */
-  private placesInitialised(struct: string, field: string): Set<string> | null {
-    const places = new Set<string>();
+  /**
+   * Per struct, the places whose lock `field` is initialised, in one pass over the
+   * initialisations of that name (a whole tree has tens of thousands of `lock`s); null for a
+   * struct with one initialisation that names no place.
+   */
+  private placesInitialised(field: string): Map<string, Set<string> | null> {
+    const byStruct = new Map<string, Set<string> | null>();
     for (const { by, arg } of this.lockInitsNamed(field)) {
       const lock = stripAddress(arg);
-      if (lock.k !== 'field' || this.structOf(by, lock.base) !== struct) continue;
+      const struct = lock.k === 'field' ? this.structOf(by, lock.base) : null;
+      if (lock.k !== 'field' || struct === null || byStruct.get(struct) === null) continue;
       const place = lock.arrow ? [] : this.objectAt(by, lock.base, 0);
       const named = place.length === 1 && place[0]?.k === 'lock' ? place[0].cls : null;
-      if (!named) return null;
-      places.add(named);
+      if (!named) byStruct.set(struct, null);
+      else getOrInit(byStruct, struct, () => new Set<string>())?.add(named);
     }
-    return places;
+    return byStruct;
   }
 
   /**
