@@ -4,7 +4,7 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { calleeName, forEachExpr, forEachStmt } from '../program/program.js';
+import { calleeName, declaredNames, forEachExpr, forEachStmt } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
@@ -105,10 +105,32 @@ export function outlineOf(facts: FileFacts): FileOutline {
     rest.conditions.forEach(mention);
     forEachPpCondition(body, mention);
     forEachExpr(body, (e) => { if (e.k === 'id' && CONSTANT.test(e.name)) refs.add(e.name); });
+    for (const name of constantsAnyCase(body, rest.params)) refs.add(name);
     return { ...rest, index: indexOf(body, rest.params, addressTaken) };
   });
   const { functions: _bodies, objectMacros, ...tables } = facts;
   return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort() };
+}
+
+/**
+ * Names that may be constants of any case (`HostCmd_CMD_11N_DELBA`, an `Opt_err` enumerator)
+ * where code compares or hands on a value: a case label, an `==`/`!=` operand, a call's
+ * argument. The body's own variables are not: a constant is what some header gives a value.
+ */
+function constantsAnyCase(body: Stmt[], params: readonly Param[]): Set<string> {
+  const out = new Set<string>();
+  const add = (e: Expr | null | undefined): void => {
+    const v = e?.k === 'cast' ? e.arg : e;
+    if (v?.k === 'id' && !CONSTANT.test(v.name)) out.add(v.name);
+  };
+  forEachStmt(body, (s) => { if (s.k === 'switch') for (const c of s.cases) add(c.label); });
+  forEachExpr(body, (e) => {
+    if (e.k === 'bin' && (e.op === '==' || e.op === '!=')) { add(e.left); add(e.right); }
+    if (e.k === 'call') e.args.forEach(add);
+  });
+  for (const p of params) out.delete(p.name);
+  for (const local of declaredNames(body)) out.delete(local);
+  return out;
 }
 
 /** Identifiers in a condition or a macro value (not the letters of `0x1fUL`). */

@@ -395,6 +395,13 @@ export function forEachDecl(stmts: Stmt[], visit: (d: Extract<Stmt, { k: 'decl' 
   forEachStmt(stmts, (s) => { if (s.k === 'decl') visit(s); });
 }
 
+/** The names a body declares as locals, in any block. */
+export function declaredNames(stmts: Stmt[]): Set<string> {
+  const out = new Set<string>();
+  forEachDecl(stmts, (d) => out.add(d.name));
+  return out;
+}
+
 function forEachStmtExpr(e: Expr, visit: (body: Stmt[]) => void): void {
   if (e.k === 'stmt') { visit(e.body); return; }
   forEachChildExpr(e, forEachStmtExpr, visit);

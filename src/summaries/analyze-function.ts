@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
@@ -196,6 +196,7 @@ class FunctionAnalysis {
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   private writtenInBody: string[] | undefined;
+  private localNames: Set<string> | undefined;
   /** Macros being written out in place at this point (`expandedCommandMacro`). */
   private inlineDepth = 0;
   /** Inside a branch followed once per way its condition holds: no nested split (their number would multiply). */
@@ -413,17 +414,21 @@ class FunctionAnalysis {
     }
   }
 
-  /** Each case entered with its label as a guard when the switch tests a parameter (`switch (flush)`). */
+  /**
+   * Each case entered with its label as a guard when the switch tests a parameter (`switch (flush)`).
+   * A label that is no known constant guards nothing, and `default:` is then still entered only
+   * for values none of the known labels has.
+   */
   private switchStmt(stmt: Extract<Stmt, { k: 'switch' }>, s: State): State {
     const v = this.expr(stmt.value, s);
-    const subject = this.testedSubject(stmt.value, v);
+    const tested = this.testedSubject(stmt.value, v);
     const labels = stmt.cases.map((c) => (c.label ? this.constName(c.label) : null));
-    const tested = subject !== null && stmt.cases.every((c, i) => !c.label || labels[i] !== null) ? subject : null;
     const named = labels.filter((l): l is string => l !== null);
     const noMatch: Guard = tested === null || named.length === 0 ? null : [{ ...tested, test: 'notIn', values: [...new Set(named)].sort() }];
     const entering = (i: number): State => {
       if (tested === null) return v;
       const label = labels[i];
+      if (label === null && stmt.cases[i]?.label) return v;
       const guard: Guard = label ? [{ ...tested, test: 'in', values: [label] }] : noMatch;
       return withGuard(v, guard);
     };
@@ -1656,8 +1661,10 @@ class FunctionAnalysis {
     if (arg.k !== 'id') return null;
     const fixed = FIXED_CONSTANTS[arg.name];
     if (fixed !== undefined) return { name: null, value: fixed };
-    if (!CONSTANT_NAME.test(arg.name)) return null;
     const value = this.constantValue(arg.name);
+    // A name of another case is a constant only where a header gives it a number and the
+    // function has no variable of that name (`HostCmd_CMD_11N_DELBA`, an `Opt_err` enumerator).
+    if (!CONSTANT_NAME.test(arg.name)) return value !== null && this.paramIndex(arg.name) < 0 && !this.declaresLocal(arg.name) ? { name: arg.name, value } : null;
     // A macro without a number (`#define CUR_MODE (current->mode)`) is not a constant; a name no
     // header defines is an enumerator.
     if (value === null && this.ctx.conditions.defines(arg.name)) return null;
@@ -1665,6 +1672,11 @@ class FunctionAnalysis {
   }
 
   private readonly constantValue = (name: string): number | null => this.ctx.conditions.numeric(name);
+
+  private declaresLocal(name: string): boolean {
+    this.localNames ??= declaredNames(this.fn().body);
+    return this.localNames.has(name);
+  }
 
   /**
    * Whether an acquisition tells lockdep it nests: under a nest lock, or `_nested` with a named
