@@ -39,6 +39,7 @@ const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
   irqExit: irq, journalExit: fc.constantFrom('entry' as const, 'set' as const, 'clear' as const, 'unknown' as const), returnsInstance: fc.array(fc.record({ field: lock, suffix: lock }, PLAIN), { maxLength: 2 }), returnsZeroed: fc.boolean(), irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
   irqSavesTo: fc.integer({ min: -1, max: 5 }), irqRestoresFrom: fc.integer({ min: -1, max: 5 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard), nonZeroExact: fc.boolean(),
+  neverZero: fc.boolean(),
   trylock: fc.boolean(),
   requires: fc.array(fc.record({ lock, mode }, PLAIN), { maxLength: 3 }),
 }, PLAIN);

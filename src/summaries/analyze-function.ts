@@ -217,6 +217,8 @@ class FunctionAnalysis {
   private depth = 0;
   /** Guard of the return paths that may give non-zero so far (undefined: none yet). */
   private nonZeroWhen: Guard | undefined = undefined;
+  /** Some `return` may give zero: anything but a non-zero constant. */
+  private mayReturnZero = false;
   /** Whether every value this function returns is a trylock's (or a constant zero): `Summary.trylock`. */
   private tryReturns: 'none' | 'all' | 'other' = 'none';
   private sawValueReturn = false;
@@ -258,6 +260,7 @@ class FunctionAnalysis {
       irqRestoresFrom: this.irqRestoresFrom,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
       nonZeroExact: this.valueReturns === 1 && this.returnsOwnTest,
+      neverZero: this.sawValueReturn && !this.mayReturnZero,
       trylock: this.tryReturns === 'all' && this.returnsHeld.size > 0,
       requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
     };
@@ -509,7 +512,9 @@ class FunctionAnalysis {
   private recordReturnValue(value: Expr, s: State): void {
     this.sawValueReturn = true;
     this.valueReturns++;
-    if (this.argConstant(value)?.value === 0) return;
+    const constant = this.argConstant(value);
+    if (!constant?.nonZero && (constant?.value ?? 0) === 0) this.mayReturnZero = true;
+    if (constant?.value === 0) return;
     if (this.tryReturns !== 'other') this.tryReturns = this.isTry(value) ? 'all' : 'other';
     const own = this.branchGuards(value, s)?.[0] ?? null;
     this.returnsOwnTest = own !== null && own.length === 1 && s.guard === null;
@@ -596,6 +601,7 @@ class FunctionAnalysis {
     if (when === 'never') return [DEAD, failed];
     const guard = this.guardAtCall(when, c, before);
     if (guard === 'never') return [DEAD, failed];
+    if (summary?.neverZero) return [withGuard(v, guard), DEAD];
     const [test] = summary?.nonZeroExact && when?.length === 1 ? when : [];
     if (!test) return [withGuard(v, guard), failed];
     // `if (!is_journal_aborted(j))`: zero exactly where the one test fails.
@@ -693,6 +699,7 @@ class FunctionAnalysis {
       const assigned = e.k === 'id' ? this.singleLocalAssignment(e.name) : null;
       return assigned ? this.branchGuards(assigned, s, depth + 1) : null;
     }
+    if (e.k === 'call') return this.gfpBranchGuards(e, s);
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
       if (e.right.k !== 'id') return null;
@@ -751,6 +758,20 @@ class FunctionAnalysis {
     const changed = s.written.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
     if (changed.length > 0 && (flag === undefined || !changed.every((a) => this.disjointFlags(a, flag)))) return -1;
     return this.paramIndex(name);
+  }
+
+  /**
+   * Whether a constant argument (a number, a constant, an OR of constants) has a bit of `flag`,
+   * where every value is known: `FROB_SYNC_ALL` is `FROB_SYNC_DATA | FROB_SYNC_META`, so it has
+   * `FROB_SYNC_META` although it does not name it. Null when a value is not known.
+   */
+  private constantHasFlag(arg: Expr, flag: string): boolean | null {
+    const names = orOfConstants(arg);
+    const values = names ? [...names].map(this.constantValue) : [this.argConstant(arg)?.value ?? null];
+    const bit = this.constantValue(flag);
+    const known = (v: number | null): v is number => v !== null && Number.isSafeInteger(v);
+    if (!known(bit) || !values.every(known)) return null;
+    return (values.reduce((all, v) => all | BigInt(v), 0n) & BigInt(bit)) !== 0n;
   }
 
   /** Whether two flags' values are known and share no bit. */
@@ -1292,6 +1313,18 @@ class FunctionAnalysis {
   }
 
   /** `gfpflags_allow_blocking(gfp)`: decided by constant flags, a test of ours on a parameter's. */
+  /**
+   * `bool is_atomic = !gfpflags_allow_blocking(gfp);`: as `gfpTest()`, the guards of a test of
+   * our parameter's flags, for a local that keeps its outcome.
+   */
+  private gfpBranchGuards(c: Call, s: State): [Guard, Guard] | null {
+    const name = calleeName(c);
+    const model = name ? modelOf(name) : undefined;
+    const arg = model && 'gfpTest' in model ? c.args[model.gfpTest] : undefined;
+    const subject = arg ? this.testedSubject(arg, s, 0, GFP_MAY_SLEEP) : null;
+    return subject && subject.field === undefined ? [[{ ...subject, test: 'flag', flag: GFP_MAY_SLEEP }], null] : null;
+  }
+
   private gfpTest(arg: Expr | undefined, s: State): [State, State] {
     if (!arg) return [s, s];
     const param = arg.k === 'id' ? this.paramHere(arg.name, s, GFP_MAY_SLEEP) : -1;
@@ -1630,6 +1663,8 @@ class FunctionAnalysis {
       const sleeps = gfpMaySleep(arg);
       return sleeps === true ? 'never' : sleeps === false ? null : unknown;
     }
+    const bits = t.test === 'flag' || t.test === 'noFlag' ? this.constantHasFlag(arg, t.flag) : null;
+    if (bits !== null && (t.test === 'flag' || t.test === 'noFlag')) return bits === (t.test === 'flag') ? null : 'never';
     if (t.test === 'noFlag') {
       const named = orOfConstants(arg);
       if (named) return named.has(t.flag) ? 'never' : null;

@@ -164,6 +164,11 @@ export interface Summary {
   /** `nonZeroWhen` is one test and the function returns zero exactly where it fails (`return j->j_flags & ABORT;`). */
   nonZeroExact: boolean;
   /**
+   * Every `return` gives a non-zero constant (`static inline bool dev_is_dma_coherent(…) { return
+   * true; }`, the arm a config keeps): a caller's false branch of `if (f(…))` never runs.
+   */
+  neverZero: boolean;
+  /**
    * Every value it returns is a trylock's (`return down_read_trylock(&av->root->rwsem);`): it
    * returns non-zero exactly when it took `returnsHeld`, so a caller's false branch holds none of them.
    */
@@ -175,7 +180,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, neverZero: false, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

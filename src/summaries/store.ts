@@ -96,7 +96,7 @@ export class SummaryCodec {
 
   private numbers(s: Summary): number[] {
     const out: number[] = [
-      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, (s.trylock ? 1 : 0) | (s.returnsZeroed ? 2 : 0) | (s.nonZeroExact ? 4 : 0), s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length,
+      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, (s.trylock ? 1 : 0) | (s.returnsZeroed ? 2 : 0) | (s.nonZeroExact ? 4 : 0) | (s.neverZero ? 8 : 0), s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length,
     ];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
@@ -166,6 +166,7 @@ export class SummaryCodec {
     const trylock = (bits & 1) !== 0;
     const returnsZeroed = (bits & 2) !== 0;
     const nonZeroExact = (bits & 4) !== 0;
+    const neverZero = (bits & 8) !== 0;
     const counts = [next(), next(), next(), next(), next(), next()] as const;
     const nonZeroWhen = this.unpackReturnGuard(next, str);
     const events: LockEvent[] = [];
@@ -192,7 +193,7 @@ export class SummaryCodec {
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     const returnsInstance = Array.from({ length: counts[5] }, () => ({ field: str(), suffix: str() }));
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, journalExit, returnsInstance, returnsZeroed, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, nonZeroExact, trylock, requires };
+    return { events, pairs, releases, returnsHeld, irqExit, journalExit, returnsInstance, returnsZeroed, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, nonZeroExact, neverZero, trylock, requires };
   }
 
   /** A return guard: -1 for `never`, else a guard. */
