@@ -90,9 +90,22 @@ describe('normalizeKernelC', () => {
     assert.match(out, /container_of\(q, +page, lru\)/);
   });
 
+  it('makes a struct type that is a whole argument one name, and leaves casts and declarations alone', async () => {
+    const cases: [string, RegExp][] = [
+      ['p = alloc_percpu_gfp(struct blkg_iostat_set, gfp_mask);', /alloc_percpu_gfp\( +blkg_iostat_set, gfp_mask\)/],
+      ['n = offsetof(const struct page, lru) + sizeof(union frob_u);', /offsetof\( +page, lru\) \+ sizeof\( +frob_u\)/],
+      ['p = (struct page *)q; u = (union frob_u)v;', /^p = \(struct page \*\)q; u = \(union frob_u\)v;$/],
+      ['static int f(struct page *p, struct frob s);', /^static int f\(struct page \*p, struct frob s\);$/],
+    ];
+    for (const [src, want] of cases) assert.match(normalizeKernelC(src).text, want);
+    const facts = await extractFileFacts('block/frob.c', 'void f(gfp_t gfp_mask)\n{\n\tp = alloc_percpu_gfp(struct frob_stat, gfp_mask);\n}\n');
+    const call = JSON.stringify(facts.functions[0]?.body);
+    assert.match(call, /"args":\[\{"k":"id","name":"frob_stat"\},\{"k":"id","name":"gfp_mask"\}\]/);
+  });
+
   it('keeps length and newline positions for any input (property)', () => {
     const pieces = fc.constantFrom('__init ', 'for_each_x (a) {', '}', '\n', '__attribute__((x))', '(', ')', ';',
-      'SYSCALL_DEFINE1(f, int, a) {', 'container_of(a, struct b, c)', '"str(\\"', "'('", '/* ( */', 'EXPORT_SYMBOL(f);', 'x');
+      'SYSCALL_DEFINE1(f, int, a) {', 'container_of(a, struct b, c)', 'f(const struct b, union c)', ', struct ', '"str(\\"', "'('", '/* ( */', 'EXPORT_SYMBOL(f);', 'x');
     fc.assert(fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
       const src = parts.join('');
       const out = normalizeKernelC(src).text;

@@ -23,7 +23,7 @@ import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
-import { type KeySite, keySitesIn, multiKeyed } from '../program/lockdep-keys.js';
+import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
 import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
 
@@ -121,7 +121,8 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
   const gated = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
-  const edges = gated.filter(inGraph);
+  const unchecked = uncheckedClasses(program, a.identity, a.keySites);
+  const edges = gated.filter((e) => inGraph(e) && !unchecked.has(lockOfKey(e.from)) && !unchecked.has(lockOfKey(e.to)));
   const writers = new Map(gated.filter((e) => e.from === QUEUED_WRITER).map((e) => [e.to, e]));
   if (process.env.KDEADLOCK_DUMP_EDGES) dumpEdges(process.env.KDEADLOCK_DUMP_EDGES, edges, program.functions, witnesses);
   const graph = buildDependencyGraph(edges);

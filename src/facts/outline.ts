@@ -2,7 +2,7 @@
 // function bodies. Parser threads send outlines; bodies stay in the body store (the facts cache)
 // and are read one function at a time. The per-function index is syntactic, so it is computed
 // once, where the body is at hand, instead of by whole-program walks over every body.
-import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg } from '../models/kernel-api.js';
+import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { calleeName, declaredNames, forEachExpr, forEachStmt } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
@@ -32,6 +32,8 @@ export interface FunctionIndex {
   storesToFields?: true;
   /** Locks this body gives a lockdep key or subclass of its own (`lockdep_set_class(&x->lock, …)`): their arguments. */
   reclasses?: Expr[];
+  /** Locks this body makes lockdep's unvalidated class (`lockdep_set_novalidate_class(&b->lock)`): their arguments. */
+  unchecked?: Expr[];
   /** Locks this body initialises with a key of the call site (`spin_lock_init(&x->lock)`): their arguments, one per call. */
   lockInits?: Expr[];
   /** See `FunctionFacts.addressTaken` (kept here: the index is what a summary image reads of a function without its outline). */
@@ -146,6 +148,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const registers: [string, ExecContext][] = [];
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
+  const unchecked: Expr[] = [];
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') assigns.push([e.left.field, e.right.name]);
     if (e.k !== 'call') return;
@@ -157,6 +160,8 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     }
     const reclassed = reclassedLockArg(name ?? '');
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
+    const novalidate = uncheckedLockArg(name ?? '');
+    if (novalidate !== null && e.args[novalidate]) unchecked.push(e.args[novalidate]);
     const initialised = initialisedLockArg(name ?? '');
     if (initialised !== null && e.args[initialised]) lockInits.push(e.args[initialised]);
     // A may-sleep model is still followed where it is defined: a call for ordering.
@@ -176,7 +181,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(reclasses.length ? { reclasses } : {}), ...(lockInits.length ? { lockInits } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(addressTaken ? { addressTaken } : {}),
   };
 }

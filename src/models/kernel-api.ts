@@ -432,14 +432,15 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
  * class are several lockdep classes the static class cannot tell apart. Name → the lock argument,
  * and the key or subclass argument that names the instance's class where the call gives one.
  */
-interface Reclassing { lockArg: number; keyArg?: number; subclassArg?: number }
+/** `unchecked`: the class lockdep gives is one it never validates (no order is recorded through it). */
+interface Reclassing { lockArg: number; keyArg?: number; subclassArg?: number; unchecked?: true }
 const LOCKDEP_RECLASSING: Readonly<Record<string, Reclassing>> = {
   lockdep_set_class: { lockArg: 0, keyArg: 1 },
   lockdep_set_class_and_name: { lockArg: 0, keyArg: 1 },
   lockdep_set_class_and_subclass: { lockArg: 0, keyArg: 1, subclassArg: 2 },
   lockdep_set_subclass: { lockArg: 0, subclassArg: 1 },
-  lockdep_set_novalidate_class: { lockArg: 0 },
-  lockdep_set_notrack_class: { lockArg: 0 },
+  lockdep_set_novalidate_class: { lockArg: 0, unchecked: true },
+  lockdep_set_notrack_class: { lockArg: 0, unchecked: true },
   // The initialisers behind `mutex_init()` and friends, called with a key the caller chose
   // (`__mutex_init(&h->resize_lock, "resize mutex", &h->resize_key)`: a class per hstate).
   __mutex_init: { lockArg: 0 },
@@ -457,6 +458,12 @@ function entryOf<T>(table: Readonly<Record<string, T>>, name: string): T | undef
 /** The lock argument of a call that re-keys a lock for lockdep, or null. */
 export function reclassedLockArg(name: string): number | null {
   return entryOf(LOCKDEP_RECLASSING, name)?.lockArg ?? null;
+}
+
+/** The lock argument of a call that makes its lock one lockdep never validates, or null. */
+export function uncheckedLockArg(name: string): number | null {
+  const entry = entryOf(LOCKDEP_RECLASSING, name);
+  return entry?.unchecked ? entry.lockArg : null;
 }
 
 /** A call that gives one instance a class of its own (a key or a subclass), or undefined. */
@@ -499,6 +506,12 @@ const KEYED_STRUCT_INITIALISERS: Readonly<Record<string, string>> = {
  * `device_lock(dev->parent)` then `device_lock(dev)` is never lockdep's recursive locking.
  */
 export const REKEYED_ELSEWHERE: ReadonlySet<string> = new Set(['device.mutex']);
+
+/**
+ * Of those, the classes lockdep never validates: it records no order through a `struct device`'s
+ * mutex, since a class cannot tell a parent, a child, a supplier or the device being added apart.
+ */
+export const UNCHECKED_ELSEWHERE: ReadonlySet<string> = new Set(['device.mutex']);
 
 /** The struct a keyed initialiser sets up when the scan does not define it, or null. */
 export function keyedStructOfInitialiser(name: string): string | null {

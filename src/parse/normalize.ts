@@ -62,6 +62,10 @@ export function normalizeKernelC(source: string): Normalized {
       if (stripStructInTypeArg(source, out, end)) rewrites++;
       continue;
     }
+    if ((word === 'struct' || word === 'union') && stripBareTypeArgument(source, out, start, end)) {
+      rewrites++;
+      continue;
+    }
     if (idioms.loopMacro.test(word) && word.length >= idioms.loopMacroMinLength) {
       if (rewriteLoopMacro(source, out, start, end)) {
         loopMacros.push({ offset: start, name: word });
@@ -166,6 +170,18 @@ function blank(out: CharEdits, start: number, end: number): void {
   for (let i = start; i < end; i++) if (source[i] !== '\n') out.set(i, ' ');
 }
 
+/** The last character before `from` (inclusive) that is not white space (or a line continuation); -1 if none. */
+function prevNonSpace(text: string, from: number): number {
+  let i = from;
+  while (i >= 0) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r') { i--; continue; }
+    if (c === '\n') { i -= text[i - 1] === '\\' ? 2 : 1; continue; }
+    break;
+  }
+  return i;
+}
+
 function nextNonSpace(text: string, from: number): number {
   let i = from;
   while (i < text.length) {
@@ -249,6 +265,31 @@ function stripStructInTypeArg(source: string, out: CharEdits, end: number): bool
   if (!m) return false;
   const at = open + m.index + m[0].indexOf(m[1] ?? '');
   blank(out, at, at + (m[1] ?? '').length);
+  return true;
+}
+
+/**
+ * A whole argument that is a struct type (`alloc_percpu_gfp(struct blkg_iostat_set, gfp)`,
+ * `offsetof(struct page, lru)`) is two tokens tree-sitter splits into two arguments, which
+ * shifts every later one: `struct` (and a `const` before it) is blanked, the name stays. Only
+ * in a parenthesised list after a name (a call, a macro, `sizeof`); never in a cast.
+ */
+function stripBareTypeArgument(source: string, out: CharEdits, start: number, end: number): boolean {
+  const name = /^\s*[A-Za-z_]\w*/.exec(source.slice(end, end + 200));
+  if (!name) return false;
+  const after = nextNonSpace(source, end + name[0].length);
+  if (source[after] !== ',' && source[after] !== ')') return false;
+  let from = start;
+  let before = prevNonSpace(source, start - 1);
+  if (source.slice(before - 4, before + 1) === 'const' && !/\w/.test(source[before - 5] ?? '')) {
+    from = before - 4;
+    before = prevNonSpace(source, from - 1);
+  }
+  if (source[before] === ',') { blank(out, from, end); return true; }
+  if (source[before] !== '(') return false;
+  const callee = prevNonSpace(source, before - 1);
+  if (!/\w/.test(source[callee] ?? '')) return false;
+  blank(out, from, end);
   return true;
 }
 

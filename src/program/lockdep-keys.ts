@@ -9,14 +9,17 @@
 // class taken twice, for the few calls whose argument ends in that class's field.
 import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
-import { REKEYED_ELSEWHERE } from '../models/kernel-api.js';
+import { REKEYED_ELSEWHERE, UNCHECKED_ELSEWHERE } from '../models/kernel-api.js';
 import { lockOfKey } from '../summaries/domain.js';
 import { type LockIdentity, absKey, lastName } from './lock-identity.js';
 import type { FnId, Program } from './program.js';
 import { hasFileScope, plainName } from './scope.js';
 
-/** A function that re-keys or initialises locks: their arguments' last names, one per call. */
-export interface KeySite { by: FnId; rekeys: string[]; inits: string[] }
+/**
+ * A function that re-keys or initialises locks: their arguments' last names, one per call
+ * (`unchecked`: those it makes lockdep's unvalidated class, among `rekeys` too).
+ */
+export interface KeySite { by: FnId; rekeys: string[]; inits: string[]; unchecked: string[] }
 
 /** The key sites among `functions` (by their index: no body is read). */
 export function keySitesIn(program: Program, functions: Iterable<FnId>): KeySite[] {
@@ -26,7 +29,7 @@ export function keySitesIn(program: Program, functions: Iterable<FnId>): KeySite
     const index = fn ? functionIndex(fn) : null;
     if (!index?.reclasses && !index?.lockInits) continue;
     const names = (args: Expr[] | undefined): string[] => (args ?? []).flatMap((a) => lastName(a) ?? []);
-    out.push({ by, rekeys: names(index.reclasses), inits: names(index.lockInits) });
+    out.push({ by, rekeys: names(index.reclasses), inits: names(index.lockInits), unchecked: names(index.unchecked) });
   }
   return out;
 }
@@ -63,4 +66,20 @@ export function multiKeyed(program: Program, identity: LockIdentity, sites: read
     }
   }
   return new Set([...wanted.values()].flat().filter((c) => rekeyed.has(c) || (initSites.get(c) ?? 0) > 1));
+}
+
+/**
+ * The classes lockdep never validates (`lockdep_set_novalidate_class()`: a `struct device`'s
+ * mutex, bcache's btree node locks): lockdep records no order through them, and neither do we.
+ */
+export function uncheckedClasses(program: Program, identity: LockIdentity, sites: readonly KeySite[]): Set<string> {
+  const out = new Set(UNCHECKED_ELSEWHERE);
+  for (const site of sites) {
+    if (site.unchecked.length === 0) continue;
+    const index = functionIndex(program.functions[site.by] as NonNullable<Program['functions'][number]>);
+    for (const arg of index.unchecked ?? []) {
+      for (const v of identity.valueOf(site.by, arg)) if (v.k !== 'unknown') out.add(absKey(v));
+    }
+  }
+  return out;
 }
