@@ -432,8 +432,13 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
  * class are several lockdep classes the static class cannot tell apart. Name → the lock argument,
  * and the key or subclass argument that names the instance's class where the call gives one.
  */
-/** `unchecked`: the class lockdep gives is one it never validates (no order is recorded through it). */
-interface Reclassing { lockArg: number; keyArg?: number; subclassArg?: number; unchecked?: true }
+interface Reclassing {
+  lockArg: number;
+  keyArg?: number;
+  subclassArg?: number;
+  /** The class it gives is one lockdep never validates: no order is recorded through it. */
+  unchecked?: true;
+}
 const LOCKDEP_RECLASSING: Readonly<Record<string, Reclassing>> = {
   lockdep_set_class: { lockArg: 0, keyArg: 1 },
   lockdep_set_class_and_name: { lockArg: 0, keyArg: 1 },
