@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, forEachChildExpr, forEachExpr, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
@@ -217,8 +217,6 @@ class FunctionAnalysis {
   private depth = 0;
   /** Guard of the return paths that may give non-zero so far (undefined: none yet). */
   private nonZeroWhen: Guard | undefined = undefined;
-  /** Some `return` may give zero: anything but a non-zero constant. */
-  private mayReturnZero = false;
   /** Whether every value this function returns is a trylock's (or a constant zero): `Summary.trylock`. */
   private tryReturns: 'none' | 'all' | 'other' = 'none';
   private sawValueReturn = false;
@@ -260,7 +258,7 @@ class FunctionAnalysis {
       irqRestoresFrom: this.irqRestoresFrom,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
       nonZeroExact: this.valueReturns === 1 && this.returnsOwnTest,
-      neverZero: this.sawValueReturn && !this.mayReturnZero,
+      neverZero: this.sawValueReturn && this.everyReturnNonZero(fn.body),
       trylock: this.tryReturns === 'all' && this.returnsHeld.size > 0,
       requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
     };
@@ -508,13 +506,25 @@ class FunctionAnalysis {
     }
   }
 
+  /**
+   * Whether every `return` the body spells gives a non-zero constant: read from the text, not
+   * from the paths the analysis keeps, since a path it wrongly takes for dead would otherwise
+   * kill its callers' other branch.
+   */
+  private everyReturnNonZero(body: Stmt[]): boolean {
+    let all = true;
+    forEachReturn(body, (r) => {
+      const constant = r.value ? this.argConstant(r.value) : null;
+      if (!constant || (!constant.nonZero && (constant.value ?? 0) === 0)) all = false;
+    });
+    return all;
+  }
+
   /** A path returning `value`: a constant zero adds nothing, anything else the path's guard (and the value's own test). */
   private recordReturnValue(value: Expr, s: State): void {
     this.sawValueReturn = true;
     this.valueReturns++;
-    const constant = this.argConstant(value);
-    if (!constant?.nonZero && (constant?.value ?? 0) === 0) this.mayReturnZero = true;
-    if (constant?.value === 0) return;
+    if (this.argConstant(value)?.value === 0) return;
     if (this.tryReturns !== 'other') this.tryReturns = this.isTry(value) ? 'all' : 'other';
     const own = this.branchGuards(value, s)?.[0] ?? null;
     this.returnsOwnTest = own !== null && own.length === 1 && s.guard === null;
