@@ -506,15 +506,11 @@ const KEYED_STRUCT_INITIALISERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Classes the kernel re-keys in code a scan of a subsystem does not hold: `device_initialize()`
- * (drivers/base/core.c) makes every `struct device`'s mutex lockdep's novalidate class, so
- * `device_lock(dev->parent)` then `device_lock(dev)` is never lockdep's recursive locking.
- */
-export const REKEYED_ELSEWHERE: ReadonlySet<string> = new Set(['device.mutex']);
-
-/**
- * Of those, the classes lockdep never validates: it records no order through a `struct device`'s
- * mutex, since a class cannot tell a parent, a child, a supplier or the device being added apart.
+ * Classes lockdep never validates, made so in code a scan of a subsystem does not hold:
+ * `device_initialize()` (drivers/base/core.c) makes every `struct device`'s mutex lockdep's
+ * novalidate class. It records no order through it (`device_lock(dev->parent)` then
+ * `device_lock(dev)` is never its recursive locking), since a class cannot tell a parent, a
+ * child, a supplier or the device being added apart.
  */
 export const UNCHECKED_ELSEWHERE: ReadonlySet<string> = new Set(['device.mutex']);
 

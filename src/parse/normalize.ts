@@ -58,10 +58,8 @@ export function normalizeKernelC(source: string): Normalized {
       rewrites++;
       continue;
     }
-    if (idioms.typeArgumentMacros.has(word)) {
-      if (stripStructInTypeArg(source, out, end)) rewrites++;
-      continue;
-    }
+    // container_of()'s `struct page` is blanked below, as any struct type that is a whole argument.
+    if (idioms.typeArgumentMacros.has(word)) continue;
     if ((word === 'struct' || word === 'union') && stripBareTypeArgument(source, out, start, end)) {
       rewrites++;
       continue;
@@ -252,20 +250,6 @@ function rewriteLoopMacro(source: string, out: CharEdits, start: number, end: nu
 function isDefineName(source: string, start: number): boolean {
   const lineStart = source.lastIndexOf('\n', start - 1) + 1;
   return /^\s*#\s*define\s+$/.test(source.slice(lineStart, start));
-}
-
-/** `container_of(p, struct page, lru)` → `container_of(p,        page, lru)`. */
-function stripStructInTypeArg(source: string, out: CharEdits, end: number): boolean {
-  const open = nextNonSpace(source, end);
-  if (source[open] !== '(') return false;
-  const close = matchParen(source, open);
-  if (close < 0) return false;
-  const inner = source.slice(open, close);
-  const m = /,\s*((?:const\s+)?(?:struct|union)\s+)([A-Za-z_]\w*)\s*,/.exec(inner);
-  if (!m) return false;
-  const at = open + m.index + m[0].indexOf(m[1] ?? '');
-  blank(out, at, at + (m[1] ?? '').length);
-  return true;
 }
 
 /**

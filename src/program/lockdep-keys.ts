@@ -9,7 +9,7 @@
 // class taken twice, for the few calls whose argument ends in that class's field.
 import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
-import { REKEYED_ELSEWHERE, UNCHECKED_ELSEWHERE } from '../models/kernel-api.js';
+import { UNCHECKED_ELSEWHERE } from '../models/kernel-api.js';
 import { lockOfKey } from '../summaries/domain.js';
 import { type LockIdentity, absKey, lastName } from './lock-identity.js';
 import type { FnId, Program } from './program.js';
@@ -50,7 +50,7 @@ export function multiKeyed(program: Program, identity: LockIdentity, sites: read
     const name = lastNameOfClass(c);
     wanted.set(name, [...(wanted.get(name) ?? []), lockOfKey(c)]);
   }
-  const rekeyed = new Set<string>([...wanted.values()].flat().filter((c) => REKEYED_ELSEWHERE.has(c) || identity.standsForPlaces(c)));
+  const rekeyed = new Set<string>([...wanted.values()].flat().filter((c) => identity.standsForPlaces(c)));
   const initSites = new Map<string, number>();
   for (const site of sites) {
     if (!site.rekeys.some((n) => wanted.has(n)) && !site.inits.some((n) => wanted.has(n))) continue;

@@ -1322,23 +1322,28 @@ class FunctionAnalysis {
     });
   }
 
-  /** `gfpflags_allow_blocking(gfp)`: decided by constant flags, a test of ours on a parameter's. */
   /**
-   * `bool is_atomic = !gfpflags_allow_blocking(gfp);`: as `gfpTest()`, the guards of a test of
-   * our parameter's flags, for a local that keeps its outcome.
+   * `bool is_atomic = !gfpflags_allow_blocking(gfp);`: the guard `gfpTest()` gives its true
+   * branch, for a local that keeps the test's outcome.
    */
   private gfpBranchGuards(c: Call, s: State): [Guard, Guard] | null {
     const name = calleeName(c);
     const model = name ? modelOf(name) : undefined;
-    const arg = model && 'gfpTest' in model ? c.args[model.gfpTest] : undefined;
-    const subject = arg ? this.testedSubject(arg, s, 0, GFP_MAY_SLEEP) : null;
-    return subject && subject.field === undefined ? [[{ ...subject, test: 'flag', flag: GFP_MAY_SLEEP }], null] : null;
+    const guard = model && 'gfpTest' in model ? this.gfpParamGuard(c.args[model.gfpTest], s) : null;
+    return guard ? [guard, null] : null;
   }
 
+  /** A GFP test of our parameter's flags (`gfp` still as the caller passed it): may it block. */
+  private gfpParamGuard(arg: Expr | undefined, s: State): Guard {
+    const param = arg?.k === 'id' ? this.paramHere(arg.name, s, GFP_MAY_SLEEP) : -1;
+    return param >= 0 ? [{ param, test: 'flag', flag: GFP_MAY_SLEEP }] : null;
+  }
+
+  /** `gfpflags_allow_blocking(gfp)`: decided by constant flags, a test of ours on a parameter's. */
   private gfpTest(arg: Expr | undefined, s: State): [State, State] {
     if (!arg) return [s, s];
-    const param = arg.k === 'id' ? this.paramHere(arg.name, s, GFP_MAY_SLEEP) : -1;
-    if (param >= 0) return [withGuard(s, [{ param, test: 'flag', flag: GFP_MAY_SLEEP }]), s];
+    const guard = this.gfpParamGuard(arg, s);
+    if (guard) return [withGuard(s, guard), s];
     const sleeps = gfpMaySleep(arg);
     return sleeps === true ? [s, DEAD] : sleeps === false ? [DEAD, s] : [s, s];
   }
@@ -1673,8 +1678,10 @@ class FunctionAnalysis {
       const sleeps = gfpMaySleep(arg);
       return sleeps === true ? 'never' : sleeps === false ? null : unknown;
     }
-    const bits = t.test === 'flag' || t.test === 'noFlag' ? this.constantHasFlag(arg, t.flag) : null;
-    if (bits !== null && (t.test === 'flag' || t.test === 'noFlag')) return bits === (t.test === 'flag') ? null : 'never';
+    if (t.test === 'flag' || t.test === 'noFlag') {
+      const bits = this.constantHasFlag(arg, t.flag);
+      if (bits !== null) return bits === (t.test === 'flag') ? null : 'never';
+    }
     if (t.test === 'noFlag') {
       const named = orOfConstants(arg);
       if (named) return named.has(t.flag) ? 'never' : null;
