@@ -1,53 +1,230 @@
 // Which .c files a configuration builds, from the Kbuild Makefiles: `obj-$(CONFIG_X) += a.o dir/`,
-// composite objects (`foo-y := a.o b.o`), `:=` overrides. A file a Makefile never mentions is
-// kept (it may be #included by another .c file, like kernel/sched's build units).
+// composite objects (`foo-y := a.o b.o`), `:=` overrides, variables, `ifeq`/`ifneq`/`ifdef`/`ifndef`
+// on config values, and Makefiles included from another directory's (amdgpu's `include
+// $(FULL_AMD_PATH)/amdkfd/Makefile` lists `$(AMDKFD_PATH)/kfd_svm.o` under `ifneq
+// ($(CONFIG_HSA_AMD_SVM),)`). A file no Makefile mentions is kept (it may be #included by another
+// .c file, like kernel/sched's build units), and so is anything a condition we cannot evaluate
+// (`ifeq ($(ARCH),…)`, `$(call cc-option,…)`) decides.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kconfig } from './kconfig.js';
 
-interface DirVerdict {
-  /** `.o` / `dir/` names the Makefile builds under this config. */
+/** What one directory's Makefile says, as paths relative to the tree's root (`dir/` for a directory). */
+export interface KbuildVerdict {
+  /** Objects and directories the Makefile builds under this config. */
   enabled: Set<string>;
-  /** Every `.o` / `dir/` name the Makefile mentions at all. */
+  /** Every object and directory it names in a goal list, whatever the config. */
   mentioned: Set<string>;
 }
 
-const ASSIGN = /^([A-Za-z0-9_.-]+)-(y|m|n|objs|\$\(CONFIG_[A-Za-z0-9_]+\))\s*(\+=|:=|\?=|=)\s*(.*)$/;
+/** Three-valued: a condition on something other than the config is `maybe`, and both arms count. */
+type Truth = 'yes' | 'no' | 'maybe';
 
-/** Reads one Makefile/Kbuild under a config; null when there is none. */
-export function readKbuildDir(dir: string, config: Kconfig): DirVerdict | null {
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, 'Kbuild'), 'utf8');
-  } catch {
+/** `obj-y`, `lib-$(CONFIG_X)`, `foo-objs`: a goal list whose words are objects and directories. */
+const GOAL_LIST = /^([A-Za-z0-9_.-]+)-(y|m|n|objs|\$\(CONFIG_[A-Za-z0-9_]+\))$/;
+const ASSIGNMENT = /^(?:override\s+|export\s+)?([A-Za-z0-9_.$(){}-]+)\s*(\+=|:=|::=|\?=|=)\s*(.*)$/;
+const CONDITIONAL = /^(else\s+)?(ifeq|ifneq|ifdef|ifndef)\b\s*(.*)$/;
+const INCLUDE = /^-?(?:include|sinclude)\s+(.+)$/;
+const GOAL_GROUPS = ['obj', 'lib', 'core', 'obj-m', 'extra'];
+const MAX_INCLUDE_DEPTH = 4;
+
+/** Reads one directory's Kbuild (or Makefile) under a config; null when there is none. */
+export function readKbuildDir(root: string, dir: string, config: Kconfig): KbuildVerdict | null {
+  const text = readFirst([path.join(root, dir, 'Kbuild'), path.join(root, dir, 'Makefile')]);
+  if (text === null) return null;
+  const reader = new MakefileReader(root, dir, config);
+  reader.read(text, 0);
+  return reader.verdict();
+}
+
+function readFirst(files: string[]): string | null {
+  for (const file of files) {
     try {
-      text = readFileSync(path.join(dir, 'Makefile'), 'utf8');
+      return readFileSync(file, 'utf8');
     } catch {
-      return null;
+      // The next candidate.
     }
   }
-  const vars = new Map<string, string[]>();
-  const mentioned = new Set<string>();
-  for (const line of text.replace(/\\\r?\n/g, ' ').split('\n')) {
-    const m = ASSIGN.exec(line.replace(/#.*$/, '').trim());
-    if (!m) continue;
-    const [, group, suffix, op, value] = m as unknown as [string, string, string, string, string];
-    const words = expand(value, vars);
-    for (const w of words) if (w.endsWith('.o') || w.endsWith('/')) mentioned.add(w);
-    const on = suffix === 'y' || suffix === 'm' || suffix === 'objs' || configOn(suffix, config);
-    if (!on) continue;
-    const key = `${group}-${suffix === 'objs' ? 'y' : 'y'}`;
-    vars.set(key, op === '+=' ? [...(vars.get(key) ?? []), ...words] : words);
+  return null;
+}
+
+class MakefileReader {
+  /** Values under this config (assignments in arms taken, or maybe taken). */
+  private readonly values = new Map<string, string[]>();
+  /** Every word ever assigned to a variable, in any arm: what the Makefile mentions. */
+  private readonly everWords = new Map<string, string[]>();
+  /** Variables whose value a make function or an unknown variable gives. */
+  private readonly unknown = new Set<string>();
+  private readonly mentioned = new Set<string>();
+  private readonly conditions: { arm: Truth; anyArmTaken: Truth }[] = [];
+
+  constructor(private readonly root: string, private readonly dir: string, private readonly config: Kconfig) {}
+
+  read(text: string, depth: number): void {
+    let inDefine = false;
+    for (const raw of text.replace(/\\\r?\n/g, ' ').split('\n')) {
+      const line = raw.replace(/(^|[^\\])#.*$/, '$1').trim();
+      if (inDefine) { if (/^endef\b/.test(line)) inDefine = false; continue; }
+      if (/^define\b/.test(line)) { inDefine = true; continue; }
+      if (line === '') continue;
+      if (this.conditional(line)) continue;
+      const include = INCLUDE.exec(line);
+      if (include) { this.include(include[1] as string, depth); continue; }
+      const assignment = ASSIGNMENT.exec(line);
+      if (assignment) this.assign(assignment[1] as string, assignment[2] as string, assignment[3] as string);
+    }
   }
-  const enabled = new Set<string>();
-  const add = (name: string, depth: number): void => {
-    if (enabled.has(name) || depth > 4) return;
-    enabled.add(name);
-    const parts = vars.get(`${name.replace(/\.o$/, '')}-y`);
-    if (name.endsWith('.o') && parts) for (const p of parts) add(p, depth + 1);
-  };
-  for (const group of ['obj', 'lib', 'core', 'obj-m', 'extra']) for (const w of vars.get(`${group}-y`) ?? []) add(w, 0);
-  return { enabled, mentioned };
+
+  verdict(): KbuildVerdict {
+    const enabled = new Set<string>();
+    const add = (word: string, depth: number): void => {
+      const where = this.located(word);
+      if (where === null || enabled.has(where) || depth > 4) return;
+      enabled.add(where);
+      const parts = this.values.get(`${word.replace(/\.o$/, '')}-y`);
+      if (word.endsWith('.o') && parts) for (const p of parts) add(p, depth + 1);
+    };
+    for (const group of GOAL_GROUPS) for (const w of this.values.get(`${group}-y`) ?? []) add(w, 0);
+    return { enabled, mentioned: this.mentioned };
+  }
+
+  /** Handles `ifeq`…`else`…`endif`; false when the line is none of them. */
+  private conditional(line: string): boolean {
+    if (/^endif\b/.test(line)) { this.conditions.pop(); return true; }
+    const top = this.conditions[this.conditions.length - 1];
+    if (/^else$/.test(line)) {
+      if (top) top.arm = not(top.anyArmTaken);
+      return true;
+    }
+    const m = CONDITIONAL.exec(line);
+    if (!m) return false;
+    const test = this.test(m[2] as string, m[3] as string);
+    if (m[1] && top) {
+      top.arm = and(not(top.anyArmTaken), test);
+      top.anyArmTaken = or(top.anyArmTaken, test);
+    } else {
+      this.conditions.push({ arm: test, anyArmTaken: test });
+    }
+    return true;
+  }
+
+  private test(kind: string, args: string): Truth {
+    if (kind === 'ifdef' || kind === 'ifndef') {
+      const name = this.expand(args.trim());
+      const value = name === null ? null : this.lookup(name, this.values);
+      if (value === null) return 'maybe';
+      return (value !== '') === (kind === 'ifdef') ? 'yes' : 'no';
+    }
+    const operands = splitComparison(args);
+    if (!operands) return 'maybe';
+    const [left, right] = operands.map((o) => this.expand(o));
+    if (left == null || right == null) return 'maybe';
+    return (left.trim() === right.trim()) === (kind === 'ifeq') ? 'yes' : 'no';
+  }
+
+  /** Read in an arm not taken too: its assignments are mentions only. */
+  private include(target: string, depth: number): void {
+    if (depth >= MAX_INCLUDE_DEPTH) return;
+    const file = this.expand(target.trim());
+    // Only a source directory's Makefile: scripts/ holds make functions, not goal lists.
+    if (!file || /\s/.test(file) || !file.startsWith(`${this.root}/`) || file.slice(this.root.length + 1).startsWith('scripts/')) return;
+    const text = readFirst([file]);
+    if (text !== null) this.read(text, depth + 1);
+  }
+
+  private assign(lhs: string, op: string, value: string): void {
+    const goal = GOAL_LIST.exec(lhs);
+    const name = goal ? `${goal[1]}-y` : this.expand(lhs);
+    if (!name) return;
+    const ever = value.split(/\s+/).filter(Boolean).flatMap((w) => this.words(w, this.everWords) ?? []);
+    if (goal) for (const w of ever) if (w.endsWith('.o') || w.endsWith('/')) this.mark(w);
+    // Distinct words: `X := $(X) a.o` repeated must not double the list each time.
+    this.everWords.set(name, [...new Set([...(this.everWords.get(name) ?? []), ...ever])]);
+    const on = !goal || goal[2] === 'y' || goal[2] === 'm' || goal[2] === 'objs' || configOn(goal[2] as string, this.config);
+    if (!on || this.active() === 'no') return;
+    if (op === '?=' && (this.values.has(name) || this.unknown.has(name))) return;
+    // A goal list's word that cannot be expanded is left out (`arch/$(SRCARCH)/`); any other
+    // variable whose value cannot be is unknown wherever it is used.
+    const words = goal ? this.knownWords(value) : this.words(value, this.values);
+    if (words === null || (op === '+=' && this.unknown.has(name))) {
+      this.values.delete(name);
+      this.unknown.add(name);
+      return;
+    }
+    this.unknown.delete(name);
+    this.values.set(name, op === '+=' ? [...new Set([...(this.values.get(name) ?? []), ...words])] : words);
+  }
+
+  private mark(word: string): void {
+    const where = this.located(word);
+    if (where !== null) this.mentioned.add(where);
+  }
+
+  /** An object or directory word as a root-relative path; null when it leaves the tree. */
+  private located(word: string): string | null {
+    const joined = path.posix.normalize(path.posix.join(this.dir, word));
+    if (joined.startsWith('../') || joined === '..') return null;
+    return word.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
+  }
+
+  private active(): Truth {
+    return this.conditions.reduce<Truth>((acc, c) => and(acc, c.arm), 'yes');
+  }
+
+  /** The words of a value, references to variables of `from` replaced; null when one is unknown. */
+  private words(value: string, from: Map<string, string[]>): string[] | null {
+    const expanded = this.expand(value, from);
+    return expanded === null ? null : expanded.split(/\s+/).filter(Boolean);
+  }
+
+  private knownWords(value: string): string[] {
+    return value.split(/\s+/).filter(Boolean).flatMap((w) => this.words(w, this.values) ?? []);
+  }
+
+  /** Text with `$(NAME)` references replaced; null when one is a make function or unknown. */
+  private expand(text: string, from: Map<string, string[]> = this.values): string | null {
+    let unknown = false;
+    const out = text.replace(/\$[({]([^(){}]*)[)}]/g, (_, ref: string) => {
+      const value = this.lookup(ref, from);
+      if (value === null) unknown = true;
+      return value ?? '';
+    });
+    return unknown || out.includes('$') ? null : out;
+  }
+
+  /** A variable's value; null when unknown. An unset variable is empty only when it names a config option. */
+  private lookup(name: string, from: Map<string, string[]>): string | null {
+    const value = from.get(name);
+    if (value) return value.join(' ');
+    if (this.unknown.has(name)) return null;
+    if (name.startsWith('CONFIG_')) return makeValue(this.config.get(name));
+    if (name === 'srctree') return this.root;
+    if (name === 'src' || name === 'obj') return this.dir;
+    return null;
+  }
+}
+
+/** `($(CONFIG_X),y)`, `"a" "b"`, `'a' 'b'`: the two operands; null for anything else. */
+function splitComparison(args: string): [string, string] | null {
+  const text = args.trim();
+  if (text.startsWith('(') && text.endsWith(')')) {
+    const inner = text.slice(1, -1);
+    let depth = 0;
+    for (let i = 0; i < inner.length; i++) {
+      const ch = inner[i];
+      if (ch === '(' || ch === '{') depth++;
+      else if (ch === ')' || ch === '}') depth--;
+      else if (ch === ',' && depth === 0) return [inner.slice(0, i), inner.slice(i + 1)];
+    }
+    return null;
+  }
+  const quoted = /^(["'])(.*?)\1\s+(["'])(.*?)\3$/.exec(text);
+  return quoted ? [quoted[2] as string, quoted[4] as string] : null;
+}
+
+/** A config value as make sees it: `n` and unset are empty. */
+function makeValue(value: Kconfig extends ReadonlyMap<string, infer V> ? V | undefined : never): string {
+  return value === undefined || value === 'n' ? '' : String(value);
 }
 
 function configOn(suffix: string, config: Kconfig): boolean {
@@ -56,45 +233,48 @@ function configOn(suffix: string, config: Kconfig): boolean {
   return v === 'y' || v === 'm';
 }
 
-function expand(value: string, vars: Map<string, string[]>): string[] {
-  return value.split(/\s+/).filter(Boolean).flatMap((w) => {
-    const ref = /^\$\(([A-Za-z0-9_.-]+)\)$/.exec(w);
-    return ref ? vars.get(ref[1] as string) ?? [] : [w];
-  });
+function not(t: Truth): Truth {
+  return t === 'yes' ? 'no' : t === 'no' ? 'yes' : 'maybe';
+}
+
+function and(a: Truth, b: Truth): Truth {
+  return a === 'no' || b === 'no' ? 'no' : a === 'yes' && b === 'yes' ? 'yes' : 'maybe';
+}
+
+function or(a: Truth, b: Truth): Truth {
+  return not(and(not(a), not(b)));
 }
 
 /**
  * Filters relative source paths to those the config builds. Headers always stay; a .c file goes
- * when its Makefile (or a parent's, for its directory) mentions it without building it.
+ * when a Makefile mentions it (or its directory, or a parent's) without building it. Every
+ * directory's Makefile is read first: an included one speaks for another directory's files.
  */
 export function filterByKbuild(root: string, files: string[], config: Kconfig): { kept: string[]; dropped: number } {
-  const verdicts = new Map<string, DirVerdict | null>();
-  const verdict = (dir: string): DirVerdict | null => {
-    if (!verdicts.has(dir)) verdicts.set(dir, readKbuildDir(path.join(root, dir), config));
-    return verdicts.get(dir) ?? null;
-  };
+  const dirs = new Set<string>();
+  for (const file of files) {
+    for (let dir = path.posix.dirname(file); !dirs.has(dir); dir = path.posix.dirname(dir)) {
+      dirs.add(dir);
+      if (dir === '.' || dir === '/') break;
+    }
+  }
+  const mentioned = new Set<string>();
+  const enabled = new Set<string>();
+  for (const dir of [...dirs].sort()) {
+    const v = readKbuildDir(root, dir, config);
+    v?.mentioned.forEach((p) => mentioned.add(p));
+    v?.enabled.forEach((p) => enabled.add(p));
+  }
+  const notBuilt = (p: string): boolean => mentioned.has(p) && !enabled.has(p);
   const dirBuilt = new Map<string, boolean>();
   const isDirBuilt = (dir: string): boolean => {
     const cached = dirBuilt.get(dir);
     if (cached !== undefined) return cached;
     const parent = path.posix.dirname(dir);
-    let built = true;
-    if (dir !== '.' && parent !== dir) {
-      const v = verdict(parent);
-      const name = `${path.posix.basename(dir)}/`;
-      built = isDirBuilt(parent) && !(v && v.mentioned.has(name) && !v.enabled.has(name));
-    }
+    const built = dir === '.' || parent === dir || (isDirBuilt(parent) && !notBuilt(`${dir}/`));
     dirBuilt.set(dir, built);
     return built;
   };
-  const kept: string[] = [];
-  for (const file of files) {
-    if (!file.endsWith('.c')) { kept.push(file); continue; }
-    const dir = path.posix.dirname(file);
-    const v = verdict(dir);
-    const obj = `${path.posix.basename(file, '.c')}.o`;
-    const fileBuilt = !(v && v.mentioned.has(obj) && !v.enabled.has(obj));
-    if (isDirBuilt(dir) && fileBuilt) kept.push(file);
-  }
+  const kept = files.filter((file) => !file.endsWith('.c') || (isDirBuilt(path.posix.dirname(file)) && !notBuilt(file.replace(/\.c$/, '.o'))));
   return { kept, dropped: files.length - kept.length };
 }
