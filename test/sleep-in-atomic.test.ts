@@ -16,7 +16,7 @@ describe('sleep-in-atomic', () => {
   it('names the cause: a lock, irqs disabled, a hard-irq handler or softirq context', async () => {
     const report = await scan({ root: 'fixtures/sleep-in-atomic/under-spinlock', paths: [], arch: 'x86' });
     const causes = report.findings.map((f) => f.resources[0]).sort();
-    assert.deepEqual(causes, ['HARDIRQ', 'SOFTIRQ', 'frob_dev.lock', 'frob_dev.lock', 'frob_events_lock']);
+    assert.deepEqual(causes, ['HARDIRQ', 'SOFTIRQ', 'frob_dev.lock', 'frob_dev.lock', 'frob_dev.lock', 'frob_events_lock']);
     assert.ok(report.findings.every((f) => f.resources[1] === 'SLEEP'));
   });
 });

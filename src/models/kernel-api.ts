@@ -299,7 +299,7 @@ const ALLOCATOR_GFP_ARGS: Record<string, number | null> = {
 };
 
 /** vmalloc maps pages with GFP_KERNEL page tables: it always may sleep. */
-const ALWAYS_SLEEPING_ALLOCATORS = ['vmalloc', 'vzalloc'];
+const ALWAYS_SLEEPING_ALLOCATORS = ['vmalloc', 'vzalloc', 'vmalloc_node', 'vzalloc_node', 'vmalloc_user', 'vmalloc_32', 'vmalloc_32_user', 'vmalloc_huge'];
 
 const ALLOCATOR: Record<string, LeafCall> = {
   ...Object.fromEntries(Object.entries(ALLOCATOR_GFP_ARGS).map(([name, gfpArg]): [string, LeafCall] =>
@@ -342,6 +342,8 @@ const MAY_SLEEP = tableOf([
   'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier', 'flush_work', 'flush_delayed_work',
   'flush_workqueue', 'drain_workqueue', 'cancel_work_sync', 'cancel_delayed_work_sync', 'flush_scheduled_work',
   'copy_from_user', 'copy_to_user', 'kthread_stop',
+  // Map pages into vmalloc space: page tables come with GFP_KERNEL.
+  'vmap', 'vm_map_ram', 'vmap_pfn',
 ], { maySleep: true } as MaySleep);
 
 const DEFERRED_PUTS = tableOf(['mntput'], { deferred: 'put' } as DeferredPut);
