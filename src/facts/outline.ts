@@ -4,7 +4,7 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { calleeName, declaredNames, forEachExpr, forEachStmt } from '../program/program.js';
+import { calleeName, declaredNames, directCallee, forEachExpr, forEachStmt } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
@@ -165,6 +165,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     const initialised = initialisedLockArg(name ?? '');
     if (initialised !== null && e.args[initialised]) lockInits.push(e.args[initialised]);
     // A may-sleep model is still followed where it is defined: a call for ordering.
+    if (name && directCallee(e, { params, body }) === null) return;
     if (name && (!model || 'maySleep' in model)) calls.add(name);
     else if (model && isAssertHeld(model) && 'lockOf' in model.assertHeld) calls.add(model.assertHeld.lockOf);
     else if (!name || (model && isFieldCall(model))) {

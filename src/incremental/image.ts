@@ -69,6 +69,7 @@ interface LinkPart {
   globals: [string, TypeRef][];
   fieldBindings: [string, string[]][];
   bindingOwners: [string, string[]][];
+  unfollowedBindings: [string, string[]][];
   aliases: [string, string][];
   callMacros: [string, string][];
   keyedStructs: string[];
@@ -247,7 +248,7 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     functions: columns,
     globalDefs: [...p.globalDefs],
     fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
-    structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings], bindingOwners: [...p.bindingOwners],
+    structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings], bindingOwners: [...p.bindingOwners], unfollowedBindings: [...p.unfollowedBindings],
     aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards], keyedStructs: [...p.keyedStructs],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
     macroAsked: a.conditions.asked ? [...a.conditions.asked].sort() : null,
@@ -368,7 +369,7 @@ function assemble(
     globalDefs: new Map(link.globalDefs),
     fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
     structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
-    fieldBindings: new Map(link.fieldBindings), bindingOwners: new Map(link.bindingOwners), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
+    fieldBindings: new Map(link.fieldBindings), bindingOwners: new Map(link.bindingOwners), unfollowedBindings: new Map(link.unfollowedBindings), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
     keyedStructs: new Set(link.keyedStructs),
     guards: new Map(link.guards),
   };

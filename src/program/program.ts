@@ -26,6 +26,12 @@ export interface Program {
    * what is bound to that field of the receiver's struct.
    */
   bindingOwners: Map<string, string[]>;
+  /**
+   * Field name → static functions assigned to it in code (`bio->bi_end_io = end_bio_io;`), as
+   * `name{path}`. Never followed (below), but counted: a field that dozens of statics are stored
+   * in is a pointer the call graph cannot resolve, even where few global functions are.
+   */
+  unfollowedBindings: Map<string, string[]>;
   /** `#define X Y` with Y an identifier: calls to X reach Y. A `.c` file's own by key, as below. */
   aliases: Map<string, string>;
   /** `#define current get_current()`: an identifier that is a call, for its type. */
@@ -79,7 +85,7 @@ export function macroNamesAsked(files: readonly LoadedFile[]): Set<string> {
 export function linkProgram(files: readonly LoadedFile[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
-    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), bindingOwners: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
+    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), bindingOwners: new Map(), unfollowedBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
     keyedStructs: new Set(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
@@ -115,8 +121,20 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   return program;
 }
 
-/** The struct a keyed initialiser's callee takes where the initialiser passes its parameter. */
+/**
+ * The struct a keyed initialiser's callee takes where the initialiser passes its parameter; and
+ * the struct whose lock a header's inline function initialises through its parameter
+ * (`skb_queue_head_init(list)`: `spin_lock_init(&list->lock)` declares its key in every file
+ * that calls it, so an `sk_buff_head`'s lock is a class per file, not one for all queues).
+ */
 function collectKeyedStructs(program: Program, fn: FunctionFacts): void {
+  if (fn.file.endsWith('.h') && !fn.isMacro) {
+    for (const lock of functionIndex(fn).lockInits ?? []) {
+      const param = fn.params.find((p) => p.name === baseName(lock) && p.type.pointer > 0);
+      const struct = param ? structName(program, param.type, fn.file) : null;
+      if (struct) program.keyedStructs.add(struct);
+    }
+  }
   for (const [callee, argIndex] of functionIndex(fn).keyedInits ?? []) {
     const defs = resolveCallee(program, fn, callee);
     const modelled = defs.length ? null : keyedStructOfInitialiser(callee);
@@ -193,10 +211,16 @@ function boundFunction(program: Program, name: string, file: string): string {
  * `x->field = some_function;` binds the field like an initialiser does, for a global function.
  * A static one assigned in code is not followed: matched by field name alone, btrfs's
  * `wc->process_func()` in a log-tree walk would reach the replay callback another walk assigns.
+ * It still counts among the field's targets.
  */
 function collectAssignedFunctionPointers(program: Program, fn: FunctionFacts): void {
   for (const [field, name] of functionIndex(fn).assigns) {
-    if (boundFunction(program, name, fn.file) === name && program.globalDefs.has(name)) addBinding(program, field, name, '');
+    const bound = boundFunction(program, name, fn.file);
+    if (bound === name && program.globalDefs.has(name)) addBinding(program, field, name, '');
+    else if (bound !== name) {
+      const list = getOrInit(program.unfollowedBindings, field, () => []);
+      if (!list.includes(bound)) list.push(bound);
+    }
   }
 }
 
@@ -279,7 +303,7 @@ export function resolveIndirect(
  */
 export function fieldTargets(program: Program, from: FunctionFacts, field: string, maxTargets: number, receiver: string | null = null): FnId[] | null {
   const targets = program.fieldBindings.get(field) ?? [];
-  if (targets.length === 0 || targets.length > maxTargets) return null;
+  if (targets.length === 0 || targets.length + (program.unfollowedBindings.get(field)?.length ?? 0) > maxTargets) return null;
   return targets.filter((t) => receiver === null || boundInto(program, field, t, receiver)).flatMap((t) => {
     const [scope] = scopesOf(t);
     if (scope === undefined) return resolveGlobal(program, t, from.file);
@@ -439,4 +463,22 @@ export function forEachReturn(stmts: Stmt[], visit: (r: Extract<Stmt, { k: 'retu
 
 export function calleeName(e: Extract<Expr, { k: 'call' }>): string | null {
   return e.callee.k === 'id' ? e.callee.name : null;
+}
+
+const variablesByBody = new WeakMap<Stmt[], Set<string>>();
+
+/**
+ * The function a call names, or null when a parameter or local of the caller has that name: in
+ * `__walk_groups(up_f up, …)`, `up(group)` calls a pointer, not the semaphore's `up()`.
+ */
+export function directCallee(e: Extract<Expr, { k: 'call' }>, caller: { params: readonly { name: string }[]; body: Stmt[] }): string | null {
+  const name = calleeName(e);
+  if (name === null) return null;
+  let variables = variablesByBody.get(caller.body);
+  if (!variables) {
+    variables = declaredNames(caller.body);
+    for (const p of caller.params) variables.add(p.name);
+    variablesByBody.set(caller.body, variables);
+  }
+  return variables.has(name) ? null : name;
 }

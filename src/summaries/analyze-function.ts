@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
@@ -937,7 +937,7 @@ class FunctionAnalysis {
       }
     }
     const s = this.evalArgs(c, s0);
-    const name = calleeName(c);
+    const name = directCallee(c, this.fn());
     if (name) {
       const model = modelOf(name);
       if (model) {
