@@ -73,6 +73,7 @@ interface LinkPart {
   aliases: [string, string][];
   callMacros: [string, string][];
   keyedStructs: string[];
+  keyedFields: string[];
   guards: [string, GuardDefinition][];
   /** Object-like macros: names, and each one's values. */
   macroNames: string[];
@@ -249,7 +250,7 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     globalDefs: [...p.globalDefs],
     fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
     structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings], bindingOwners: [...p.bindingOwners], unfollowedBindings: [...p.unfollowedBindings],
-    aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards], keyedStructs: [...p.keyedStructs],
+    aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards], keyedStructs: [...p.keyedStructs], keyedFields: [...p.keyedFields],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
     macroAsked: a.conditions.asked ? [...a.conditions.asked].sort() : null,
   };
@@ -370,7 +371,7 @@ function assemble(
     fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
     structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
     fieldBindings: new Map(link.fieldBindings), bindingOwners: new Map(link.bindingOwners), unfollowedBindings: new Map(link.unfollowedBindings), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
-    keyedStructs: new Set(link.keyedStructs),
+    keyedStructs: new Set(link.keyedStructs), keyedFields: new Set(link.keyedFields),
     guards: new Map(link.guards),
   };
   const collector = new EdgeCollector();

@@ -142,7 +142,7 @@ export class LockIdentity {
         const instance = this.staticInstance(fn, e);
         const classes = this.fieldClass(fn, s, e.field);
         if (instance) return classes.map((v) => (v.k === 'lock' ? { k: 'lock', cls: `${instance}.${e.field}` } : v));
-        const keyed = this.program.keyedStructs.has(s) || this.initialisedPerPlace(s, e.field);
+        const keyed = this.program.keyedStructs.has(s) || this.program.keyedFields.has(`${s}.${e.field}`) || this.initialisedPerPlace(s, e.field);
         if (!keyed || classes.some((v) => v.k !== 'lock')) return classes;
         return this.keyedLock(fn, e, s, depth);
       }

@@ -43,6 +43,8 @@ export interface Program {
    * `init_waitqueue_head()`): their locks are as many classes as the places that embed them.
    */
   keyedStructs: Set<string>;
+  /** Locks (`struct.field`) keyed per embedding place though their struct is not: see collectFieldsKeyedPerFile(). */
+  keyedFields: Set<string>;
 }
 
 /**
@@ -86,7 +88,7 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
     typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), bindingOwners: new Map(), unfollowedBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
-    keyedStructs: new Set(),
+    keyedStructs: new Set(), keyedFields: new Set(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -118,23 +120,40 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file), bindingOwner(program, b));
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn);
   for (const fn of program.functions) collectKeyedStructs(program, fn);
+  collectFieldsKeyedPerFile(program);
   return program;
 }
 
 /**
- * The struct a keyed initialiser's callee takes where the initialiser passes its parameter; and
- * the struct whose lock a header's inline function initialises through its parameter
- * (`skb_queue_head_init(list)`: `spin_lock_init(&list->lock)` declares its key in every file
- * that calls it, so an `sk_buff_head`'s lock is a class per file, not one for all queues).
+ * Locks a header's inline function initialises through its parameter (`skb_queue_head_init(list)`:
+ * `spin_lock_init(&list->lock)`): the key the initialiser declares is one per file that calls the
+ * inline function, so where two files or more call it, `sk_buff_head.lock` is a class per place
+ * that embeds the struct, not one for every queue. Called from one file (`mmap_init_lock()` from
+ * `kernel/fork.c`), it is one class.
  */
-function collectKeyedStructs(program: Program, fn: FunctionFacts): void {
-  if (fn.file.endsWith('.h') && !fn.isMacro) {
+function collectFieldsKeyedPerFile(program: Program): void {
+  const initialisers = new Map<string, string[]>();
+  for (const fn of program.functions) {
+    if (!fn.file.endsWith('.h') || fn.isMacro) continue;
     for (const lock of functionIndex(fn).lockInits ?? []) {
-      const param = fn.params.find((p) => p.name === baseName(lock) && p.type.pointer > 0);
-      const struct = param ? structName(program, param.type, fn.file) : null;
-      if (struct) program.keyedStructs.add(struct);
+      const field = lock.k === 'addr' && lock.arg.k === 'field' && lock.arg.arrow && lock.arg.base.k === 'id' ? lock.arg : null;
+      const param = field ? fn.params.find((p) => field.base.k === 'id' && p.name === field.base.name && p.type.pointer > 0) : null;
+      const struct = field && param ? structName(program, param.type, fn.file) : null;
+      if (field && struct) getOrInit(initialisers, fn.name, () => []).push(`${struct}.${field.field}`);
     }
   }
+  if (initialisers.size === 0) return;
+  const callerFiles = new Map<string, Set<string>>();
+  for (const fn of program.functions) {
+    for (const name of functionIndex(fn).calls) if (initialisers.has(name)) getOrInit(callerFiles, name, () => new Set()).add(fn.file);
+  }
+  for (const [name, locks] of initialisers) {
+    if ((callerFiles.get(name)?.size ?? 0) > 1) for (const lock of locks) program.keyedFields.add(lock);
+  }
+}
+
+/** The struct a keyed initialiser's callee takes where the initialiser passes its parameter. */
+function collectKeyedStructs(program: Program, fn: FunctionFacts): void {
   for (const [callee, argIndex] of functionIndex(fn).keyedInits ?? []) {
     const defs = resolveCallee(program, fn, callee);
     const modelled = defs.length ? null : keyedStructOfInitialiser(callee);
