@@ -28,8 +28,10 @@ export interface Program {
   bindingOwners: Map<string, string[]>;
   /**
    * Field name → static functions assigned to it in code (`bio->bi_end_io = end_bio_io;`), as
-   * `name{path}`. Never followed (below), but counted: a field that dozens of statics are stored
-   * in is a pointer the call graph cannot resolve, even where few global functions are.
+   * `name{path}`, for fields no initialiser binds. Never followed (below), but counted: a
+   * callback field that dozens of statics are stored in is a pointer the call graph cannot
+   * resolve, even where few global functions are. An ops table's field (`.reg = …` in a static
+   * initialiser) is left to its initialisers.
    */
   unfollowedBindings: Map<string, string[]>;
   /** `#define X Y` with Y an identifier: calls to X reach Y. A `.c` file's own by key, as below. */
@@ -119,6 +121,9 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   indexFunctions(program);
   for (const file of sorted) for (const b of file.bindings) addBinding(program, b.field, boundFunction(program, b.fn, b.file), bindingOwner(program, b));
   for (const fn of program.functions) collectAssignedFunctionPointers(program, fn);
+  // An ops table's field: its initialisers enumerate what it calls, narrowed by the receiver's
+  // struct, and statics some other struct's field of that name is given do not crowd it.
+  for (const file of sorted) for (const b of file.bindings) program.unfollowedBindings.delete(b.field);
   for (const fn of program.functions) collectKeyedStructs(program, fn);
   collectFieldsKeyedPerFile(program);
   return program;
