@@ -4,7 +4,7 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { calleeName, declaredNames, directCallee, forEachExpr, forEachStmt } from '../program/program.js';
+import { calleeName, directCallee, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
@@ -130,8 +130,7 @@ function constantsAnyCase(body: Stmt[], params: readonly Param[]): Set<string> {
     if (e.k === 'bin' && (e.op === '==' || e.op === '!=')) { add(e.left); add(e.right); }
     if (e.k === 'call') e.args.forEach(add);
   });
-  for (const p of params) out.delete(p.name);
-  for (const local of declaredNames(body)) out.delete(local);
+  for (const v of variablesOf({ params, body })) out.delete(v);
   return out;
 }
 

@@ -491,18 +491,22 @@ export function calleeName(e: Extract<Expr, { k: 'call' }>): string | null {
 
 const variablesByBody = new WeakMap<Stmt[], Set<string>>();
 
+/** A function's parameters and the locals its body declares, in any block (one walk per body). */
+export function variablesOf(fn: { params: readonly { name: string }[]; body: Stmt[] }): ReadonlySet<string> {
+  let variables = variablesByBody.get(fn.body);
+  if (!variables) {
+    variables = declaredNames(fn.body);
+    for (const p of fn.params) variables.add(p.name);
+    variablesByBody.set(fn.body, variables);
+  }
+  return variables;
+}
+
 /**
  * The function a call names, or null when a parameter or local of the caller has that name: in
  * `__walk_groups(up_f up, …)`, `up(group)` calls a pointer, not the semaphore's `up()`.
  */
 export function directCallee(e: Extract<Expr, { k: 'call' }>, caller: { params: readonly { name: string }[]; body: Stmt[] }): string | null {
   const name = calleeName(e);
-  if (name === null) return null;
-  let variables = variablesByBody.get(caller.body);
-  if (!variables) {
-    variables = declaredNames(caller.body);
-    for (const p of caller.params) variables.add(p.name);
-    variablesByBody.set(caller.body, variables);
-  }
-  return variables.has(name) ? null : name;
+  return name === null || variablesOf(caller).has(name) ? null : name;
 }

@@ -7,7 +7,7 @@
 // (`ifeq ($(ARCH),…)`, `$(call cc-option,…)`) decides.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Kconfig } from './kconfig.js';
+import type { Kconfig, KconfigValue } from './kconfig.js';
 
 /** What one directory's Makefile says, as paths relative to the tree's root (`dir/` for a directory). */
 export interface KbuildVerdict {
@@ -136,7 +136,7 @@ class MakefileReader {
     const goal = GOAL_LIST.exec(lhs);
     const name = goal ? `${goal[1]}-y` : this.expand(lhs);
     if (!name) return;
-    const ever = value.split(/\s+/).filter(Boolean).flatMap((w) => this.words(w, this.everWords) ?? []);
+    const ever = this.knownWords(value, this.everWords);
     if (goal) for (const w of ever) if (w.endsWith('.o') || w.endsWith('/')) this.mark(w);
     // Distinct words: `X := $(X) a.o` repeated must not double the list each time.
     this.everWords.set(name, [...new Set([...(this.everWords.get(name) ?? []), ...ever])]);
@@ -145,7 +145,7 @@ class MakefileReader {
     if (op === '?=' && (this.values.has(name) || this.unknown.has(name))) return;
     // A goal list's word that cannot be expanded is left out (`arch/$(SRCARCH)/`); any other
     // variable whose value cannot be is unknown wherever it is used.
-    const words = goal ? this.knownWords(value) : this.words(value, this.values);
+    const words = goal ? this.knownWords(value, this.values) : this.words(value, this.values);
     if (words === null || (op === '+=' && this.unknown.has(name))) {
       this.values.delete(name);
       this.unknown.add(name);
@@ -177,8 +177,9 @@ class MakefileReader {
     return expanded === null ? null : expanded.split(/\s+/).filter(Boolean);
   }
 
-  private knownWords(value: string): string[] {
-    return value.split(/\s+/).filter(Boolean).flatMap((w) => this.words(w, this.values) ?? []);
+  /** The words of a value that can be expanded, each on its own. */
+  private knownWords(value: string, from: Map<string, string[]>): string[] {
+    return value.split(/\s+/).filter(Boolean).flatMap((w) => this.words(w, from) ?? []);
   }
 
   /** Text with `$(NAME)` references replaced; null when one is a make function or unknown. */
@@ -223,7 +224,7 @@ function splitComparison(args: string): [string, string] | null {
 }
 
 /** A config value as make sees it: `n` and unset are empty. */
-function makeValue(value: Kconfig extends ReadonlyMap<string, infer V> ? V | undefined : never): string {
+function makeValue(value: KconfigValue | undefined): string {
   return value === undefined || value === 'n' ? '' : String(value);
 }
 

@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect, variablesOf } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
@@ -196,7 +196,6 @@ class FunctionAnalysis {
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   private writtenInBody: string[] | undefined;
-  private localNames: Set<string> | undefined;
   /** Macros being written out in place at this point (`expandedCommandMacro`). */
   private inlineDepth = 0;
   /** Inside a branch followed once per way its condition holds: no nested split (their number would multiply). */
@@ -1716,7 +1715,7 @@ class FunctionAnalysis {
     const value = this.constantValue(arg.name);
     // A name of another case is a constant only where a header gives it a number and the
     // function has no variable of that name (`HostCmd_CMD_11N_DELBA`, an `Opt_err` enumerator).
-    if (!CONSTANT_NAME.test(arg.name)) return value !== null && this.paramIndex(arg.name) < 0 && !this.declaresLocal(arg.name) ? { name: arg.name, value } : null;
+    if (!CONSTANT_NAME.test(arg.name)) return value !== null && !variablesOf(this.fn()).has(arg.name) ? { name: arg.name, value } : null;
     // A macro without a number (`#define CUR_MODE (current->mode)`) is not a constant; a name no
     // header defines is an enumerator.
     if (value === null && this.ctx.conditions.defines(arg.name)) return null;
@@ -1724,11 +1723,6 @@ class FunctionAnalysis {
   }
 
   private readonly constantValue = (name: string): number | null => this.ctx.conditions.numeric(name);
-
-  private declaresLocal(name: string): boolean {
-    this.localNames ??= declaredNames(this.fn().body);
-    return this.localNames.has(name);
-  }
 
   /**
    * Whether an acquisition tells lockdep it nests: under a nest lock, or `_nested` with a named
