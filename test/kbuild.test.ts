@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Kconfig } from '../src/source/kconfig.js';
+import { treeFiles } from '../src/analysis/tree.js';
 import { filterByKbuild, readKbuildDir } from '../src/source/kbuild.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-kbuild-'));
@@ -110,5 +111,43 @@ describe('Kbuild filter', () => {
       const verdict = readKbuildDir(root, 'k', config(['CONFIG_A']));
       assert.ok(verdict);
     }), { numRuns: 150 });
+  });
+});
+
+describe('.c files another .c file #includes', () => {
+  const unitTree = (): string => tree({
+    'kernel/sched/Makefile': 'obj-y += build_policy.o\nobj-$(CONFIG_OFF) += old.o\n',
+    'kernel/sched/build_policy.c': [
+      '#include "idle.c"', '#ifdef CONFIG_SCHED_X', '# include "ext.c"', '#endif',
+      '#if IS_ENABLED(CONFIG_DL) || defined(CONFIG_DL_MODULE)', '#include "dl.c"', '#endif', '',
+    ].join('\n'),
+    'kernel/sched/ext.c': '#include "ext_idle.c"\n',
+    'kernel/sched/ext_idle.c': '',
+    'kernel/sched/idle.c': '',
+    'kernel/sched/dl.c': '',
+    'kernel/sched/old.c': '#include "old_helpers.c"\n',
+    'kernel/sched/old_helpers.c': '',
+    'kernel/sched/alone.c': '',
+  });
+  const filesOf = async (root: string, on: string[] | null): Promise<string[]> => {
+    const values = on && config(on);
+    return (await treeFiles({ root, paths: [], arch: 'x86', config: values ? { path: '.config', values } : undefined })).files;
+  };
+
+  it('are built with their unit, under the #if around the #include line', async () => {
+    const root = unitTree();
+    const c = (names: string[]): string[] => names.map((n) => `kernel/sched/${n}.c`);
+    assert.deepEqual(await filesOf(root, []), c(['alone', 'build_policy', 'idle']), 'ext.c and what it includes are out; so are dl.c and a unit whose includer is not built');
+    assert.deepEqual(await filesOf(root, ['CONFIG_SCHED_X', 'CONFIG_DL']), c(['alone', 'build_policy', 'dl', 'ext', 'ext_idle', 'idle']));
+    assert.equal((await filesOf(root, null)).length, 8, 'without a config every file stays');
+  });
+
+  it('stay when the #include line tests a header\'s macro, which is not read here', async () => {
+    const root = tree({
+      'drv/Makefile': 'obj-y += hw.o\n',
+      'drv/hw.c': '#ifdef DOWNLOAD_SUPPORT\n#include "download.c"\n#endif\n',
+      'drv/download.c': '',
+    });
+    assert.deepEqual(await filesOf(root, []), ['drv/download.c', 'drv/hw.c']);
   });
 });

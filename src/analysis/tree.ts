@@ -8,7 +8,9 @@ import type { Problem } from '../report/types.js';
 import type { BodyStore } from '../source/body-store.js';
 import { discoverFiles } from '../source/discover.js';
 import { includeClosure, includeResolver } from '../source/includes.js';
-import { filterByKbuild } from '../source/kbuild.js';
+import { includedUnitsNotBuilt, testsConfigOnly } from '../source/included-units.js';
+import { type KbuildFiltered, filterByKbuild } from '../source/kbuild.js';
+import { ConditionEvaluator } from '../program/conditions.js';
 import { type KnownIncludes, includesReader } from '../source/tree-index.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { codeFingerprint } from '../version.js';
@@ -71,20 +73,29 @@ export interface TreeFiles {
 export async function treeFiles(opts: ScanOptions): Promise<TreeFiles> {
   const root = path.resolve(opts.root);
   const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
-  const built = opts.config ? filterByKbuild(root, discovered.files, opts.config.values) : { kept: discovered.files, dropped: 0 };
-  const known = new Set([...built.kept, ...discovered.headers]);
+  const config = opts.config?.values;
+  const built: KbuildFiltered = config ? filterByKbuild(root, discovered.files, config) : { kept: discovered.files, dropped: 0, mentioned: new Set() };
+  const known = new Set([...discovered.files, ...discovered.headers]);
   const resolve = includeResolver(opts.arch, (rel) => known.has(rel));
   const includes = new Map<string, KnownIncludes>();
   const readIncludes = includesReader(root, opts.cacheDir ?? null);
-  const refsOf = (file: string): string[] => {
-    const read = readIncludes(file);
+  const refsOf = (file: string): readonly string[] => {
+    const read = includes.get(file) ?? readIncludes(file);
     if (!read) return [];
     includes.set(file, read);
     return read.refs;
   };
-  const reached = includeClosure(built.kept, new Set(discovered.headers), resolve, refsOf);
+  const compiled = config ? new ConditionEvaluator(config) : null;
+  const keptByMakefiles = new Set(built.kept);
+  const unitsOut = compiled ? includedUnitsNotBuilt(
+    root, discovered.files.filter((f) => f.endsWith('.c')), (f) => keptByMakefiles.has(f), refsOf, resolve,
+    (conditions) => compiled.allowed(conditions.filter(testsConfigOnly)), (f) => built.mentioned.has(f.replace(/\.c$/, '.o')),
+  ) : new Set<string>();
+  const kept = built.kept.filter((f) => !unitsOut.has(f));
+  const dropped = discovered.files.length - kept.length;
+  const reached = includeClosure(kept, new Set(discovered.headers), resolve, refsOf);
   return {
-    root, files: [...built.kept, ...reached].sort(), problems: discovered.problems, excludedByConfig: built.dropped,
+    root, files: [...kept, ...reached].sort(), problems: discovered.problems, excludedByConfig: dropped,
     includes, unreached: new Set(discovered.headers.filter((h) => !reached.has(h))), resolve,
   };
 }

@@ -84,7 +84,7 @@ function ownRequires(fn: FnId, inputs: MustHoldInputs): HeldClass[] {
 }
 
 function classOf(key: LockKey): LockKey | null {
-  const pf = paramFieldOf(key);
+  const pf = paramFieldOf(lockOfKey(key));
   if (pf) return `${pf.struct}.${pf.field}`;
   return key.startsWith('#p') ? null : lockOfKey(key);
 }

@@ -2,9 +2,9 @@
 // composite objects (`foo-y := a.o b.o`), `:=` overrides, variables, `ifeq`/`ifneq`/`ifdef`/`ifndef`
 // on config values, and Makefiles included from another directory's (amdgpu's `include
 // $(FULL_AMD_PATH)/amdkfd/Makefile` lists `$(AMDKFD_PATH)/kfd_svm.o` under `ifneq
-// ($(CONFIG_HSA_AMD_SVM),)`). A file no Makefile mentions is kept (it may be #included by another
-// .c file, like kernel/sched's build units), and so is anything a condition we cannot evaluate
-// (`ifeq ($(ARCH),…)`, `$(call cc-option,…)`) decides.
+// ($(CONFIG_HSA_AMD_SVM),)`). A file no Makefile mentions is kept here (another .c file may
+// #include it, like kernel/sched's build units: included-units.ts judges those), and so is
+// anything a condition we cannot evaluate (`ifeq ($(ARCH),…)`, `$(call cc-option,…)`) decides.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kconfig, KconfigValue } from './kconfig.js';
@@ -246,12 +246,20 @@ function or(a: Truth, b: Truth): Truth {
   return not(and(not(a), not(b)));
 }
 
+/** What the Makefiles keep of a list of files. */
+export interface KbuildFiltered {
+  kept: string[];
+  dropped: number;
+  /** Objects and directories some Makefile names (`kernel/sched/core.o`, `fs/btrfs/`), built or not. */
+  mentioned: ReadonlySet<string>;
+}
+
 /**
  * Filters relative source paths to those the config builds. Headers always stay; a .c file goes
  * when a Makefile mentions it (or its directory, or a parent's) without building it. Every
  * directory's Makefile is read first: an included one speaks for another directory's files.
  */
-export function filterByKbuild(root: string, files: string[], config: Kconfig): { kept: string[]; dropped: number } {
+export function filterByKbuild(root: string, files: string[], config: Kconfig): KbuildFiltered {
   const dirs = new Set<string>();
   for (const file of files) {
     for (let dir = path.posix.dirname(file); !dirs.has(dir); dir = path.posix.dirname(dir)) {
@@ -277,5 +285,5 @@ export function filterByKbuild(root: string, files: string[], config: Kconfig): 
     return built;
   };
   const kept = files.filter((file) => !file.endsWith('.c') || (isDirBuilt(path.posix.dirname(file)) && !notBuilt(file.replace(/\.c$/, '.o'))));
-  return { kept, dropped: files.length - kept.length };
+  return { kept, dropped: files.length - kept.length, mentioned };
 }

@@ -16,7 +16,7 @@ import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import { type ConditionEvaluator, isIdentityConstantFunction } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
-  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, withSubclass,
+  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, subclassParamOf, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -1778,7 +1778,7 @@ class FunctionAnalysis {
    * enumerator whose value the facts do not give leaves the class as it is.
    */
   private subclassed(key: LockKey, arg: Expr | undefined): LockKey {
-    if (!arg || isUnknownClass(key) || isParamLock(key)) return key;
+    if (!arg || isUnknownClass(key)) return key;
     const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
     if (p >= 0) return withSubclass(key, `#p${p}`);
     const c = this.argConstant(arg);
@@ -1791,6 +1791,18 @@ class FunctionAnalysis {
     const p = paramIndexOf(key);
     if (p === null) return [key];
     if (!key.startsWith('#p')) return [this.subclassed(lockOfKey(key), c.args[p])];
+    const lock = lockOfKey(key);
+    if (lock === key) return this.bindParamLock(key, p, c);
+    // A parameter's lock in a subclass (`down_write_nested(&sem->internal_rwsem, subclass)` in a
+    // wrapper): the argument's classes, in the subclass the call gives (or the one written there).
+    const subclass = key.slice(lock.length + 1);
+    const subclassParam = subclassParamOf(key);
+    return this.bindParamLock(lock, p, c).map((bound) => (isUnknownClass(bound) ? bound
+      : subclassParam !== null ? this.subclassed(bound, c.args[subclassParam]) : withSubclass(bound, subclass)));
+  }
+
+  /** A parameter's lock (no subclass) as our argument's classes. */
+  private bindParamLock(key: LockKey, p: number, c: Call): LockKey[] {
     const pf = paramFieldOf(key);
     const arg = c.args[p];
     if (pf) {
