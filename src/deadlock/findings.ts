@@ -7,7 +7,8 @@ import type { CycleRule } from '../rules/rule.js';
 import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP, SOFTIRQ } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
-import { sameFilesystems } from '../models/filesystem-classes.js';
+import { devicelessFilesystems, sameFilesystems } from '../models/filesystem-classes.js';
+import { functionIndex } from '../facts/outline.js';
 import { oneBackend } from './paravirt.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
@@ -140,7 +141,19 @@ export function canonicalRotation(cycle: string[]): string[] {
  * one that waits for it.
  */
 function oneMachine(edges: DepEdge[], ctx: FindingContext): boolean {
-  return sameFilesystems(edges) && oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(edges, () => devicelessIn(ctx.functions)) && oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+}
+
+/** Worked out once per program, the first time a cycle meets a super_block found by device. */
+const devicelessByProgram = new WeakMap<readonly FunctionFacts[], ReadonlySet<string>>();
+
+function devicelessIn(functions: readonly FunctionFacts[]): ReadonlySet<string> {
+  let found = devicelessByProgram.get(functions);
+  if (!found) {
+    found = devicelessFilesystems(functions.flatMap((fn) => (fn?.file.startsWith('fs/') ? [{ file: fn.file, calls: functionIndex(fn).calls }] : [])));
+    devicelessByProgram.set(functions, found);
+  }
+  return found;
 }
 
 /**

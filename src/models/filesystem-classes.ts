@@ -26,12 +26,42 @@ const SHARED_FS_DIRS = new Set([
 const FS_DIR_OWNER: Readonly<Record<string, string | null>> = { sysfs: 'kernfs', 'smb/server': null, 'smb/common': null };
 
 /**
+ * The owner of the super_blocks `block/` finds for a device (`fsync_bdev()` → `get_super(bdev)`,
+ * which matches `sb->s_bdev`): any filesystem mounted on a block device, not one whose
+ * super_blocks have none.
+ */
+export const ON_BLOCK_DEVICE = '@block-device';
+
+/**
+ * Calls that make a filesystem's super_block without a block device (`s_bdev` stays NULL: btrfs's
+ * `btrfs_set_super()` calls `set_anon_super()`), and calls that give it one. A filesystem whose
+ * code makes the first and never the second is never found by device.
+ */
+const DEVICELESS_SUPER_CALLS = new Set(['set_anon_super', 'set_anon_super_fc', 'get_tree_nodev', 'mount_nodev', 'get_tree_single', 'mount_single', 'get_tree_keyed', 'mount_pseudo', 'init_pseudo']);
+const DEVICE_SUPER_CALLS = new Set(['mount_bdev', 'get_tree_bdev', 'set_bdev_super', 'set_bdev_super_fc', 'setup_bdev_super', 'sget_dev', 'get_tree_mtd', 'mount_mtd']);
+
+/** The filesystems (as `filesystemOf()` names them) whose code makes super_blocks without a block device only. */
+export function devicelessFilesystems(functions: Iterable<{ file: string; calls: readonly string[] }>): Set<string> {
+  const deviceless = new Set<string>();
+  const withDevice = new Set<string>();
+  for (const fn of functions) {
+    const fs = filesystemOf(fn.file, 'super_block.s_umount');
+    if (fs === null || fs === ON_BLOCK_DEVICE) continue;
+    for (const call of fn.calls) {
+      if (DEVICELESS_SUPER_CALLS.has(call)) deviceless.add(fs);
+      if (DEVICE_SUPER_CALLS.has(call)) withDevice.add(fs);
+    }
+  }
+  return new Set([...deviceless].filter((fs) => !withDevice.has(fs)));
+}
+
+/**
  * The filesystem type whose own objects `file`'s code locks with class `cls`, or null for shared
  * code (`fs/*.c`, `mm/`). `block/` locks block-device inodes (the bdev pseudo-filesystem's), but
  * the super_blocks it finds for a device are the filesystem's mounted on it.
  */
 export function filesystemOf(file: string, cls: string): string | null {
-  if (file.startsWith('block/')) return cls === 'super_block.s_umount' ? null : 'bdev';
+  if (file.startsWith('block/')) return cls === 'super_block.s_umount' ? ON_BLOCK_DEVICE : 'bdev';
   const m = /^fs\/([^/]+)\/(?:([^/]+)\/)?/.exec(file);
   if (!m) return null;
   const dir = m[1] as string;
@@ -44,10 +74,20 @@ export function isPerFilesystemClass(cls: string): boolean {
   return PER_FILESYSTEM_CLASSES.has(cls);
 }
 
-/** Whether a cycle's CPUs can lock one filesystem's objects: each per-filesystem class held and awaited in the same one. */
-export function sameFilesystems(edges: readonly Pick<DepEdge, 'heldIn' | 'awaitedIn'>[]): boolean {
+/**
+ * Whether a cycle's CPUs can lock one filesystem's objects: each per-filesystem class held and
+ * awaited in the same one. `deviceless()` names the filesystems a device lookup never finds.
+ */
+export function sameFilesystems(edges: readonly Pick<DepEdge, 'heldIn' | 'awaitedIn'>[], deviceless: () => ReadonlySet<string>): boolean {
   return edges.every((e, i) => {
     const holder = edges[(i + 1) % edges.length] as Pick<DepEdge, 'heldIn'>;
-    return !e.awaitedIn || !holder.heldIn || e.awaitedIn === holder.heldIn;
+    return !e.awaitedIn || !holder.heldIn || oneFilesystem(e.awaitedIn, holder.heldIn, deviceless);
   });
+}
+
+function oneFilesystem(a: string, b: string, deviceless: () => ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (a === ON_BLOCK_DEVICE) return !deviceless().has(b);
+  if (b === ON_BLOCK_DEVICE) return !deviceless().has(a);
+  return false;
 }
