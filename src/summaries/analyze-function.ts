@@ -870,7 +870,7 @@ class FunctionAnalysis {
 
   /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
   private assignedLocal(name: string, value: Expr | null, s0: State): State {
-    const s = this.flagAssigned(name, value, s0);
+    const s = this.flagAssigned(name, value, forgetFieldsOf(name, s0));
     const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
     const had = s.journalLocals.includes(name);
     if (holds === had) return s;
@@ -1547,15 +1547,7 @@ class FunctionAnalysis {
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
       if (t.field === undefined || !s.written.includes(t.field)) return [{ ...t, param: p }];
-      const flags = s.known[`${p}:${t.field}`];
-      if (t.test === 'in' || t.test === 'notIn') {
-        // `ms->m_flags = cpu_to_le32(DLM_IFL_STUB_MS); callee(ms)`: the field is that constant.
-        const value = flags?.othersClear ? exactValue(flags.set, this.constantValue) : null;
-        const holds = value ? decideTest(t, value, this.constantValue) : null;
-        return holds === null ? unknown : holds ? null : 'never';
-      }
-      const has = flags && (t.test === 'flag' || t.test === 'noFlag') ? (flags.set.includes(t.flag) ? true : flags.othersClear ? false : null) : null;
-      return has === null ? unknown : has === (t.test === 'flag') ? null : 'never';
+      return this.testOfKnown(t, s.known[`${p}:${t.field}`], unknown);
     }
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
@@ -1564,9 +1556,34 @@ class FunctionAnalysis {
       if (read && read.param >= 0 && !s.written.includes(read.field)) return [{ ...t, ...read }];
       return this.testOfValue(t, arg, unknown, s);
     }
+    const local = arg.k === 'id' ? s.known[`@${arg.name}:${t.field}`] : undefined;
+    if (local) return this.testOfKnown(t, local, unknown);
     const value = this.fieldValueAt(arg, t.field);
     const { field: _read, ...ofValue } = t;
     return value ? this.testOfValue(ofValue, value, unknown, s) : unknown;
+  }
+
+  /** A callee's test of a field this path wrote with `known` (undefined: not with constants). */
+  private testOfKnown(t: ParamTest, known: KnownFlags | undefined, unknown: 'never' | null): Guard | 'never' {
+    if (t.test === 'in' || t.test === 'notIn') {
+      // `ms->m_flags = cpu_to_le32(DLM_IFL_STUB_MS); callee(ms)`: the field is that constant.
+      const value = known?.othersClear ? exactValue(known.set, this.constantValue) : null;
+      const holds = value ? decideTest(t, value, this.constantValue) : null;
+      return holds === null ? unknown : holds ? null : 'never';
+    }
+    const has = known && (t.test === 'flag' || t.test === 'noFlag') ? this.hasFlag(known, t.flag) : null;
+    return has === null ? unknown : has === (t.test === 'flag') ? null : 'never';
+  }
+
+  /** Whether a field holding `known` has `flag` set; null when that is not known (a number written needs the flag's value). */
+  private hasFlag(known: KnownFlags, flag: string): boolean | null {
+    if (known.set.includes(flag)) return true;
+    if (!known.set.some((f) => /^\d+$/.test(f))) return known.othersClear ? false : null;
+    const values = known.set.map((f) => (/^\d+$/.test(f) ? Number(f) : this.constantValue(f)));
+    const bits = this.constantValue(flag);
+    if (bits === null || values.some((v) => v === null)) return null;
+    const any = values.some((v) => ((v as number) & bits) !== 0);
+    return any ? true : known.othersClear ? false : null;
   }
 
   /**
@@ -1576,10 +1593,10 @@ class FunctionAnalysis {
   private fieldValueAt(arg: Expr, field: string): Expr | null {
     const body = this.fn().body;
     if (arg.k === 'id') {
-      if (this.paramIndex(arg.name) >= 0) return null;
-      const set = valuesSetThrough(body, arg.name, field);
-      // Where the body sets the field, those values are the ones its calls see, as for any local.
-      return this.oneConstant(set.length === 0 && this.isZeroedField(arg.name, field) ? [ZERO] : set);
+      // Where the body sets the field through the pointer, the path's own writes say what a call
+      // sees (State.known): not a write after the call, nor one before the pointer moved.
+      if (this.paramIndex(arg.name) >= 0 || valuesSetThrough(body, arg.name, field).length > 0) return null;
+      return this.isZeroedField(arg.name, field) ? ZERO : null;
     }
     // `device_register(&link->link_dev)`: a struct inside a fresh zeroed object is zeroed too.
     const holder = arg.k === 'addr' && arg.arg.k === 'field' && arg.arg.arrow && arg.arg.base.k === 'id' ? arg.arg.base.name : null;
@@ -1615,18 +1632,37 @@ class FunctionAnalysis {
   /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
   private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
     const s = withWritten(s0, left.field);
-    const p = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=') ? this.paramIndex(left.base.name) : -1;
-    const flags = p >= 0 ? (this.argConstant(right)?.value === 0 ? new Set<string>() : orOfConstants(right)) : null;
+    const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=') ? this.knownHolder(left.base.name) : null;
+    const flags = holder !== null ? this.constantFlags(right) : null;
     const suffix = `:${left.field}`;
     if (!flags && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
     const known: Record<string, KnownFlags> = {};
     // A write through anything else may be to the same object: what was known of the field goes.
     for (const [key, value] of Object.entries(s.known)) if (!key.endsWith(suffix)) known[key] = value;
-    const key = `${p}${suffix}`;
+    const key = `${holder}${suffix}`;
     const before = s.known[key];
     if (flags && op === '=') known[key] = { set: [...flags].sort(), othersClear: true };
     else if (flags && op === '|=') known[key] = { set: [...new Set([...(before?.set ?? []), ...flags])].sort(), othersClear: before?.othersClear ?? false };
     return { ...s, known };
+  }
+
+  /**
+   * Whose fields `known` keeps: a parameter's by its index (decided for our callers), a local
+   * pointer's as `@name` (decided at our own calls that pass it: `sigma_delta->bus_locked = true;
+   * ad_sd_read_reg(sigma_delta, …)`); null for a name that is neither.
+   */
+  private knownHolder(name: string): string | null {
+    const p = this.paramIndex(name);
+    if (p >= 0) return String(p);
+    return variablesOf(this.fn()).has(name) ? `@${name}` : null;
+  }
+
+  /** The flags `right` writes as constants (`A | B`; a number as its decimal name, 0 as none), or null. */
+  private constantFlags(right: Expr): Set<string> | null {
+    const constant = this.argConstant(right);
+    if (constant?.value === 0) return new Set();
+    if (constant && constant.name === null && constant.value !== null) return new Set([String(constant.value)]);
+    return orOfConstants(right);
   }
 
   /** Every field the body assigns, sorted: what a label may be reached after. */
@@ -2139,6 +2175,13 @@ function isSameValue(e: Expr, name: string): boolean {
 }
 
 /** `s` after an assignment to `field`. */
+/** `s` once local pointer `name` points elsewhere: what was known of its fields goes. */
+function forgetFieldsOf(name: string, s: State): State {
+  const prefix = `@${name}:`;
+  if (!Object.keys(s.known).some((k) => k.startsWith(prefix))) return s;
+  return { ...s, known: Object.fromEntries(Object.entries(s.known).filter(([k]) => !k.startsWith(prefix))) };
+}
+
 function withWritten(s: State, field: string): State {
   return s.written.includes(field) ? s : { ...s, written: mergeSorted(s.written, [field]) };
 }
@@ -2321,7 +2364,8 @@ function identifiers(e: Expr): Set<string> {
 function exactValue(set: readonly string[], valueOf: (name: ConstName) => number | null): ArgConstant | null {
   if (set.length === 0) return { name: null, value: 0 };
   const [only] = set;
-  return set.length === 1 && only !== undefined ? { name: only, value: valueOf(only) } : null;
+  if (set.length !== 1 || only === undefined) return null;
+  return /^\d+$/.test(only) ? { name: null, value: Number(only) } : { name: only, value: valueOf(only) };
 }
 
 /** The flags of `A | B | C` written as constants (`cpu_to_le32(A)` as `A`), or null when the argument is anything else. */
