@@ -1147,7 +1147,30 @@ const KICK_DEFINED = `--- a/drivers/kick/work.c
 +}
 `;
 
+/**
+ * embedded-lock-places-ok: a new function initialises a context's mutex through a pointer, which
+ * keys every context alike: the two channels' mutexes become one class and close a cycle.
+ */
+const PLACES_NEW_INIT = `--- a/drivers/scsi/frobhba/frobhba.c
++++ b/drivers/scsi/frobhba/frobhba.c
+@@ -81,3 +81,9 @@
+ \tmutex_init(&hba->mgmt_cmds.mutex);
+ \treturn hba;
+ }
++
++/* A context reset through a pointer: one key for every context it is given. */
++void frob_cmd_ctx_reset(struct frob_cmd_ctx *ctx)
++{
++\tmutex_init(&ctx->mutex);
++}
+`;
+
 describe('functions added, removed or moved', () => {
+  it('a new function that initialises a lock through a pointer (a fallback today): the places that lock was keyed by are one class again', async () => {
+    const whole = await both('fixtures/lock-cycle/embedded-lock-places-ok', PLACES_NEW_INIT, 'any');
+    assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);
+  });
+
   it('a new static helper called from a changed function: a new lock-cycle through it', async () => {
     const whole = await both(ABBA, ABBA_NEW_HELPER, 'incremental');
     assert.deepEqual(whole.result.newFindings.map((f) => f.rule), ['lock-cycle']);

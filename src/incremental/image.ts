@@ -13,7 +13,7 @@ import type { FileOutline, FunctionOutline, LoadedFile } from '../facts/outline.
 import type { FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import { BodyMissing, BodyStore, FactsUnavailable } from '../source/body-store.js';
 import { ConditionEvaluator } from '../program/conditions.js';
-import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
+import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
 import type { Problem, Report, Site } from '../report/types.js';
 import type { Baseline } from './baseline.js';
@@ -27,7 +27,7 @@ import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 8;
+const FORMAT = 9;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -87,6 +87,9 @@ interface AnalysisPart {
   functionStats: number[];
   offers: [FnId, Offer[]][];
   fieldStores: [string, FieldStore[]][];
+  /** LockIdentity's lock initialisations by last name, and its per-place answers (null: one place unnamed). */
+  lockInits: [string, LockInitSite[]][];
+  initPlaces: [string, [string, string[] | null][]][];
   consulted: FnId[];
   fileErrors: [string, number][];
   problems: Problem[];
@@ -262,6 +265,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     functionStats: [...a.functionStats].flatMap(([fn, st]) => (STAT_KEYS.some((k) => st[k] !== 0) ? [fn, ...STAT_KEYS.map((k) => st[k])] : [])),
     offers: a.collector.functions().map((fn) => [fn, a.collector.offersOf(fn)]),
     fieldStores: [...a.identity.allFieldStores()],
+    ...lockInitColumns(a.identity.lockInitIndex()),
     consulted: [...base.consulted].sort((x, y) => x - y),
     fileErrors: [...a.fileErrors],
     problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
@@ -380,7 +384,7 @@ function assemble(
     program, conditions: new ConditionEvaluator(
       config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []])), undefined, link.macroAsked ? new Set(link.macroAsked) : null,
     ),
-    identity: new LockIdentity(program, new Map(part.fieldStores)), witnesses, summaries, collector,
+    identity: new LockIdentity(program, new Map(part.fieldStores), lockInitIndexOf(part)), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
     callHolds: new Map(part.callHolds), closed: new Set(part.closed), requiring: new Set(part.requiring), failed: new Map(part.failed),
@@ -422,6 +426,20 @@ class LazyFunction implements FunctionFacts {
   get params(): FunctionFacts['params'] { return this.outline().params; }
   get conditions(): FunctionFacts['conditions'] { return this.outline().conditions; }
   get index(): FunctionFacts['index'] { return this.outline().index; }
+}
+
+function lockInitColumns(index: LockInitIndex): Pick<AnalysisPart, 'lockInits' | 'initPlaces'> {
+  return {
+    lockInits: [...index.byName],
+    initPlaces: [...index.places].map(([field, byStruct]) => [field, [...byStruct].map(([struct, places]) => [struct, places && [...places]])]),
+  };
+}
+
+function lockInitIndexOf(part: AnalysisPart): LockInitIndex {
+  return {
+    byName: new Map(part.lockInits),
+    places: new Map(part.initPlaces.map(([field, byStruct]) => [field, new Map(byStruct.map(([struct, places]) => [struct, places && new Set(places)]))])),
+  };
 }
 
 function restoreStats(flat: number[]): Map<FnId, AnalysisStats> {

@@ -7,7 +7,7 @@ import { type LoadedFile, functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
-import { type FieldStore, LockIdentity } from '../program/lock-identity.js';
+import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity, lockInitSites } from '../program/lock-identity.js';
 import { type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
@@ -52,19 +52,20 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const contextsBefore = entryContexts(a.program, a.callGraph, a.registrations);
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
-  const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores) : null;
+  const inits = a.identity.lockInitIndex();
+  const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores, inits) : null;
   const id = (old: FnId): FnId => (newOf ? newOf[old] ?? -1 : old);
   const contextsBeforeByNewId = new Map([...contextsBefore].map(([old, c]) => [id(old), c]));
   for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
   const added = a.program.functions.flatMap((fn, i) => (plan.added.has(fn) ? [i] : []));
   const redo = [...new Set([...[...plan.changed.keys(), ...plan.callersOfNames].map(id).filter((i) => i >= 0), ...added])].sort((x, y) => x - y);
+  // Registrations and lock initialisations of the functions the patch rewrites come from their new bodies.
+  const rewritten = new Set([...[...plan.changed.keys()].map(id).filter((i) => i >= 0), ...added]);
   // Memos of the old bodies must not answer for the new ones.
-  a.identity = new LockIdentity(a.program, stores);
+  a.identity = new LockIdentity(a.program, stores, replaceLockInits(a.program, inits, rewritten));
   replaceStores(a.identity, stores, redo);
   for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
-  // Registrations of the functions the patch rewrites come from their new bodies.
-  const rewritten = new Set([...[...plan.changed.keys()].map(id).filter((i) => i >= 0), ...added]);
   const renumbered = <T extends { by: FnId }>(list: T[], fresh: T[]): T[] => [
     ...list.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }])), ...fresh,
   ].sort((x, y) => x.by - y.by);
@@ -195,7 +196,7 @@ function matchFunctions(before: FunctionFacts[], after: FunctionFacts[]): Map<nu
  * and carries every id-keyed table over. Returns old id → new id (-1: removed). Changed
  * functions keep their baseline object here; the caller swaps the new ones in.
  */
-function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore[]>): Int32Array {
+function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore[]>, inits: LockInitIndex): Int32Array {
   const before = a.program.functions;
   const segments = functionsByFile(before);
   const added: FunctionFacts[] = [];
@@ -231,8 +232,37 @@ function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore
   a.requiring = renumberedSet(a.requiring, map);
   a.failed = new Map([...a.failed].flatMap(([old, problem]) => (map(old) >= 0 ? [[map(old), problem] as const] : [])));
   for (const [key, list] of stores) stores.set(key, list.flatMap((st) => (map(st.fn) >= 0 ? [{ ...st, fn: map(st.fn) }] : [])));
+  for (const [name, list] of inits.byName) inits.byName.set(name, list.flatMap((site) => (map(site.by) >= 0 ? [{ ...site, by: map(site.by) }] : [])));
   return newOf;
 }
+
+/**
+ * The lock initialisations with the rewritten functions' from their new bodies, in function
+ * order. The per-place answers stand only while the sites are the same ones: a patch that
+ * changes a function's initialisations is analysed whole (planChanges()), but one may add a
+ * function that initialises a lock.
+ */
+function replaceLockInits(program: Program, inits: LockInitIndex, rewritten: ReadonlySet<FnId>): LockInitIndex {
+  const fresh = lockInitSites(program, [...rewritten].sort((x, y) => x - y));
+  const byName = new Map<string, LockInitSite[]>();
+  const gone: string[] = [];
+  for (const [name, list] of inits.byName) {
+    byName.set(name, list.filter((site) => {
+      if (!rewritten.has(site.by)) return true;
+      gone.push(siteKey(name, site));
+      return false;
+    }));
+  }
+  const come: string[] = [];
+  for (const [name, sites] of fresh) {
+    byName.set(name, [...(byName.get(name) ?? []), ...sites].sort((x, y) => x.by - y.by));
+    come.push(...sites.map((site) => siteKey(name, site)));
+  }
+  const same = gone.length === come.length && gone.sort().join('\n') === come.sort().join('\n');
+  return { byName, places: same ? inits.places : new Map() };
+}
+
+const siteKey = (name: string, site: LockInitSite): string => `${name}\u0000${site.by}\u0000${JSON.stringify(site.arg)}`;
 
 /** Components in callee-first order, again only when a member changed or a callee's summary did. */
 function summarizeAgain(a: ProgramAnalysis, changed: FnId[], opts: ScanOptions): number {

@@ -46,6 +46,19 @@ interface FnInfo {
   returns: Expr[];
 }
 
+/** A lock initialisation (`spin_lock_init(&x->y.lock)`): the function and its lock argument. */
+export interface LockInitSite { by: FnId; arg: Expr }
+
+/**
+ * What the program-wide lock-class questions found, kept with a summary image so that
+ * check-patch does not read every function again to answer them: the lock initialisations by
+ * their lock's last name, and per lock name, per struct, the places it is initialised at.
+ */
+export interface LockInitIndex {
+  byName: Map<string, LockInitSite[]>;
+  places: Map<string, Map<string, Set<string> | null>>;
+}
+
 /** A store into `struct.field`: a value, or a callee storing through `&x->field`. */
 export type FieldStore =
   | { fn: FnId; value: Expr }
@@ -60,17 +73,24 @@ export class LockIdentity {
   private readonly localMemo = new Map<string, AbsVal[]>();
   private readonly inProgress = new Set<string>();
   /** Per lock name, per struct: the places it is initialised at (initialisedPerPlace()). */
-  private readonly perPlaceByName = new Map<string, Map<string, Set<string> | null>>();
-  private lockInitsByName: Map<string, { by: FnId; arg: Expr }[]> | null = null;
+  private readonly perPlaceByName: Map<string, Map<string, Set<string> | null>>;
+  private lockInitsByName: Map<string, LockInitSite[]> | null;
   private fieldStores: Map<string, FieldStore[]> | null;
   /** The function being analysed; another function's body read meanwhile is `consulted`. */
   current: FnId | null = null;
   /** Functions whose bodies answered a question about another function (returns, stores). */
   readonly consulted = new Set<FnId>();
 
-  /** `fieldStores`: the program's store index when already known (a summary image has it). */
-  constructor(private readonly program: Program, fieldStores: Map<string, FieldStore[]> | null = null) {
+  /** `fieldStores`, `lockInits`: the program's indexes when already known (a summary image has them). */
+  constructor(private readonly program: Program, fieldStores: Map<string, FieldStore[]> | null = null, lockInits: LockInitIndex | null = null) {
     this.fieldStores = fieldStores;
+    this.lockInitsByName = lockInits?.byName ?? null;
+    this.perPlaceByName = lockInits?.places ?? new Map();
+  }
+
+  /** The lock initialisations and the per-place answers found so far (for a summary image). */
+  lockInitIndex(): LockInitIndex {
+    return { byName: this.allLockInits(), places: this.perPlaceByName };
   }
 
   /** Abstract values of `e` evaluated in function `fn`. */
@@ -223,18 +243,13 @@ export class LockIdentity {
   }
 
   /** Lock initialisations in the program by their lock argument's last name (`mutex` for `&x->y.mutex`). */
-  private lockInitsNamed(name: string): { by: FnId; arg: Expr }[] {
-    if (!this.lockInitsByName) {
-      const index = new Map<string, { by: FnId; arg: Expr }[]>();
-      this.program.functions.forEach((f, by) => {
-        for (const arg of functionIndex(f).lockInits ?? []) {
-          const last = lastName(arg);
-          if (last) getOrInit(index, last, () => []).push({ by, arg });
-        }
-      });
-      this.lockInitsByName = index;
-    }
-    return this.lockInitsByName.get(name) ?? [];
+  private lockInitsNamed(name: string): LockInitSite[] {
+    return this.allLockInits().get(name) ?? [];
+  }
+
+  private allLockInits(): Map<string, LockInitSite[]> {
+    this.lockInitsByName ??= lockInitSites(this.program, this.program.functions.keys());
+    return this.lockInitsByName;
   }
 
   /**
@@ -585,6 +600,19 @@ export class LockIdentity {
     this.infos.set(fn, info);
     return info;
   }
+}
+
+/** The lock initialisations of `functions`, by their lock argument's last name, in function order. */
+export function lockInitSites(program: Program, functions: Iterable<FnId>): Map<string, LockInitSite[]> {
+  const index = new Map<string, LockInitSite[]>();
+  for (const by of functions) {
+    const f = program.functions[by];
+    for (const arg of (f && functionIndex(f).lockInits) ?? []) {
+      const last = lastName(arg);
+      if (last) getOrInit(index, last, () => []).push({ by, arg });
+    }
+  }
+  return index;
 }
 
 /** The last name of a lock (or key) argument: `lock` for `&x->y.lock` or `&t[i].lock`, `m` for `&m`. */

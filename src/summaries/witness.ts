@@ -160,12 +160,28 @@ export class WitnessTable {
     for (const t of texts) table.texts.id(t);
     if (table.kinds.strings.length !== kinds.length || table.texts.strings.length !== texts.length) throw new Error('witness strings repeat');
     const count = rows.length / WIDTH;
+    // Page by page as the rows lie (no row objects: an image holds millions of links), then the
+    // slots once at their final size, in id order as appends would have left them.
     for (let id = 0; id < count; id++) {
-      const row = Array.from(rows.subarray(id * WIDTH, id * WIDTH + WIDTH));
-      const next = row[NEXT] as number;
-      if ((row[KIND] as number) >= kinds.length || (row[TEXT] as number) >= texts.length || next >= id) throw new Error('witness table out of order');
-      table.append(row);
+      const at = id * WIDTH;
+      if ((rows[at + KIND] as number) >= kinds.length || (rows[at + TEXT] as number) >= texts.length || (rows[at + NEXT] as number) >= id) {
+        throw new Error('witness table out of order');
+      }
     }
+    for (let first = 0; first < count; first += PAGE_ROWS) {
+      const page = new Int32Array(PAGE_ROWS * WIDTH);
+      page.set(rows.subarray(first * WIDTH, Math.min(count, first + PAGE_ROWS) * WIDTH));
+      table.pages.push(page);
+      table.lengthPages.push(new Uint16Array(PAGE_ROWS));
+    }
+    table.count = count;
+    for (let id = 0; id < count; id++) {
+      const next = rows[id * WIDTH + NEXT] as number;
+      (table.lengthPages[id >>> PAGE_BITS] as Uint16Array)[id & PAGE_MASK] = Math.min(0xffff, 1 + (next >= 0 ? table.length(next) : 0));
+    }
+    let size = table.slots.length;
+    while (count * 8 > size * 5) size *= 2;
+    table.rehash(size);
     return table;
   }
 }
