@@ -1578,8 +1578,8 @@ class FunctionAnalysis {
   /** Whether a field holding `known` has `flag` set; null when that is not known (a number written needs the flag's value). */
   private hasFlag(known: KnownFlags, flag: string): boolean | null {
     if (known.set.includes(flag)) return true;
-    if (!known.set.some((f) => /^\d+$/.test(f))) return known.othersClear ? false : null;
-    const values = known.set.map((f) => (/^\d+$/.test(f) ? Number(f) : this.constantValue(f)));
+    if (!known.set.some(isDecimal)) return known.othersClear ? false : null;
+    const values = known.set.map((f) => (isDecimal(f) ? Number(f) : this.constantValue(f)));
     const bits = this.constantValue(flag);
     if (bits === null || values.some((v) => v === null)) return null;
     const any = values.some((v) => ((v as number) & bits) !== 0);
@@ -1587,8 +1587,9 @@ class FunctionAnalysis {
   }
 
   /**
-   * The one constant a field of `&local` (or through a local pointer) holds wherever the function
-   * sets it (`local-fields.ts`); null when the values differ, are not constants, or there are none.
+   * The one constant a field of `&local` holds wherever the function sets it (`local-fields.ts`),
+   * or 0 in a fresh zeroed object's field the function never writes through its pointer; null
+   * when the values differ, are not constants, or there are none.
    */
   private fieldValueAt(arg: Expr, field: string): Expr | null {
     const body = this.fn().body;
@@ -2365,8 +2366,11 @@ function exactValue(set: readonly string[], valueOf: (name: ConstName) => number
   if (set.length === 0) return { name: null, value: 0 };
   const [only] = set;
   if (set.length !== 1 || only === undefined) return null;
-  return /^\d+$/.test(only) ? { name: null, value: Number(only) } : { name: only, value: valueOf(only) };
+  return isDecimal(only) ? { name: null, value: Number(only) } : { name: only, value: valueOf(only) };
 }
+
+/** A flag set's entry for a number written (`p->f = 1`), not a constant's name. */
+const isDecimal = (name: ConstName): boolean => /^\d+$/.test(name);
 
 /** The flags of `A | B | C` written as constants (`cpu_to_le32(A)` as `A`), or null when the argument is anything else. */
 function orOfConstants(e: Expr): Set<string> | null {
