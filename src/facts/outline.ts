@@ -106,7 +106,7 @@ export function outlineOf(facts: FileFacts): FileOutline {
   const functions = facts.functions.map(({ body, addressTaken, ...rest }) => {
     rest.conditions.forEach(mention);
     forEachPpCondition(body, mention);
-    forEachExpr(body, (e) => { if (e.k === 'id' && CONSTANT.test(e.name)) refs.add(e.name); });
+    forEachExpr(body, (e) => { if (e.k === 'id' && CONSTANT_NAME.test(e.name)) refs.add(e.name); });
     for (const name of constantsAnyCase(body, rest.params)) refs.add(name);
     return { ...rest, index: indexOf(body, rest.params, addressTaken) };
   });
@@ -123,7 +123,7 @@ function constantsAnyCase(body: Stmt[], params: readonly Param[]): Set<string> {
   const out = new Set<string>();
   const add = (e: Expr | null | undefined): void => {
     const v = e?.k === 'cast' ? e.arg : e;
-    if (v?.k === 'id' && !CONSTANT.test(v.name)) out.add(v.name);
+    if (v?.k === 'id' && !CONSTANT_NAME.test(v.name)) out.add(v.name);
   };
   forEachStmt(body, (s) => { if (s.k === 'switch') for (const c of s.cases) add(c.label); });
   forEachExpr(body, (e) => {
@@ -137,7 +137,8 @@ function constantsAnyCase(body: Stmt[], params: readonly Param[]): Set<string> {
 /** Identifiers in a condition or a macro value (not the letters of `0x1fUL`). */
 export const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
 /** Identifiers the analysis may evaluate as macro constants (`PSI_FREQ`, `CONFIG_X` in `IS_ENABLED`). */
-const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
+/** How the kernel names a constant (a macro or an enumerator): `TRANS_JOIN`, `READ`. */
+export const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | undefined): FunctionIndex {
   const calls = new Set<string>();

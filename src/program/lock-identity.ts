@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import { modelOf } from '../models/kernel-api.js';
 import type { Expr, FunctionFacts, TypeRef } from '../facts/types.js';
-import { forEachFieldStore, functionIndex } from '../facts/outline.js';
+import { CONSTANT_NAME, forEachFieldStore, functionIndex } from '../facts/outline.js';
 import {
   type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, resolveCallee,
   structName,
@@ -166,8 +166,12 @@ export class LockIdentity {
         if (!keyed || classes.some((v) => v.k !== 'lock')) return classes;
         return this.keyedLock(fn, e, s, depth);
       }
-      case 'index':
-        return this.addressOf(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
+      case 'index': {
+        const label = this.constantIndex(fn, e.index);
+        return this.addressOf(fn, e.base, depth + 1).map((v) => (v.k === 'lock'
+          ? { k: 'lock', cls: label !== null && this.elementInitialised(v.cls, label) ? elementClass(v.cls, label) : arrayClass(v.cls) }
+          : v));
+      }
       case 'deref':
         return this.valueOf(fn, e.arg, depth + 1);
       case 'cast':
@@ -223,6 +227,10 @@ export class LockIdentity {
     const byStruct = new Map<string, Set<string> | null>();
     for (const { by, arg } of this.lockInitsNamed(field)) {
       const lock = stripAddress(arg);
+      if (lock.k === 'index') {
+        this.noteElementInitialised(byStruct, by, lock);
+        continue;
+      }
       const struct = lock.k === 'field' ? this.structOf(by, lock.base) : null;
       if (lock.k !== 'field' || struct === null || byStruct.get(struct) === null) continue;
       const place = lock.arrow ? [] : this.objectAt(by, lock.base, 0);
@@ -231,6 +239,39 @@ export class LockIdentity {
       else getOrInit(byStruct, struct, () => new Set<string>())?.add(named);
     }
     return byStruct;
+  }
+
+  /**
+   * An array of locks initialised element by element: under `struct[]`, the constant indexes
+   * initialised (`spin_lock_init(&sbi->inode_lock[DIRTY_META])`), or null when one site
+   * initialises any element (a loop's `spin_lock_init(&sbi->inode_lock[i])`: one class for all).
+   */
+  private noteElementInitialised(byStruct: Map<string, Set<string> | null>, by: FnId, lock: Extract<Expr, { k: 'index' }>): void {
+    const array = lock.base;
+    const struct = array.k === 'field' ? this.structOf(by, array.base) : null;
+    const key = `${struct}[]`;
+    if (struct === null || byStruct.get(key) === null) return;
+    const label = this.constantIndex(by, lock.index);
+    if (label === null) byStruct.set(key, null);
+    else getOrInit(byStruct, key, () => new Set<string>())?.add(label);
+  }
+
+  /** Whether element `label` of array class `struct.field` is initialised by that constant index: a class of its own. */
+  private elementInitialised(cls: string, label: string): boolean {
+    const dot = cls.lastIndexOf('.');
+    if (dot <= 0) return false;
+    const struct = cls.slice(0, dot);
+    const field = cls.slice(dot + 1);
+    this.initialisedPerPlace(struct, field);
+    return this.perPlaceByName.get(field)?.get(`${struct}[]`)?.has(label) === true;
+  }
+
+  /** An index the code writes as a constant (`READ`, `DIRTY_META`, `0`), or null. */
+  private constantIndex(fn: FnId, index: Expr): string | null {
+    if (index.k === 'num') return String(index.value);
+    if (index.k !== 'id' || !CONSTANT_NAME.test(index.name)) return null;
+    const info = this.info(fn);
+    return info.params.has(index.name) || info.localTypes.has(index.name) ? null : index.name;
   }
 
   /**
@@ -280,7 +321,12 @@ export class LockIdentity {
       const instance = this.staticInstance(fn, e);
       return s ? [{ k: 'lock', cls: `${instance ?? s}.${e.field}` }] : [{ k: 'unknown', why: `untyped base of ->${e.field}` }];
     }
-    if (e.k === 'index') return this.objectAt(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: arrayClass(v.cls) } : v));
+    if (e.k === 'index') {
+      // A keyed struct's place is a class per initialisation site: an element named by a
+      // constant (`fi->i_gc_rwsem[WRITE]`) is initialised at a site of its own.
+      const label = this.constantIndex(fn, e.index);
+      return this.objectAt(fn, e.base, depth + 1).map((v) => (v.k === 'lock' ? { k: 'lock', cls: label === null ? arrayClass(v.cls) : elementClass(v.cls, label) } : v));
+    }
     if (e.k === 'id' && !this.info(fn).localTypes.has(e.name) && !this.info(fn).params.has(e.name)) return [{ k: 'lock', cls: this.globalKey(fn, e.name) }];
     return [{ k: 'unknown', why: `object of ${e.k}` }];
   }
@@ -633,6 +679,11 @@ function stripAddress(e: Expr): Expr {
 
 function arrayClass(cls: string): string {
   return cls.endsWith('[]') ? cls : `${cls}[]`;
+}
+
+/** Element `label` of an array class: `f2fs_sb_info.inode_lock[DIRTY_META]`. */
+function elementClass(cls: string, label: string): string {
+  return `${cls.endsWith('[]') ? cls.slice(0, -2) : cls}[${label}]`;
 }
 
 /** The key of lock `field` of a keyed `struct` inside `object`: the embedding place's, a parameter's, or the struct's. */

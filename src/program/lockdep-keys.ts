@@ -34,9 +34,9 @@ export function keySitesIn(program: Program, functions: Iterable<FnId>): KeySite
   return out;
 }
 
-/** The last name of a class key: `lock` for `udp_hslot.lock`, `inode_lock` for `f2fs_sb_info.inode_lock[]`. */
+/** The last name of a class key: `lock` for `udp_hslot.lock`, `inode_lock` for `f2fs_sb_info.inode_lock[]` or `[DIRTY_META]`. */
 function lastNameOfClass(key: string): string {
-  return (plainName(lockOfKey(key)).split('.').pop() ?? '').replace(/\[\]$/, '');
+  return (plainName(lockOfKey(key)).split('.').pop() ?? '').replace(/\[[^\]]*\]$/, '');
 }
 
 /**

@@ -28,7 +28,7 @@ import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes
 import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
-import { functionIndex } from '../facts/outline.js';
+import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
 import { JOURNAL_PARAM, type JournalState, isJournalSlot, joinJournal } from '../models/task-journal.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
@@ -2055,7 +2055,6 @@ const COMPARISONS: Record<string, '==' | '!=' | CmpOp | undefined> = { '==': '==
 /** `0 < x` is `x > 0`. */
 const MIRRORED = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
 /** Kernel constants are upper case (`TRANS_JOIN`, `GFP_KERNEL`); `NULL`, `true`, `false` have fixed values. */
-const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FIXED_CONSTANTS: Readonly<Record<string, number>> = { NULL: 0, false: 0, true: 1 };
 const NON_ZERO: ArgConstant = { name: null, value: null, nonZero: true };
 /** Nested conditionals followed in an argument (`x = c ? x : y` names itself). */
