@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { buildDependencyGraph, DEFAULT_MAX_CYCLE_LENGTH, DEFAULT_MAX_CYCLES, EdgeCollector, findCycles } from '../deadlock/graph.js';
 import { findingsFromCycles, findingsFromWaits } from '../deadlock/findings.js';
 import type { DepEdge } from '../deadlock/types.js';
-import type { LoadedFile } from '../facts/outline.js';
+import { type LoadedFile, functionIndex } from '../facts/outline.js';
 import type { FunctionFacts } from '../facts/types.js';
 import { LockIdentity } from '../program/lock-identity.js';
 import { classNamer, scopedKey } from '../program/scope.js';
@@ -108,7 +108,7 @@ function decidedByCallers(a: ProgramAnalysis): (fn: FnId) => boolean {
   const bound = new Set([...a.program.fieldBindings.values()].flat());
   return (fn) => {
     const f = a.program.functions[fn];
-    return called[fn] === 1 && !!f && !f.addressTaken && !bound.has(f.name) && !bound.has(scopedKey(f.name, f.file));
+    return called[fn] === 1 && !!f && !functionIndex(f).addressTaken && !bound.has(f.name) && !bound.has(scopedKey(f.name, f.file));
   };
 }
 

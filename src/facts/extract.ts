@@ -50,23 +50,24 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
 }
 
 /**
- * Marks the `static` functions of a `.c` file whose names occur other than before a `(`: only
- * those of the rest may be taken to have no callers but the file's calls. A mention in a comment
- * or a string counts too, which only errs toward "may be called from elsewhere".
+ * Marks the functions of a `.c` file whose names occur other than before a `(`: an ops
+ * initialiser, a callback argument, `EXPORT_SYMBOL(name)`. Only the rest may be taken to have no
+ * callers but the program's calls. A mention in a comment or a string counts too, which only
+ * errs toward "may be called from elsewhere".
  */
 function markAddressTaken(path: string, source: string, functions: FunctionFacts[]): void {
   if (!path.endsWith('.c')) return;
-  const statics = new Set(functions.filter((f) => f.isStatic && !f.isMacro).map((f) => f.name));
-  if (statics.size === 0) return;
+  const defined = new Set(functions.filter((f) => !f.isMacro).map((f) => f.name));
+  if (defined.size === 0) return;
   const mentioned = new Set<string>();
   const word = /[A-Za-z_]\w*/g;
   for (let m = word.exec(source); m; m = word.exec(source)) {
-    if (!statics.has(m[0])) continue;
+    if (!defined.has(m[0])) continue;
     let next = word.lastIndex;
     while (next < source.length && /\s/.test(source[next] as string)) next++;
     if (source[next] !== '(') mentioned.add(m[0]);
   }
-  for (const fn of functions) if (fn.isStatic && !fn.isMacro && mentioned.has(fn.name)) fn.addressTaken = true;
+  for (const fn of functions) if (!fn.isMacro && mentioned.has(fn.name)) fn.addressTaken = true;
 }
 
 // ---------------------------------------------------------------- top level

@@ -72,8 +72,8 @@ export interface FunctionFacts {
   /** What whole-program passes read of the body, when computed where the body was parsed. */
   index?: FunctionIndex;
   /**
-   * A `static` function of a `.c` file whose name its file mentions other than in a call (an
-   * ops initialiser, a callback argument): code the analysis does not see may call it.
+   * A function of a `.c` file whose name its file mentions other than in a call (an ops
+   * initialiser, a callback argument, `EXPORT_SYMBOL`): code the analysis does not see may call it.
    */
   addressTaken?: true;
 }

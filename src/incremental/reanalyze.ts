@@ -71,8 +71,8 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   ].sort((x, y) => x.by - y.by);
   a.registrations = renumbered(a.registrations, registrationsIn(a.program, rewritten));
   a.keySites = renumbered(a.keySites, keySitesIn(a.program, rewritten));
-  for (const fn of rewritten) a.closed.delete(fn);
-  for (const fn of closedFunctionsIn(a.program, rewritten)) a.closed.add(fn);
+  // Whether a function is closed depends on other files too (a global one bound in an ops table).
+  a.closed = new Set(closedFunctionsIn(a.program, a.program.functions.keys()));
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn) ? [fn] : []));
@@ -378,7 +378,7 @@ function isModelled(call: Extract<Expr, { k: 'call' }>): boolean {
 }
 
 function sameFunction(a: FunctionFacts, b: FunctionFacts): boolean {
-  return a.line === b.line && a.errors === b.errors && JSON.stringify(a.body) === JSON.stringify(b.body);
+  return a.line === b.line && a.errors === b.errors && !functionIndex(a).addressTaken === !functionIndex(b).addressTaken && JSON.stringify(a.body) === JSON.stringify(b.body);
 }
 
 /** Whether a body may store a lock pointer into a struct field (which other functions then read). */

@@ -1,6 +1,9 @@
 // Locks held at every entry of a function: those its code asserts (`lockdep_assert_held`, in
 // its summary), and those every caller holds around every call of it, for the functions whose
-// callers are all in view (a `static` function of a `.c` file whose address is never taken).
+// callers are all in view: a function of a `.c` file that only calls name (its file never names
+// it otherwise: no ops table, callback or `EXPORT_SYMBOL`; for one that is not `static`, no
+// initialiser or assignment anywhere binds it). A function that is not `static` may have callers
+// outside a partial scan's paths; a whole tree has them all (but assembly's).
 // Computed top-down over the call graph: two CPUs both inside such a lock cannot interleave
 // there, so a cycle whose CPUs all run under it is no deadlock (the simulation's gate locks).
 import { functionIndex } from '../facts/outline.js';
@@ -12,10 +15,12 @@ import type { FnId, Program } from './program.js';
 
 /** Functions only the program's own calls reach: their callers' locks are theirs. */
 export function closedFunctionsIn(program: Program, functions: Iterable<FnId>): FnId[] {
+  const bound = new Set([...program.fieldBindings.values(), ...program.unfollowedBindings.values()].flat());
   const out: FnId[] = [];
   for (const id of functions) {
     const fn = program.functions[id];
-    if (fn && fn.isStatic && !fn.isMacro && fn.file.endsWith('.c') && !functionIndex(fn).addressTaken) out.push(id);
+    if (!fn || fn.isMacro || !fn.file.endsWith('.c') || functionIndex(fn).addressTaken) continue;
+    if (fn.isStatic || !bound.has(fn.name)) out.push(id);
   }
   return out;
 }
