@@ -14,6 +14,7 @@ import { entryContexts, registrationsIn } from '../program/contexts.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
 import { closedFunctionsIn } from '../program/must-hold.js';
 import type { CallHolds } from '../summaries/analyze-function.js';
+import type { Summary } from '../summaries/domain.js';
 import { type ProgramAnalysis, analysisContext } from '../analysis/program-analysis.js';
 import type { ScanOptions } from '../analysis/tree.js';
 import { calleesOf, stronglyConnectedComponents, summarizeComponent } from '../summaries/bottom-up.js';
@@ -272,7 +273,7 @@ function summarizeAgain(a: ProgramAnalysis, changed: FnId[], opts: ScanOptions):
   let reanalysed = 0;
   for (const component of stronglyConnectedComponents(a.callGraph)) {
     if (!component.some((fn) => dirty.has(fn))) continue;
-    const before = new Map(component.map((fn) => [fn, JSON.stringify(a.summaries.get(fn) ?? null)]));
+    const before = new Map(component.map((fn) => [fn, summaryText(a.summaries.get(fn))]));
     for (const fn of component) {
       a.collector.setOffers(fn, []);
       a.functionStats.delete(fn);
@@ -282,10 +283,20 @@ function summarizeAgain(a: ProgramAnalysis, changed: FnId[], opts: ScanOptions):
     reanalysed += component.length;
     for (const fn of component) {
       // Witness ids are in the comparison: a callee whose chain moved lines moves its callers'.
-      if (JSON.stringify(a.summaries.get(fn) ?? null) !== before.get(fn)) for (const c of callers[fn] ?? []) dirty.add(c);
+      if (summaryText(a.summaries.get(fn)) !== before.get(fn)) for (const c of callers[fn] ?? []) dirty.add(c);
     }
   }
   return reanalysed;
+}
+
+/**
+ * A summary as text with every object's keys sorted: one read back from an image and one just
+ * computed are the same summary whatever order their guard tests' keys were built in.
+ */
+function summaryText(summary: Summary | undefined): string {
+  return JSON.stringify(summary ?? null, (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+    : value));
 }
 
 function renumberedSet(ids: ReadonlySet<FnId>, map: (old: FnId) => FnId): Set<FnId> {

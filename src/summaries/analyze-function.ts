@@ -19,7 +19,7 @@ import {
   MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, subclassParamOf, withSubclass,
 } from './domain.js';
 import {
-  type ArgConstant, type CmpOp, type ConstName, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
+  type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
   sameGuard, truthTest, whenSet, whenZero,
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
@@ -700,15 +700,16 @@ class FunctionAnalysis {
       const inner = this.branchGuards(e.arg, s, depth);
       return inner ? [inner[1], inner[0]] : null;
     }
-    if (e.k === 'id' || e.k === 'field') {
-      const subject = e.k === 'field' ? this.testedSubject(e, s) : null;
+    if (e.k === 'id' || e.k === 'field' || e.k === 'deref') {
+      const subject = e.k !== 'id' ? this.testedSubject(e, s) : null;
       if (subject) return [[{ ...subject, test: 'notIn', values: ['0'] }], [{ ...subject, test: 'in', values: ['0'] }]];
       const p = e.k === 'id' ? this.paramHere(e.name, s) : -1;
       if (p >= 0) return [whenSet(p), whenZero(p)];
       const assigned = e.k === 'id' ? this.singleLocalAssignment(e.name) : null;
       return assigned ? this.branchGuards(assigned, s, depth + 1) : null;
     }
-    if (e.k === 'call') return this.gfpBranchGuards(e, s);
+    if (e.k === 'call') return this.gfpBranchGuards(e, s) ?? this.returnGuards(e, s);
+    if (e.k === 'cond') return this.conditionalGuards(e, s, depth);
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
       if (e.right.k !== 'id') return null;
@@ -741,6 +742,42 @@ class FunctionAnalysis {
   }
 
   /**
+   * `test ? A : B` is non-zero only on a branch whose arm may be (`noblock ? 0 : sk->sk_sndtimeo`
+   * is non-zero only where `noblock` is zero), and zero only on one whose arm may be.
+   */
+  private conditionalGuards(e: Extract<Expr, { k: 'cond' }>, s: State, depth: number): [Guard, Guard] | null {
+    const test = this.branchGuards(e.test, s, depth + 1);
+    if (!test) return null;
+    const [a, b] = [this.constantTruth(e.then), this.constantTruth(e.else)];
+    const nonZero = a === false ? test[1] : b === false ? test[0] : null;
+    const zero = a === true ? test[1] : b === true ? test[0] : null;
+    return nonZero || zero ? [nonZero, zero] : null;
+  }
+
+  /** Whether an expression is a constant, and then whether it is non-zero. */
+  private constantTruth(e: Expr): boolean | null {
+    const c = this.argConstant(e);
+    if (!c) return null;
+    return c.nonZero ? true : c.value === null ? null : c.value !== 0;
+  }
+
+  /**
+   * `if (f(…))` as a test of our parameters, by `f`'s summary (`timeo = sock_sndtimeo(sk,
+   * nonblock)`: non-zero only where our `nonblock` is zero).
+   */
+  private returnGuards(c: Call, s: State): [Guard, Guard] | null {
+    const when = this.singleSummary(c)?.nonZeroWhen ?? null;
+    if (when === null || when === 'never') return null;
+    // A test the call site decides either way says nothing of our parameters: `if (f(…))` reads
+    // it through returnTest(), which can also kill a branch.
+    const ours = (g: Guard | 'never'): Guard => (g === 'never' ? null : g);
+    const nonZero = ours(this.guardAtCall(when, c, s));
+    const [test] = this.singleSummary(c)?.nonZeroExact && when.length === 1 ? when : [];
+    const zero = test ? ours(this.guardAtCall(negateTest(test), c, s)) : null;
+    return nonZero !== null || zero !== null ? [nonZero, zero] : null;
+  }
+
+  /**
    * What a test or a switch reads of the parameters: a parameter itself (cast, or through a local
    * assigned once from it), or a field through a pointer parameter (`i->in_inode`) that this
    * path has not written yet, whose value the caller's `&local` may tell.
@@ -748,6 +785,10 @@ class FunctionAnalysis {
   private testedSubject(e: Expr, s: State, depth = 0, flag?: string): { param: number; field?: string } | null {
     if (depth > 2) return null;
     if (e.k === 'cast') return this.testedSubject(e.arg, s, depth + 1, flag);
+    if (e.k === 'deref' && e.arg.k === 'id') {
+      const p = this.paramHere(e.arg.name, s);
+      return p >= 0 && !s.written.includes(POINTEE) ? { param: p, field: POINTEE } : null;
+    }
     if (e.k === 'field') {
       const p = e.arrow && e.base.k === 'id' ? this.paramHere(e.base.name, s) : -1;
       return p >= 0 && !s.written.includes(e.field) ? { param: p, field: e.field } : null;
@@ -842,7 +883,7 @@ class FunctionAnalysis {
           return reassignmentKeys(e.left.name, e.op, e.right).reduce(withWritten, after);
         }
         if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
-        const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : after;
+        const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : e.left.k === 'deref' ? withWritten(after, POINTEE) : after;
         const key = e.left.k === 'field' ? pathKey(e.left) : null;
         if (!key) return written;
         const keys = this.ctx.identity.valueOf(this.fnId, e.right).filter((v) => v.k !== 'unknown').map(absKey);
@@ -1604,6 +1645,9 @@ class FunctionAnalysis {
     if (holder) return this.paramIndex(holder) < 0 && !writesField(body, field) && this.isZeroedField(holder, field) ? ZERO : null;
     const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
     if (!local || this.paramIndex(local) >= 0) return null;
+    // `netlink_attachskb(sk, skb, &timeo, ssk)`: the callee tests `*timeo` before it writes it,
+    // so what it reads is the value the local was given.
+    if (field === POINTEE) return this.singleLocalAssignment(local);
     const values = valuesOfLocalField(body, local, field);
     return values ? this.oneConstant(values) : null;
   }

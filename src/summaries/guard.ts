@@ -15,6 +15,9 @@ export type CmpOp = '<' | '<=' | '>' | '>=';
  */
 export type ParamTest = ParamTestKind & { field?: string };
 
+/** The `field` of a test of what a pointer parameter points to itself: `if (!*timeo)`. */
+export const POINTEE = '*';
+
 type ParamTestKind =
   /** The parameter is one of `values`: `p == A`, `case A: case B:`, and `!p` as `0`. */
   | { param: number; test: 'in'; values: ConstName[] }
