@@ -51,23 +51,29 @@ export async function extractFileFacts(path: string, source: string): Promise<Fi
 
 /**
  * Marks the functions of a `.c` file whose names occur other than before a `(`: an ops
- * initialiser, a callback argument, `EXPORT_SYMBOL(name)`. Only the rest may be taken to have no
- * callers but the program's calls. A mention in a comment or a string counts too, which only
- * errs toward "may be called from elsewhere".
+ * initialiser, a callback argument, `EXPORT_SYMBOL(name)`, a macro's body. Only the rest may be
+ * taken to have no callers but the program's calls. Comments and literals are no mentions: every
+ * kernel-doc comment names its function (`* frob_update - …`).
  */
 function markAddressTaken(path: string, source: string, functions: FunctionFacts[]): void {
   if (!path.endsWith('.c')) return;
   const defined = new Set(functions.filter((f) => !f.isMacro).map((f) => f.name));
   if (defined.size === 0) return;
   const mentioned = new Set<string>();
+  const code = withoutCommentsAndLiterals(source);
   const word = /[A-Za-z_]\w*/g;
-  for (let m = word.exec(source); m; m = word.exec(source)) {
+  for (let m = word.exec(code); m; m = word.exec(code)) {
     if (!defined.has(m[0])) continue;
     let next = word.lastIndex;
-    while (next < source.length && /\s/.test(source[next] as string)) next++;
-    if (source[next] !== '(') mentioned.add(m[0]);
+    while (next < code.length && /\s/.test(code[next] as string)) next++;
+    if (code[next] !== '(') mentioned.add(m[0]);
   }
   for (const fn of functions) if (!fn.isMacro && mentioned.has(fn.name)) fn.addressTaken = true;
+}
+
+/** C text with its comments and its string and character literals blanked (same length). */
+export function withoutCommentsAndLiterals(source: string): string {
+  return source.replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 // ---------------------------------------------------------------- top level
