@@ -48,6 +48,11 @@ export interface ProgramAnalysis {
   callHolds: Map<FnId, CallHolds>;
   /** Functions only the program's own calls reach (program/must-hold.ts). */
   closed: Set<FnId>;
+  /**
+   * The classes a report asked multiKeyed() about, and its answers: kept so that check-patch,
+   * whose bodies are read lazily, asks again only when the patch rewrites a key site.
+   */
+  multiKeyed: Map<string, boolean>;
   /** Functions whose summaries assert locks held (`Summary.requires`). */
   requiring: Set<FnId>;
   /** Functions the analysis failed on (`AnalysisContext.failed`). */
@@ -76,7 +81,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
     registrations: registrationsIn(program, program.functions.keys()),
     keySites: keySitesIn(program, program.functions.keys()),
-    callHolds: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), requiring: new Set(), failed: new Map(),
+    callHolds: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), multiKeyed: new Map(), requiring: new Set(), failed: new Map(),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -112,6 +117,14 @@ function decidedByCallers(a: ProgramAnalysis): (fn: FnId) => boolean {
   };
 }
 
+/** multiKeyed() of `classes`, asking only about those the analysis has no answer for yet. */
+function multiKeyedClasses(a: ProgramAnalysis, classes: string[]): Set<string> {
+  const unknown = classes.filter((c) => !a.multiKeyed.has(c));
+  const several = unknown.length ? multiKeyed(a.program, a.identity, a.keySites, unknown) : new Set<string>();
+  for (const c of unknown) a.multiKeyed.set(c, several.has(lockOfKey(c)));
+  return new Set(classes.filter((c) => a.multiKeyed.get(c)).map(lockOfKey));
+}
+
 /** What a report says of the tree besides the analysis: files that did not read, files Kbuild leaves out. */
 export interface TreeNotes { problems: Problem[]; excludedByConfig: number }
 
@@ -133,7 +146,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   // several lockdep classes may be two of them.
   const sameClassTwice = (c: string[]): boolean => c.length === 1 || c.includes(HARDIRQ);
   const classes = search.cycles.flatMap((c) => (sameClassTwice(c) ? c.filter((r) => r !== HARDIRQ) : []));
-  const several = multiKeyed(program, a.identity, a.keySites, [...new Set(classes)]);
+  const several = multiKeyedClasses(a, [...new Set(classes)]);
   const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
   const findingContext = { functions: program.functions, witnesses, rules, writers };
   const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(waitEdges(a.collector, (e) => e.to === SLEEP), sleepInAtomic, findingContext) : [];

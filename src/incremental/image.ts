@@ -27,7 +27,7 @@ import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 9;
+const FORMAT = 10;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -98,6 +98,7 @@ interface AnalysisPart {
   keySites: KeySite[];
   callHolds: [FnId, CallHolds][];
   closed: FnId[];
+  multiKeyed: [string, boolean][];
   requiring: FnId[];
   failed: [FnId, Problem][];
 }
@@ -270,6 +271,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     fileErrors: [...a.fileErrors],
     problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
     callHolds: [...a.callHolds].sort(([x], [y]) => x - y), closed: [...a.closed].sort((x, y) => x - y),
+    multiKeyed: [...a.multiKeyed].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
     requiring: [...a.requiring].sort((x, y) => x - y),
     failed: [...a.failed].sort(([x], [y]) => x - y),
   };
@@ -387,7 +389,7 @@ function assemble(
     identity: new LockIdentity(program, new Map(part.fieldStores), lockInitIndexOf(part)), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
-    callHolds: new Map(part.callHolds), closed: new Set(part.closed), requiring: new Set(part.requiring), failed: new Map(part.failed),
+    callHolds: new Map(part.callHolds), closed: new Set(part.closed), multiKeyed: new Map(part.multiKeyed), requiring: new Set(part.requiring), failed: new Map(part.failed),
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

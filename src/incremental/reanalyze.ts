@@ -71,9 +71,15 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
     ...list.flatMap((r) => (plan.changed.has(r.by) || id(r.by) < 0 ? [] : [{ ...r, by: id(r.by) }])), ...fresh,
   ].sort((x, y) => x.by - y.by);
   a.registrations = renumbered(a.registrations, registrationsIn(a.program, rewritten));
-  a.keySites = renumbered(a.keySites, keySitesIn(a.program, rewritten));
-  // Whether a function is closed depends on other files too (a global one bound in an ops table).
-  a.closed = new Set(closedFunctionsIn(a.program, a.program.functions.keys()));
+  const keySites = keySitesIn(a.program, rewritten);
+  // Which classes stand for several lockdep classes is asked again once a key site changes.
+  if (keySites.length > 0 || a.keySites.some((k) => plan.changed.has(k.by) || id(k.by) < 0)) a.multiKeyed.clear();
+  a.keySites = renumbered(a.keySites, keySites);
+  // Whether a function is closed depends on its file's text and on the program's bindings, and
+  // a patch that changes bindings is analysed whole: only the patched files' functions may change.
+  const inPatched = a.program.functions.flatMap((fn, i) => (patched.has(fn.file) ? [i] : []));
+  const judged = new Set(inPatched);
+  a.closed = new Set([...[...a.closed].filter((fn) => !judged.has(fn)), ...closedFunctionsIn(a.program, inPatched)]);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn) ? [fn] : []));
