@@ -766,13 +766,14 @@ class FunctionAnalysis {
    * nonblock)`: non-zero only where our `nonblock` is zero).
    */
   private returnGuards(c: Call, s: State): [Guard, Guard] | null {
-    const when = this.singleSummary(c)?.nonZeroWhen ?? null;
+    const summary = this.singleSummary(c);
+    const when = summary?.nonZeroWhen ?? null;
     if (when === null || when === 'never') return null;
     // A test the call site decides either way says nothing of our parameters: `if (f(…))` reads
     // it through returnTest(), which can also kill a branch.
     const ours = (g: Guard | 'never'): Guard => (g === 'never' ? null : g);
     const nonZero = ours(this.guardAtCall(when, c, s));
-    const [test] = this.singleSummary(c)?.nonZeroExact && when.length === 1 ? when : [];
+    const [test] = summary?.nonZeroExact && when.length === 1 ? when : [];
     const zero = test ? ours(this.guardAtCall(negateTest(test), c, s)) : null;
     return nonZero !== null || zero !== null ? [nonZero, zero] : null;
   }
