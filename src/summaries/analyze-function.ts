@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect, variablesOf } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
@@ -746,11 +746,14 @@ class FunctionAnalysis {
    * is non-zero only where `noblock` is zero), and zero only on one whose arm may be.
    */
   private conditionalGuards(e: Extract<Expr, { k: 'cond' }>, s: State, depth: number): [Guard, Guard] | null {
+    // `p ? p->runtime : NULL` reads through the pointer it tests: whether the object is there is
+    // its state, not a value the caller chooses, and a sleep under it must not wait on the caller.
+    if (readsThrough(e.then, e.test) || readsThrough(e.else, e.test)) return null;
     const test = this.branchGuards(e.test, s, depth + 1);
     if (!test) return null;
     const [a, b] = [this.constantTruth(e.then), this.constantTruth(e.else)];
-    const nonZero = a === false ? test[1] : b === false ? test[0] : null;
-    const zero = a === true ? test[1] : b === true ? test[0] : null;
+    const nonZero = parameterTests(a === false ? test[1] : b === false ? test[0] : null);
+    const zero = parameterTests(a === true ? test[1] : b === true ? test[0] : null);
     return nonZero || zero ? [nonZero, zero] : null;
   }
 
@@ -771,7 +774,7 @@ class FunctionAnalysis {
     if (when === null || when === 'never') return null;
     // A test the call site decides either way says nothing of our parameters: `if (f(…))` reads
     // it through returnTest(), which can also kill a branch.
-    const ours = (g: Guard | 'never'): Guard => (g === 'never' ? null : g);
+    const ours = (g: Guard | 'never'): Guard => (g === 'never' ? null : parameterTests(g));
     const nonZero = ours(this.guardAtCall(when, c, s));
     const [test] = summary?.nonZeroExact && when.length === 1 ? when : [];
     const zero = test ? ours(this.guardAtCall(negateTest(test), c, s)) : null;
@@ -2330,6 +2333,26 @@ function pathKey(e: Expr): string | null {
     case 'cast': return pathKey(e.arg);
     default: return null;
   }
+}
+
+/**
+ * The tests of parameters' own values in a guard a value carries (`nonblock`), without those of
+ * objects' fields (`dev->cfg_size > PCI_CFG_SPACE_SIZE` behind `pci_find_ext_capability()`'s
+ * result): those are the objects' state, which callers rarely know, and a sleep is reported only
+ * where its callers decide its guard.
+ */
+function parameterTests(g: Guard): Guard {
+  const kept = g?.filter((t) => t.field === undefined) ?? [];
+  return kept.length > 0 ? kept : null;
+}
+
+/** Whether `e` reads a field through `pointer` (`p->cap.data` through `p`). */
+function readsThrough(e: Expr, pointer: Expr): boolean {
+  const key = pathKey(pointer);
+  if (!key) return false;
+  let reads = false;
+  walkExpr(e, (x) => { if (x.k === 'field' && x.arrow && pathKey(x.base) === key) reads = true; });
+  return reads;
 }
 
 /** `a, b, c` parses as nested comma expressions: the list of its operands. */
