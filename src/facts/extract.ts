@@ -72,7 +72,7 @@ function markAddressTaken(path: string, source: string, functions: FunctionFacts
 }
 
 /** C text with its comments and its string and character literals blanked (same length). */
-export function withoutCommentsAndLiterals(source: string): string {
+function withoutCommentsAndLiterals(source: string): string {
   return source.replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
