@@ -130,8 +130,12 @@ interface State {
   known: Record<string, KnownFlags>;
 }
 
-/** Flags known set in a field; `othersClear`: the field was given exactly these (`= A | B`, `= 0`). */
-interface KnownFlags { set: string[]; othersClear: boolean }
+/**
+ * Flags known set in a field: constants (`set`), and the bits of parameters the path put there
+ * while they still held the caller's value (`params`, sorted: `ei->i_flags |= i_flags`).
+ * `othersClear`: the field holds nothing else (`= A | B`, `= 0`, `= flags`).
+ */
+interface KnownFlags { set: string[]; othersClear: boolean; params: number[] }
 
 /**
  * What a flag local says: the guards under which it is non-zero and zero here (`never`: on no
@@ -639,7 +643,7 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.journalTest(e, s) ?? this.flagTest(e, s);
+    const handle = this.journalTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       case 'not': {
@@ -1617,18 +1621,41 @@ class FunctionAnalysis {
       return holds === null ? unknown : holds ? null : 'never';
     }
     const has = known && (t.test === 'flag' || t.test === 'noFlag') ? this.hasFlag(known, t.flag) : null;
-    return has === null ? unknown : has === (t.test === 'flag') ? null : 'never';
+    if (has !== null) return has === (t.test === 'flag') ? null : 'never';
+    const ours = known && (t.test === 'flag' || t.test === 'noFlag') ? paramFlagGuards(known, t.flag) : null;
+    return ours?.[t.test === 'flag' ? 0 : 1] ?? unknown;
+  }
+
+  /**
+   * `x->f & F` where this path put what `x->f` holds (State.known): decided by the constants it
+   * wrote, else a test of the parameters it ORed in (`ei->i_flags |= i_flags; … if (!(ei->i_flags
+   * & EXT4_EA_INODE_FL))` runs only where the caller's `i_flags` lacks the flag).
+   */
+  private knownFieldTest(e: Expr, s: State): [State, State] | null {
+    if (e.k !== 'bin' || e.op !== '&' || e.right.k !== 'id' || s.dead) return null;
+    const read = e.left.k === 'cast' ? e.left.arg : e.left;
+    if (read.k !== 'field' || !read.arrow || read.base.k !== 'id') return null;
+    const holder = this.knownHolder(read.base.name);
+    const known = holder === null ? undefined : s.known[`${holder}:${read.field}`];
+    if (!known) return null;
+    const v = this.expr(e, s);
+    const has = this.hasFlag(known, e.right.name);
+    if (has !== null) return has ? [v, DEAD] : [DEAD, v];
+    const guards = paramFlagGuards(known, e.right.name);
+    return guards ? [withGuard(v, guards[0]), withGuard(v, guards[1])] : null;
   }
 
   /** Whether a field holding `known` has `flag` set; null when that is not known (a number written needs the flag's value). */
   private hasFlag(known: KnownFlags, flag: string): boolean | null {
     if (known.set.includes(flag)) return true;
-    if (!known.set.some(isDecimal)) return known.othersClear ? false : null;
+    // A parameter's bits are its callers': whether they hold the flag is theirs to say.
+    const clear = known.othersClear && known.params.length === 0;
+    if (!known.set.some(isDecimal)) return clear ? false : null;
     const values = known.set.map((f) => (isDecimal(f) ? Number(f) : this.constantValue(f)));
     const bits = this.constantValue(flag);
     if (bits === null || values.some((v) => v === null)) return null;
     const any = values.some((v) => ((v as number) & bits) !== 0);
-    return any ? true : known.othersClear ? false : null;
+    return any ? true : clear ? false : null;
   }
 
   /**
@@ -1678,20 +1705,34 @@ class FunctionAnalysis {
     return !written;
   }
 
+  /** The index of the parameter `e` reads (through casts) where it still holds the caller's value, else -1. */
+  private unchangedParam(e: Expr, s: State): number {
+    const read = e.k === 'cast' ? e.arg : e;
+    return read.k === 'id' ? this.paramHere(read.name, s) : -1;
+  }
+
   /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
   private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
     const s = withWritten(s0, left.field);
     const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=') ? this.knownHolder(left.base.name) : null;
     const flags = holder !== null ? this.constantFlags(right) : null;
+    const param = holder !== null && !flags ? this.unchangedParam(right, s0) : -1;
     const suffix = `:${left.field}`;
-    if (!flags && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
+    if (!flags && param < 0 && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
     const known: Record<string, KnownFlags> = {};
     // A write through anything else may be to the same object: what was known of the field goes.
     for (const [key, value] of Object.entries(s.known)) if (!key.endsWith(suffix)) known[key] = value;
     const key = `${holder}${suffix}`;
-    const before = s.known[key];
-    if (flags && op === '=') known[key] = { set: [...flags].sort(), othersClear: true };
-    else if (flags && op === '|=') known[key] = { set: [...new Set([...(before?.set ?? []), ...flags])].sort(), othersClear: before?.othersClear ?? false };
+    const before = op === '|=' ? s.known[key] : undefined;
+    const params = param >= 0 ? [param] : [];
+    if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params };
+    else if (op === '|=' && (flags || param >= 0)) {
+      known[key] = {
+        set: [...new Set([...(before?.set ?? []), ...(flags ?? [])])].sort(),
+        othersClear: before?.othersClear ?? false,
+        params: [...new Set([...(before?.params ?? []), ...params])].sort((a, b) => a - b),
+      };
+    }
     return { ...s, known };
   }
 
@@ -2178,6 +2219,19 @@ function join(a: State, b: State): State {
   };
 }
 
+/**
+ * What a field's flag says of the parameters ORed into it, for its set and clear branches: clear
+ * only where every one of them lacks the flag; set, past the constants, only where the one
+ * parameter it holds has it. Null when the parameters say nothing.
+ */
+function paramFlagGuards(known: KnownFlags, flag: string): [Guard, Guard] | null {
+  if (known.params.length === 0) return null;
+  const lacks = known.params.reduce<Guard>((g, param) => meetGuards(g, [{ param, test: 'noFlag', flag }]), null);
+  const [only] = known.params;
+  const has: Guard = known.othersClear && known.params.length === 1 && only !== undefined ? [{ param: only, test: 'flag', flag }] : null;
+  return [has, lacks];
+}
+
 /** Flags known on both paths: those set on both, all others clear only if clear on both. */
 function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>): Record<string, KnownFlags> {
   const out: Record<string, KnownFlags> = {};
@@ -2185,8 +2239,10 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
     const y = b[key];
     if (!y) continue;
     const set = x.set.filter((f) => y.set.includes(f));
-    const othersClear = x.othersClear && y.othersClear && set.length === x.set.length && set.length === y.set.length;
-    if (set.length > 0 || othersClear) out[key] = { set, othersClear };
+    const params = x.params.filter((p) => y.params.includes(p));
+    const same = set.length === x.set.length && set.length === y.set.length && params.length === x.params.length && params.length === y.params.length;
+    const othersClear = x.othersClear && y.othersClear && same;
+    if (set.length > 0 || params.length > 0 || othersClear) out[key] = { set, othersClear, params };
   }
   return out;
 }
@@ -2287,7 +2343,7 @@ function sameState(a: State, b: State): boolean {
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
     && sameGuard(a.guard, b.guard) && sameList(a.written, b.written, (x, y) => x === y)
-    && sameRecord(a.known, b.known, (x, y) => x.othersClear === y.othersClear && sameList(x.set, y.set, (p, q) => p === q))
+    && sameRecord(a.known, b.known, (x, y) => x.othersClear === y.othersClear && sameList(x.set, y.set, (p, q) => p === q) && sameList(x.params, y.params, (p, q) => p === q))
     && sameRecord(a.saved, b.saved, (x, y) => x.irq === y.irq && x.witness === y.witness)
     && sameRecord(a.stores, b.stores, (x, y) => sameList(x, y, (p, q) => p === q));
 }
