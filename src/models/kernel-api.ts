@@ -516,6 +516,23 @@ const KEYED_STRUCT_INITIALISERS: Readonly<Record<string, string>> = {
  */
 export const UNCHECKED_ELSEWHERE: ReadonlySet<string> = new Set(['device.mutex']);
 
+/**
+ * Subclass constants that also say which of a lock's keys the object has. The VFS gives a
+ * directory's `i_rwsem` a key of its own (`i_mutex_dir_key`, lockdep_annotate_inode_mutex_key()),
+ * and only a directory is locked as a parent (`inode_lock_nested(dir, I_MUTEX_PARENT)`): its
+ * subclass 1 is not the subclass 1 ext4 gives a regular EA inode (`lockdep_set_subclass()`).
+ * Constant → the key, named in the class's subclass (`inode.i_rwsem/dir:1`).
+ */
+const KEYED_SUBCLASSES: Readonly<Record<string, string>> = {
+  I_MUTEX_PARENT: 'dir',
+  I_MUTEX_PARENT2: 'dir',
+};
+
+/** The key a subclass constant says the locked object has (`dir` for `I_MUTEX_PARENT`), or null. */
+export function keyOfSubclassConstant(name: string): string | null {
+  return entryOf(KEYED_SUBCLASSES, name) ?? null;
+}
+
 /** The struct a keyed initialiser sets up when the scan does not define it, or null. */
 export function keyedStructOfInitialiser(name: string): string | null {
   return entryOf(KEYED_STRUCT_INITIALISERS, name) ?? null;

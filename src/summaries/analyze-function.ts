@@ -4,7 +4,7 @@
 // for callers.
 import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, modelOf,
+  type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
@@ -1909,7 +1909,9 @@ class FunctionAnalysis {
     if (p >= 0) return withSubclass(key, `#p${p}`);
     const c = this.argConstant(arg);
     if (!c) return withSubclass(key, '?');
-    return c.value === null || c.value === 0 ? key : withSubclass(key, String(c.value));
+    if (c.value === null || c.value === 0) return key;
+    const objectKey = c.name === null ? null : keyOfSubclassConstant(c.name);
+    return withSubclass(key, objectKey === null ? String(c.value) : `${objectKey}:${c.value}`);
   }
 
   /** A callee's lock key in our terms: classes stay, its parameters become our arguments' values. */
