@@ -7,7 +7,7 @@ import type { CycleRule } from '../rules/rule.js';
 import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP, SOFTIRQ } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
-import { devicelessFilesystems, sameFilesystems } from '../models/filesystem-classes.js';
+import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
 import { functionIndex } from '../facts/outline.js';
 import { oneBackend } from './paravirt.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
@@ -53,7 +53,7 @@ export function findingsFromCycles(graph: DependencyGraph, cycles: string[][], c
     const resources = canonicalRotation(raw);
     const rule = ctx.rules.find((r) => r.owns(resources));
     if (!rule) continue;
-    const choice = chooseVariants(graph, resources, ctx.writers, (edges) => oneMachine(edges, ctx));
+    const choice = chooseVariants(graph, resources, ctx.writers, (ring, queued) => oneMachine(ring, queued, ctx));
     if (!choice) { infeasible++; continue; }
     // Per rule: an IPI cycle and a lock-order cycle through one dependency are two deadlocks.
     const dependencies = resources.map((from, i) => `${rule.id}\u0000${from}\u0000${resources[(i + 1) % resources.length]}`);
@@ -138,10 +138,13 @@ export function canonicalRotation(cycle: string[]): string[] {
 /**
  * Whether the CPUs' paths can run on one machine against the same objects: one paravirt
  * backend, and each per-filesystem class one filesystem's on the CPU that holds it and on the
- * one that waits for it.
+ * one that waits for it. `ring` is the cycle in order; a queued writer outside it waits for the
+ * lock of the ring's CPU that holds it.
  */
-function oneMachine(edges: DepEdge[], ctx: FindingContext): boolean {
-  return sameFilesystems(edges, () => devicelessIn(ctx.functions)) && oneBackend(edges.flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
+  const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
+  const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
+  return sameFilesystems(ring, deviceless) && writersMeet && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
 /** Worked out once per program, the first time a cycle meets a super_block found by device. */
@@ -161,7 +164,7 @@ function devicelessIn(functions: readonly FunctionFacts[]): ReadonlySet<string> 
  * that needs no writer outside the cycle if there is one.
  */
 function chooseVariants(
-  graph: DependencyGraph, resources: string[], writers: QueuedWriters, oneMachine: (edges: DepEdge[]) => boolean,
+  graph: DependencyGraph, resources: string[], writers: QueuedWriters, oneMachine: (ring: DepEdge[], queued: readonly DepEdge[]) => boolean,
 ): { edges: DepEdge[]; verdict: Verdict } | null {
   const options = resources.map((from, i) => {
     const to = resources[(i + 1) % resources.length] as string;
@@ -175,7 +178,7 @@ function chooseVariants(
     if (i === options.length) {
       tried++;
       const verdict = simulate(pick, writers);
-      if (!verdict.feasible || !oneMachine([...pick, ...verdict.writers])) return null;
+      if (!verdict.feasible || !oneMachine(pick, verdict.writers)) return null;
       const found = { edges: [...pick], verdict };
       if (verdict.writers.length === 0) return found;
       fallback ??= found;

@@ -7,9 +7,14 @@
 // one filesystem on both sides of each such class.
 import type { DepEdge } from '../deadlock/types.js';
 
-/** Classes keyed per `file_system_type`. */
+/**
+ * Classes keyed per `file_system_type`, and locks of objects that belong to one super_block
+ * although lockdep gives them one class: a dquot's `dq_lock` (`dquot->dq_sb`) held by ocfs2's
+ * quota code is never the one ext4's code waits for.
+ */
 const PER_FILESYSTEM_CLASSES = new Set([
   'inode.i_rwsem', 'inode.i_lock', 'address_space.invalidate_lock', 'super_block.s_umount', 'super_block.s_vfs_rename_mutex',
+  'dquot.dq_lock',
 ]);
 
 /**
@@ -79,10 +84,12 @@ export function isPerFilesystemClass(cls: string): boolean {
  * awaited in the same one. `deviceless()` names the filesystems a device lookup never finds.
  */
 export function sameFilesystems(edges: readonly Pick<DepEdge, 'heldIn' | 'awaitedIn'>[], deviceless: () => ReadonlySet<string>): boolean {
-  return edges.every((e, i) => {
-    const holder = edges[(i + 1) % edges.length] as Pick<DepEdge, 'heldIn'>;
-    return !e.awaitedIn || !holder.heldIn || oneFilesystem(e.awaitedIn, holder.heldIn, deviceless);
-  });
+  return edges.every((e, i) => waitsInHoldersFilesystem(e, edges[(i + 1) % edges.length] as Pick<DepEdge, 'heldIn'>, deviceless));
+}
+
+/** Whether the CPU of `waiter` can wait for the object the CPU of `holder` holds, as filesystems tell. */
+export function waitsInHoldersFilesystem(waiter: Pick<DepEdge, 'awaitedIn'>, holder: Pick<DepEdge, 'heldIn'>, deviceless: () => ReadonlySet<string>): boolean {
+  return !waiter.awaitedIn || !holder.heldIn || oneFilesystem(waiter.awaitedIn, holder.heldIn, deviceless);
 }
 
 function oneFilesystem(a: string, b: string, deviceless: () => ReadonlySet<string>): boolean {
