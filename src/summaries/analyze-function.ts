@@ -716,7 +716,8 @@ class FunctionAnalysis {
     if (e.k === 'cond') return this.conditionalGuards(e, s, depth);
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
-      if (e.right.k !== 'id') return null;
+      // `flags & mask` with a variable mask tests no flag a caller's constant can be compared with.
+      if (e.right.k !== 'id' || this.isVariable(e.right.name)) return null;
       const subject = this.testedSubject(e.left, s, 0, e.right.name);
       if (!subject) return null;
       const has: ParamTest = { ...subject, test: 'flag', flag: e.right.name };
@@ -1633,6 +1634,8 @@ class FunctionAnalysis {
    */
   private knownFieldTest(e: Expr, s: State): [State, State] | null {
     if (e.k !== 'bin' || e.op !== '&' || e.right.k !== 'id' || s.dead) return null;
+    // A mask in a variable (`p->flags & mask`) is no flag a write can be compared with.
+    if (this.isVariable(e.right.name)) return null;
     const read = e.left.k === 'cast' ? e.left.arg : e.left;
     if (read.k !== 'field' || !read.arrow || read.base.k !== 'id') return null;
     const holder = this.knownHolder(read.base.name);
@@ -1703,6 +1706,11 @@ class FunctionAnalysis {
       }
     });
     return !written;
+  }
+
+  /** Whether `name` is a parameter or local of this function rather than a constant. */
+  private isVariable(name: string): boolean {
+    return variablesOf(this.fn()).has(name);
   }
 
   /** The index of the parameter `e` reads (through casts) where it still holds the caller's value, else -1. */
