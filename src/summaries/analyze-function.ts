@@ -1752,7 +1752,7 @@ class FunctionAnalysis {
   private knownHolder(name: string): string | null {
     const p = this.paramIndex(name);
     if (p >= 0) return String(p);
-    return variablesOf(this.fn()).has(name) ? `@${name}` : null;
+    return this.isVariable(name) ? `@${name}` : null;
   }
 
   /** The flags `right` writes as constants (`A | B`; a number as its decimal name, 0 as none), or null. */
@@ -1849,7 +1849,7 @@ class FunctionAnalysis {
     const value = this.constantValue(arg.name);
     // A name of another case is a constant only where a header gives it a number and the
     // function has no variable of that name (`HostCmd_CMD_11N_DELBA`, an `Opt_err` enumerator).
-    if (!CONSTANT_NAME.test(arg.name)) return value !== null && !variablesOf(this.fn()).has(arg.name) ? { name: arg.name, value } : null;
+    if (!CONSTANT_NAME.test(arg.name)) return value !== null && !this.isVariable(arg.name) ? { name: arg.name, value } : null;
     // A macro without a number (`#define CUR_MODE (current->mode)`) is not a constant; a name no
     // header defines is an enumerator.
     if (value === null && this.ctx.conditions.defines(arg.name)) return null;
