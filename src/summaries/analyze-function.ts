@@ -29,7 +29,9 @@ import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicit
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
-import { JOURNAL_PARAM, type JournalState, isJournalSlot, joinJournal } from '../models/task-journal.js';
+import {
+  JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
+} from '../models/task-journal.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
@@ -107,9 +109,9 @@ interface State {
   /** Lock pointers stored on this path (`pvmw->ptl = pte_lockptr(…)`): they beat the flow-insensitive field. */
   stores: Record<string, LockKey[]>;
   /** `current->journal_info` here (models/task-journal.ts). */
-  journal: JournalState;
+  journal: PathJournal;
   /** What it was before the transaction this path last started (null: none started): what ending it gives back. */
-  journalOuter: JournalState | null;
+  journalOuter: PathJournal | null;
   /** Locals holding `current->journal_info` on this path (`trans = current->journal_info;`), sorted. */
   journalLocals: string[];
   /** Locals only ever given constants (`exist = 1`): when each is set and when zero, relative to entry. */
@@ -206,6 +208,8 @@ class FunctionAnalysis {
   private splitting = false;
   /** `current->journal_info` where the function returns, but on its error returns (null: none yet). */
   private exitJournal: JournalState | null = null;
+  /** A callee may have ended a handle this function did not take: its callers' state after it is theirs to restore. */
+  private mayEndCallersHandle = false;
   private sawExit = false;
   private exitIrqWitness: WitnessId = -1;
   /** `Summary.irqSavesTo` / `irqRestoresFrom`. */
@@ -253,7 +257,7 @@ class FunctionAnalysis {
       releases: [...this.releases],
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
-      journalExit: this.exitJournal ?? 'entry',
+      journalExit: this.mayEndCallersHandle && (this.exitJournal ?? 'entry') === 'entry' ? 'unknown' : this.exitJournal ?? 'entry',
       returnsInstance: returnedInstance(fn.body, this.instanceClasses()),
       returnsZeroed: returnsZeroedObject(fn.body, this.zeroedCall),
       irqExitWitness: this.exitIrqWitness,
@@ -491,7 +495,8 @@ class FunctionAnalysis {
    */
   private recordExit(s: State, failed = false): void {
     if (s.dead) return;
-    if (!failed) this.exitJournal = this.exitJournal === null ? journalOf(s) : joinJournal(this.exitJournal, journalOf(s));
+    const exit = summaryJournal(journalOf(s));
+    if (!failed) this.exitJournal = this.exitJournal === null ? exit : joinJournal(this.exitJournal, exit);
     const keyOf = (h: HeldLock): string => `${h.lock}|${h.mode}`;
     if (!this.sawExit) {
       for (const h of s.held) if (!this.returnsHeld.has(keyOf(h))) this.returnsHeld.set(keyOf(h), h);
@@ -597,10 +602,24 @@ class FunctionAnalysis {
         case 'set': return [s, DEAD];
         case 'clear': return [DEAD, s];
         case 'unknown': return [{ ...s, journal: 'set' }, { ...s, journal: 'clear' }];
+        // Clear only where it is as at entry and the caller had none.
+        case 'entryOrSet': return [{ ...s, journal: 'set' }, withGuard({ ...s, journal: 'entry' }, JOURNAL_CLEAR)];
         case 'entry': return [withGuard(s, JOURNAL_SET), withGuard(s, JOURNAL_CLEAR)];
       }
     })();
     return negated ? [branches[1], branches[0]] : branches;
+  }
+
+  /**
+   * `if (refcount_read(&trans->use_count) > 1)` on a handle parameter: whether the handle was
+   * taken inside another (models/task-journal.ts), a test the caller decides where it took it.
+   */
+  private nestingTest(e: Expr, s: State): [State, State] | null {
+    const handle = s.dead ? null : nestedHandleTested(e);
+    const param = handle ? this.paramHere(handle, s) : -1;
+    if (param < 0) return null;
+    const nested = (test: 'in' | 'notIn'): Guard => [{ param, field: NESTED_HANDLE, test, values: ['0'] }];
+    return [withGuard(s, nested('notIn')), withGuard(s, nested('in'))];
   }
 
   /**
@@ -643,7 +662,7 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.journalTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s);
+    const handle = this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       case 'not': {
@@ -887,7 +906,10 @@ class FunctionAnalysis {
       case 'assign': {
         const after = this.expr(e.left, this.expr(e.right, s));
         if (after.dead) return after;
-        if (isJournalSlot(e.left)) return { ...after, journal: this.argConstant(e.right)?.value === 0 ? 'clear' : 'set' };
+        if (isJournalSlot(e.left)) {
+          // Setting it takes a handle over the state before, as a callee's start does.
+          return this.argConstant(e.right)?.value === 0 ? { ...after, journal: 'clear', journalOuter: null } : { ...after, journal: 'set', journalOuter: after.journal };
+        }
         if (e.left.k === 'id' && this.paramIndex(e.left.name) >= 0) {
           return reassignmentKeys(e.left.name, e.op, e.right).reduce(withWritten, after);
         }
@@ -1203,6 +1225,8 @@ class FunctionAnalysis {
     } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
       s = { ...s, irq: summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
     }
+    // `btrfs_end_transaction(trans)` on a handle our caller took: we may end it, as the callee may.
+    if (summary.journalExit === 'unknown' && s.journalOuter === null && this.endsParamsHandle(c, summary)) this.mayEndCallersHandle = true;
     if (summary.journalExit !== 'entry') s = afterCallee(s, summary.journalExit);
     return s;
   }
@@ -1588,10 +1612,12 @@ class FunctionAnalysis {
     if (t.param === JOURNAL_PARAM) {
       if (journal === 'entry') return [t];
       if (journal === 'unknown') return unknown;
+      if (journal === 'entryOrSet') return truthTest(t) === 'set' ? null : [t];
       return (truthTest(t) === 'set') === (journal === 'set') ? null : 'never';
     }
     const arg = c.args[t.param];
     if (!arg) return unknown;
+    if (t.field === NESTED_HANDLE) return this.nestingAtCall(t, arg, s, unknown);
     const p = arg.k === 'id' ? this.paramHere(arg.name, s, t.test === 'flag' || t.test === 'noFlag' ? t.flag : undefined) : -1;
     if (p >= 0) {
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
@@ -1611,6 +1637,34 @@ class FunctionAnalysis {
     const value = this.fieldValueAt(arg, t.field);
     const { field: _read, ...ofValue } = t;
     return value ? this.testOfValue(ofValue, value, unknown, s) : unknown;
+  }
+
+  /** Whether the call hands one of our parameters to a callee that asks if that handle is nested: it ends it. */
+  private endsParamsHandle(c: Call, summary: Summary): boolean {
+    const asked = new Set<number>();
+    const note = (g: Guard | 'never'): void => { if (g && g !== 'never') for (const t of g) if (t.field === NESTED_HANDLE) asked.add(t.param); };
+    note(summary.nonZeroWhen);
+    for (const e of summary.events) note(e.guard);
+    return [...asked].some((p) => { const arg = c.args[p]; return arg?.k === 'id' && this.paramIndex(arg.name) >= 0; });
+  }
+
+  /**
+   * A callee's test of whether the handle it is given was taken nested. Our own parameter's is
+   * our callers' question; a handle this function took is nested as the task's handle was before
+   * the take (`journalOuter`): decided, or a test of the state at entry.
+   */
+  private nestingAtCall(t: ParamTest, arg: Expr, s: State, unknown: 'never' | null): Guard | 'never' {
+    const p = arg.k === 'id' ? this.paramHere(arg.name, s) : -1;
+    if (p >= 0) return [{ ...t, param: p }];
+    const truth = truthTest(t);
+    if (truth === null) return unknown;
+    switch (s.journalOuter) {
+      case 'entry': return truth === 'set' ? JOURNAL_SET : JOURNAL_CLEAR;
+      case 'set': case 'clear': return (truth === 'set') === (s.journalOuter === 'set') ? null : 'never';
+      // Taken over our own handle (nested), or over the caller's state.
+      case 'entryOrSet': return truth === 'set' ? null : JOURNAL_CLEAR;
+      default: return unknown;
+    }
   }
 
   /** A callee's test of a field this path wrote with `known` (undefined: not with constants). */
@@ -2220,8 +2274,8 @@ function join(a: State, b: State): State {
     slept: a.slept && b.slept,
     lastPut: a.lastPut && b.lastPut,
     stores: sameStores(a.stores, b.stores),
-    journal: a.journal === b.journal ? a.journal : joinJournal(journalOf(a), journalOf(b)),
-    journalOuter: a.journalOuter === b.journalOuter ? a.journalOuter : null,
+    journal: a.journal === b.journal ? a.journal : joinPathJournal(journalOf(a), journalOf(b)),
+    journalOuter: joinOuter(a, b),
     journalLocals: a.journalLocals === b.journalLocals ? a.journalLocals : a.journalLocals.filter((x) => b.journalLocals.includes(x)),
     flags: a.flags === b.flags && sameGuard(a.guard, b.guard) ? a.flags : joinFlags(a, b),
     written: a.written === b.written ? a.written : mergeSorted(a.written, b.written),
@@ -2317,11 +2371,23 @@ function joinFlags(a: State, b: State): Record<string, FlagValue> {
  * `current->journal_info` on a path, with what its guard tells of the state at entry: after
  * `if (current->journal_info) goto got_it;` the handle is set there as surely as after an assignment.
  */
-function journalOf(s: State): JournalState {
-  if (s.journal !== 'entry' || !s.guard) return s.journal;
+function journalOf(s: State): PathJournal {
+  if ((s.journal !== 'entry' && s.journal !== 'entryOrSet') || !s.guard) return s.journal;
   const test = s.guard.find((t) => t.param === JOURNAL_PARAM);
   const truth = test ? truthTest(test) : null;
+  if (s.journal === 'entryOrSet') return truth === 'set' ? 'set' : 'entryOrSet';
   return truth === 'set' ? 'set' : truth === 'zero' ? 'clear' : 'entry';
+}
+
+/**
+ * What the task's handle was before this function's own one was taken, where paths meet. A path
+ * that has none of its own (as at entry, nothing taken or what it took ended) has no handle a
+ * later end could be about: the other path's answer stands.
+ */
+function joinOuter(a: State, b: State): PathJournal | null {
+  if (a.journalOuter === b.journalOuter) return a.journalOuter;
+  const ownless = (s: State): boolean => s.journalOuter === null && s.journal === 'entry';
+  return ownless(a) ? b.journalOuter : ownless(b) ? a.journalOuter : null;
 }
 
 /**
