@@ -114,6 +114,11 @@ interface State {
   journalOuter: PathJournal | null;
   /** Locals holding `current->journal_info` on this path (`trans = current->journal_info;`), sorted. */
   journalLocals: string[];
+  /**
+   * Locals that are NULL or a handle this path took (`trans = btrfs_start_transaction(…)`, `trans =
+   * NULL` on its error branch), sorted: `if (trans)` runs with the task's handle set.
+   */
+  handleLocals: string[];
   /** Locals only ever given constants (`exist = 1`): when each is set and when zero, relative to entry. */
   flags: Record<string, FlagValue>;
   /**
@@ -184,7 +189,7 @@ const NO_LOCKS: LockKey[] = [];
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
 const NO_INSTANCES: InstanceClasses = new Map();
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {} };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {} };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -596,6 +601,12 @@ class FunctionAnalysis {
       read = read.left;
     }
     const reads = isJournalSlot(read) || (read.k === 'id' && s.journalLocals.includes(read.name));
+    const state = journalOf(s);
+    if (!reads && read.k === 'id' && s.handleLocals.includes(read.name) && !s.dead && (state === 'entryOrSet' || state === 'unknown')) {
+      // Non-zero only on the paths that took a handle, which is then the task's.
+      const taken: State = { ...s, journal: 'set' };
+      return negated ? [s, taken] : [taken, s];
+    }
     if (!reads || s.dead) return null;
     const branches = ((): [State, State] => {
       switch (journalOf(s)) {
@@ -908,7 +919,7 @@ class FunctionAnalysis {
         if (after.dead) return after;
         if (isJournalSlot(e.left)) {
           // Setting it takes a handle over the state before, as a callee's start does.
-          return this.argConstant(e.right)?.value === 0 ? { ...after, journal: 'clear', journalOuter: null } : { ...after, journal: 'set', journalOuter: after.journal };
+          return this.argConstant(e.right)?.value === 0 ? { ...after, journal: 'clear', journalOuter: null, handleLocals: NO_NAMES } : { ...after, journal: 'set', journalOuter: after.journal };
         }
         if (e.left.k === 'id' && this.paramIndex(e.left.name) >= 0) {
           return reassignmentKeys(e.left.name, e.op, e.right).reduce(withWritten, after);
@@ -945,8 +956,17 @@ class FunctionAnalysis {
     const s = this.flagAssigned(name, value, forgetFieldsOf(name, s0));
     const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
     const had = s.journalLocals.includes(name);
-    if (holds === had) return s;
-    return { ...s, journalLocals: holds ? [...s.journalLocals, name].sort() : s.journalLocals.filter((x) => x !== name) };
+    const handle = value !== null && this.isHandleOrNull(value);
+    const t = handle === s.handleLocals.includes(name) ? s : { ...s, handleLocals: handle ? [...s.handleLocals, name].sort() : s.handleLocals.filter((x) => x !== name) };
+    if (holds === had) return t;
+    return { ...t, journalLocals: holds ? [...t.journalLocals, name].sort() : t.journalLocals.filter((x) => x !== name) };
+  }
+
+  /** NULL, or what a call that leaves the task a handle returns (its `ERR_PTR()` aside). */
+  private isHandleOrNull(value: Expr): boolean {
+    const e = value.k === 'cast' ? value.arg : value;
+    if (e.k === 'call') return this.singleSummary(e)?.journalExit === 'set';
+    return this.argConstant(e)?.value === 0;
   }
 
   private flagAssigned(name: string, value: Expr | null, s: State): State {
@@ -2277,6 +2297,7 @@ function join(a: State, b: State): State {
     journal: a.journal === b.journal ? a.journal : joinPathJournal(journalOf(a), journalOf(b)),
     journalOuter: joinOuter(a, b),
     journalLocals: a.journalLocals === b.journalLocals ? a.journalLocals : a.journalLocals.filter((x) => b.journalLocals.includes(x)),
+    handleLocals: a.handleLocals === b.handleLocals ? a.handleLocals : a.handleLocals.filter((x) => b.handleLocals.includes(x)),
     flags: a.flags === b.flags && sameGuard(a.guard, b.guard) ? a.flags : joinFlags(a, b),
     written: a.written === b.written ? a.written : mergeSorted(a.written, b.written),
     known: a.known === b.known ? a.known : joinKnown(a.known, b.known),
@@ -2401,8 +2422,9 @@ function afterCallee(s: State, exit: JournalState): State {
   switch (exit) {
     case 'entry': return s;
     case 'set': return { ...s, journal: 'set', journalOuter: s.journal };
-    case 'clear': return { ...s, journal: 'clear', journalOuter: null };
-    case 'unknown': return { ...s, journal: s.journalOuter ?? s.journal, journalOuter: null };
+    // A handle ended: what the locals held is no longer the task's.
+    case 'clear': return { ...s, journal: 'clear', journalOuter: null, handleLocals: NO_NAMES };
+    case 'unknown': return { ...s, journal: s.journalOuter ?? s.journal, journalOuter: null, handleLocals: NO_NAMES };
   }
 }
 
@@ -2415,6 +2437,7 @@ function sameState(a: State, b: State): boolean {
   if (a === b) return true;
   return a.dead === b.dead && a.irq === b.irq && a.irqWitness === b.irqWitness && a.slept === b.slept && a.lastPut === b.lastPut
     && a.journal === b.journal && a.journalOuter === b.journalOuter && sameList(a.journalLocals, b.journalLocals, (x, y) => x === y)
+    && sameList(a.handleLocals, b.handleLocals, (x, y) => x === y)
     && sameRecord(a.flags, b.flags, (x, y) => sameFlagGuard(x.set, y.set) && sameFlagGuard(x.zero, y.zero))
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
