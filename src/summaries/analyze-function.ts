@@ -1670,11 +1670,12 @@ class FunctionAnalysis {
 
   /**
    * A callee's test of whether the handle it is given was taken nested. Our own parameter's is
-   * our callers' question; a handle this function took is nested as the task's handle was before
-   * the take (`journalOuter`): decided, or a test of the state at entry.
+   * our callers' question; a local's, the handle this function took, is nested as the task's
+   * handle was before the take (`journalOuter`): decided, or a test of the state at entry.
    */
   private nestingAtCall(t: ParamTest, arg: Expr, s: State, unknown: 'never' | null): Guard | 'never' {
-    const p = arg.k === 'id' ? this.paramHere(arg.name, s) : -1;
+    if (arg.k !== 'id') return unknown;
+    const p = this.paramHere(arg.name, s);
     if (p >= 0) return [{ ...t, param: p }];
     const truth = truthTest(t);
     if (truth === null) return unknown;
