@@ -530,6 +530,7 @@ function convertStmt(node: Node, ctx: Ctx): Stmt[] {
         k: 'loop', init: null, update: null, macro: null, pos: pos(node, ctx),
         test: optExpr(unparen(node.childForFieldName('condition')), ctx),
         body: convertBlock(node.childForFieldName('body'), ctx),
+        ...(node.type === 'do_statement' ? { doWhile: true as const } : {}),
       }];
     case 'switch_statement':
       return [convertSwitch(node, ctx)];

@@ -41,8 +41,11 @@ export type Stmt =
   | { k: 'if'; cond: Expr; then: Stmt[]; else: Stmt[]; pos: Pos }
   /** A preprocessor conditional inside a body: `cond` is the condition text of the `then` arm. */
   | { k: 'pp'; cond: string; then: Stmt[]; else: Stmt[] }
-  /** `init` runs once; `test`, `body`, `update` run zero or more times. `macro`: a `for_each_*` loop. */
-  | { k: 'loop'; init: Expr | null; test: Expr | null; update: Expr | null; body: Stmt[]; macro: string | null; pos: Pos }
+  /**
+   * `init` runs once; `test`, `body`, `update` run zero or more times, the body at least once
+   * in a `do … while` (`doWhile`, tested after the body). `macro`: a `for_each_*` loop.
+   */
+  | { k: 'loop'; init: Expr | null; test: Expr | null; update: Expr | null; body: Stmt[]; macro: string | null; pos: Pos; doWhile?: true }
   | { k: 'switch'; value: Expr; cases: SwitchCase[]; pos: Pos }
   | { k: 'return'; value: Expr | null; pos: Pos }
   | { k: 'goto'; label: string; pos: Pos }

@@ -44,11 +44,12 @@ export function atomicityAtEntry(context: ExecContext | null): readonly Atomicit
  * whether it holds a spinning lock of its own, and whether it released a lock its caller took
  * (preemption may be back on, or not).
  */
-export interface PathAtomicity { irq: 'entry' | 'on' | 'off' | 'mixed'; spinning: boolean; releasedCallers: boolean }
+export interface PathAtomicity { irq: 'entry' | 'restored' | 'on' | 'off' | 'mixed'; spinning: boolean; releasedCallers: boolean }
 
 /** The atomicity here for one atomicity at entry, or null when the path leaves it unknown. */
 export function atomicityHere(entry: Atomicity, path: PathAtomicity): Atomicity | null {
-  if (path.irq === 'mixed') return null;
+  // Restored from the caller's flags: as they were at its save, which entry does not tell.
+  if (path.irq === 'mixed' || path.irq === 'restored') return null;
   const irqs = path.irq === 'entry' ? irqsOff(entry) : path.irq === 'off';
   if (path.spinning) return combine(irqs, true);
   return path.releasedCallers ? null : combine(irqs, preemptOff(entry));

@@ -464,11 +464,20 @@ class FunctionAnalysis {
     // for the common lock/unlock-in-body shapes. A second round from the state the first
     // began with would repeat it exactly, so it is skipped: nested loops stay linear.
     for (let round = 0; round < 2; round++) {
-      const [inBody, out] = stmt.test ? this.cond(stmt.test, head) : [head, head];
-      exit = join(exit, out);
-      let after = this.block(stmt.body, inBody);
-      if (stmt.update && !after.dead) after = this.expr(stmt.update, after);
-      const next = join(head, after);
+      let next: State;
+      if (stmt.doWhile) {
+        // The body runs before the test: `do { … } while (0)` runs it exactly once.
+        const after = this.block(stmt.body, head);
+        const [again, out] = stmt.test ? this.cond(stmt.test, after) : [after, after];
+        exit = join(exit, out);
+        next = join(head, again);
+      } else {
+        const [inBody, out] = stmt.test ? this.cond(stmt.test, head) : [head, head];
+        exit = join(exit, out);
+        let after = this.block(stmt.body, inBody);
+        if (stmt.update && !after.dead) after = this.expr(stmt.update, after);
+        next = join(head, after);
+      }
       if (sameState(next, head) && !hasLabel(stmt.body)) break;
       head = next;
     }
@@ -676,6 +685,8 @@ class FunctionAnalysis {
     const handle = this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s);
     if (handle) return handle;
     switch (e.k) {
+      // `while (0)`, `while (1)`: the literal decides.
+      case 'num': return e.value === 0 ? [DEAD, s] : [s, DEAD];
       case 'not': {
         const [t, f] = this.cond(e.arg, s);
         return [f, t];
@@ -1181,15 +1192,17 @@ class FunctionAnalysis {
     const atomic = inAtomic(s);
     const pending = new CallWitness(callLink);
     const instance = this.rekeyedArgument(c);
+    const restored = this.restoredIrq(c, summary, s);
     for (const ev of summary.events) {
       const sleeps = ev.kind === 'sleep' || (ev.kind === 'acquire' && !ev.spins);
       const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c)))].sort() : ev.released;
-      const irq = ev.irq === 'entry' ? s.irq : ev.irq;
+      const irq = ev.irq === 'entry' ? s.irq : ev.irq === 'restored' ? restored.irq : ev.irq;
       // A callee's sleep counts only where its guard holds for these arguments.
       const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, s, true) : null;
       if (sleeps && sleepGuard !== 'never') {
         pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
-        if (this.calleeSleeps({ ...ev, guard: sleepGuard, released, irq, viaIndirect: ev.viaIndirect || indirect }, s, pending)) continue;
+        const at = ev.irq === 'restored' ? { ...s, irqWitness: restored.witness } : s;
+        if (this.calleeSleeps({ ...ev, guard: sleepGuard, released, irq, viaIndirect: ev.viaIndirect || indirect }, at, pending)) continue;
       }
       if (ev.kind === 'sleep' || (ev.afterSleep && atomic)) continue;
       const guard = ev.guard ? this.guardAtCall(ev.guard, c, s) : null;
@@ -1201,14 +1214,14 @@ class FunctionAnalysis {
       pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
       if (paramIndexOf(ev.lock) === null) {
         const lock = instance ? this.inInstance(ev.lock, instance) : ev.lock;
-        this.onEvent(s, lock === ev.lock ? draft : { ...draft, lock }, pending, ev.irq === 'entry', isInterruptible(ev));
+        this.onEvent(s, lock === ev.lock ? draft : { ...draft, lock }, pending, irqUndecided(ev.irq), isInterruptible(ev));
         continue;
       }
       for (const lock of this.bindLock(ev.lock, c)) {
-        this.onEvent(s, { ...draft, lock }, pending, ev.irq === 'entry');
+        this.onEvent(s, { ...draft, lock }, pending, irqUndecided(ev.irq));
       }
     }
-    if (summary.pairs.length) this.integratePairs(c, summary.pairs, s, indirect, callLink);
+    if (summary.pairs.length) this.integratePairs(c, summary.pairs, s, restored.irq, indirect, callLink);
     if (summary.releases.length) {
       let held = s.held;
       let releasedHere = s.released;
@@ -1236,19 +1249,32 @@ class FunctionAnalysis {
     // A wrapper of a wrapper (`xas_lock_irqsave(xas, flags)` → `xa_lock_irqsave(xa, flags)`)
     // saves into, and restores from, its own caller's flags as the inner one does.
     if (savedTo && s0.irq === 'entry' && this.paramIndex(savedTo) >= 0) this.irqSavesTo = this.paramIndex(savedTo);
-    const prior = restoredFrom ? s.saved[restoredFrom] : undefined;
-    if (prior && summary.irqExit === 'entry') {
-      s = { ...s, irq: prior.irq, irqWitness: prior.witness };
-    } else if (restoredFrom && summary.irqExit === 'entry' && this.paramIndex(restoredFrom) >= 0) {
-      this.irqRestoresFrom = this.paramIndex(restoredFrom);
-      s = { ...s, irq: 'entry' };
-    } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed') {
-      s = { ...s, irq: summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
+    const restores = restoredFrom !== null && (summary.irqExit === 'entry' || summary.irqExit === 'restored');
+    if (restores) {
+      s = { ...s, irq: restored.irq, irqWitness: restored.witness };
+    } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed' || summary.irqExit === 'restored') {
+      s = { ...s, irq: summary.irqExit === 'restored' ? 'mixed' : summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
     }
     // `btrfs_end_transaction(trans)` on a handle our caller took: we may end it, as the callee may.
     if (summary.journalExit === 'unknown' && s.journalOuter === null && this.endsParamsHandle(c, summary)) this.mayEndCallersHandle = true;
     if (summary.journalExit !== 'entry') s = afterCallee(s, summary.journalExit);
     return s;
+  }
+
+  /**
+   * Irqs in a callee past its restore of the flags we hand it (`Summary.irqRestoresFrom`): as
+   * they were where we saved into those flags; our own caller's (`restored` again) when they are
+   * our parameter; unknown when they come from anywhere else.
+   */
+  private restoredIrq(c: Call, summary: Summary, s: State): { irq: IrqState; witness: WitnessId } {
+    const flags = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
+    const prior = flags ? s.saved[flags] : undefined;
+    if (prior) return prior;
+    if (flags && this.paramIndex(flags) >= 0) {
+      this.irqRestoresFrom = this.paramIndex(flags);
+      return { irq: 'restored', witness: s.irqWitness };
+    }
+    return { irq: 'mixed', witness: s.irqWitness };
   }
 
   /**
@@ -1312,7 +1338,7 @@ class FunctionAnalysis {
    * A callee's pairs at a call site: where both sides are now classes (or IPI), the edge the
    * arguments' classes give, held in this function; otherwise a pair of this function's.
    */
-  private integratePairs(c: Call, pairs: LockPair[], s: State, indirect: boolean, callLink: (next: WitnessId) => WitnessId): void {
+  private integratePairs(c: Call, pairs: LockPair[], s: State, restored: IrqState, indirect: boolean, callLink: (next: WitnessId) => WitnessId): void {
     const atomic = inAtomic(s);
     const linked = (callee: WitnessId): PendingWitness => {
       const w = new CallWitness(callLink);
@@ -1323,7 +1349,7 @@ class FunctionAnalysis {
       if (p.afterSleep && atomic) continue;
       const guard = p.guard ? this.guardAtCall(p.guard, c, s) : null;
       if (guard === 'never' || isImpossible(meetGuards(guard, s.guard))) continue;
-      const irq = p.irq === 'entry' ? s.irq : p.irq;
+      const irq = p.irq === 'entry' ? s.irq : p.irq === 'restored' ? restored : p.irq;
       const viaIndirect = p.viaIndirect || indirect;
       for (const from of this.bindLock(p.from, c)) {
         for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c)) {
@@ -1584,7 +1610,7 @@ class FunctionAnalysis {
         // from anywhere else (a per-cpu copy) restore a state nobody here knows.
         if (flags && this.paramIndex(flags) >= 0) {
           this.irqRestoresFrom = this.paramIndex(flags);
-          return { ...s, irq: 'entry' };
+          return { ...s, irq: 'restored' };
         }
         return { ...s, irq: 'mixed' };
       }
@@ -2549,6 +2575,11 @@ function isStateTest(e: Expr): boolean {
 /** Whether a sleep under `guard` happens whatever the parameters, where the caller can sleep. */
 function sleepsWhenEnteredPreemptible(guard: Guard): boolean {
   return guard === null || guard.every((t) => t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true);
+}
+
+/** A callee's event whose irqs the callee could not know: they are decided here, or further up. */
+function irqUndecided(irq: IrqState): boolean {
+  return irq === 'entry' || irq === 'restored';
 }
 
 /** What this path did to irqs and preemption since entry (models/atomicity.ts). */

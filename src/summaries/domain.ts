@@ -33,10 +33,12 @@ export const subclassParamOf = (key: LockKey): number | null => {
 export const paramIndexOf = (key: LockKey): number | null => (key.startsWith('#p') ? parseInt(key.slice(2), 10) : subclassParamOf(key));
 
 /**
- * Irq state relative to function entry: `entry` = whatever the caller had; `mixed` = paths
- * disagree (not counted as off, so no IPI edge comes from it).
+ * Irq state relative to function entry: `entry` = whatever the caller had; `restored` = what the
+ * caller saved in the flags it handed us to restore (`Summary.irqRestoresFrom`): a helper that
+ * drops its caller's `spin_lock_irqsave()` to sleep runs with the irqs of before that save;
+ * `mixed` = paths disagree (not counted as off, so no IPI edge comes from it).
  */
-export type IrqState = 'entry' | 'on' | 'off' | 'mixed';
+export type IrqState = 'entry' | 'restored' | 'on' | 'off' | 'mixed';
 
 export type { Guard } from './guard.js';
 
