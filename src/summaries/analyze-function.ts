@@ -2434,8 +2434,12 @@ function journalOf(s: State): PathJournal {
  */
 function joinOuter(a: State, b: State): PathJournal | null {
   if (a.journalOuter === b.journalOuter) return a.journalOuter;
-  const ownless = (s: State): boolean => s.journalOuter === null && s.journal === 'entry';
-  return ownless(a) ? b.journalOuter : ownless(b) ? a.journalOuter : null;
+  // No handle of its own: none taken, or the one taken ended (back to what the task had).
+  const ownless = (s: State): boolean => s.journalOuter === null && (s.journal === 'entry' || s.journal === 'entryOrSet');
+  if (ownless(a)) return b.journalOuter;
+  if (ownless(b)) return a.journalOuter;
+  // Both took a handle, over different states (a retry loop's later round takes it over its own).
+  return a.journalOuter !== null && b.journalOuter !== null ? joinPathJournal(a.journalOuter, b.journalOuter) : null;
 }
 
 /**
