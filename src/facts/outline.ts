@@ -30,6 +30,10 @@ export interface FunctionIndex {
   registers?: [string, ExecContext][];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
+  /** Fields the body writes (`forEachFieldWrite`), by name, sorted: who may change what a field holds. */
+  storedFields?: string[];
+  /** Fields the body sets from a parameter through another (`tree->owner = owner;`): an initialiser's (sorted). */
+  initStoredFields?: string[];
   /** Locks this body gives a lockdep key or subclass of its own (`lockdep_set_class(&x->lock, …)`): their arguments. */
   reclasses?: Expr[];
   /** Locks this body makes lockdep's unvalidated class (`lockdep_set_novalidate_class(&b->lock)`): their arguments. */
@@ -57,6 +61,38 @@ export function forEachFieldStore(body: Stmt[], visit: (site: FieldStoreSite) =>
       });
     }
   });
+}
+
+/** A write into a field: its value where the code gives one (`x->f = v`, `WRITE_ONCE(x->f, v)`), else null. */
+export interface FieldWrite { base: Expr; field: string; arrow: boolean; value: Expr | null }
+
+/** Macros that write their first argument, an lvalue, with their second: `WRITE_ONCE(x->f, v)`. */
+const LVALUE_STORES = /^(WRITE_ONCE|RCU_INIT_POINTER|rcu_assign_pointer|smp_store_release|smp_store_mb)$/;
+/** Calls that exchange the lvalue or address they are given: `swap(a->f, b->f)`, `cmpxchg(&x->f, old, new)`. */
+const EXCHANGES = /^(swap|(try_)?cmpxchg\w*|xchg\w*)$/;
+
+/**
+ * Every write into a field a body makes: assignments (`x->f |= v`, `x->f++` without a value),
+ * lvalue store macros and exchanges, and `&x->f` handed to a call no model takes (which may write
+ * it: `cmpxchg(&vm->process_info, NULL, info)`).
+ */
+export function forEachFieldWrite(body: Stmt[], visit: (write: FieldWrite) => void): void {
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.left.k === 'field') visit({ ...fieldOfWrite(e.left), value: e.op === '=' ? e.right : null });
+    if (e.k !== 'call') return;
+    const name = calleeName(e) ?? '';
+    const stores = LVALUE_STORES.test(name);
+    const exchanges = EXCHANGES.test(name);
+    const modelled = name !== '' && modelOf(name) !== undefined;
+    e.args.forEach((a, i) => {
+      if (a.k === 'addr' && a.arg.k === 'field' && !modelled) visit({ ...fieldOfWrite(a.arg), value: null });
+      else if (a.k === 'field' && ((stores && i === 0) || exchanges)) visit({ ...fieldOfWrite(a), value: stores ? e.args[1] ?? null : null });
+    });
+  });
+}
+
+function fieldOfWrite(e: Extract<Expr, { k: 'field' }>): Omit<FieldWrite, 'value'> {
+  return { base: e.base, field: e.field, arrow: e.arrow };
 }
 
 /** Values lock identity can only answer "unknown" for: their stores never name a class, and are not kept. */
@@ -149,6 +185,13 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
+  const storedFields = new Set<string>();
+  const initStoredFields = new Set<string>();
+  const isParam = (e: Expr | null): boolean => e?.k === 'id' && params.some((p) => p.name === e.name);
+  forEachFieldWrite(body, (w) => {
+    storedFields.add(w.field);
+    if (w.arrow && isParam(w.base) && isParam(w.value)) initStoredFields.add(w.field);
+  });
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') assigns.push([e.left.field, e.right.name]);
     if (e.k !== 'call') return;
@@ -183,7 +226,9 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
     ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
-    ...(storesToFields ? { storesToFields: true as const } : {}), ...(addressTaken ? { addressTaken } : {}),
+    ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
+    ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
+    ...(addressTaken ? { addressTaken } : {}),
   };
 }
 

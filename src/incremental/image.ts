@@ -91,6 +91,8 @@ interface AnalysisPart {
   lockInits: [string, LockInitSite[]][];
   initPlaces: [string, [string, string[] | null][]][];
   consulted: FnId[];
+  /** LockIdentity.placeReads. */
+  placeReads: { fields: string[]; initialisers: string[] };
   fileErrors: [string, number][];
   problems: Problem[];
   writers: [string, Site[]][];
@@ -268,6 +270,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     fieldStores: [...a.identity.allFieldStores()],
     ...lockInitColumns(a.identity.lockInitIndex()),
     consulted: [...base.consulted].sort((x, y) => x - y),
+    placeReads: { fields: [...a.identity.placeReads.fields].sort(), initialisers: [...a.identity.placeReads.initialisers].sort() },
     fileErrors: [...a.fileErrors],
     problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
     callHolds: [...a.callHolds].sort(([x], [y]) => x - y), closed: [...a.closed].sort((x, y) => x - y),
@@ -386,7 +389,9 @@ function assemble(
     program, conditions: new ConditionEvaluator(
       config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []])), undefined, link.macroAsked ? new Set(link.macroAsked) : null,
     ),
-    identity: new LockIdentity(program, new Map(part.fieldStores), lockInitIndexOf(part)), witnesses, summaries, collector,
+    identity: new LockIdentity(program, new Map(part.fieldStores), lockInitIndexOf(part), {
+      fields: new Set(part.placeReads.fields), initialisers: new Set(part.placeReads.initialisers),
+    }), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
     callHolds: new Map(part.callHolds), closed: new Set(part.closed), multiKeyed: new Map(part.multiKeyed), requiring: new Set(part.requiring), failed: new Map(part.failed),

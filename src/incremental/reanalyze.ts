@@ -8,7 +8,7 @@ import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity, lockInitSites } from '../program/lock-identity.js';
-import { type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
+import { type FnId, type Program, argumentKeyedReclasses, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
@@ -64,7 +64,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   // Registrations and lock initialisations of the functions the patch rewrites come from their new bodies.
   const rewritten = new Set([...[...plan.changed.keys()].map(id).filter((i) => i >= 0), ...added]);
   // Memos of the old bodies must not answer for the new ones.
-  a.identity = new LockIdentity(a.program, stores, replaceLockInits(a.program, inits, rewritten));
+  a.identity = new LockIdentity(a.program, stores, replaceLockInits(a.program, inits, rewritten), a.identity.placeReads);
   replaceStores(a.identity, stores, redo);
   for (const fn of redo) a.callGraph[fn] = calleesOf(a.program, fn, opts.maxIndirectTargets ?? 8);
   const renumbered = <T extends { by: FnId }>(list: T[], fresh: T[]): T[] => [
@@ -119,10 +119,13 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, LoadedFile | n
   // Linking binds `x->f = name` for a name some function has: before the patch, or added by it.
   const functionNames = new Set([...a.program.globalDefs.keys(), ...[...plan.added].map((f) => f.name)]);
   for (const { oldId, prev, next } of paired) {
-    if (signatureOf(prev, functionNames) !== signatureOf(next, functionNames)) return { fallback: `${next.name}: the patch changes its signature, the function pointers it assigns or the locks it initialises` };
+    if (signatureOf(prev, functionNames) !== signatureOf(next, functionNames)) return { fallback: `${next.name}: the patch changes its signature, the function pointers it assigns or the locks it initialises or re-keys` };
     if (sameFunction(prev, next)) continue;
     if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
       return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
+    }
+    if (identityView(prev) !== identityView(next) && (readByPlaceAnswers(a, prev) || readByPlaceAnswers(a, next))) {
+      return { fallback: `${next.name}: the patch changes what a field holds at a place other functions read` };
     }
     // Its callers ran its body as their own (summaries/macro-commands.ts), not its summary.
     if (isWrittenOut(a.program, oldId, prev, base) && bodyText(prev) !== bodyText(next)) return { fallback: `${next.name}: a macro its callers write out in place` };
@@ -142,6 +145,7 @@ function namesResolveAgain(base: Baseline, plan: Plan, names: Set<string>, funct
   for (const fn of [...plan.added, ...gone]) {
     if (assignedFunctions(fn.body, functionNames).length > 0) return { fallback: `${fn.name}: a function the patch adds or removes binds function pointers` };
     if (storesIntoFields(fn)) return { fallback: `${fn.name}: a function the patch adds or removes stores into struct fields` };
+    if (readByPlaceAnswers(a, fn)) return { fallback: `${fn.name}: a function the patch adds or removes sets a field at a place other functions read` };
     if (functionIndex(fn).keyedInits || functionIndex(fn).lockInits) return { fallback: `${fn.name}: a function the patch adds or removes gives lockdep keys per call site` };
   }
   for (const name of names) {
@@ -353,7 +357,7 @@ function declarationsOf(f: LoadedFile): string {
 
 /** What callers and linking read of a function: all but its body and position. */
 function signatureOf(fn: FunctionFacts, functionNames: ReadonlySet<string>): string {
-  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames), functionIndex(fn).keyedInits ?? [], functionIndex(fn).lockInits ?? []]);
+  return JSON.stringify([fn.name, fn.isStatic, fn.conditions, fn.params, fn.returnType, fn.isMacro, assignedFunctions(fn.body, functionNames), functionIndex(fn).keyedInits ?? [], functionIndex(fn).lockInits ?? [], argumentKeyedReclasses(fn.body, new Set(fn.params.map((p) => p.name)))]);
 }
 
 /** `x->field = name` with `name` a function: what linking reads from a body as a function-pointer binding. */
@@ -396,6 +400,13 @@ function isModelled(call: Extract<Expr, { k: 'call' }>): boolean {
 
 function sameFunction(a: FunctionFacts, b: FunctionFacts): boolean {
   return a.line === b.line && a.errors === b.errors && !functionIndex(a).addressTaken === !functionIndex(b).addressTaken && JSON.stringify(a.body) === JSON.stringify(b.body);
+}
+
+/** Whether a body stores into a field, or calls an initialiser, whose values at a place other functions read (`LockIdentity.placeReads`). */
+function readByPlaceAnswers(a: ProgramAnalysis, fn: FunctionFacts): boolean {
+  const { fields, initialisers } = a.identity.placeReads;
+  const index = functionIndex(fn);
+  return (index.storedFields ?? []).some((f) => fields.has(f)) || index.calls.some((c) => initialisers.has(c));
 }
 
 /** Whether a body may store a lock pointer into a struct field (which other functions then read). */

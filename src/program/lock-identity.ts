@@ -64,6 +64,8 @@ export type FieldStore =
   | { fn: FnId; value: Expr }
   | { fn: FnId; call: Extract<Expr, { k: 'call' }>; argIndex: number };
 
+export interface PlaceReads { fields: Set<string>; initialisers: Set<string> }
+
 export class LockIdentity {
   /** Bounded: an info points into its function's body, and the bodies of a whole tree do not fit in memory. */
   private readonly infos = new LRUCache<FnId, FnInfo>({ max: INFOS_KEPT });
@@ -80,9 +82,19 @@ export class LockIdentity {
   current: FnId | null = null;
   /** Functions whose bodies answered a question about another function (returns, stores). */
   readonly consulted = new Set<FnId>();
+  /**
+   * What place answers (program/place-fields.ts) read program-wide: the field names whose stores
+   * they read, and the initialisers whose calls they read. A patch that stores into such a field
+   * or calls such an initialiser is analysed as a whole tree again.
+   */
+  readonly placeReads: PlaceReads;
 
-  /** `fieldStores`, `lockInits`: the program's indexes when already known (a summary image has them). */
-  constructor(private readonly program: Program, fieldStores: Map<string, FieldStore[]> | null = null, lockInits: LockInitIndex | null = null) {
+  /** `fieldStores`, `lockInits`, `placeReads`: the program's indexes when already known (a summary image has them). */
+  constructor(
+    private readonly program: Program, fieldStores: Map<string, FieldStore[]> | null = null, lockInits: LockInitIndex | null = null,
+    placeReads: PlaceReads | null = null,
+  ) {
+    this.placeReads = placeReads ?? { fields: new Set(), initialisers: new Set() };
     this.fieldStores = fieldStores;
     this.lockInitsByName = lockInits?.byName ?? null;
     this.perPlaceByName = lockInits?.places ?? new Map();

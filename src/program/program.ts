@@ -1,8 +1,8 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
-import { IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
+import { CONSTANT_NAME, IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
 import type { Expr, FieldFunctionBinding, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
-import { keyedStructOfInitialiser } from '../models/kernel-api.js';
+import { keyedStructOfInitialiser, reclassedLockArg } from '../models/kernel-api.js';
 import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
 import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
 
@@ -126,7 +126,83 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   for (const file of sorted) for (const b of file.bindings) program.unfollowedBindings.delete(b.field);
   for (const fn of program.functions) collectKeyedStructs(program, fn);
   collectFieldsKeyedPerFile(program);
+  collectFieldsRekeyedByInitialiser(program);
   return program;
+}
+
+/**
+ * Locks an initialiser re-keys through its parameter where its caller says so: `extent_io_tree_init()`
+ * does `spin_lock_init(&tree->lock)`, then `lockdep_set_class(&tree->lock, &file_extent_tree_class)`
+ * `if (owner == IO_TREE_INODE_FILE_EXTENT)`. Its objects are of two lockdep classes or more, chosen
+ * by its callers: `extent_io_tree.lock` is a class per place that embeds the struct
+ * (`btrfs_inode.file_extent_tree.lock`), which tells them apart where the place is known. A key
+ * chosen by the object's own state (`if (S_ISDIR(inode->i_mode))`) is not the place's.
+ */
+function collectFieldsRekeyedByInitialiser(program: Program): void {
+  for (const fn of program.functions) {
+    const index = functionIndex(fn);
+    if (!index.reclasses || !index.lockInits) continue;
+    const inits = new Set(index.lockInits.map((e) => JSON.stringify(e)));
+    const params = new Set(fn.params.map((p) => p.name));
+    for (const { lock, tests } of argumentKeyedReclasses(fn.body, params)) {
+      const field = lock.k === 'addr' && lock.arg.k === 'field' && lock.arg.arrow && lock.arg.base.k === 'id' ? lock.arg : null;
+      const param = field ? fn.params.find((p) => field.base.k === 'id' && p.name === field.base.name && p.type.pointer > 0) : null;
+      const byArgument = param && tests.some((t) => !mentions(t, param.name));
+      const struct = field && byArgument && inits.has(JSON.stringify(lock)) ? structName(program, param.type, fn.file) : null;
+      if (field && struct) program.keyedFields.add(`${struct}.${field.field}`);
+    }
+  }
+}
+
+/**
+ * The lockdep re-keying calls a body makes under tests of its parameters' values alone
+ * (`if (owner == X)`, `switch (kind)`): their lock arguments, and those tests.
+ */
+export function argumentKeyedReclasses(body: Stmt[], params: ReadonlySet<string>): { lock: Expr; tests: Expr[] }[] {
+  const out: { lock: Expr; tests: Expr[] }[] = [];
+  const valueTest = (e: Expr): boolean => {
+    let ok = true;
+    walkExpr(e, (x) => {
+      if (x.k === 'field' || x.k === 'call' || x.k === 'deref' || x.k === 'index') ok = false;
+      if (x.k === 'id' && !params.has(x.name) && !CONSTANT_NAME.test(x.name)) ok = false;
+    });
+    return ok;
+  };
+  const visit = (stmts: Stmt[], tests: Expr[]): void => {
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'block': visit(s.body, tests); break;
+        case 'if': {
+          const inner = valueTest(s.cond) ? [...tests, s.cond] : tests;
+          visit(s.then, inner);
+          visit(s.else, inner);
+          break;
+        }
+        case 'switch': {
+          const inner = valueTest(s.value) ? [...tests, s.value] : tests;
+          for (const c of s.cases) visit(c.body, inner);
+          break;
+        }
+        case 'expr':
+          if (tests.length === 0) break;
+          forEachExpr([s], (e) => {
+            const lockArg = e.k === 'call' ? reclassedLockArg(calleeName(e) ?? '') : null;
+            const lock = e.k === 'call' && lockArg !== null ? e.args[lockArg] : undefined;
+            if (lock) out.push({ lock, tests });
+          });
+          break;
+        default: break;
+      }
+    }
+  };
+  visit(body, []);
+  return out;
+}
+
+function mentions(e: Expr, name: string): boolean {
+  let found = false;
+  walkExpr(e, (x) => { if (x.k === 'id' && x.name === name) found = true; });
+  return found;
 }
 
 /**
@@ -184,7 +260,7 @@ function keysLockIn(fn: FunctionFacts, param: string): boolean {
 }
 
 /** `p` of `&p->a.b`, `&p[i]`, `p`. */
-function baseName(e: Expr): string | null {
+export function baseName(e: Expr): string | null {
   switch (e.k) {
     case 'addr': case 'cast': case 'deref': return baseName(e.arg);
     case 'field': case 'index': return baseName(e.base);

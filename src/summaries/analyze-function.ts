@@ -7,6 +7,7 @@ import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
@@ -1680,9 +1681,13 @@ class FunctionAnalysis {
     }
     const local = arg.k === 'id' ? s.known[`@${arg.name}:${t.field}`] : undefined;
     if (local) return this.testOfKnown(t, local, unknown);
-    const value = this.fieldValueAt(arg, t.field);
     const { field: _read, ...ofValue } = t;
-    return value ? this.testOfValue(ofValue, value, unknown, s) : unknown;
+    const value = this.fieldValueAt(arg, t.field);
+    if (value) return this.testOfValue(ofValue, value, unknown, s);
+    // Decided where every value the place's objects may hold decides it alike.
+    const decided = this.placeValues(arg, t.field)?.map((v) => this.testOfValue(ofValue, v, unknown, s));
+    if (decided?.length && decided.every((d) => d === 'never')) return 'never';
+    return decided?.length && decided.every((d) => d === null) ? null : unknown;
   }
 
   /** Whether the call hands one of our parameters to a callee that asks if that handle is nested: it ends it. */
@@ -1785,6 +1790,20 @@ class FunctionAnalysis {
     if (field === POINTEE) return this.singleLocalAssignment(local);
     const values = valuesOfLocalField(body, local, field);
     return values ? this.oneConstant(values) : null;
+  }
+
+  /**
+   * The constants `field` may hold in the object at the place `arg` points into (`&dev->alloc_state`,
+   * or a local given only that), wherever the program sets it; null when not known. A local the
+   * function writes that field through is its path's to say (State.known), not the place's.
+   */
+  private placeValues(arg: Expr, field: string): readonly Expr[] | null {
+    if (arg.k === 'id' && (this.paramIndex(arg.name) >= 0 || valuesSetThrough(this.fn().body, arg.name, field).length > 0)) return null;
+    if (arg.k !== 'id' && !(arg.k === 'addr' && arg.arg.k === 'field')) return null;
+    const places = placeFieldsOf(this.ctx.program, this.ctx.identity);
+    const place = places.placeOf(this.fnId, arg);
+    const object = place ? this.ctx.identity.structOf(this.fnId, arg) : null;
+    return place && object ? places.valuesAt(place, object, field) : null;
   }
 
   /**
