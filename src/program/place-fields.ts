@@ -86,7 +86,7 @@ export class PlaceFields {
   private work(place: Place, objectStruct: string, field: string): Answer {
     const read: FnId[] = [];
     const unknown = { values: null, read: [] };
-    const writes = this.writesInto(objectStruct, field);
+    const writes = this.writesInto(place, objectStruct, field);
     if (!writes || this.assignsWhole(place)) return unknown;
     const values: Expr[] = [];
     for (const w of writes) {
@@ -109,22 +109,24 @@ export class PlaceFields {
   }
 
   /** Every write into `objectStruct.field` the program makes (an untyped object may be of that struct); null: not known. */
-  private writesInto(objectStruct: string, field: string): Write[] | null {
-    // No answer is decided without an initialiser of that struct's field: the field's other
-    // writers (thousands, for a common name) are read only where one exists.
-    if (!this.initialisersOf(field).some((fn) => this.initWritesIn(fn, field).includes(objectStruct))) return null;
+  private writesInto(place: Place, objectStruct: string, field: string): Write[] | null {
+    // No answer is decided but where an initialiser of that struct's field is handed the place
+    // and a constant: the field's other writers (thousands, for a common name) are read only then.
+    const initialised = this.initialisersOf(field).some((fn) => this.initWritesIn(fn, field).some((w) => w.target === objectStruct
+      && this.callsOf(fn, w.objectParam, w.valueParam)?.some((c) => c.value !== null && c.at !== null && mayBeAt(c.at, place))));
+    if (!initialised) return null;
     return this.writesOf(field)?.filter((w) => (w.target !== null ? w.target === objectStruct : this.mayHold(w, objectStruct))) ?? null;
   }
 
-  /** The structs whose `field` initialiser `fn` sets from its parameter (`p->f = q`). */
-  private initWritesIn(fn: FnId, field: string): string[] {
+  /** The initialiser stores of `field` in `fn` (`p->f = q`): the struct written and the parameters' indexes. */
+  private initWritesIn(fn: FnId, field: string): { target: string; objectParam: number; valueParam: number }[] {
     const facts = this.program.functions[fn];
-    const out: string[] = [];
-    const isParam = (x: Expr | null): boolean => x?.k === 'id' && (facts?.params.some((p) => p.name === x.name) ?? false);
+    const out: { target: string; objectParam: number; valueParam: number }[] = [];
+    const param = (x: Expr | null): number => (x?.k === 'id' ? facts?.params.findIndex((p) => p.name === x.name) ?? -1 : -1);
     if (facts) {
       forEachFieldWrite(facts.body, (w) => {
-        const target = w.field === field && w.arrow && isParam(w.base) && isParam(w.value) ? this.types.structOf(fn, w.base) : null;
-        if (target) out.push(target);
+        const target = w.field === field && w.arrow && param(w.base) >= 0 && param(w.value) >= 0 ? this.types.structOf(fn, w.base) : null;
+        if (target) out.push({ target, objectParam: param(w.base), valueParam: param(w.value) });
       });
     }
     return out;
