@@ -121,10 +121,11 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, LoadedFile | n
   for (const { oldId, prev, next } of paired) {
     if (signatureOf(prev, functionNames) !== signatureOf(next, functionNames)) return { fallback: `${next.name}: the patch changes its signature, the function pointers it assigns or the locks it initialises or re-keys` };
     if (sameFunction(prev, next)) continue;
-    if (identityView(prev) !== identityView(next) && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
+    const viewChanged = identityView(prev) !== identityView(next);
+    if (viewChanged && (base.consulted.has(oldId) || storesIntoFields(prev) || storesIntoFields(next))) {
       return { fallback: `${next.name}: the patch changes lock pointers it returns or stores` };
     }
-    if (identityView(prev) !== identityView(next) && (readByPlaceAnswers(a, prev) || readByPlaceAnswers(a, next))) {
+    if (viewChanged && (readByPlaceAnswers(a, prev) || readByPlaceAnswers(a, next))) {
       return { fallback: `${next.name}: the patch changes what a field holds at a place other functions read` };
     }
     // Its callers ran its body as their own (summaries/macro-commands.ts), not its summary.
