@@ -12,7 +12,7 @@ import type { LoadedFile } from '../facts/outline.js';
 import { type TreeNotes, analyzeProgram, reportOf } from '../analysis/program-analysis.js';
 import { type LoadedTree, type ScanOptions, type Timings, type TreeFiles, headersReachedBy, loadTree, treeFiles } from '../analysis/tree.js';
 import { includeRefs } from '../source/includes.js';
-import { isExcluded } from '../source/discover.js';
+import { archScope, isExcluded } from '../source/discover.js';
 import { decodeSource } from '../source/read.js';
 import { type PatchSet, patchError, parsePatch } from './parse.js';
 import { applyPatchSet } from './apply.js';
@@ -60,7 +60,8 @@ export async function checkPatch(opts: CheckOptions, patchText: string, patchNam
   timings.baseline = performance.now() - t;
   const before = base.report;
   t = performance.now();
-  const sources = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, opts.arch));
+  const scope = archScope(root, opts.arch);
+  const sources = [...overrides.keys()].filter((f) => /\.[ch]$/.test(f) && !isExcluded(f, scope));
   // A shared header nothing includes stays out, as in a scan; one the patch makes a file include
   // joins the tree as if the patch added it.
   const edited = sources.filter((f) => !listed.unreached.has(f));

@@ -1140,7 +1140,7 @@ class FunctionAnalysis {
    * that climbs to an entry point would gate every cycle under it.
    */
   private requireAll(requires: readonly HeldClass[], c: Call, s: State): void {
-    for (const r of requires) for (const lock of this.bindLock(r.lock, c)) this.require(lock, r.mode, s);
+    for (const r of requires) for (const lock of this.bindLock(r.lock, c, s)) this.require(lock, r.mode, s);
   }
 
   private require(lock: LockKey, mode: HeldClass['mode'], s: State): void {
@@ -1196,7 +1196,7 @@ class FunctionAnalysis {
     const restored = this.restoredIrq(c, summary, s);
     for (const ev of summary.events) {
       const sleeps = ev.kind === 'sleep' || (ev.kind === 'acquire' && !ev.spins);
-      const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c)))].sort() : ev.released;
+      const released = ev.released.some(isParamLock) ? [...new Set(ev.released.flatMap((r) => this.bindLock(r, c, s)))].sort() : ev.released;
       const irq = ev.irq === 'entry' ? s.irq : ev.irq === 'restored' ? restored.irq : ev.irq;
       // A callee's sleep counts only where its guard holds for these arguments.
       const sleepGuard = sleeps && ev.guard ? this.guardAtCall(ev.guard, c, s, true) : null;
@@ -1218,7 +1218,7 @@ class FunctionAnalysis {
         this.onEvent(s, lock === ev.lock ? draft : { ...draft, lock }, pending, irqUndecided(ev.irq), isInterruptible(ev));
         continue;
       }
-      for (const lock of this.bindLock(ev.lock, c)) {
+      for (const lock of this.bindLock(ev.lock, c, s)) {
         this.onEvent(s, { ...draft, lock }, pending, irqUndecided(ev.irq));
       }
     }
@@ -1226,7 +1226,7 @@ class FunctionAnalysis {
     if (summary.releases.length) {
       let held = s.held;
       let releasedHere = s.released;
-      for (const r of summary.releases.flatMap((x) => this.bindLock(x, c))) {
+      for (const r of summary.releases.flatMap((x) => this.bindLock(x, c, s))) {
         const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === r);
         if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
         else releasedHere = insertSorted(releasedHere, r);
@@ -1236,7 +1236,7 @@ class FunctionAnalysis {
     if (summary.returnsHeld.length) {
       const held = [...s.held];
       for (const h of summary.returnsHeld) {
-        for (const lock of this.bindLock(h.lock, c)) {
+        for (const lock of this.bindLock(h.lock, c, s)) {
           if (!isUnknownClass(lock)) held.push({ ...h, lock, witness: callLink(h.witness) });
         }
       }
@@ -1352,14 +1352,14 @@ class FunctionAnalysis {
       if (guard === 'never' || isImpossible(meetGuards(guard, s.guard))) continue;
       const irq = p.irq === 'entry' ? s.irq : p.irq === 'restored' ? restored : p.irq;
       const viaIndirect = p.viaIndirect || indirect;
-      for (const from of this.bindLock(p.from, c)) {
-        for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c)) {
+      for (const from of this.bindLock(p.from, c, s)) {
+        for (const to of p.to === IPI ? [IPI] : this.bindLock(p.to, c, s)) {
           // Same class from a helper's two parameters is not reported as recursion: a parameter's
           // lock keeps no subclass (`lock_both(a, b)` taking `b` `_nested`).
           if ((from === to && (isParamLock(p.from) || isParamLock(p.to))) || isUnknownClass(from) || isUnknownClass(to)) continue;
           const [hold, wait] = [linked(p.hold), linked(p.wait)];
           const bound = meetGuards(guard, s.guard);
-          const alsoHeld = [...p.alsoHeld.flatMap((h) => this.bindLock(h.lock, c).map((lock) => ({ lock, mode: h.mode }))), ...heldClasses(s, NO_LOCKS, from)]
+          const alsoHeld = [...p.alsoHeld.flatMap((h) => this.bindLock(h.lock, c, s).map((lock) => ({ lock, mode: h.mode }))), ...heldClasses(s, NO_LOCKS, from)]
             .filter((h, i, all) => h.lock !== from && h.lock !== to && !isUnknownClass(h.lock) && all.findIndex((x) => x.lock === h.lock) === i);
           if (isParamLock(from) || isParamLock(to) || this.leavesToCallers(bound)) {
             this.addPair({ ...p, from, to, irq, guard: bound, afterSleep: p.afterSleep || s.slept, viaIndirect, alsoHeld }, hold, wait);
@@ -2017,7 +2017,7 @@ class FunctionAnalysis {
     const subclassArg = model.subclassArg;
     const own = this.instanceClassOf(arg);
     const keyed = own === null ? plain : plain.map((k) => this.rekeyed(k, own));
-    const keys = subclassArg === undefined ? keyed : keyed.map((k) => this.subclassed(k, c.args[subclassArg]));
+    const keys = subclassArg === undefined ? keyed : keyed.map((k) => this.subclassed(k, c.args[subclassArg], s));
     if (count) {
       this.ctx.stats.lockOps++;
       if (keys.length === 0 || keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
@@ -2028,13 +2028,16 @@ class FunctionAnalysis {
   /**
    * `key` in lockdep subclass `arg` (a `_nested` acquisition's argument): subclass 0 is the class
    * itself, a number another class (`SINGLE_DEPTH_NESTING` is 1), our parameter a subclass our
-   * callers pass. A value computed at run time (`depth + 1`) is some subclass, `class/?`; an
-   * enumerator whose value the facts do not give leaves the class as it is.
+   * callers pass while it still holds what they passed on this path. A value computed at run
+   * time (`depth + 1`, or `hop` after `hop++`) is some subclass, `class/?`; an enumerator whose
+   * value the facts do not give leaves the class as it is.
    */
-  private subclassed(key: LockKey, arg: Expr | undefined): LockKey {
+  private subclassed(key: LockKey, arg: Expr | undefined, s: State): LockKey {
     if (!arg || isUnknownClass(key)) return key;
-    const p = arg.k === 'id' ? this.paramIndex(arg.name) : -1;
-    if (p >= 0) return withSubclass(key, `#p${p}`);
+    if (arg.k === 'id' && this.paramIndex(arg.name) >= 0) {
+      const p = this.paramHere(arg.name, s);
+      return withSubclass(key, p >= 0 ? `#p${p}` : '?');
+    }
     const c = this.argConstant(arg);
     if (!c) return withSubclass(key, '?');
     if (c.value === null || c.value === 0) return key;
@@ -2043,10 +2046,10 @@ class FunctionAnalysis {
   }
 
   /** A callee's lock key in our terms: classes stay, its parameters become our arguments' values. */
-  private bindLock(key: LockKey, c: Call): LockKey[] {
+  private bindLock(key: LockKey, c: Call, s: State): LockKey[] {
     const p = paramIndexOf(key);
     if (p === null) return [key];
-    if (!key.startsWith('#p')) return [this.subclassed(lockOfKey(key), c.args[p])];
+    if (!key.startsWith('#p')) return [this.subclassed(lockOfKey(key), c.args[p], s)];
     const lock = lockOfKey(key);
     if (lock === key) return this.bindParamLock(key, p, c);
     // A parameter's lock in a subclass (`down_write_nested(&sem->internal_rwsem, subclass)` in a
@@ -2054,7 +2057,7 @@ class FunctionAnalysis {
     const subclass = key.slice(lock.length + 1);
     const subclassParam = subclassParamOf(key);
     return this.bindParamLock(lock, p, c).map((bound) => (isUnknownClass(bound) ? bound
-      : subclassParam !== null ? this.subclassed(bound, c.args[subclassParam]) : withSubclass(bound, subclass)));
+      : subclassParam !== null ? this.subclassed(bound, c.args[subclassParam], s) : withSubclass(bound, subclass)));
   }
 
   /** A parameter's lock (no subclass) as our argument's classes. */
