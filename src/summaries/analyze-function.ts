@@ -378,13 +378,18 @@ class FunctionAnalysis {
       case 'block': return this.block(stmt.body, s);
       case 'if': {
         const [t, f] = this.cond(stmt.cond, s);
-        const ways = this.splitting ? null : this.waysToHold(stmt.cond, s);
-        if (!ways) return join(this.block(stmt.then, t), this.block(stmt.else, f));
+        const holds = this.splitting ? null : this.waysTo(true, stmt.cond, s);
+        const fails = this.splitting ? null : this.waysTo(false, stmt.cond, s);
+        if (!holds && !fails) return join(this.block(stmt.then, t), this.block(stmt.else, f));
         // `if ((p->search_for_split || ins_len > 0) && …) split_node(…)`: one guard joins the
-        // two tests to none, so the branch is followed once under each.
+        // two tests to none, so the branch is followed once under each (the `else` of
+        // `if ((reg < size || reg < MIN_MMIO) && !indirect)` once where `reg >= MIN_MMIO`, once
+        // where `indirect`).
         this.splitting = true;
         try {
-          return join(ways.map((w) => this.block(stmt.then, w)).reduce(join), this.block(stmt.else, f));
+          const branch = (body: Stmt[], ways: State[] | null, joined: State): State =>
+            (ways ? ways.map((w) => this.block(body, w)).reduce(join) : this.block(body, joined));
+          return join(branch(stmt.then, holds, t), branch(stmt.else, fails, f));
         } finally {
           this.splitting = false;
         }
@@ -567,23 +572,26 @@ class FunctionAnalysis {
   }
 
   /**
-   * The states where a disjunction of tests holds, one per disjunct (`A || B` as `A`, and `!A && B`),
-   * when their guards say more apart than joined; null otherwise.
+   * The states where a condition is `value`, one per disjunct when that is a disjunction (`A ||
+   * B` holds as `A`, and `!A && B`; `A && B` fails as `!A`, and `A && !B`), when their guards say
+   * more apart than joined; null otherwise.
    */
-  private waysToHold(e: Expr, s: State): State[] | null {
-    if (!hasDisjunction(e)) return null;
-    const ways = this.trueWays(e, s).filter((w) => !w.dead);
+  private waysTo(value: boolean, e: Expr, s: State): State[] | null {
+    if (!isDisjunctive(e, value)) return null;
+    const ways = this.waysWhere(value, e, s).filter((w) => !w.dead);
     if (ways.length < 2 || ways.length > MAX_CONDITION_WAYS) return null;
     const joined = ways.reduce(join);
     return ways.every((w) => sameGuard(w.guard, joined.guard)) ? null : ways;
   }
 
-  private trueWays(e: Expr, s: State): State[] {
-    if (e.k !== 'logic') return [this.cond(e, s)[0]];
-    if (e.op === '&&') return this.trueWays(e.left, s).flatMap((l) => (l.dead ? [] : this.trueWays(e.right, l)));
+  private waysWhere(value: boolean, e: Expr, s: State): State[] {
+    if (e.k === 'not' && e.arg.k === 'logic') return this.waysWhere(!value, e.arg, s);
+    if (e.k !== 'logic') return [this.cond(e, s)[value ? 0 : 1]];
+    // The operator whose `value` needs both sides: `&&` to hold, `||` to fail.
+    if ((e.op === '&&') === value) return this.waysWhere(value, e.left, s).flatMap((l) => (l.dead ? [] : this.waysWhere(value, e.right, l)));
     const [leftHolds, leftFails] = this.cond(e.left, s);
-    const left = e.left.k === 'logic' ? this.trueWays(e.left, s) : [leftHolds];
-    return [...left, ...this.trueWays(e.right, leftFails)];
+    const left = e.left.k === 'logic' || e.left.k === 'not' ? this.waysWhere(value, e.left, s) : [value ? leftHolds : leftFails];
+    return [...left, ...this.waysWhere(value, e.right, value ? leftFails : leftHolds)];
   }
 
   /**
@@ -1901,19 +1909,31 @@ class FunctionAnalysis {
   }
 
   /** The two values of `c ? x : y`, directly or through a local assigned once from it. */
-  private conditionalArms(arg: Expr): [Expr, Expr] | null {
+  private conditionalValue(arg: Expr): Extract<Expr, { k: 'cond' }> | null {
     const value = arg.k === 'id' && this.paramIndex(arg.name) < 0 ? this.singleLocalAssignment(arg.name) : arg;
-    return value?.k === 'cond' ? [value.then, value.else] : null;
+    return value?.k === 'cond' ? value : null;
+  }
+
+  /**
+   * A callee's test of `c ? a : b`: decided where both values decide it alike (`flag = dir ?
+   * FI_DIRTY_DIR : FI_DIRTY_FILE`), and where only one passes, our test of `c` that picks it
+   * (`rtw_lps_ctrl_wk_cmd(…, tx ? 0 : 1)` tests `if (enqueue)`: it holds when `tx` is zero).
+   */
+  private testOfChoice(t: ParamTest, chosen: Extract<Expr, { k: 'cond' }>, unknown: 'never' | null, s: State, depth: number): Guard | 'never' {
+    const a = this.testOfValue(t, chosen.then, unknown, s, depth + 1);
+    const b = this.testOfValue(t, chosen.else, unknown, s, depth + 1);
+    if (a === 'never' && b === 'never') return 'never';
+    if (a === null && b === null) return null;
+    const picks = a === 'never' || b === 'never' ? this.branchGuards(chosen.test, s) : null;
+    const ours = !picks ? undefined : a === 'never' && b !== 'never' ? meetGuards(picks[1], b) : b === 'never' && a !== 'never' ? meetGuards(picks[0], a) : undefined;
+    if (ours === undefined) return unknown;
+    return isImpossible(ours) ? 'never' : ours;
   }
 
   /** A callee's test of its argument `arg` (the argument, or the value of a field it points to). */
   private testOfValue(t: ParamTest, arg: Expr, unknown: 'never' | null, s: State, depth = 0): Guard | 'never' {
-    const arms = depth < MAX_ARM_DEPTH ? this.conditionalArms(arg) : null;
-    if (arms) {
-      // `flag = dir ? FI_DIRTY_DIR : FI_DIRTY_FILE`: decided if both values decide it alike.
-      const [a, b] = arms.map((x) => this.testOfValue(t, x, unknown, s, depth + 1));
-      return a === 'never' && b === 'never' ? 'never' : a === null && b === null ? null : unknown;
-    }
+    const chosen = depth < MAX_ARM_DEPTH ? this.conditionalValue(arg) : null;
+    if (chosen) return this.testOfChoice(t, chosen, unknown, s, depth);
     const truth = truthTest(t);
     if (truth) {
       // `bool wait = flags & CSYNC_WAIT; send(mask, wait);`: the callee's test of its argument
@@ -2580,8 +2600,10 @@ function sleepEvent(s: State, guard: Guard): Omit<LockEvent, 'witness'> {
 const MAX_CONDITION_WAYS = 4;
 
 /** `A || B`, alone or under `&&`. */
-function hasDisjunction(e: Expr): boolean {
-  return e.k === 'logic' && (e.op === '||' || hasDisjunction(e.left) || hasDisjunction(e.right));
+/** Whether a condition is `value` in more than one way: `A || B` holds so, `A && B` fails so. */
+function isDisjunctive(e: Expr, value: boolean): boolean {
+  if (e.k === 'not') return isDisjunctive(e.arg, !value);
+  return e.k === 'logic' && ((e.op === '||') === value || isDisjunctive(e.left, value) || isDisjunctive(e.right, value));
 }
 
 /** A test of the execution context or atomicity, negated or combined, that calls nothing else. */
