@@ -731,7 +731,8 @@ function convertExpr(node: Node | null, ctx: Ctx): Expr {
     case 'unary_expression': {
       const op = node.childForFieldName('operator')?.text;
       const arg = convertExpr(node.childForFieldName('argument'), ctx);
-      return op === '!' ? { k: 'not', arg } : { k: 'seq', items: [arg] };
+      if (op === '!') return { k: 'not', arg };
+      return op === '-' || op === '~' || op === '+' ? { k: 'unary', op, arg } : { k: 'seq', items: [arg] };
     }
     case 'binary_expression': {
       const op = node.childForFieldName('operator')?.text ?? '';

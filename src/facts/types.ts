@@ -23,6 +23,8 @@ export type Expr =
    */
   | { k: 'assign'; op: string; left: Expr; right: Expr }
   | { k: 'not'; arg: Expr }
+  /** `-x`, `~x`, `+x`: arithmetic on one operand (`flags &= ~F` clears `F`). */
+  | { k: 'unary'; op: '-' | '~' | '+'; arg: Expr }
   | { k: 'logic'; op: '&&' | '||'; left: Expr; right: Expr }
   | { k: 'bin'; op: string; left: Expr; right: Expr }
   | { k: 'cond'; test: Expr; then: Expr; else: Expr }

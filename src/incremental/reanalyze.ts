@@ -425,7 +425,7 @@ function isConstant(e: Expr): boolean {
   switch (e.k) {
     case 'num': return true;
     case 'id': return /^[A-Z0-9_]+$/.test(e.name) || e.name === 'true' || e.name === 'false';
-    case 'cast': case 'not': return isConstant(e.arg);
+    case 'cast': case 'not': case 'unary': return isConstant(e.arg);
     case 'bin': return isConstant(e.left) && isConstant(e.right);
     default: return false;
   }

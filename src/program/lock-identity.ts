@@ -134,6 +134,7 @@ export class LockIdentity {
         return this.callValue(fn, e, depth);
       case 'cast':
       case 'not':
+      case 'unary':
         return this.valueOf(fn, e.arg, depth + 1);
       case 'cond':
         return union([this.valueOf(fn, e.then, depth + 1), this.valueOf(fn, e.else, depth + 1)]);
@@ -534,7 +535,7 @@ export class LockIdentity {
       case 'cast': {
         return structName(this.program, e.type, this.fileOf(fn)) ?? this.structOf(fn, e.arg, depth + 1);
       }
-      case 'addr': case 'deref': case 'not':
+      case 'addr': case 'deref': case 'not': case 'unary':
         return this.structOf(fn, e.arg, depth + 1);
       case 'index':
         return this.structOf(fn, e.base, depth + 1);

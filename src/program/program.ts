@@ -485,7 +485,7 @@ export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
 export function forEachChildExpr<A>(e: Expr, visit: (child: Expr, arg: A) => void, arg: A): void {
   switch (e.k) {
     case 'field': visit(e.base, arg); break;
-    case 'addr': case 'deref': case 'not': case 'cast': visit(e.arg, arg); break;
+    case 'addr': case 'deref': case 'not': case 'unary': case 'cast': visit(e.arg, arg); break;
     case 'index': visit(e.base, arg); visit(e.index, arg); break;
     case 'call': visit(e.callee, arg); for (const a of e.args) visit(a, arg); break;
     case 'assign': case 'logic': case 'bin': visit(e.left, arg); visit(e.right, arg); break;

@@ -141,9 +141,10 @@ interface State {
 /**
  * Flags known set in a field: constants (`set`), and the bits of parameters the path put there
  * while they still held the caller's value (`params`, sorted: `ei->i_flags |= i_flags`).
- * `othersClear`: the field holds nothing else (`= A | B`, `= 0`, `= flags`).
+ * `othersClear`: the field holds nothing else (`= A | B`, `= 0`, `= flags`). `clear`: constants
+ * the path took out (`req->flags &= ~REQ_F_BUFFER_SELECTED`), whatever else the field holds.
  */
-interface KnownFlags { set: string[]; othersClear: boolean; params: number[] }
+interface KnownFlags { set: string[]; othersClear: boolean; params: number[]; clear: string[] }
 
 /**
  * What a flag local says: the guards under which it is non-zero and zero here (`never`: on no
@@ -963,7 +964,7 @@ class FunctionAnalysis {
       }
       case 'stmt': return this.block(e.body, s);
       case 'field': return this.expr(e.base, s);
-      case 'addr': case 'deref': case 'not': case 'cast': return this.expr(e.arg, s);
+      case 'addr': case 'deref': case 'not': case 'unary': case 'cast': return this.expr(e.arg, s);
       case 'index': return this.expr(e.index, this.expr(e.base, s));
       case 'bin': return this.expr(e.right, this.expr(e.left, s));
       case 'seq': return e.items.reduce((acc, x) => this.expr(x, acc), s);
@@ -1765,6 +1766,7 @@ class FunctionAnalysis {
   /** Whether a field holding `known` has `flag` set; null when that is not known (a number written needs the flag's value). */
   private hasFlag(known: KnownFlags, flag: string): boolean | null {
     if (known.set.includes(flag)) return true;
+    if (known.clear.includes(flag)) return false;
     // A parameter's bits are its callers': whether they hold the flag is theirs to say.
     const clear = known.othersClear && known.params.length === 0;
     if (!known.set.some(isDecimal)) return clear ? false : null;
@@ -1850,23 +1852,32 @@ class FunctionAnalysis {
   /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
   private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
     const s = withWritten(s0, left.field);
-    const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=') ? this.knownHolder(left.base.name) : null;
-    const flags = holder !== null ? this.constantFlags(right) : null;
-    const param = holder !== null && !flags ? this.unchangedParam(right, s0) : -1;
+    const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=' || op === '&=') ? this.knownHolder(left.base.name) : null;
+    const cleared = holder !== null && op === '&=' && right.k === 'unary' && right.op === '~' ? orOfConstants(right.arg) : null;
+    const flags = holder !== null && op !== '&=' ? this.constantFlags(right) : null;
+    const param = holder !== null && op !== '&=' && !flags ? this.unchangedParam(right, s0) : -1;
     const suffix = `:${left.field}`;
-    if (!flags && param < 0 && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
+    if (!flags && !cleared && param < 0 && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
     const known: Record<string, KnownFlags> = {};
     // A write through anything else may be to the same object: what was known of the field goes.
     for (const [key, value] of Object.entries(s.known)) if (!key.endsWith(suffix)) known[key] = value;
     const key = `${holder}${suffix}`;
-    const before = op === '|=' ? s.known[key] : undefined;
+    const before = op === '=' ? undefined : s.known[key];
     const params = param >= 0 ? [param] : [];
-    if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params };
+    if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params, clear: [] };
     else if (op === '|=' && (flags || param >= 0)) {
       known[key] = {
-        set: [...new Set([...(before?.set ?? []), ...(flags ?? [])])].sort(),
+        set: sortedUnion(before?.set ?? [], [...(flags ?? [])]),
         othersClear: before?.othersClear ?? false,
         params: [...new Set([...(before?.params ?? []), ...params])].sort((a, b) => a - b),
+        clear: (before?.clear ?? []).filter((f) => !flags?.has(f)),
+      };
+    } else if (cleared) {
+      known[key] = {
+        set: (before?.set ?? []).filter((f) => !cleared.has(f)),
+        othersClear: before?.othersClear ?? false,
+        params: before?.params ?? [],
+        clear: sortedUnion(before?.clear ?? [], [...cleared]),
       };
     }
     return { ...s, known };
@@ -1980,6 +1991,12 @@ class FunctionAnalysis {
   private argConstant(arg: Expr): ArgConstant | null {
     if (arg.k === 'num') return { name: null, value: arg.value };
     if (arg.k === 'cast') return this.argConstant(arg.arg);
+    if (arg.k === 'unary') {
+      const v = this.argConstant(arg.arg)?.value ?? null;
+      // `~` on a value past 31 bits is not what JavaScript's 32-bit `~` gives.
+      if (v === null || (arg.op === '~' && Math.abs(v) >= 2 ** 31)) return null;
+      return { name: null, value: arg.op === '-' ? -v : arg.op === '~' ? ~v : v };
+    }
     if (arg.k === 'call' && arg.args.length === 1 && isIdentityConstantFunction(calleeName(arg) ?? '')) return this.argConstant(arg.args[0] as Expr);
     if (arg.k === 'addr' || arg.k === 'str') return NON_ZERO;
     if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && checkedPointers(this.fn().body).has(arg.name)) return NON_ZERO;
@@ -2386,6 +2403,10 @@ function paramFlagGuards(known: KnownFlags, flag: string): [Guard, Guard] | null
   return [has, lacks];
 }
 
+function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
 /** Flags known on both paths: those set on both, all others clear only if clear on both. */
 function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>): Record<string, KnownFlags> {
   const out: Record<string, KnownFlags> = {};
@@ -2396,7 +2417,8 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
     const params = x.params.filter((p) => y.params.includes(p));
     const same = set.length === x.set.length && set.length === y.set.length && params.length === x.params.length && params.length === y.params.length;
     const othersClear = x.othersClear && y.othersClear && same;
-    if (set.length > 0 || params.length > 0 || othersClear) out[key] = { set, othersClear, params };
+    const clear = x.clear.filter((f) => y.clear.includes(f));
+    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0) out[key] = { set, othersClear, params, clear };
   }
   return out;
 }
@@ -2515,7 +2537,7 @@ function sameState(a: State, b: State): boolean {
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
     && sameGuard(a.guard, b.guard) && sameList(a.written, b.written, (x, y) => x === y)
-    && sameRecord(a.known, b.known, (x, y) => x.othersClear === y.othersClear && sameList(x.set, y.set, (p, q) => p === q) && sameList(x.params, y.params, (p, q) => p === q))
+    && sameRecord(a.known, b.known, (x, y) => x.othersClear === y.othersClear && sameList(x.set, y.set, (p, q) => p === q) && sameList(x.params, y.params, (p, q) => p === q) && sameList(x.clear, y.clear, (p, q) => p === q))
     && sameRecord(a.saved, b.saved, (x, y) => x.irq === y.irq && x.witness === y.witness)
     && sameRecord(a.stores, b.stores, (x, y) => sameList(x, y, (p, q) => p === q));
 }
