@@ -206,6 +206,8 @@ class FunctionAnalysis {
   private exitIrq: IrqState | null = null;
   /** Which locals are flags (`isFlagLocal`), as asked. */
   private readonly flagLocals = new Map<string, boolean>();
+  /** `isZeroedField()` by `local\0field`: each answer walks the body and its callees', and calls ask it per test. */
+  private readonly zeroedFields = new Map<string, boolean>();
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   private writtenInBody: string[] | undefined;
@@ -1822,6 +1824,16 @@ class FunctionAnalysis {
    * Callees are read one level down: a helper's helper that sets the field is not seen.
    */
   private isZeroedField(local: string, field: string): boolean {
+    const key = `${local}\0${field}`;
+    let zeroed = this.zeroedFields.get(key);
+    if (zeroed === undefined) {
+      zeroed = this.startsZeroed(local, field);
+      this.zeroedFields.set(key, zeroed);
+    }
+    return zeroed;
+  }
+
+  private startsZeroed(local: string, field: string): boolean {
     const body = this.fn().body;
     if (!writtenOnlyThrough(body, local, field) || !isFreshZeroedLocal(body, local, this.zeroedCall)) return false;
     let written = false;
