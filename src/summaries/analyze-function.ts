@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, getOrInit, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
@@ -1824,13 +1824,7 @@ class FunctionAnalysis {
    * Callees are read one level down: a helper's helper that sets the field is not seen.
    */
   private isZeroedField(local: string, field: string): boolean {
-    const key = `${local}\0${field}`;
-    let zeroed = this.zeroedFields.get(key);
-    if (zeroed === undefined) {
-      zeroed = this.startsZeroed(local, field);
-      this.zeroedFields.set(key, zeroed);
-    }
-    return zeroed;
+    return getOrInit(this.zeroedFields, `${local}\0${field}`, () => this.startsZeroed(local, field));
   }
 
   private startsZeroed(local: string, field: string): boolean {
