@@ -147,7 +147,7 @@ function collectFieldsRekeyedByInitialiser(program: Program): void {
     for (const { lock, tests } of argumentKeyedReclasses(fn.body, params)) {
       const field = lock.k === 'addr' && lock.arg.k === 'field' && lock.arg.arrow && lock.arg.base.k === 'id' ? lock.arg : null;
       const param = field ? fn.params.find((p) => field.base.k === 'id' && p.name === field.base.name && p.type.pointer > 0) : null;
-      const byArgument = param && tests.some((t) => !mentions(t, param.name));
+      const byArgument = param && tests.some((t) => !identifiersOf(t).has(param.name));
       const struct = field && byArgument && inits.has(JSON.stringify(lock)) ? structName(program, param.type, fn.file) : null;
       if (field && struct) program.keyedFields.add(`${struct}.${field.field}`);
     }
@@ -199,10 +199,15 @@ export function argumentKeyedReclasses(body: Stmt[], params: ReadonlySet<string>
   return out;
 }
 
-function mentions(e: Expr, name: string): boolean {
-  let found = false;
-  walkExpr(e, (x) => { if (x.k === 'id' && x.name === name) found = true; });
-  return found;
+/** The names an expression reads (not inside a statement expression's body). */
+export function identifiersOf(e: Expr): Set<string> {
+  const out = new Set<string>();
+  const visit = (x: Expr): void => {
+    if (x.k === 'id') out.add(x.name);
+    forEachChildExpr(x, visit, null);
+  };
+  visit(e);
+  return out;
 }
 
 /**

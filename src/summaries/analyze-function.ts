@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachChildExpr, forEachExpr, forEachReturn, forEachStmt, getOrInit, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
@@ -1981,7 +1981,7 @@ class FunctionAnalysis {
     if (t.test === 'flag') {
       if (constant?.value === 0) return 'never';
       if (arg.k === 'num') return unknown;
-      const mentions = identifiers(arg);
+      const mentions = identifiersOf(arg);
       if (mentions.has(t.flag)) return null;
       // A local no assignment gives the flag lacks it; a parameter the path changed still has the caller's bits.
       if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && !this.localMentions(arg.name, t.flag)) return 'never';
@@ -2035,7 +2035,7 @@ class FunctionAnalysis {
 
   /** Whether any assignment to local `name` mentions `word` (`scf_flags |= SCF_WAIT`). */
   private localMentions(name: string, word: string): boolean {
-    return assignmentsTo(this.fn().body, name).some((a) => identifiers(a.value).has(word));
+    return assignmentsTo(this.fn().body, name).some((a) => identifiersOf(a.value).has(word));
   }
 
   // ------------------------------------------------------------ helpers
@@ -2681,15 +2681,6 @@ function flagsName(e: Expr | undefined): string | null {
   return null;
 }
 
-function identifiers(e: Expr): Set<string> {
-  const out = new Set<string>();
-  const visit = (x: Expr): void => {
-    if (x.k === 'id') out.add(x.name);
-    forEachChildExpr(x, visit, null);
-  };
-  visit(e);
-  return out;
-}
 
 /** What a field given exactly `set` holds: 0, or the one constant; null for an OR of several. */
 function exactValue(set: readonly string[], valueOf: (name: ConstName) => number | null): ArgConstant | null {
