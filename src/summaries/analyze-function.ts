@@ -381,8 +381,9 @@ class FunctionAnalysis {
       case 'block': return this.block(stmt.body, s);
       case 'if': {
         const [t, f] = this.cond(stmt.cond, s);
-        const holds = this.splitting ? null : this.waysTo(true, stmt.cond, s);
-        const fails = this.splitting ? null : this.waysTo(false, stmt.cond, s);
+        // An empty branch has no event to keep a way's guard for: its ways are not worked out.
+        const holds = this.splitting || stmt.then.length === 0 ? null : this.waysTo(true, stmt.cond, s);
+        const fails = this.splitting || stmt.else.length === 0 ? null : this.waysTo(false, stmt.cond, s);
         if (!holds && !fails) return join(this.block(stmt.then, t), this.block(stmt.else, f));
         // `if ((p->search_for_split || ins_len > 0) && …) split_node(…)`: one guard joins the
         // two tests to none, so the branch is followed once under each (the `else` of
