@@ -6,10 +6,10 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
-import { ZERO, fieldsWritten, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
-import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
+import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
+import { isFreshZeroedLocal, onlyTestsPointer, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
@@ -853,8 +853,10 @@ class FunctionAnalysis {
       return p >= 0 && !s.written.includes(POINTEE) ? { param: p, field: POINTEE } : null;
     }
     if (e.k === 'field') {
-      const p = e.arrow && e.base.k === 'id' ? this.paramHere(e.base.name, s) : -1;
-      return p >= 0 && !s.written.includes(e.field) ? { param: p, field: e.field } : null;
+      // `llc->raw.hdr.flags`: a field of a struct embedded in what the parameter points to.
+      const read = fieldPathOf(e);
+      const p = read ? this.paramHere(read.pointer, s) : -1;
+      return read && p >= 0 && !pathWritten(s, read.path) ? { param: p, field: read.path } : null;
     }
     if (e.k !== 'id') return null;
     const p = this.paramHere(e.name, s, flag);
@@ -1681,25 +1683,29 @@ class FunctionAnalysis {
     if (p >= 0) {
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
-      if (t.field === undefined || !s.written.includes(t.field)) return [{ ...t, param: p }];
+      if (t.field === undefined || !pathWritten(s, t.field)) return [{ ...t, param: p }];
       return this.testOfKnown(t, s.known[`${p}:${t.field}`], unknown);
     }
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
       // test of the field our parameter points to, where this function never writes it.
-      const read = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? { param: this.paramHere(arg.base.name, s), field: arg.field } : null;
-      if (read && read.param >= 0 && !s.written.includes(read.field)) return [{ ...t, ...read }];
-      return this.testOfValue(t, arg, unknown, s);
+      const read = this.paramFieldArgument(arg, undefined, s);
+      return read ? [{ ...t, ...read }] : this.testOfValue(t, arg, unknown, s);
     }
-    const local = arg.k === 'id' ? s.known[`@${arg.name}:${t.field}`] : undefined;
-    if (local) return this.testOfKnown(t, local, unknown);
     const { field: _read, ...ofValue } = t;
-    const value = this.fieldValueAt(arg, t.field);
+    const embedded = namesOfPath(t.field).length > 1 || arg.k === 'cast';
+    const local = !embedded && arg.k === 'id' ? s.known[`@${arg.name}:${t.field}`] : undefined;
+    if (local) return this.testOfKnown(t, local, unknown);
+    const value = embedded ? this.embeddedFieldValue(arg, t.field) : this.fieldValueAt(arg, t.field);
     if (value) return this.testOfValue(ofValue, value, unknown, s);
     // Decided where every value the place's objects may hold decides it alike.
-    const decided = this.placeValues(arg, t.field)?.map((v) => this.testOfValue(ofValue, v, unknown, s));
+    const decided = embedded ? undefined : this.placeValues(arg, t.field)?.map((v) => this.testOfValue(ofValue, v, unknown, s));
     if (decided?.length && decided.every((d) => d === 'never')) return 'never';
-    return decided?.length && decided.every((d) => d === null) ? null : unknown;
+    if (decided?.length && decided.every((d) => d === null)) return null;
+    // `callee(&ctx->sub)`: its test of a field of what it is given is our callers' test of that
+    // field of the struct embedded in what our parameter points to.
+    const read = this.paramFieldArgument(arg, t.field, s);
+    return read ? [{ ...t, ...read }] : unknown;
   }
 
   /** Whether the call hands one of our parameters to a callee that asks if that handle is nested: it ends it. */
@@ -1778,6 +1784,57 @@ class FunctionAnalysis {
     if (bits === null || values.some((v) => v === null)) return null;
     const any = values.some((v) => ((v as number) & bits) !== 0);
     return any ? true : clear ? false : null;
+  }
+
+  /**
+   * Where an argument is our parameter's field (`ctx->flags`) or the address of a struct embedded
+   * in what it points to (`&ctx->sub`), the parameter and the path a callee's test of it (or of
+   * `field` of it) reads there; null elsewhere, or where this path wrote a field on the way.
+   */
+  private paramFieldArgument(arg: Expr, field: string | undefined, s: State): { param: number; field: string } | null {
+    const read = field === undefined ? fieldPathOf(arg) : arg.k === 'addr' ? fieldPathOf(arg.arg) : null;
+    const param = read ? this.paramHere(read.pointer, s) : -1;
+    if (!read || param < 0) return null;
+    const path = field === undefined ? read.path : `${read.path}.${field}`;
+    return pathWritten(s, path) ? null : { param, field: path };
+  }
+
+  /**
+   * What a callee reads at `path` (`raw.hdr.flags`) of the object `arg` points to, where it is
+   * known only to be 0: a struct local zeroed by its initialiser, or a fresh zeroed object,
+   * reached through casts (`(union frob_msg *)&req`) and embedded structs (`&req.hd`). Fields are
+   * compared by name, as a cast may read the object as another type: no name on the path
+   * (`sd_args` of `sdp->sd_args = *args` included) may be written by this body or by a callee
+   * given the object. A struct copied in under a name the cast's type does not use is not seen.
+   */
+  private embeddedFieldValue(arg: Expr, path: string): Expr | null {
+    const names = namesOfPath(path);
+    const object = unwrapCasts(arg);
+    const local = object.k === 'addr' ? baseName(object.arg) : object.k === 'id' ? object.name : null;
+    if (local === null || !this.isVariable(local) || this.paramIndex(local) >= 0) return null;
+    const body = this.fn().body;
+    const zeroed = object.k === 'addr' ? startsZeroedWithout(body, local, names) : isFreshZeroedLocal(body, local, this.zeroedCall);
+    return zeroed && !names.some((name) => writesField(body, name) || this.calleesWrite(local, name)) ? ZERO : null;
+  }
+
+  /**
+   * Whether a call given `local` (or a part of it) may write a field named `field`: one of its
+   * definitions does, one level down, or it has none to read (`memcpy()`), but the pointer tests.
+   */
+  private calleesWrite(local: string, field: string): boolean {
+    let written = false;
+    forEachExpr(this.fn().body, (e) => {
+      if (written || e.k !== 'call' || !e.args.some((a) => reachesLocal(a, local))) return;
+      const name = calleeName(e);
+      const defs = name === null ? [] : resolveCallee(this.ctx.program, this.fn(), name);
+      if (defs.length === 0 && !onlyTestsPointer(name)) written = true;
+      for (const d of defs) {
+        const callee = this.ctx.program.functions[d];
+        this.ctx.identity.consult(d);
+        if (!callee || writesField(callee.body, field)) written = true;
+      }
+    });
+    return written;
   }
 
   /**
@@ -2469,6 +2526,11 @@ function forgetFieldsOf(name: string, s: State): State {
   return { ...s, known: Object.fromEntries(Object.entries(s.known).filter(([k]) => !k.startsWith(prefix))) };
 }
 
+/** Whether this path wrote a field a field path reads (any of `a.b.f`'s names). */
+function pathWritten(s: State, path: string): boolean {
+  return namesOfPath(path).some((name) => s.written.includes(name));
+}
+
 function withWritten(s: State, field: string): State {
   return s.written.includes(field) ? s : { ...s, written: mergeSorted(s.written, [field]) };
 }
@@ -2649,9 +2711,18 @@ function isStateTest(e: Expr): boolean {
   }
 }
 
-/** Whether a sleep under `guard` happens whatever the parameters, where the caller can sleep. */
+/**
+ * Whether a sleep under `guard` happens whatever the parameters, where the caller can sleep. A
+ * test of a field of a struct embedded in a parameter's object (`sdp->sd_args.ar_errors`) is the
+ * object's state, which callers decide only where they built the object: it removes the sleep
+ * where a call decides it false, and does not make it conditional here.
+ */
 function sleepsWhenEnteredPreemptible(guard: Guard): boolean {
-  return guard === null || guard.every((t) => t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true);
+  return guard === null || guard.every((t) => isEmbeddedFieldTest(t) || (t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true));
+}
+
+function isEmbeddedFieldTest(t: ParamTest): boolean {
+  return t.field !== undefined && namesOfPath(t.field).length > 1;
 }
 
 /** A callee's event whose irqs the callee could not know: they are decided here, or further up. */

@@ -3,6 +3,7 @@
 // at all. One walk per body.
 import type { Expr, Stmt } from '../facts/types.js';
 import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
+import { CONSTANT_NAME } from '../facts/outline.js';
 
 /** A value the code gives a field but no constant can stand for (`|=`, `memset(&x, 0xff, …)`). */
 export const UNKNOWN_VALUE: Expr = { k: 'other' };
@@ -62,6 +63,43 @@ export function valuesOfLocalField(body: Stmt[], local: string, field: string): 
   }
   for (const set of index.direct.get(local) ?? []) if (set.field === null || set.field === field) values.push(set.value);
   return values;
+}
+
+/**
+ * `p` and the field path of `p->a.b.f`: `a.b.f`, fields of structs embedded in what `p` points
+ * to, so one object; a plain `p->f` is the path `f`. Null for anything else (`p->a->f`).
+ */
+export function fieldPathOf(e: Expr): { pointer: string; path: string } | null {
+  const names: string[] = [];
+  let at = e;
+  while (at.k === 'field' && !at.arrow) { names.unshift(at.field); at = at.base; }
+  if (at.k !== 'field' || !at.arrow || at.base.k !== 'id') return null;
+  names.unshift(at.field);
+  return { pointer: at.base.name, path: names.join('.') };
+}
+
+/** The field names a path reads (`a.b.f`: a, b and f): a write of any of them may change what it reads. */
+export const namesOfPath = (path: string): string[] => path.split('.');
+
+/**
+ * Whether struct local `local` starts all zero by its initialiser (`= {}`, `= { 0 }`, or designated
+ * fields none of which is one of `names`): what the body does not write of it stays 0.
+ */
+export function startsZeroedWithout(body: Stmt[], local: string, names: readonly string[]): boolean {
+  const init = indexOf(body).structs.get(local);
+  return init?.k === 'seq' && setsNone(init, names);
+}
+
+/** Whether an initialiser list sets none of `names`, nor any field it does not name, to other than 0. */
+function setsNone(init: Extract<Expr, { k: 'seq' }>, names: readonly string[]): boolean {
+  return init.items.every((v, i) => {
+    const named = init.fields?.[i] ?? '';
+    // `[2] = x`, `.a.b = x` and positional values: which field they set is not written down.
+    if (named === '') return v.k === 'num' && v.value === 0;
+    if (names.includes(named)) return false;
+    // A value that may be a whole struct (`.hd = tmpl`) may bring the field, under another name.
+    return v.k === 'seq' ? setsNone(v, names) : v.k === 'num' || v.k === 'str' || (v.k === 'id' && CONSTANT_NAME.test(v.name));
+  });
 }
 
 /** Every value the body gives `pointer->field`. */

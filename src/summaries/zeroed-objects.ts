@@ -10,7 +10,9 @@ type Call = Extract<Expr, { k: 'call' }>;
 /** Whether a call returns a fresh zeroed object: a zeroing allocator's, or a callee whose summary says so. */
 export type ZeroedCall = (c: Call) => boolean;
 
-const unwrap = (e: Expr): Expr => (e.k === 'cast' ? e.arg : e);
+/** `e` without the casts around it. */
+export const unwrapCasts = (e: Expr): Expr => (e.k === 'cast' ? unwrapCasts(e.arg) : e);
+const unwrap = unwrapCasts;
 
 function isZeroedValue(e: Expr, zeroedCall: ZeroedCall): boolean {
   const v = unwrap(e);
@@ -59,6 +61,9 @@ export function returnsZeroedObject(body: Stmt[], zeroedCall: ZeroedCall): boole
 
 /** Calls that only read a pointer's value: giving it to them hands nothing over. */
 const POINTER_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'PTR_ERR_OR_ZERO']);
+
+/** Whether a call of `name` only reads the pointer it is given (`IS_ERR()`). */
+export const onlyTestsPointer = (name: string | null): boolean => name !== null && POINTER_TESTS.has(name);
 
 /** Whether `e` is local `name` or a part of it (`name`, `&name->dev`, `name->ops`): handing it on hands on the object. */
 export function reachesLocal(e: Expr, name: string): boolean {
