@@ -9,7 +9,7 @@ import {
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
-import { isFreshZeroedLocal, onlyTestsPointer, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
+import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
@@ -33,6 +33,7 @@ import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
 import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
+import { fillsFirstArgument } from '../models/memory-writers.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
@@ -695,7 +696,7 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s);
+    const handle = this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       // `while (0)`, `while (1)`: the literal decides.
@@ -979,13 +980,28 @@ class FunctionAnalysis {
 
   /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
   private assignedLocal(name: string, value: Expr | null, s0: State): State {
-    const s = this.flagAssigned(name, value, forgetFieldsOf(name, s0));
+    const s = this.flagAssigned(name, value, this.knownOfAssigned(name, value, forgetFieldsOf(name, s0)));
     const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
     const had = s.journalLocals.includes(name);
     const handle = value !== null && this.isHandleOrNull(value);
     const t = handle === s.handleLocals.includes(name) ? s : { ...s, handleLocals: handle ? [...s.handleLocals, name].sort() : s.handleLocals.filter((x) => x !== name) };
     if (holds === had) return t;
     return { ...t, journalLocals: holds ? [...t.journalLocals, name].sort() : t.journalLocals.filter((x) => x !== name) };
+  }
+
+  /**
+   * What is known of the object a local is given: the fields known of the pointer it is copied
+   * from (`min_bg = block_group`), or, for NULL, every field (no object: what the local holds
+   * after a join is what the paths that gave it one know).
+   */
+  private knownOfAssigned(name: string, value: Expr | null, s: State): State {
+    const from = value === null ? null : unwrapCasts(value);
+    if (from === null || s.dead) return s;
+    if (this.argConstant(from)?.value === 0) return { ...s, known: { ...s.known, [`@${name}:${NULL_OBJECT}`]: NOTHING_KNOWN } };
+    if (from.k !== 'id' || from.name === name || !this.isVariable(from.name)) return s;
+    const prefix = `@${from.name}:`;
+    const copied = Object.entries(s.known).filter(([key]) => key.startsWith(prefix)).map(([key, v]) => [`@${name}:${key.slice(prefix.length)}`, v] as const);
+    return copied.length ? { ...s, known: { ...s.known, ...Object.fromEntries(copied) } } : s;
   }
 
   /** NULL, or what a call that leaves the task a handle returns (its `ERR_PTR()` aside). */
@@ -1078,10 +1094,33 @@ class FunctionAnalysis {
         return s;
       }
       const defs = resolveCallee(this.ctx.program, this.fn(), name);
-      if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return s; }
-      return this.integrateAll(c, defs, s, false);
+      if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return this.forgetWrittenBy(c, defs, s); }
+      return this.forgetWrittenBy(c, defs, this.integrateAll(c, defs, s, false));
     }
     return this.indirect(c, null, this.expr(c.callee, s));
+  }
+
+  /**
+   * What a call may write of the objects it is handed (`x`, `&x->sub`): the fields known here of
+   * a local's object (State.known) that it may write (mayWriteField()) are no longer known. A
+   * parameter's are kept: what the path wrote there is what its callees are called with (a
+   * callee that changes it is not followed), and reading every callee's body would tie each
+   * caller to its callees' bodies for check-patch.
+   */
+  private forgetWrittenBy(c: Call, defs: readonly FnId[], s: State): State {
+    if (s.dead) return s;
+    const keys = Object.keys(s.known);
+    if (keys.length === 0) return s;
+    const handed = new Set(c.args.flatMap((a) => { const name = handedObject(a); return name === null ? [] : [name]; }));
+    if (handed.size === 0) return s;
+    const writes = (field: string): boolean => this.mayWriteField(c, field, defs);
+    const forgotten = keys.filter((key) => {
+      const { holder, field } = splitKnownKey(key);
+      // What our pointer holds (NULL) is ours: no callee changes it.
+      return holder.startsWith('@') && handed.has(holder.slice(1)) && field !== NULL_OBJECT && writes(field);
+    });
+    if (forgotten.length === 0) return s;
+    return { ...s, known: Object.fromEntries(Object.entries(s.known).filter(([key]) => !forgotten.includes(key))) };
   }
 
   /**
@@ -1657,7 +1696,8 @@ class FunctionAnalysis {
   }
 
   private testAtCall(t: ParamTest, c: Call, s: State, strict = false): Guard | 'never' {
-    const unknown = strict ? 'never' : null;
+    // An object's state a call cannot tell (sleepsWhenEnteredPreemptible()) leaves a sleep as it was.
+    const unknown = strict && !isEmbeddedFieldTest(t) ? 'never' : null;
     const journal = s.journal;
     if (t.param === CONTEXT_PARAM) {
       if (!this.context) return [t];
@@ -1772,6 +1812,27 @@ class FunctionAnalysis {
     return guards ? [withGuard(v, guards[0]), withGuard(v, guards[1])] : null;
   }
 
+  /**
+   * `x->f & F` of a local pointer: each branch knows whether the object has `F` (State.known),
+   * for the calls that take it on (`if (bg->flags & SYSTEM) continue; … min_bg = bg;` then
+   * `btrfs_zone_finish(min_bg)`, whose callee tests `cache->flags & SYSTEM`). A parameter's is
+   * its callers' test (a guard); a call that may write the field forgets it (forgetWrittenBy()).
+   */
+  private localFlagTest(e: Expr, s: State): [State, State] | null {
+    if (e.k !== 'bin' || e.op !== '&' || e.right.k !== 'id' || s.dead || this.isVariable(e.right.name)) return null;
+    const read = e.left.k === 'cast' ? e.left.arg : e.left;
+    if (read.k !== 'field' || !read.arrow || read.base.k !== 'id') return null;
+    const name = read.base.name;
+    if (this.paramIndex(name) >= 0 || !this.isVariable(name)) return null;
+    const v = this.expr(e, s);
+    const key = `@${name}:${read.field}`;
+    const before = v.known[key] ?? { set: [], othersClear: false, params: [], clear: [] };
+    const flag = e.right.name;
+    const has = { ...before, set: sortedUnion(before.set, [flag]), clear: before.clear.filter((f) => f !== flag) };
+    const lacks = { ...before, set: before.set.filter((f) => f !== flag), clear: sortedUnion(before.clear, [flag]) };
+    return [{ ...v, known: { ...v.known, [key]: has } }, { ...v, known: { ...v.known, [key]: lacks } }];
+  }
+
   /** Whether a field holding `known` has `flag` set; null when that is not known (a number written needs the flag's value). */
   private hasFlag(known: KnownFlags, flag: string): boolean | null {
     if (known.set.includes(flag)) return true;
@@ -1817,24 +1878,28 @@ class FunctionAnalysis {
     return zeroed && !names.some((name) => writesField(body, name) || this.calleesWrite(local, name)) ? ZERO : null;
   }
 
-  /**
-   * Whether a call given `local` (or a part of it) may write a field named `field`: one of its
-   * definitions does, one level down, or it has none to read (`memcpy()`), but the pointer tests.
-   */
+  /** Whether a call handed `local` (or a part of it) may write a field named `field` (mayWriteField()). */
   private calleesWrite(local: string, field: string): boolean {
     let written = false;
     forEachExpr(this.fn().body, (e) => {
-      if (written || e.k !== 'call' || !e.args.some((a) => reachesLocal(a, local))) return;
-      const name = calleeName(e);
-      const defs = name === null ? [] : resolveCallee(this.ctx.program, this.fn(), name);
-      if (defs.length === 0 && !onlyTestsPointer(name)) written = true;
-      for (const d of defs) {
-        const callee = this.ctx.program.functions[d];
-        this.ctx.identity.consult(d);
-        if (!callee || writesField(callee.body, field)) written = true;
-      }
+      if (!written && e.k === 'call' && e.args.some((a) => reachesLocal(a, local))) written = this.mayWriteField(e, field);
     });
     return written;
+  }
+
+  /**
+   * Whether a call may write a field named `field` of an object it is handed: a library call that
+   * fills its first argument (models/memory-writers.ts), or one of its definitions writes it, one
+   * level down (marked as consulted for check-patch). A call with no body to read is taken not to.
+   */
+  private mayWriteField(c: Call, field: string, defs?: readonly FnId[]): boolean {
+    const name = calleeName(c);
+    if (fillsFirstArgument(name)) return true;
+    return (defs ?? (name === null ? [] : resolveCallee(this.ctx.program, this.fn(), name))).some((d) => {
+      const callee = this.ctx.program.functions[d];
+      this.ctx.identity.consult(d);
+      return callee !== undefined && writesField(callee.body, field);
+    });
   }
 
   /**
@@ -1887,19 +1952,7 @@ class FunctionAnalysis {
 
   private startsZeroed(local: string, field: string): boolean {
     const body = this.fn().body;
-    if (!writtenOnlyThrough(body, local, field) || !isFreshZeroedLocal(body, local, this.zeroedCall)) return false;
-    let written = false;
-    forEachExpr(body, (e) => {
-      if (written || e.k !== 'call' || !e.args.some((a) => reachesLocal(a, local))) return;
-      const name = calleeName(e);
-      if (name === null) { written = true; return; }
-      for (const d of resolveCallee(this.ctx.program, this.fn(), name)) {
-        const callee = this.ctx.program.functions[d];
-        this.ctx.identity.consult(d);
-        if (callee && writesField(callee.body, field)) written = true;
-      }
-    });
-    return !written;
+    return writtenOnlyThrough(body, local, field) && isFreshZeroedLocal(body, local, this.zeroedCall) && !this.calleesWrite(local, field);
   }
 
   /** Whether `name` is a parameter or local of this function rather than a constant. */
@@ -2476,15 +2529,42 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
   const out: Record<string, KnownFlags> = {};
   for (const [key, x] of Object.entries(a)) {
     const y = b[key];
-    if (!y) continue;
+    // A local NULL on the other path has no object whose field could say otherwise.
+    if (!y) { if (isNullOn(b, key)) out[key] = x; continue; }
     const set = x.set.filter((f) => y.set.includes(f));
     const params = x.params.filter((p) => y.params.includes(p));
     const same = set.length === x.set.length && set.length === y.set.length && params.length === x.params.length && params.length === y.params.length;
     const othersClear = x.othersClear && y.othersClear && same;
     const clear = x.clear.filter((f) => y.clear.includes(f));
-    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0) out[key] = { set, othersClear, params, clear };
+    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0 || splitKnownKey(key).field === NULL_OBJECT) out[key] = { set, othersClear, params, clear };
   }
+  for (const [key, y] of Object.entries(b)) if (!(key in a) && isNullOn(a, key)) out[key] = y;
   return out;
+}
+
+/**
+ * State.known's entry for a local pointer that holds NULL (`@min_bg:#null`): a field known on
+ * another path stays known at a join, as this path has no object.
+ */
+const NULL_OBJECT = '#null';
+const NOTHING_KNOWN: KnownFlags = { set: [], othersClear: false, params: [], clear: [] };
+
+/** The holder (`@local`, or a parameter's index) and the field of a State.known key. */
+function splitKnownKey(key: string): { holder: string; field: string } {
+  const at = key.indexOf(':');
+  return { holder: key.slice(0, at), field: key.slice(at + 1) };
+}
+
+function isNullOn(known: Record<string, KnownFlags>, key: string): boolean {
+  const { holder, field } = splitKnownKey(key);
+  return field !== NULL_OBJECT && holder.startsWith('@') && `${holder}:${NULL_OBJECT}` in known;
+}
+
+/** The local an argument hands a callee the object of (`x`, `&x->sub`, casts of them), or null. */
+function handedObject(arg: Expr): string | null {
+  const e = unwrapCasts(arg);
+  if (e.k === 'id') return e.name;
+  return e.k === 'addr' ? baseName(e.arg) : null;
 }
 
 /** How `written` names a parameter given another value (`=a`: no field is spelled so). */

@@ -62,9 +62,6 @@ export function returnsZeroedObject(body: Stmt[], zeroedCall: ZeroedCall): boole
 /** Calls that only read a pointer's value: giving it to them hands nothing over. */
 const POINTER_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'PTR_ERR_OR_ZERO']);
 
-/** Whether a call of `name` only reads the pointer it is given (`IS_ERR()`). */
-export const onlyTestsPointer = (name: string | null): boolean => name !== null && POINTER_TESTS.has(name);
-
 /** Whether `e` is local `name` or a part of it (`name`, `&name->dev`, `name->ops`): handing it on hands on the object. */
 export function reachesLocal(e: Expr, name: string): boolean {
   if (e.k === 'id') return e.name === name;
