@@ -1733,7 +1733,7 @@ class FunctionAnalysis {
       return read ? [{ ...t, ...read }] : this.testOfValue(t, arg, unknown, s);
     }
     const { field: _read, ...ofValue } = t;
-    const embedded = namesOfPath(t.field).length > 1 || arg.k === 'cast';
+    const embedded = isEmbeddedFieldTest(t) || arg.k === 'cast';
     const local = !embedded && arg.k === 'id' ? s.known[`@${arg.name}:${t.field}`] : undefined;
     if (local) return this.testOfKnown(t, local, unknown);
     const value = embedded ? this.embeddedFieldValue(arg, t.field) : this.fieldValueAt(arg, t.field);
@@ -1743,8 +1743,10 @@ class FunctionAnalysis {
     if (decided?.length && decided.every((d) => d === 'never')) return 'never';
     if (decided?.length && decided.every((d) => d === null)) return null;
     // `callee(&ctx->sub)`: its test of a field of what it is given is our callers' test of that
-    // field of the struct embedded in what our parameter points to.
-    const read = this.paramFieldArgument(arg, t.field, s);
+    // field of the struct embedded in what our parameter points to. For a sleep (strict) it stays
+    // undecided, as a test of any other object's field does (`reg->gas`, `miter->__flags &
+    // SG_MITER_ATOMIC`): the sleep counts only where the call decides that the test holds.
+    const read = strict ? null : this.paramFieldArgument(arg, t.field, s);
     return read ? [{ ...t, ...read }] : unknown;
   }
 
@@ -2608,7 +2610,7 @@ function forgetFieldsOf(name: string, s: State): State {
 
 /** Whether this path wrote a field a field path reads (any of `a.b.f`'s names). */
 function pathWritten(s: State, path: string): boolean {
-  return namesOfPath(path).some((name) => s.written.includes(name));
+  return path.includes('.') ? namesOfPath(path).some((name) => s.written.includes(name)) : s.written.includes(path);
 }
 
 function withWritten(s: State, field: string): State {
@@ -2802,7 +2804,7 @@ function sleepsWhenEnteredPreemptible(guard: Guard): boolean {
 }
 
 function isEmbeddedFieldTest(t: ParamTest): boolean {
-  return t.field !== undefined && namesOfPath(t.field).length > 1;
+  return t.field !== undefined && t.field.includes('.');
 }
 
 /** A callee's event whose irqs the callee could not know: they are decided here, or further up. */
