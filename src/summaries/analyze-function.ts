@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachDecl, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
@@ -212,6 +212,7 @@ class FunctionAnalysis {
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   private writtenInBody: string[] | undefined;
+  private pointers: Set<string> | undefined;
   /** Macros being written out in place at this point (`expandedCommandMacro`). */
   private inlineDepth = 0;
   /** Inside a branch followed once per way its condition holds: no nested split (their number would multiply). */
@@ -997,11 +998,21 @@ class FunctionAnalysis {
   private knownOfAssigned(name: string, value: Expr | null, s: State): State {
     const from = value === null ? null : unwrapCasts(value);
     if (from === null || s.dead) return s;
-    if (this.argConstant(from)?.value === 0) return { ...s, known: { ...s.known, [`@${name}:${NULL_OBJECT}`]: NOTHING_KNOWN } };
+    if (this.argConstant(from)?.value === 0) return this.pointerLocals().has(name) ? { ...s, known: { ...s.known, [`@${name}:${NULL_OBJECT}`]: NOTHING_KNOWN } } : s;
     if (from.k !== 'id' || from.name === name || !this.isVariable(from.name)) return s;
     const prefix = `@${from.name}:`;
     const copied = Object.entries(s.known).filter(([key]) => key.startsWith(prefix)).map(([key, v]) => [`@${name}:${key.slice(prefix.length)}`, v] as const);
     return copied.length ? { ...s, known: { ...s.known, ...Object.fromEntries(copied) } } : s;
+  }
+
+  /** The locals the body declares as pointers. */
+  private pointerLocals(): ReadonlySet<string> {
+    if (!this.pointers) {
+      const pointers = new Set<string>();
+      forEachDecl(this.fn().body, (d) => { if (d.type.pointer > 0) pointers.add(d.name); });
+      this.pointers = pointers;
+    }
+    return this.pointers;
   }
 
   /** NULL, or what a call that leaves the task a handle returns (its `ERR_PTR()` aside). */
@@ -1097,7 +1108,7 @@ class FunctionAnalysis {
       if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return this.forgetWrittenBy(c, defs, s); }
       return this.forgetWrittenBy(c, defs, this.integrateAll(c, defs, s, false));
     }
-    return this.indirect(c, null, this.expr(c.callee, s));
+    return this.forgetWrittenBy(c, [], this.indirect(c, null, this.expr(c.callee, s)));
   }
 
   /**
@@ -1721,15 +1732,19 @@ class FunctionAnalysis {
     if (t.field === NESTED_HANDLE) return this.nestingAtCall(t, arg, s, unknown);
     const p = arg.k === 'id' ? this.paramHere(arg.name, s, t.test === 'flag' || t.test === 'noFlag' ? t.flag : undefined) : -1;
     if (p >= 0) {
+      // A test of a struct embedded in the object (`sdp->sd_args.ar_errors`) is decided by the
+      // caller that built the object, if any, and not passed further: callers rarely build the
+      // objects of their callees' callees, and such tests in every guard cost more than they tell.
+      if (t.field !== undefined && isEmbeddedFieldTest(t)) return null;
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
-      if (t.field === undefined || !pathWritten(s, t.field)) return [{ ...t, param: p }];
+      if (t.field === undefined || !s.written.includes(t.field)) return [{ ...t, param: p }];
       return this.testOfKnown(t, s.known[`${p}:${t.field}`], unknown);
     }
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
       // test of the field our parameter points to, where this function never writes it.
-      const read = this.paramFieldArgument(arg, undefined, s);
+      const read = this.paramFieldOf(arg, s);
       return read ? [{ ...t, ...read }] : this.testOfValue(t, arg, unknown, s);
     }
     const { field: _read, ...ofValue } = t;
@@ -1741,13 +1756,7 @@ class FunctionAnalysis {
     // Decided where every value the place's objects may hold decides it alike.
     const decided = embedded ? undefined : this.placeValues(arg, t.field)?.map((v) => this.testOfValue(ofValue, v, unknown, s));
     if (decided?.length && decided.every((d) => d === 'never')) return 'never';
-    if (decided?.length && decided.every((d) => d === null)) return null;
-    // `callee(&ctx->sub)`: its test of a field of what it is given is our callers' test of that
-    // field of the struct embedded in what our parameter points to. For a sleep (strict) it stays
-    // undecided, as a test of any other object's field does (`reg->gas`, `miter->__flags &
-    // SG_MITER_ATOMIC`): the sleep counts only where the call decides that the test holds.
-    const read = strict ? null : this.paramFieldArgument(arg, t.field, s);
-    return read ? [{ ...t, ...read }] : unknown;
+    return decided?.length && decided.every((d) => d === null) ? null : unknown;
   }
 
   /** Whether the call hands one of our parameters to a callee that asks if that handle is nested: it ends it. */
@@ -1849,17 +1858,10 @@ class FunctionAnalysis {
     return any ? true : clear ? false : null;
   }
 
-  /**
-   * Where an argument is our parameter's field (`ctx->flags`) or the address of a struct embedded
-   * in what it points to (`&ctx->sub`), the parameter and the path a callee's test of it (or of
-   * `field` of it) reads there; null elsewhere, or where this path wrote a field on the way.
-   */
-  private paramFieldArgument(arg: Expr, field: string | undefined, s: State): { param: number; field: string } | null {
-    const read = field === undefined ? fieldPathOf(arg) : arg.k === 'addr' ? fieldPathOf(arg.arg) : null;
-    const param = read ? this.paramHere(read.pointer, s) : -1;
-    if (!read || param < 0) return null;
-    const path = field === undefined ? read.path : `${read.path}.${field}`;
-    return pathWritten(s, path) ? null : { param, field: path };
+  /** Where an argument is a field of what our parameter points to (`ctx->flags`) that this path has not written: the parameter and the field. */
+  private paramFieldOf(arg: Expr, s: State): { param: number; field: string } | null {
+    const param = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? this.paramHere(arg.base.name, s) : -1;
+    return arg.k === 'field' && param >= 0 && !s.written.includes(arg.field) ? { param, field: arg.field } : null;
   }
 
   /**
@@ -1890,14 +1892,15 @@ class FunctionAnalysis {
   }
 
   /**
-   * Whether a call may write a field named `field` of an object it is handed: a library call that
-   * fills its first argument (models/memory-writers.ts), or one of its definitions writes it, one
-   * level down (marked as consulted for check-patch). A call with no body to read is taken not to.
+   * Whether a call may write a field named `field` of an object it is handed: a call through a
+   * pointer (`ops->init(x)`), a library call that fills its first argument
+   * (models/memory-writers.ts), or a named function one of whose definitions writes it, one level
+   * down (marked as consulted for check-patch). A named call with no body to read is taken not to.
    */
   private mayWriteField(c: Call, field: string, defs?: readonly FnId[]): boolean {
     const name = calleeName(c);
-    if (fillsFirstArgument(name)) return true;
-    return (defs ?? (name === null ? [] : resolveCallee(this.ctx.program, this.fn(), name))).some((d) => {
+    if (name === null || fillsFirstArgument(name)) return true;
+    return (defs ?? resolveCallee(this.ctx.program, this.fn(), name)).some((d) => {
       const callee = this.ctx.program.functions[d];
       this.ctx.identity.consult(d);
       return callee !== undefined && writesField(callee.body, field);
