@@ -1837,7 +1837,7 @@ class FunctionAnalysis {
     if (this.paramIndex(name) >= 0 || !this.isVariable(name)) return null;
     const v = this.expr(e, s);
     const key = `@${name}:${read.field}`;
-    const before = v.known[key] ?? { set: [], othersClear: false, params: [], clear: [] };
+    const before = v.known[key] ?? NOTHING_KNOWN;
     const flag = e.right.name;
     const has = { ...before, set: sortedUnion(before.set, [flag]), clear: before.clear.filter((f) => f !== flag) };
     const lacks = { ...before, set: before.set.filter((f) => f !== flag), clear: sortedUnion(before.clear, [flag]) };
