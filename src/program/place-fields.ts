@@ -29,6 +29,9 @@ interface Answer { values: Expr[] | null; read: FnId[] }
  */
 type Write = { target: string | null; member?: string } & ({ fn: FnId; init: { objectParam: number; valueParam: number } } | { fn: FnId; at: Place | null; value: Expr | null });
 
+/** An initialiser's `p->f = q`: the struct written and its parameters' indexes. */
+interface InitWrite { target: string; objectParam: number; valueParam: number }
+
 /** A call of an initialiser: the place of the object it is handed (null: none known), and the constant it passes (null: another value). */
 interface InitCall { caller: FnId; at: Place | null; value: Expr | null }
 
@@ -53,6 +56,8 @@ export class PlaceFields {
   private readonly types: LockIdentity;
   /** By place: whether some code assigns the object there whole. */
   private readonly wholeAssigned = new Map<string, boolean>();
+  /** By initialiser and field: its stores of that field from its parameters (`initWritesIn()`). */
+  private readonly initWrites = new Map<string, InitWrite[]>();
   /** By initialiser and parameters: its calls (null: its address is taken). */
   private readonly initCalls = new Map<string, InitCall[] | null>();
 
@@ -119,9 +124,13 @@ export class PlaceFields {
   }
 
   /** The initialiser stores of `field` in `fn` (`p->f = q`): the struct written and the parameters' indexes. */
-  private initWritesIn(fn: FnId, field: string): { target: string; objectParam: number; valueParam: number }[] {
+  private initWritesIn(fn: FnId, field: string): InitWrite[] {
+    return getOrInit(this.initWrites, `${fn}\0${field}`, () => this.initWritesNow(fn, field));
+  }
+
+  private initWritesNow(fn: FnId, field: string): InitWrite[] {
     const facts = this.program.functions[fn];
-    const out: { target: string; objectParam: number; valueParam: number }[] = [];
+    const out: InitWrite[] = [];
     const param = (x: Expr | null): number => (x?.k === 'id' ? facts?.params.findIndex((p) => p.name === x.name) ?? -1 : -1);
     if (facts) {
       forEachFieldWrite(facts.body, (w) => {

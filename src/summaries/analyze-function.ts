@@ -209,6 +209,8 @@ class FunctionAnalysis {
   private readonly flagLocals = new Map<string, boolean>();
   /** `isZeroedField()` by `local\0field`: each answer walks the body and its callees', and calls ask it per test. */
   private readonly zeroedFields = new Map<string, boolean>();
+  /** `placeValues()` by argument and field: a call's argument is asked once per callee test and per path. */
+  private readonly placeValuesOf = new Map<Expr, Map<string, readonly Expr[] | null>>();
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   private writtenInBody: string[] | undefined;
@@ -1938,6 +1940,11 @@ class FunctionAnalysis {
    * function writes that field through is its path's to say (State.known), not the place's.
    */
   private placeValues(arg: Expr, field: string): readonly Expr[] | null {
+    const byField = getOrInit(this.placeValuesOf, arg, () => new Map<string, readonly Expr[] | null>());
+    return getOrInit(byField, field, () => this.placeValuesNow(arg, field));
+  }
+
+  private placeValuesNow(arg: Expr, field: string): readonly Expr[] | null {
     if (arg.k === 'id' && (this.paramIndex(arg.name) >= 0 || valuesSetThrough(this.fn().body, arg.name, field).length > 0)) return null;
     if (arg.k !== 'id' && !(arg.k === 'addr' && arg.arg.k === 'field')) return null;
     const places = placeFieldsOf(this.ctx.program, this.ctx.identity);
