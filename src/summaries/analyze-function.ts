@@ -1810,18 +1810,14 @@ class FunctionAnalysis {
    * & EXT4_EA_INODE_FL))` runs only where the caller's `i_flags` lacks the flag).
    */
   private knownFieldTest(e: Expr, s: State): [State, State] | null {
-    if (e.k !== 'bin' || e.op !== '&' || e.right.k !== 'id' || s.dead) return null;
-    // A mask in a variable (`p->flags & mask`) is no flag a write can be compared with.
-    if (this.isVariable(e.right.name)) return null;
-    const read = e.left.k === 'cast' ? e.left.arg : e.left;
-    if (read.k !== 'field' || !read.arrow || read.base.k !== 'id') return null;
-    const holder = this.knownHolder(read.base.name);
-    const known = holder === null ? undefined : s.known[`${holder}:${read.field}`];
-    if (!known) return null;
+    const read = s.dead ? null : this.flagRead(e);
+    const holder = read ? this.knownHolder(read.object) : null;
+    const known = read && holder !== null ? s.known[`${holder}:${read.field}`] : undefined;
+    if (!read || !known) return null;
     const v = this.expr(e, s);
-    const has = this.hasFlag(known, e.right.name);
+    const has = this.hasFlag(known, read.flag);
     if (has !== null) return has ? [v, DEAD] : [DEAD, v];
-    const guards = paramFlagGuards(known, e.right.name);
+    const guards = paramFlagGuards(known, read.flag);
     return guards ? [withGuard(v, guards[0]), withGuard(v, guards[1])] : null;
   }
 
@@ -1832,18 +1828,26 @@ class FunctionAnalysis {
    * its callers' test (a guard); a call that may write the field forgets it (forgetWrittenBy()).
    */
   private localFlagTest(e: Expr, s: State): [State, State] | null {
-    if (e.k !== 'bin' || e.op !== '&' || e.right.k !== 'id' || s.dead || this.isVariable(e.right.name)) return null;
-    const read = e.left.k === 'cast' ? e.left.arg : e.left;
-    if (read.k !== 'field' || !read.arrow || read.base.k !== 'id') return null;
-    const name = read.base.name;
-    if (this.paramIndex(name) >= 0 || !this.isVariable(name)) return null;
+    const read = s.dead ? null : this.flagRead(e);
+    if (!read || this.paramIndex(read.object) >= 0 || !this.isVariable(read.object)) return null;
     const v = this.expr(e, s);
-    const key = `@${name}:${read.field}`;
+    const key = `@${read.object}:${read.field}`;
     const before = v.known[key] ?? NOTHING_KNOWN;
-    const flag = e.right.name;
+    const flag = read.flag;
     const has = { ...before, set: sortedUnion(before.set, [flag]), clear: before.clear.filter((f) => f !== flag) };
     const lacks = { ...before, set: before.set.filter((f) => f !== flag), clear: sortedUnion(before.clear, [flag]) };
     return [{ ...v, known: { ...v.known, [key]: has } }, { ...v, known: { ...v.known, [key]: lacks } }];
+  }
+
+  /**
+   * `x->f & F` (through a cast) with `F` a constant: the pointer, the field and the flag. A mask
+   * in a variable (`p->flags & mask`) is no flag a write can be compared with.
+   */
+  private flagRead(e: Expr): { object: string; field: string; flag: string } | null {
+    if (e.k !== 'bin' || e.op !== '&' || e.right.k !== 'id' || this.isVariable(e.right.name)) return null;
+    const read = e.left.k === 'cast' ? e.left.arg : e.left;
+    if (read.k !== 'field' || !read.arrow || read.base.k !== 'id') return null;
+    return { object: read.base.name, field: read.field, flag: e.right.name };
   }
 
   /** Whether a field holding `known` has `flag` set; null when that is not known (a number written needs the flag's value). */
