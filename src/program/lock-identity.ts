@@ -15,7 +15,11 @@ import {
 import { lookupScoped, resolveName, scopedKey } from './scope.js';
 
 /** An abstract pointer value: the address of a lock of some class, a parameter, or unknown. */
-export type AbsVal = { k: 'lock'; cls: string } | { k: 'param'; i: number } | { k: 'unknown'; why: string };
+/**
+ * A lock class, a parameter's value, or not known. `byAddress`: a macro's `&param`, the address of
+ * what its caller writes there (`spin_unlock_irq(&lock)` in `__wait_event_lock_irq(…, lock, …)`).
+ */
+export type AbsVal = { k: 'lock'; cls: string } | { k: 'param'; i: number; byAddress?: true } | { k: 'unknown'; why: string };
 
 /** Classes that name no real lock object; they never join a cycle. */
 export function isUnknownClass(cls: string): boolean {
@@ -162,7 +166,9 @@ export class LockIdentity {
     switch (e.k) {
       case 'id': {
         const info = this.info(fn);
-        if (info.params.has(e.name)) return [{ k: 'unknown', why: 'address of a parameter' }];
+        const p = info.params.get(e.name);
+        // A macro's parameter is the caller's expression, not a copy of it: its address is theirs.
+        if (p !== undefined) return this.program.functions[fn]?.isMacro ? [{ k: 'param', i: p, byAddress: true }] : [{ k: 'unknown', why: 'address of a parameter' }];
         if (info.staticLocals.has(e.name)) return this.staticLocalClass(fn, e.name);
         if (info.localTypes.has(e.name)) return [{ k: 'lock', cls: `?local:${e.name}` }];
         return this.globalClass(fn, e.name);
@@ -705,6 +711,9 @@ function lockInObject(object: AbsVal, struct: string, field: string): string {
   return object.k === 'lock' ? `${object.cls}.${field}` : `${struct}.${field}`;
 }
 
+/** The mark of a macro parameter's lock taken by address (`#p2&`): bound to `&argument` at calls. */
+export const BY_ADDRESS = '&';
+
 /** A lock inside the keyed object parameter `i` points to: `#p0@f2fs_rwsem.internal_rwsem`. */
 export interface ParamField { i: number; struct: string; field: string }
 
@@ -719,7 +728,7 @@ export function paramFieldOf(key: string): ParamField | null {
 }
 
 export function absKey(v: AbsVal): string {
-  return v.k === 'lock' ? v.cls : v.k === 'param' ? `#p${v.i}` : '?';
+  return v.k === 'lock' ? v.cls : v.k === 'param' ? `#p${v.i}${v.byAddress ? BY_ADDRESS : ''}` : '?';
 }
 
 function union(lists: AbsVal[][]): AbsVal[] {

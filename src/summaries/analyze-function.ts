@@ -11,13 +11,13 @@ import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
-import { type AbsVal, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
+import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import { type ConditionEvaluator, isIdentityConstantFunction } from '../program/conditions.js';
 import {
   type Guard, type HeldClass, type HeldLock, type IrqState, type LockEvent, type LockKey, type LockPair, type Summary, HARDIRQ, IPI,
-  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, paramLock, subclassParamOf, withSubclass,
+  MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, subclassParamOf, withSubclass,
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
@@ -526,10 +526,12 @@ class FunctionAnalysis {
     const exit = summaryJournal(journalOf(s));
     if (!failed) this.exitJournal = this.exitJournal === null ? exit : joinJournal(this.exitJournal, exit);
     const keyOf = (h: HeldLock): string => `${h.lock}|${h.mode}`;
+    // A lock taken again for the caller is theirs as before: not returned held in addition.
+    const returned = s.held.filter((h) => !h.retaken);
     if (!this.sawExit) {
-      for (const h of s.held) if (!this.returnsHeld.has(keyOf(h))) this.returnsHeld.set(keyOf(h), h);
+      for (const h of returned) if (!this.returnsHeld.has(keyOf(h))) this.returnsHeld.set(keyOf(h), h);
     } else {
-      const here = new Set(s.held.map(keyOf));
+      const here = new Set(returned.map(keyOf));
       for (const key of [...this.returnsHeld.keys()]) if (!here.has(key)) this.returnsHeld.delete(key);
     }
     this.sawExit = true;
@@ -1231,11 +1233,15 @@ class FunctionAnalysis {
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
     const keys = this.lockKeys(c, model, s);
     const held = [...s.held];
+    let released = s.released;
     for (const lock of keys) {
       if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model), queue: model.queue ?? 'plain' }, pending, true);
-      if (!isUnknownClass(lock)) held.push({ lock, mode: model.mode, spins: model.spins, witness, ...(model.bhOff ? { bhOff: true } : {}) });
+      if (isUnknownClass(lock)) continue;
+      const retaken = released.includes(lockOfKey(lock));
+      if (retaken) released = released.filter((r) => r !== lockOfKey(lock));
+      held.push({ lock, mode: model.mode, spins: model.spins, witness, ...(model.bhOff ? { bhOff: true } : {}), ...(retaken ? { retaken: true } : {}) });
     }
-    return { ...s, held, slept: s.slept || (waits && !model.spins) };
+    return { ...s, held, released, slept: s.slept || (waits && !model.spins) };
   }
 
   private release(c: Call, model: LockOp, s0: State): State {
@@ -1244,8 +1250,9 @@ class FunctionAnalysis {
     let released = s0.released;
     for (const lock of keys) {
       const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === lock);
+      // Our caller's lock, even where this function took it again, is released from their hold.
+      if (at < 0 || held[at]?.retaken) { if (!isUnknownClass(lock)) released = insertSorted(released, lock); }
       if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
-      else if (!isUnknownClass(lock)) released = insertSorted(released, lock);
     }
     const s = { ...s0, held, released };
     return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
@@ -1294,19 +1301,23 @@ class FunctionAnalysis {
       let releasedHere = s.released;
       for (const r of summary.releases.flatMap((x) => this.bindLock(x, c, s))) {
         const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === r);
+        if (at < 0 || held[at]?.retaken) releasedHere = insertSorted(releasedHere, r);
         if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
-        else releasedHere = insertSorted(releasedHere, r);
       }
       s = { ...s, held, released: releasedHere };
     }
     if (summary.returnsHeld.length) {
       const held = [...s.held];
+      let released = s.released;
       for (const h of summary.returnsHeld) {
         for (const lock of this.bindLock(h.lock, c, s)) {
-          if (!isUnknownClass(lock)) held.push({ ...h, lock, witness: callLink(h.witness) });
+          if (isUnknownClass(lock)) continue;
+          const retaken = released.includes(lockOfKey(lock));
+          if (retaken) released = released.filter((r) => r !== lockOfKey(lock));
+          held.push({ ...h, lock, witness: callLink(h.witness), ...(retaken ? { retaken: true } : {}) });
         }
       }
-      s = { ...s, held };
+      s = { ...s, held, released };
     }
     const savedTo = summary.irqSavesTo >= 0 ? flagsName(c.args[summary.irqSavesTo]) : null;
     const restoredFrom = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
@@ -2240,9 +2251,9 @@ class FunctionAnalysis {
       return own === null ? bound : bound.map((k) => this.rekeyed(k, own));
     }
     if (!arg) return ['?missing argument'];
-    const values = this.ctx.identity.valueOf(this.fnId, arg);
+    const values = this.ctx.identity.valueOf(this.fnId, key.endsWith(BY_ADDRESS) ? { k: 'addr', arg } : arg);
     const own = this.instanceClassOf(arg);
-    const keys = values.map((v) => (v.k === 'unknown' ? `?${v.why}` : v.k === 'param' ? paramLock(v.i) : own === null ? v.cls : this.rekeyed(v.cls, own)));
+    const keys = values.map((v) => (v.k === 'unknown' ? `?${v.why}` : v.k === 'param' ? absKey(v) : own === null ? v.cls : this.rekeyed(v.cls, own)));
     return keys.length ? [...new Set(keys)] : ['?unresolved'];
   }
 

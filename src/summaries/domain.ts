@@ -52,6 +52,11 @@ export interface HeldLock {
    * under it is a recursive read (`in_interrupt()`). Not kept in summaries.
    */
   bhOff?: true;
+  /**
+   * A lock our caller holds, released here and taken again (`spin_unlock_irq(&lock); schedule();
+   * spin_lock_irq(&lock)` in a wait): held again as the caller had it, not returned held on top.
+   */
+  retaken?: true;
 }
 
 /** A lock and the mode it is held in, without where it was taken. */
