@@ -14,10 +14,10 @@ import {
 } from './program.js';
 import { lookupScoped, resolveName, scopedKey } from './scope.js';
 
-/** An abstract pointer value: the address of a lock of some class, a parameter, or unknown. */
 /**
- * A lock class, a parameter's value, or not known. `byAddress`: a macro's `&param`, the address of
- * what its caller writes there (`spin_unlock_irq(&lock)` in `__wait_event_lock_irq(…, lock, …)`).
+ * An abstract pointer value: the address of a lock of some class, a parameter, or unknown.
+ * `byAddress`: a macro's `&param`, the address of the expression its caller writes there
+ * (`spin_unlock_irq(&lock)` in `__wait_event_lock_irq(…, lock, …)`).
  */
 export type AbsVal = { k: 'lock'; cls: string } | { k: 'param'; i: number; byAddress?: true } | { k: 'unknown'; why: string };
 

@@ -1232,29 +1232,17 @@ class FunctionAnalysis {
     const pending = known(witness);
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
     const keys = this.lockKeys(c, model, s);
-    const held = [...s.held];
-    let released = s.released;
+    let holding: Holding = s;
     for (const lock of keys) {
       if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model), queue: model.queue ?? 'plain' }, pending, true);
-      if (isUnknownClass(lock)) continue;
-      const retaken = released.includes(lockOfKey(lock));
-      if (retaken) released = released.filter((r) => r !== lockOfKey(lock));
-      held.push({ lock, mode: model.mode, spins: model.spins, witness, ...(model.bhOff ? { bhOff: true } : {}), ...(retaken ? { retaken: true } : {}) });
+      holding = taken(holding, { lock, mode: model.mode, spins: model.spins, witness, ...(model.bhOff ? { bhOff: true } : {}) });
     }
-    return { ...s, held, released, slept: s.slept || (waits && !model.spins) };
+    return { ...s, ...holding, slept: s.slept || (waits && !model.spins) };
   }
 
   private release(c: Call, model: LockOp, s0: State): State {
     const keys = this.lockKeys(c, model, s0, false);
-    let held = s0.held;
-    let released = s0.released;
-    for (const lock of keys) {
-      const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === lock);
-      // Our caller's lock, even where this function took it again, is released from their hold.
-      if (at < 0 || held[at]?.retaken) { if (!isUnknownClass(lock)) released = insertSorted(released, lock); }
-      if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
-    }
-    const s = { ...s0, held, released };
+    const s = { ...s0, ...keys.reduce(dropped, s0 as Holding) };
     return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
   }
 
@@ -1296,28 +1284,13 @@ class FunctionAnalysis {
       }
     }
     if (summary.pairs.length) this.integratePairs(c, summary.pairs, s, restored.irq, indirect, callLink);
-    if (summary.releases.length) {
-      let held = s.held;
-      let releasedHere = s.released;
-      for (const r of summary.releases.flatMap((x) => this.bindLock(x, c, s))) {
-        const at = lastIndexWhere(held, (h) => lockOfKey(h.lock) === r);
-        if (at < 0 || held[at]?.retaken) releasedHere = insertSorted(releasedHere, r);
-        if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
-      }
-      s = { ...s, held, released: releasedHere };
-    }
+    if (summary.releases.length) s = { ...s, ...summary.releases.flatMap((x) => this.bindLock(x, c, s)).reduce(dropped, s as Holding) };
     if (summary.returnsHeld.length) {
-      const held = [...s.held];
-      let released = s.released;
+      let holding: Holding = s;
       for (const h of summary.returnsHeld) {
-        for (const lock of this.bindLock(h.lock, c, s)) {
-          if (isUnknownClass(lock)) continue;
-          const retaken = released.includes(lockOfKey(lock));
-          if (retaken) released = released.filter((r) => r !== lockOfKey(lock));
-          held.push({ ...h, lock, witness: callLink(h.witness), ...(retaken ? { retaken: true } : {}) });
-        }
+        for (const lock of this.bindLock(h.lock, c, s)) holding = taken(holding, { ...h, lock, witness: callLink(h.witness) });
       }
-      s = { ...s, held, released };
+      s = { ...s, ...holding };
     }
     const savedTo = summary.irqSavesTo >= 0 ? flagsName(c.args[summary.irqSavesTo]) : null;
     const restoredFrom = summary.irqRestoresFrom >= 0 ? flagsName(c.args[summary.irqRestoresFrom]) : null;
@@ -2378,6 +2351,33 @@ function mergeSorted(a: LockKey[], b: LockKey[]): LockKey[] {
     if (y === undefined || (x !== undefined && x < y)) { out.push(x as LockKey); i++; } else if (x === undefined || y < x) { out.push(y); j++; } else { out.push(x); i++; j++; }
   }
   return out.length === a.length ? a : out.length === b.length ? b : out;
+}
+
+/** What a path holds of its own and has released of its caller's. */
+type Holding = Pick<State, 'held' | 'released'>;
+
+/**
+ * `entry` taken: held. A lock of our caller's that this path released is theirs again
+ * (`retaken`), no longer released: held as they had it, not returned held on top.
+ */
+function taken(h: Holding, entry: HeldLock): Holding {
+  if (isUnknownClass(entry.lock)) return h;
+  const lock = lockOfKey(entry.lock);
+  const retaken = h.released.includes(lock);
+  return {
+    held: [...h.held, retaken ? { ...entry, retaken: true } : entry],
+    released: retaken ? h.released.filter((r) => r !== lock) : h.released,
+  };
+}
+
+/** `lock` released: the last hold of it ends; a caller's (not taken here, or taken again) is released. */
+function dropped(h: Holding, lock: LockKey): Holding {
+  const at = lastIndexWhere(h.held, (x) => lockOfKey(x.lock) === lock);
+  const callers = at < 0 || h.held[at]?.retaken === true;
+  return {
+    held: at < 0 ? h.held : [...h.held.slice(0, at), ...h.held.slice(at + 1)],
+    released: callers && !isUnknownClass(lock) ? insertSorted(h.released, lock) : h.released,
+  };
 }
 
 function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
