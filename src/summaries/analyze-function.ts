@@ -1242,7 +1242,7 @@ class FunctionAnalysis {
 
   private release(c: Call, model: LockOp, s0: State): State {
     const keys = this.lockKeys(c, model, s0, false);
-    const s = { ...s0, ...keys.reduce(dropped, s0 as Holding) };
+    const s = { ...s0, ...keys.reduce<Holding>(dropped, s0) };
     return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
   }
 
@@ -1284,7 +1284,7 @@ class FunctionAnalysis {
       }
     }
     if (summary.pairs.length) this.integratePairs(c, summary.pairs, s, restored.irq, indirect, callLink);
-    if (summary.releases.length) s = { ...s, ...summary.releases.flatMap((x) => this.bindLock(x, c, s)).reduce(dropped, s as Holding) };
+    if (summary.releases.length) s = { ...s, ...summary.releases.flatMap((x) => this.bindLock(x, c, s)).reduce<Holding>(dropped, s) };
     if (summary.returnsHeld.length) {
       let holding: Holding = s;
       for (const h of summary.returnsHeld) {
@@ -1730,7 +1730,7 @@ class FunctionAnalysis {
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
       // test of the field our parameter points to, where this function never writes it.
-      const read = this.paramFieldOf(arg, s);
+      const read = this.paramFieldRead(arg, s);
       return read ? [{ ...t, ...read }] : this.testOfValue(t, arg, unknown, s);
     }
     const { field: _read, ...ofValue } = t;
@@ -1849,7 +1849,7 @@ class FunctionAnalysis {
   }
 
   /** Where an argument is a field of what our parameter points to (`ctx->flags`) that this path has not written: the parameter and the field. */
-  private paramFieldOf(arg: Expr, s: State): { param: number; field: string } | null {
+  private paramFieldRead(arg: Expr, s: State): { param: number; field: string } | null {
     const param = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? this.paramHere(arg.base.name, s) : -1;
     return arg.k === 'field' && param >= 0 && !s.written.includes(arg.field) ? { param, field: arg.field } : null;
   }
