@@ -505,6 +505,11 @@ export class LockIdentity {
     return target.k === 'id' ? this.declaredType(fn, target.name)?.name || null : null;
   }
 
+  /** The type local `name` of `fn` is declared with (undefined: not a local of its). */
+  localType(fn: FnId, name: string): TypeRef | undefined {
+    return this.info(fn).localTypes.get(name);
+  }
+
   /** The type `name` is declared with where `fn` reads it: a parameter, a local, else a global. */
   private declaredType(fn: FnId, name: string): TypeRef | undefined {
     const info = this.info(fn);

@@ -6,7 +6,7 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachDecl, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
@@ -214,7 +214,6 @@ class FunctionAnalysis {
   /** `instanceClasses()`, once asked. */
   private instances: InstanceClasses | undefined;
   private writtenInBody: string[] | undefined;
-  private pointers: Set<string> | undefined;
   /** Macros being written out in place at this point (`expandedCommandMacro`). */
   private inlineDepth = 0;
   /** Inside a branch followed once per way its condition holds: no nested split (their number would multiply). */
@@ -1002,22 +1001,13 @@ class FunctionAnalysis {
   private knownOfAssigned(name: string, value: Expr | null, s: State): State {
     const from = value === null ? null : unwrapCasts(value);
     if (from === null || s.dead) return s;
-    if (this.argConstant(from)?.value === 0) return this.pointerLocals().has(name) ? { ...s, known: { ...s.known, [`@${name}:${NULL_OBJECT}`]: NOTHING_KNOWN } } : s;
+    if (this.argConstant(from)?.value === 0) return (this.ctx.identity.localType(this.fnId, name)?.pointer ?? 0) > 0 ? { ...s, known: { ...s.known, [`@${name}:${NULL_OBJECT}`]: NOTHING_KNOWN } } : s;
     if (from.k !== 'id' || from.name === name || !this.isVariable(from.name)) return s;
     const prefix = `@${from.name}:`;
     const copied = Object.entries(s.known).filter(([key]) => key.startsWith(prefix)).map(([key, v]) => [`@${name}:${key.slice(prefix.length)}`, v] as const);
     return copied.length ? { ...s, known: { ...s.known, ...Object.fromEntries(copied) } } : s;
   }
 
-  /** The locals the body declares as pointers. */
-  private pointerLocals(): ReadonlySet<string> {
-    if (!this.pointers) {
-      const pointers = new Set<string>();
-      forEachDecl(this.fn().body, (d) => { if (d.type.pointer > 0) pointers.add(d.name); });
-      this.pointers = pointers;
-    }
-    return this.pointers;
-  }
 
   /** NULL, or what a call that leaves the task a handle returns (its `ERR_PTR()` aside). */
   private isHandleOrNull(value: Expr): boolean {
