@@ -299,7 +299,7 @@ const ALLOCATOR_GFP_ARGS: Record<string, number | null> = {
 };
 
 /** vmalloc maps pages with GFP_KERNEL page tables: it always may sleep. */
-const ALWAYS_SLEEPING_ALLOCATORS = ['vmalloc', 'vzalloc', 'vmalloc_node', 'vzalloc_node', 'vmalloc_user', 'vmalloc_32', 'vmalloc_32_user', 'vmalloc_huge'];
+const ALWAYS_SLEEPING_ALLOCATORS = ['vmalloc', '__vmalloc', '__vmalloc_node', 'vzalloc', 'vmalloc_node', 'vzalloc_node', 'vmalloc_user', 'vmalloc_32', 'vmalloc_32_user', 'vmalloc_huge'];
 
 const ALLOCATOR: Record<string, LeafCall> = {
   ...Object.fromEntries(Object.entries(ALLOCATOR_GFP_ARGS).map(([name, gfpArg]): [string, LeafCall] =>
@@ -341,7 +341,14 @@ const MAY_SLEEP = tableOf([
   'wait_for_completion_io_timeout', 'synchronize_rcu', 'synchronize_rcu_expedited', 'synchronize_srcu',
   'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier', 'flush_work', 'flush_delayed_work',
   'flush_workqueue', 'drain_workqueue', 'cancel_work_sync', 'cancel_delayed_work_sync', 'flush_scheduled_work',
-  'copy_from_user', 'copy_to_user', 'kthread_stop',
+  'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'clear_user', 'strncpy_from_user', 'might_fault', '__might_fault',
+  'kthread_stop', 'kthread_park',
+  // Counting semaphores: no lockdep class, no order, but each waits for an `up()`.
+  'down', 'down_interruptible', 'down_killable', 'down_timeout',
+  // Defined in kernel/ and mm/, so a scan of fs/ or drivers/ alone reads no body that says so.
+  'wait_for_completion_state', 'synchronize_rcu_tasks', 'synchronize_rcu_tasks_trace', 'synchronize_rcu_tasks_rude',
+  'synchronize_irq', 'flush_rcu_work', 'kthread_flush_work', 'kthread_flush_worker', 'kthread_cancel_work_sync',
+  'kthread_cancel_delayed_work_sync', 'stop_machine', 'request_firmware',
   // Map pages into vmalloc space: page tables come with GFP_KERNEL.
   'vmap', 'vm_map_ram', 'vmap_pfn',
 ], { maySleep: true } as MaySleep);
