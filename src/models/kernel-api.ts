@@ -345,7 +345,7 @@ const MAY_SLEEP = tableOf([
   'kthread_stop', 'kthread_park',
   // Counting semaphores: no lockdep class, no order, but each waits for an `up()`.
   'down', 'down_interruptible', 'down_killable', 'down_timeout',
-  // Defined in kernel/ and mm/, so a scan of fs/ or drivers/ alone reads no body that says so.
+  // Defined in kernel/, mm/ or drivers/base/: a scan of fs/ or of one driver's directory reads no body that says so.
   'wait_for_completion_state', 'synchronize_rcu_tasks', 'synchronize_rcu_tasks_trace', 'synchronize_rcu_tasks_rude',
   'synchronize_irq', 'flush_rcu_work', 'kthread_flush_work', 'kthread_flush_worker', 'kthread_cancel_work_sync',
   'kthread_cancel_delayed_work_sync', 'stop_machine', 'request_firmware',
