@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acquiredObjects } from '../src/deadlock/lock-objects.js';
+import { acquiredObjects, embeddingObjects } from '../src/deadlock/lock-objects.js';
 import type { FunctionFacts } from '../src/facts/types.js';
 import type { StepKind } from '../src/report/types.js';
 import { scan } from '../src/scan.js';
@@ -56,5 +56,24 @@ describe('the objects of a class taken twice', () => {
     assert.equal(ports?.severity, 'warning');
     assert.equal(ports?.confidence, 0.5);
     assert.deepEqual(ports?.reasons, ['may be two objects of the class: &port->lock held, &peer->lock taken']);
+  });
+
+  it('makes a flush of another object\'s item under a lock of the same struct a warning that names both', async () => {
+    const report = await scan({ root: 'fixtures/wait-cycle/flush-other-object', paths: [], arch: 'x86' });
+    const [peer] = report.findings;
+    assert.equal(report.findings.length, 1);
+    assert.equal(peer?.rule, 'wait-cycle');
+    assert.equal(peer?.severity, 'warning');
+    assert.deepEqual(peer?.reasons, ["may be two objects: con's lock held, con->peer's item flushed"]);
+    const own = await scan({ root: 'fixtures/wait-cycle/flush-under-lock', paths: [], arch: 'x86' });
+    assert.deepEqual(own.findings.map((f) => [f.rule, f.severity, f.reasons]), [['wait-cycle', 'error', []]]);
+  });
+
+  it('finds the embedding objects of a held lock and a flushed member, a delayed item\'s work included', () => {
+    const hold = [link(0, 10, 'mutex_lock(&port->lock)', 'acquire')];
+    const peer = [link(0, 11, 'frob_take(peer)', 'call'), link(1, 20, 'cancel_work_sync(&port->work)', 'wait')];
+    assert.deepEqual(embeddingObjects('lock', 'work', hold, peer, functions), { k: 'different', held: 'port', taken: 'peer' });
+    const delayed = [link(0, 11, 'frob_take(port)', 'call'), link(1, 20, 'flush_work(&port->poll.work)', 'wait')];
+    assert.deepEqual(embeddingObjects('lock', 'poll', hold, delayed, functions), { k: 'same', object: 'port' });
   });
 });

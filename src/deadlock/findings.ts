@@ -10,6 +10,7 @@ import type { DependencyGraph } from './graph.js';
 import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
 import { functionIndex } from '../facts/outline.js';
 import { oneBackend } from './paravirt.js';
+import { workItemOf } from '../resources/work.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
@@ -26,6 +27,8 @@ export interface FindingContext {
   rules: readonly CycleRule[];
   /** Writers a reader of the cycle may queue behind (simulate.ts). */
   writers: QueuedWriters;
+  /** Per function a worker runs, the work items it runs as (program/work-items.ts). */
+  workFunctions: ReadonlyMap<number, readonly string[]>;
 }
 
 export interface CycleOutcome {
@@ -144,7 +147,21 @@ export function canonicalRotation(cycle: string[]): string[] {
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
   const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(ring, deviceless) && writersMeet && !ring.some((e) => waitsForOwnItem(e, ctx)) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+}
+
+/**
+ * A CPU that waits for work item `W` from inside a function a worker runs as `W`: a work item
+ * never runs on two CPUs at once, so the `W` it waits for is another object of the class (a
+ * parent device's, another connection's), and the worker holding it another instance's.
+ */
+function waitsForOwnItem(e: DepEdge, ctx: FindingContext): boolean {
+  if (workItemOf(e.to) === null) return false;
+  let own = false;
+  const visit = (fn: number): void => { own ||= ctx.workFunctions.get(fn)?.includes(e.to) ?? false; };
+  ctx.witnesses.forEachFunction(e.hold, visit);
+  ctx.witnesses.forEachFunction(e.wait, visit);
+  return own;
 }
 
 /** Worked out once per program, the first time a cycle meets a super_block found by device. */
@@ -264,7 +281,9 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
     const holdEnd = hold[hold.length - 1];
     const waitEnd = wait.length ? wait[wait.length - 1] : holdEnd;
     if (step.phase === 'hold') {
-      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : lockAction(holdEnd, cpu.holds[0] ?? '?');
+      const held = cpu.holds[0] ?? '?';
+      // A worker holds its item's map from before the function runs, as lockdep prints it.
+      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : workItemOf(held) !== null ? `lock(${held});` : lockAction(holdEnd, held);
       return { cpu: step.cpu, action, blocks: false };
     }
     const action = cpu.waitsFor === SLEEP ? `${apiOf(waitEnd)}(); <may sleep>`

@@ -2,7 +2,7 @@
 import graphology from 'graphology';
 import { stronglyConnectedComponents } from 'graphology-components';
 import { type DepEdge, type HoldMode, type WaitMode, edgeVariantKey } from './types.js';
-import { HARDIRQ, MAX_HARDIRQ_CYCLE } from '../summaries/domain.js';
+import { cycleBoundOf } from '../resources/resource.js';
 
 const { DirectedGraph } = graphology;
 export type DependencyGraph = InstanceType<typeof DirectedGraph<Record<string, never>, { variants: DepEdge[] }>>;
@@ -97,7 +97,7 @@ export interface CycleSearch {
  * self-loop is one CPU taking a class it holds (recursive locking). Johnson's idea, bounded:
  * longer cycles live inside one strongly connected component, and each is found once, from its
  * least node, by a DFS that never visits a node less than the start. Cycles through a hard irq
- * stop at `MAX_HARDIRQ_CYCLE`.
+ * or a work item stop at their kind's bound (`cycleBoundOf`).
  */
 export function findCycles(graph: DependencyGraph, maxLength: number, maxCycles: number): CycleSearch {
   const cycles: string[][] = [];
@@ -118,7 +118,7 @@ export function findCycles(graph: DependencyGraph, maxLength: number, maxCycles:
       for (const [startRank, start] of component.entries()) {
         const ranksHere = ranks[ci] as Map<string, number>;
         const rank = (n: string): number => ranksHere.get(n) ?? -1;
-        if (length > MAX_HARDIRQ_CYCLE && start === HARDIRQ) continue;
+        if (length > (cycleBoundOf(start) ?? length)) continue;
         if (!cyclesOfLength(start, startRank, length, successors, rank, cycles, maxCycles)) {
           return { cycles, truncated: true };
         }
@@ -145,7 +145,7 @@ function cyclesOfLength(
         continue;
       }
       if (path.length >= length || onPath.has(next) || rank(next) <= startRank) continue;
-      if (next === HARDIRQ && length > MAX_HARDIRQ_CYCLE) continue;
+      if (length > (cycleBoundOf(next) ?? length)) continue;
       path.push(next);
       onPath.add(next);
       const more = dfs(next);

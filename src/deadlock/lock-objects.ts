@@ -27,6 +27,29 @@ export function acquiredObjects(cls: string, hold: readonly WitnessLink[], wait:
   return held === taken ? { k: 'same', object: held } : { k: 'different', held, taken };
 }
 
+/**
+ * The objects that embed a lock a CPU holds and a member it waits on (a work item it flushes:
+ * `dev` of `&dev->lock` and of `&dev->reset_work`), spelled in the frame both chains share.
+ * `lockField`, `memberField`: the last names of the two classes.
+ */
+export function embeddingObjects(
+  lockField: string, memberField: string, hold: readonly WitnessLink[], wait: readonly WitnessLink[], functions: readonly FunctionFacts[],
+): AcquiredObjects {
+  const shared = sharedFrame(hold, wait);
+  if (shared < 0) return { k: 'unknown' };
+  const held = embedding(objectIn('', hold, shared, functions), lockField);
+  const waited = embedding(objectIn('', wait, shared, functions), memberField);
+  if (held === null || waited === null) return { k: 'unknown' };
+  return held === waited ? { k: 'same', object: held } : { k: 'different', held, taken: waited };
+}
+
+/** `dev` of `&dev->reset_work` (or of a delayed item's `&dev->poll.work`), or null when `object` is no member `field`. */
+function embedding(object: string | null, field: string): string | null {
+  const bare = object?.replace(/^&\(?(.*?)\)?$/, '$1').replace(/\.work$/, field === 'work' ? '.work' : '') ?? null;
+  const m = bare === null ? null : new RegExp(`^(.+?)(?:->|\\.)${field}$`).exec(bare);
+  return m?.[1] ?? null;
+}
+
 /** The deepest frame both chains run in: the same calls down to it, then the same function. */
 function sharedFrame(a: readonly WitnessLink[], b: readonly WitnessLink[]): number {
   let k = 0;

@@ -4,6 +4,7 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
+import { workBindingOf } from '../models/work-items.js';
 import { calleeName, directCallee, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
@@ -28,6 +29,8 @@ export interface FunctionIndex {
   keyedInits?: [string, number][];
   /** Functions this body registers to run in a known context (`request_irq(irq, handler, …)`): [name, context]. */
   registers?: [string, ExecContext][];
+  /** Work items this body binds to a function (`INIT_WORK(&x->work, name)`): [item expression, name]. */
+  workBindings?: [Expr, string][];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
   /** Fields the body writes (`forEachFieldWrite`), by name, sorted: who may change what a field holds. */
@@ -182,6 +185,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const assigns: [string, string][] = [];
   const writes: [string, number, string][] = [];
   const registers: [string, ExecContext][] = [];
+  const workBindings: [Expr, string][] = [];
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
@@ -201,6 +205,9 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
       const registered = bareName(e.args[argIndex] ?? { k: 'other' });
       if (registered) registers.push([registered, context]);
     }
+    const binding = workBindingOf(name ?? '');
+    const [item, worker] = binding ? [e.args[binding[0]], bareName(e.args[binding[1]] ?? { k: 'other' })] : [undefined, null];
+    if (item && worker) workBindings.push([item, worker]);
     const reclassed = reclassedLockArg(name ?? '');
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
     const novalidate = uncheckedLockArg(name ?? '');
@@ -225,7 +232,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(workBindings.length ? { workBindings } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
     ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
     ...(addressTaken ? { addressTaken } : {}),

@@ -78,7 +78,14 @@ export interface LeafCall {
  * `copy_from_user`): never in atomic context (`sleep-in-atomic`), whatever paths inside it the
  * analysis can see. Still followed where it is defined, for the locks it takes.
  */
-export interface MaySleep { maySleep: true }
+export interface MaySleep {
+  maySleep: true;
+  /**
+   * The argument holding a work item the call waits for (`flush_work(&x->work)`): the wait is
+   * lockdep's acquisition of the item's map (models/work-items.ts).
+   */
+  flushesWork?: number;
+}
 
 /**
  * A put whose teardown runs later, not in the caller: `mntput()`'s last reference queues
@@ -339,8 +346,8 @@ const MAY_SLEEP = tableOf([
   'wait_for_completion', 'wait_for_completion_interruptible', 'wait_for_completion_killable', 'wait_for_completion_timeout',
   'wait_for_completion_interruptible_timeout', 'wait_for_completion_killable_timeout', 'wait_for_completion_io',
   'wait_for_completion_io_timeout', 'synchronize_rcu', 'synchronize_rcu_expedited', 'synchronize_srcu',
-  'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier', 'flush_work', 'flush_delayed_work',
-  'flush_workqueue', 'drain_workqueue', 'cancel_work_sync', 'cancel_delayed_work_sync', 'flush_scheduled_work',
+  'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier',
+  'flush_workqueue', 'drain_workqueue', 'flush_scheduled_work',
   'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'clear_user', 'strncpy_from_user', 'might_fault', '__might_fault',
   'kthread_stop', 'kthread_park',
   // Counting semaphores: no lockdep class, no order, but each waits for an `up()`.
@@ -353,6 +360,10 @@ const MAY_SLEEP = tableOf([
   'vmap', 'vm_map_ram', 'vmap_pfn',
 ], { maySleep: true } as MaySleep);
 
+/** Waits for one work item to finish running (models/work-items.ts), the item in argument 0. */
+const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_sync', 'cancel_delayed_work_sync'],
+  { maySleep: true, flushesWork: 0 } as MaySleep);
+
 const DEFERRED_PUTS = tableOf(['mntput'], { deferred: 'put' } as DeferredPut);
 
 const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', '__refcount_dec_and_test', '__refcount_sub_and_test', 'atomic_dec_and_test', 'atomic_sub_and_test',
@@ -360,6 +371,17 @@ const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', '__r
   'refcount_dec_and_lock', 'refcount_dec_and_lock_irqsave', 'refcount_dec_and_mutex_lock', 'atomic_dec_and_lock',
   'atomic_dec_and_lock_irqsave', 'atomic_dec_and_mutex_lock', 'atomic_dec_and_raw_lock', 'kref_put', 'kref_put_lock',
   'kref_put_mutex', 'put_page_testzero', 'folio_put_testzero', 'percpu_ref_put_many', 'refcount_dec_if_one'], { lastPut: 'whenTrue' } as LastPutTest);
+/**
+ * Fields an open-coded reference drop counts down (`if (--server->srv_count > 0) return;`,
+ * `if (!--obj->refcnt)`): the branch where the count reaches zero is the last put, as with
+ * `refcount_dec_and_test()`. By name, as kernel code names its reference counts. Not counts of
+ * uses, opens or nesting (`use_count`, `open_count`, `users`): the caller that opened or began
+ * is the one whose close or end reaches zero.
+ */
+export function isReferenceCountField(field: string): boolean {
+  return /(?:ref|refs|refcnt|refcount|count|cnt)$/i.test(field) && !/^(?:use|usage|open|users?|nest|nesting|depth)_?(?:count|cnt)$/i.test(field);
+}
+
 /** `if (refcount_dec_not_one(&r)) return;`: what follows runs only for the last reference. */
 const NOT_LAST_PUT = tableOf(['refcount_dec_not_one'], { lastPut: 'whenFalse' } as LastPutTest);
 
@@ -424,6 +446,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...ALLOCATOR,
   ...SCHEDULE,
   ...MAY_SLEEP,
+  ...WORK_FLUSHES,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

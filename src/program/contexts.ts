@@ -5,26 +5,37 @@
 // and kept with the analysis (a summary image has them), so no pass reads every function again.
 import { DECLARED_CONTEXTS, type ExecContext } from '../models/contexts.js';
 import { functionIndex } from '../facts/outline.js';
+import type { Expr } from '../facts/types.js';
 import { type FnId, type Program, resolveCallee } from './program.js';
 
-/** `by` registers the function it names `name` to run in `context` (`request_irq(irq, name, …)`). */
-export interface Registration { by: FnId; name: string; context: ExecContext }
+/**
+ * `by` registers the function it names `name` to run in `context` (`request_irq(irq, name, …)`).
+ * `item`: a work item it binds the function to (`INIT_WORK(&x->work, name)`); a worker runs it in task context.
+ */
+export interface Registration { by: FnId; name: string; context: ExecContext; item?: Expr }
 
 /** The registrations in the bodies of `functions`. */
 export function registrationsIn(program: Program, functions: Iterable<FnId>): Registration[] {
   const out: Registration[] = [];
   for (const by of functions) {
     const fn = program.functions[by];
-    for (const [name, context] of fn ? functionIndex(fn).registers ?? [] : []) out.push({ by, name, context });
+    const index = fn ? functionIndex(fn) : null;
+    for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
+    for (const [item, name] of index?.workBindings ?? []) out.push({ by, name, context: 'task', item });
   }
   return out;
+}
+
+/** The functions `r` names, as the registering function's code resolves the name. */
+export function registeredFunctions(program: Program, r: Registration): FnId[] {
+  const fn = program.functions[r.by];
+  return fn ? resolveCallee(program, fn, r.name) : [];
 }
 
 export function entryContexts(program: Program, callGraph: readonly FnId[][], registrations: readonly Registration[]): Map<FnId, ExecContext> {
   const registered = new Map<FnId, Set<ExecContext>>();
   for (const r of registrations) {
-    const fn = program.functions[r.by];
-    for (const id of fn ? resolveCallee(program, fn, r.name) : []) {
+    for (const id of registeredFunctions(program, r)) {
       const set = registered.get(id) ?? new Set<ExecContext>();
       set.add(r.context);
       registered.set(id, set);

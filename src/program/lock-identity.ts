@@ -568,11 +568,15 @@ export class LockIdentity {
   /** `init_mm.f` or `(&init_mm)->f`: the global instance the field belongs to, if any. */
   private staticInstance(fn: FnId, e: Extract<Expr, { k: 'field' }>): string | null {
     const base = e.arrow ? (e.base.k === 'addr' ? e.base.arg : null) : e.base;
-    if (!base || base.k !== 'id') return null;
+    return base?.k === 'id' ? this.globalName(fn, base.name) : null;
+  }
+
+  /** The key of global `name` as `fn` reads it, or null when `name` is its parameter or local. */
+  globalName(fn: FnId, name: string): string | null {
     const info = this.info(fn);
-    if (info.params.has(base.name) || info.localTypes.has(base.name)) return null;
-    const global = this.globalKey(fn, base.name);
-    return this.program.globals.has(global) ? global : null;
+    if (info.params.has(name) || info.localTypes.has(name)) return null;
+    const key = this.globalKey(fn, name);
+    return this.program.globals.has(key) ? key : null;
   }
 
   /** The key a global named in `fn` links under: its file's own `static` one first. */

@@ -1,6 +1,6 @@
 // The report: the data every renderer (text, json, sarif, mail) reads. Plain JSON.
 
-export type RuleId = 'ipi-cycle' | 'ipi-irqs-off' | 'irq-inversion' | 'lock-cycle' | 'recursive-locking' | 'sleep-in-atomic';
+export type RuleId = 'ipi-cycle' | 'ipi-irqs-off' | 'irq-inversion' | 'lock-cycle' | 'recursive-locking' | 'sleep-in-atomic' | 'wait-cycle';
 export type Severity = 'error' | 'warning' | 'note';
 export type StepKind = 'acquire' | 'call' | 'wait' | 'irqs-off' | 'release';
 

@@ -6,5 +6,6 @@ import { lockCycle } from './lock-cycle.js';
 import { recursiveLocking } from './recursive-locking.js';
 import { sleepInAtomic } from './sleep-in-atomic.js';
 import type { CycleRule } from './rule.js';
+import { waitCycle } from './wait-cycle.js';
 
-export const RULES: readonly CycleRule[] = [ipiCycle, ipiIrqsOff, irqInversion, lockCycle, recursiveLocking, sleepInAtomic];
+export const RULES: readonly CycleRule[] = [ipiCycle, ipiIrqsOff, irqInversion, lockCycle, recursiveLocking, sleepInAtomic, waitCycle];

@@ -1,4 +1,4 @@
-import { IPI } from '../summaries/domain.js';
+import { throughKind } from '../resources/resource.js';
 import { type CycleRule, DOCS_BASE, cycleText } from './rule.js';
 
 /** A cycle through an IPI wait: some CPU waits for every CPU to run an IPI, one never will. */
@@ -23,7 +23,7 @@ export const ipiCycle: CycleRule = {
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}ipi-cycle.md`,
   },
-  owns: (resources) => resources.length > 1 && resources.includes(IPI),
+  owns: (resources) => resources.length > 1 && throughKind(resources, 'ipi'),
   message: (resources) =>
     `possible deadlock across ${resources.length} CPUs through an IPI wait: ${cycleText(resources)}`,
 };

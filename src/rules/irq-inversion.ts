@@ -1,4 +1,4 @@
-import { HARDIRQ, IPI } from '../summaries/domain.js';
+import { throughKind } from '../resources/resource.js';
 import { type CycleRule, DOCS_BASE, cycleText } from './rule.js';
 
 /**
@@ -24,6 +24,6 @@ export const irqInversion: CycleRule = {
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}irq-inversion.md`,
   },
-  owns: (resources) => resources.includes(HARDIRQ) && !resources.includes(IPI),
+  owns: (resources) => throughKind(resources, 'hardirq') && !throughKind(resources, 'ipi'),
   message: (resources) => `possible irq lock inversion: ${cycleText(resources)} (a hard-irq handler waits for a lock held with irqs enabled)`,
 };

@@ -4,7 +4,7 @@
 // for callers.
 import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
+  type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
@@ -34,6 +34,8 @@ import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
 import { fillsFirstArgument } from '../models/memory-writers.js';
+import { workItemAt } from '../program/work-items.js';
+import { MAX_FLUSH_CHAIN, workItemOf, workResource } from '../resources/work.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
@@ -75,6 +77,8 @@ export interface AnalysisContext {
   maxChainDepth: number;
   /** Entry points that run only in one context (`program/contexts.ts`). */
   entryContexts: ReadonlyMap<FnId, ExecContext>;
+  /** Per function a worker runs, the work items it runs as (`workResource()`s, program/work-items.ts). */
+  workFunctions: ReadonlyMap<FnId, readonly string[]>;
   /**
    * Per function, the classes it holds at every call of each callee it calls with some held
    * (callee-sorted): what gates its callees' edges (program/must-hold.ts). A function analysed
@@ -261,6 +265,7 @@ class FunctionAnalysis {
     this.recordExit(end);
     this.publishCallHolds();
     if (this.context === 'hardirq') this.offerInterruptWaits();
+    for (const item of this.ctx.workFunctions.get(this.fnId) ?? []) this.offerWorkWaits(item);
     if (this.requires.size > 0) this.ctx.requiring.add(this.fnId);
     else this.ctx.requiring.delete(this.fnId);
     return {
@@ -698,9 +703,23 @@ class FunctionAnalysis {
 
   // ------------------------------------------------------------ conditions
 
+  /**
+   * An open-coded reference drop (`--x->count > 0`, `--x->refs == 0`, `--x->users`): the branch
+   * where the count reaches zero is the last put, as for `refcount_dec_and_test()`.
+   */
+  private countDropTest(e: Expr, s: State): [State, State] | null {
+    const zeroWhenTrue = isCountDrop(e) ? false
+      : e.k === 'bin' && isCountDrop(e.left) && e.right.k === 'num' && e.right.value === 0
+        ? (e.op === '==' ? true : e.op === '!=' || e.op === '>' ? false : null)
+        : null;
+    if (zeroWhenTrue === null) return null;
+    const v = this.expr(e, s);
+    return zeroWhenTrue ? [{ ...v, lastPut: true }, v] : [v, { ...v, lastPut: true }];
+  }
+
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
+    const handle = this.countDropTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       // `while (0)`, `while (1)`: the literal decides.
@@ -1088,6 +1107,7 @@ class FunctionAnalysis {
         if ('maySleep' in model) {
           // The sleep is the model's; what the function does inside (its locks) is still its own.
           this.sleeps(s, null, this.lazyLink(c, 'wait'));
+          if (model.flushesWork !== undefined) this.flushesWork(c, c.args[model.flushesWork], s);
           const defs = resolveCallee(this.ctx.program, this.fn(), name);
           return { ...(defs.length ? this.integrateAll(c, defs, s, false) : s), slept: true };
         }
@@ -1328,7 +1348,7 @@ class FunctionAnalysis {
     // With bottom halves off (a `_bh` lock held), `in_interrupt()` is true: a read does not queue.
     const ev = event.mode === 'read' && event.queue === 'plain' && s.held.some((h) => h.bhOff) ? { ...event, queue: 'recursive-reader' as const } : event;
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
-    if (isUnknownClass(target)) return;
+    if (isUnknownClass(target) || (pending.length > MAX_FLUSH_CHAIN && workItemOf(target) !== null)) return;
     const targetIsClass = paramIndexOf(target) === null;
     // A sleep outside atomic context orders nothing: it only goes into the summary.
     const orders = ev.kind !== 'sleep';
@@ -1623,6 +1643,38 @@ class FunctionAnalysis {
       const waitMode = ev.mode === 'read' ? 'recursive-read' : ev.mode;
       this.ctx.offerEdge(this.fnId, HARDIRQ, ev.lock, 'irqs-off', waitMode, true, this.ctx.witnesses.length(ev.witness), () => ({
         from: HARDIRQ, to: ev.lock, holdMode: 'irqs-off', waitMode, waitSpins: true, irqsOff: true, fn: this.fnId,
+        hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,
+      }));
+    }
+  }
+
+  /**
+   * `flush_work(&x->work)`: lockdep's acquisition and release of the item's map, a sleeping
+   * lock's event without the hold. In atomic context the flush is a sleep-in-atomic bug already,
+   * and such a path orders nothing.
+   */
+  private flushesWork(c: Call, arg: Expr | undefined, s: State): void {
+    if (!arg || inAtomic(s) || this.inInterrupt()) return;
+    const item = workItemAt(this.ctx.identity, this.fnId, arg);
+    if (item === null) return;
+    this.onEvent(s, {
+      kind: 'acquire', lock: workResource(item), mode: 'write', spins: false, irq: s.irq, guard: null, released: NO_LOCKS,
+      afterSleep: true, viaIndirect: false, nestingAnnotated: false, queue: 'plain',
+    }, known(this.link(c, 'wait')), true);
+  }
+
+  /**
+   * `W → M`: a worker runs this function holding work item `W`'s map, so every lock it takes
+   * is taken under `W`. Not through an ops-struct call, whose binding may be another object's
+   * (as for `HARDIRQ → M`).
+   */
+  private offerWorkWaits(item: string): void {
+    for (const ev of this.events.inOrder()) {
+      if (ev.kind !== 'acquire' || ev.viaIndirect || ev.lock === item || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
+      const waitMode = waitModeOf(ev);
+      const length = this.ctx.witnesses.length(ev.witness);
+      this.ctx.offerEdge(this.fnId, item, ev.lock, 'write', waitMode, ev.irq === 'off', length, () => ({
+        from: item, to: ev.lock, holdMode: 'write', waitMode, waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId,
         hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,
       }));
     }
@@ -2792,6 +2844,11 @@ const MAX_CONDITION_WAYS = 4;
 function isDisjunctive(e: Expr, value: boolean): boolean {
   if (e.k === 'not') return isDisjunctive(e.arg, !value);
   return e.k === 'logic' && ((e.op === '||') === value || isDisjunctive(e.left, value) || isDisjunctive(e.right, value));
+}
+
+/** `--x->count`: a pre-decrement of a field named as a reference count. */
+function isCountDrop(e: Expr): boolean {
+  return e.k === 'assign' && e.op === 'pre--' && e.left.k === 'field' && isReferenceCountField(e.left.field);
 }
 
 /** A test of the execution context or atomicity, negated or combined, that calls nothing else. */

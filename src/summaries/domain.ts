@@ -213,13 +213,6 @@ export const IPI = 'IPI';
 export const HARDIRQ = 'HARDIRQ';
 
 /**
- * Cycles through `HARDIRQ` are searched up to this length: the direct inversion and one lock
- * between the interrupt and the interrupted CPU's. Longer chains of locks through a hard irq join
- * unrelated drivers' classes more often than not (and would take the search's budget).
- */
-export const MAX_HARDIRQ_CYCLE = 3;
-
-/**
  * Sleeping, as a resource: `L → SLEEP` when a CPU holding the spinning lock `L` (or with irqs
  * off, `IPI → SLEEP`; in a hard-irq handler, `HARDIRQ → SLEEP`; in a timer or tasklet callback,
  * `SOFTIRQ → SLEEP`) calls something that may sleep.
