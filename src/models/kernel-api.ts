@@ -375,11 +375,11 @@ const LAST_PUT = tableOf(['refcount_dec_and_test', 'refcount_sub_and_test', '__r
  * Fields an open-coded reference drop counts down (`if (--server->srv_count > 0) return;`,
  * `if (!--obj->refcnt)`): the branch where the count reaches zero is the last put, as with
  * `refcount_dec_and_test()`. By name, as kernel code names its reference counts. Not counts of
- * uses, opens or nesting (`use_count`, `open_count`, `users`): the caller that opened or began
- * is the one whose close or end reaches zero.
+ * uses, opens or nesting (`use_count`, `vmap_use_count`, `open_count`): the caller that opened,
+ * mapped or began is the one whose close, unmap or end reaches zero.
  */
 export function isReferenceCountField(field: string): boolean {
-  return /(?:ref|refs|refcnt|refcount|count|cnt)$/i.test(field) && !/^(?:use|usage|open|users?|nest|nesting|depth)_?(?:count|cnt)$/i.test(field);
+  return /(?:ref|refs|refcnt|refcount|count|cnt)$/i.test(field) && !/(?:^|_)(?:use|usage|open|users?|nest|nesting|depth)_?(?:count|cnt)$/i.test(field);
 }
 
 /** `if (refcount_dec_not_one(&r)) return;`: what follows runs only for the last reference. */
