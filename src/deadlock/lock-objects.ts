@@ -45,7 +45,8 @@ export function embeddingObjects(
 
 /** `dev` of `&dev->reset_work` (or of a delayed item's `&dev->poll.work`), or null when `object` is no member `field`. */
 function embedding(object: string | null, field: string): string | null {
-  const bare = object?.replace(/^&\(?(.*?)\)?$/, '$1').replace(/\.work$/, field === 'work' ? '.work' : '') ?? null;
+  const address = object?.replace(/^&\(?(.*?)\)?$/, '$1') ?? null;
+  const bare = address !== null && field !== 'work' ? address.replace(/\.work$/, '') : address;
   const m = bare === null ? null : new RegExp(`^(.+?)(?:->|\\.)${field}$`).exec(bare);
   return m?.[1] ?? null;
 }

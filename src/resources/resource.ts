@@ -15,16 +15,20 @@ export type Resource =
 
 export type ResourceKind = Resource['kind'];
 
-const CONTEXTS: Readonly<Record<string, Resource>> = {
-  [IPI]: { kind: 'ipi' }, [HARDIRQ]: { kind: 'hardirq' }, [SOFTIRQ]: { kind: 'softirq' }, [SLEEP]: { kind: 'sleep' },
-  [QUEUED_WRITER]: { kind: 'queued-writer' },
+const CONTEXTS: Readonly<Record<string, Exclude<ResourceKind, 'lock' | 'work'>>> = {
+  [IPI]: 'ipi', [HARDIRQ]: 'hardirq', [SOFTIRQ]: 'softirq', [SLEEP]: 'sleep', [QUEUED_WRITER]: 'queued-writer',
 };
 
-export function resourceOf(name: string): Resource {
+/** The kind of the resource `name` is, without building the resource (the cycle search asks it per step). */
+export function kindOf(name: string): ResourceKind {
   const context = Object.prototype.hasOwnProperty.call(CONTEXTS, name) ? CONTEXTS[name] : undefined;
-  if (context) return context;
-  const item = workItemOf(name);
-  return item !== null ? { kind: 'work', item } : { kind: 'lock', cls: name };
+  return context ?? (workItemOf(name) !== null ? 'work' : 'lock');
+}
+
+export function resourceOf(name: string): Resource {
+  const kind = kindOf(name);
+  if (kind === 'lock') return { kind, cls: name };
+  return kind === 'work' ? { kind, item: workItemOf(name) ?? name } : { kind };
 }
 
 /**
@@ -35,7 +39,7 @@ export function resourceOf(name: string): Resource {
  * ring), and would take the search's budget.
  */
 export function cycleBoundOf(name: string): number | null {
-  const kind = resourceOf(name).kind;
+  const kind = kindOf(name);
   return kind === 'hardirq' || kind === 'work' ? SHORT_CYCLE : null;
 }
 
@@ -43,5 +47,5 @@ const SHORT_CYCLE = 3;
 
 /** Whether any resource of a cycle is of `kind`. */
 export function throughKind(resources: readonly string[], kind: ResourceKind): boolean {
-  return resources.some((r) => resourceOf(r).kind === kind);
+  return resources.some((r) => kindOf(r) === kind);
 }

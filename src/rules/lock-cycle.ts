@@ -1,4 +1,4 @@
-import { resourceOf } from '../resources/resource.js';
+import { kindOf } from '../resources/resource.js';
 import { type CycleRule, DOCS_BASE, cycleText } from './rule.js';
 
 /** A lock-order cycle across CPUs (AB-BA and longer), rwlock-aware. */
@@ -19,6 +19,6 @@ export const lockCycle: CycleRule = {
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}lock-cycle.md`,
   },
-  owns: (resources) => resources.length > 1 && resources.every((r) => resourceOf(r).kind === 'lock'),
+  owns: (resources) => resources.length > 1 && resources.every((r) => kindOf(r) === 'lock'),
   message: (resources) => `possible lock-order deadlock across ${resources.length} CPUs: ${cycleText(resources)}`,
 };

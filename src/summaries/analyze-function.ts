@@ -4,7 +4,7 @@
 // for callers.
 import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type AssertHeld, type IpiWaitOp, type LeafCall, type LockOp, type IrqOp, guardClassOf, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
+  type AssertHeld, type IpiWaitOp, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
@@ -704,17 +704,15 @@ class FunctionAnalysis {
   // ------------------------------------------------------------ conditions
 
   /**
-   * An open-coded reference drop (`--x->count > 0`, `--x->refs == 0`, `--x->users`): the branch
+   * An open-coded reference drop (`--x->count > 0`, `--x->refs == 0`, `--x->refcnt`): the branch
    * where the count reaches zero is the last put, as for `refcount_dec_and_test()`.
    */
   private countDropTest(e: Expr, s: State): [State, State] | null {
-    const zeroWhenTrue = isCountDrop(e) ? false
+    const zeroWhen = isCountDrop(e) ? 'whenFalse'
       : e.k === 'bin' && isCountDrop(e.left) && e.right.k === 'num' && e.right.value === 0
-        ? (e.op === '==' ? true : e.op === '!=' || e.op === '>' ? false : null)
+        ? (e.op === '==' ? 'whenTrue' : e.op === '!=' || e.op === '>' ? 'whenFalse' : null)
         : null;
-    if (zeroWhenTrue === null) return null;
-    const v = this.expr(e, s);
-    return zeroWhenTrue ? [{ ...v, lastPut: true }, v] : [v, { ...v, lastPut: true }];
+    return zeroWhen === null ? null : lastPutBranches(this.expr(e, s), zeroWhen);
   }
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
@@ -753,7 +751,7 @@ class FunctionAnalysis {
           return taken === null ? [s, s] : taken ? [s, DEAD] : [DEAD, s];
         }
         const v = this.expr(e, s);
-        if (model && 'lastPut' in model) return model.lastPut === 'whenTrue' ? [{ ...v, lastPut: true }, v] : [v, { ...v, lastPut: true }];
+        if (model && 'lastPut' in model) return lastPutBranches(v, model.lastPut);
         return model || v.dead ? [v, v] : this.returnTest(e, v, s);
       }
       default: {
@@ -944,7 +942,7 @@ class FunctionAnalysis {
     if (value?.k !== 'call' || !model) return null;
     const branches = ((): [State, State] | null => {
       // `zero = __refcount_dec_and_test(&c->ref, &r); if (zero) free(c);`
-      if ('lastPut' in model) return model.lastPut === 'whenTrue' ? [{ ...s, lastPut: true }, s] : [s, { ...s, lastPut: true }];
+      if ('lastPut' in model) return lastPutBranches(s, model.lastPut);
       if (!isLockOp(model) || model.op !== 'trylock') return null;
       const failed = this.release(value, { ...model, op: 'release', irq: undefined }, s);
       return [s, { ...failed, released: s.released }];
@@ -2844,6 +2842,11 @@ const MAX_CONDITION_WAYS = 4;
 function isDisjunctive(e: Expr, value: boolean): boolean {
   if (e.k === 'not') return isDisjunctive(e.arg, !value);
   return e.k === 'logic' && ((e.op === '||') === value || isDisjunctive(e.left, value) || isDisjunctive(e.right, value));
+}
+
+/** The true and false branches of a last-put test: the one where the last reference went is the last put's. */
+function lastPutBranches(s: State, lastWhen: LastPutTest['lastPut']): [State, State] {
+  return lastWhen === 'whenTrue' ? [{ ...s, lastPut: true }, s] : [s, { ...s, lastPut: true }];
 }
 
 /** `--x->count`: a pre-decrement of a field named as a reference count. */
