@@ -23,7 +23,7 @@ import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
-import { workFunctions } from '../program/work-items.js';
+import { runFunctions } from '../program/runs.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
 import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
@@ -100,7 +100,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
-    workFunctions: workFunctions(a.program, a.identity, a.registrations),
+    runFunctions: runFunctions(a.program, a.identity, a.registrations),
     callHolds: a.callHolds, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };
@@ -150,7 +150,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const classes = search.cycles.flatMap((c) => (sameClassTwice(c) ? c.filter((r) => r !== HARDIRQ) : []));
   const several = multiKeyedClasses(a, [...new Set(classes)]);
   const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
-  const findingContext = { functions: program.functions, witnesses, rules, writers, workFunctions: workFunctions(program, a.identity, a.registrations) };
+  const findingContext = { functions: program.functions, witnesses, rules, writers, runFunctions: runFunctions(program, a.identity, a.registrations) };
   const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(waitEdges(a.collector, (e) => e.to === SLEEP), sleepInAtomic, findingContext) : [];
   const ipiWaits = rules.includes(ipiIrqsOff) ? findingsFromWaits(waitEdges(a.collector, (e) => e.from === IPI && e.to === IPI), ipiIrqsOff, findingContext) : [];
   const outcome = findingsFromCycles(graph, cycles, findingContext, [...sleeping, ...ipiWaits]);

@@ -10,7 +10,7 @@ import type { DependencyGraph } from './graph.js';
 import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
 import { functionIndex } from '../facts/outline.js';
 import { oneBackend } from './paravirt.js';
-import { workItemOf } from '../resources/work.js';
+import { runOf } from '../resources/runs.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
@@ -27,8 +27,8 @@ export interface FindingContext {
   rules: readonly CycleRule[];
   /** Writers a reader of the cycle may queue behind (simulate.ts). */
   writers: QueuedWriters;
-  /** Per function a worker runs, the work items it runs as (program/work-items.ts). */
-  workFunctions: ReadonlyMap<number, readonly string[]>;
+  /** Per function a worker or a thread runs, the runs it is (program/runs.ts). */
+  runFunctions: ReadonlyMap<number, readonly string[]>;
 }
 
 export interface CycleOutcome {
@@ -147,18 +147,19 @@ export function canonicalRotation(cycle: string[]): string[] {
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
   const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && !ring.some((e) => waitsForOwnItem(e, ctx)) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(ring, deviceless) && writersMeet && !ring.some((e) => waitsForOwnRun(e, ctx)) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
 /**
- * A CPU that waits for work item `W` from inside a function a worker runs as `W`: a work item
- * never runs on two CPUs at once, so the `W` it waits for is another object of the class (a
- * parent device's, another connection's), and the worker holding it another instance's.
+ * A CPU that waits for run `W` (a work item, a kthread) from inside a function that runs as `W`:
+ * a work item never runs on two CPUs at once, and a thread never waits for itself, so the `W` it
+ * waits for is another object of the class (a parent device's, another connection's), and the
+ * runner holding it another instance's.
  */
-function waitsForOwnItem(e: DepEdge, ctx: FindingContext): boolean {
-  if (workItemOf(e.to) === null) return false;
+function waitsForOwnRun(e: DepEdge, ctx: FindingContext): boolean {
+  if (runOf(e.to) === null) return false;
   let own = false;
-  const visit = (fn: number): void => { own ||= ctx.workFunctions.get(fn)?.includes(e.to) ?? false; };
+  const visit = (fn: number): void => { own ||= ctx.runFunctions.get(fn)?.includes(e.to) ?? false; };
   ctx.witnesses.forEachFunction(e.hold, visit);
   ctx.witnesses.forEachFunction(e.wait, visit);
   return own;
@@ -282,8 +283,8 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
     const waitEnd = wait.length ? wait[wait.length - 1] : holdEnd;
     if (step.phase === 'hold') {
       const held = cpu.holds[0] ?? '?';
-      // A worker holds its item's map from before the function runs, as lockdep prints it.
-      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : workItemOf(held) !== null ? `lock(${held});` : lockAction(holdEnd, held);
+      // A worker (a thread) holds its run's map from before the function runs, as lockdep prints it.
+      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : runOf(held) !== null ? `lock(${held});` : lockAction(holdEnd, held);
       return { cpu: step.cpu, action, blocks: false };
     }
     const action = cpu.waitsFor === SLEEP ? `${apiOf(waitEnd)}(); <may sleep>`

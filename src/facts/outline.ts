@@ -4,8 +4,9 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { workBindingOf } from '../models/work-items.js';
-import { calleeName, directCallee, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
+import { runBindingOf } from '../models/runs.js';
+import type { RunKind } from '../resources/runs.js';
+import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
@@ -29,8 +30,11 @@ export interface FunctionIndex {
   keyedInits?: [string, number][];
   /** Functions this body registers to run in a known context (`request_irq(irq, handler, …)`): [name, context]. */
   registers?: [string, ExecContext][];
-  /** Work items this body binds to a function (`INIT_WORK(&x->work, name)`): [item expression, name]. */
-  workBindings?: [Expr, string][];
+  /**
+   * Places this body binds to a function a worker or a thread runs (`INIT_WORK(&x->work, name)`,
+   * `x->task = kthread_run(name, …)`): [kind, the place as the kind's calls name it, name].
+   */
+  runBindings?: [RunKind, Expr, string][];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
   /** Fields the body writes (`forEachFieldWrite`), by name, sorted: who may change what a field holds. */
@@ -185,7 +189,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const assigns: [string, string][] = [];
   const writes: [string, number, string][] = [];
   const registers: [string, ExecContext][] = [];
-  const workBindings: [Expr, string][] = [];
+  const runBindings = runBindingsOf(body);
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
@@ -205,9 +209,6 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
       const registered = bareName(e.args[argIndex] ?? { k: 'other' });
       if (registered) registers.push([registered, context]);
     }
-    const binding = workBindingOf(name ?? '');
-    const [item, worker] = binding ? [e.args[binding[0]], bareName(e.args[binding[1]] ?? { k: 'other' })] : [undefined, null];
-    if (item && worker) workBindings.push([item, worker]);
     const reclassed = reclassedLockArg(name ?? '');
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
     const novalidate = uncheckedLockArg(name ?? '');
@@ -232,11 +233,44 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(workBindings.length ? { workBindings } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
     ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
     ...(addressTaken ? { addressTaken } : {}),
   };
+}
+
+/** See `FunctionIndex.runBindings`. */
+function runBindingsOf(body: Stmt[]): [RunKind, Expr, string][] {
+  const out: [RunKind, Expr, string][] = [];
+  const results: [Expr, Expr][] = [];
+  const localStores = new Map<string, Expr[]>();
+  forEachDecl(body, (d) => { if (d.init) results.push([{ k: 'id', name: d.name }, d.init]); });
+  forEachExpr(body, (e) => {
+    if (e.k === 'assign' && e.op === '=') {
+      results.push([e.left, e.right]);
+      if (e.right.k === 'id') localStores.set(e.right.name, [...(localStores.get(e.right.name) ?? []), e.left]);
+    }
+    if (e.k !== 'call') return;
+    const binding = runBindingOf(calleeName(e) ?? '');
+    const place = binding && binding.place !== 'result' ? e.args[binding.place] : undefined;
+    const fn = binding ? bareName(e.args[binding.fn] ?? { k: 'other' }) : null;
+    if (binding && place && fn) out.push([binding.kind, place, fn]);
+  });
+  for (const [target, value] of results) {
+    const call = stripCasts(value);
+    const binding = call.k === 'call' ? runBindingOf(calleeName(call) ?? '') : null;
+    const fn = binding && call.k === 'call' ? bareName(call.args[binding.fn] ?? { k: 'other' }) : null;
+    if (!binding || binding.place !== 'result' || !fn) continue;
+    // `t = kthread_run(…); … d->task = t;`: the place is where the local is kept.
+    const kept = target.k === 'id' ? localStores.get(target.name)?.find((p) => p.k !== 'id' || p.name !== target.name) : undefined;
+    out.push([binding.kind, kept ?? target, fn]);
+  }
+  return out;
+}
+
+function stripCasts(e: Expr): Expr {
+  return e.k === 'cast' ? stripCasts(e.arg) : e;
 }
 
 /** See `FunctionIndex.keyedInits`; empty unless the body declares a static lock_class_key. */

@@ -11,7 +11,7 @@ import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity, l
 import { type FnId, type Program, argumentKeyedReclasses, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
-import { workFunctions } from '../program/work-items.js';
+import { runFunctions } from '../program/runs.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
 import { closedFunctionsIn } from '../program/must-hold.js';
 import type { CallHolds } from '../summaries/analyze-function.js';
@@ -52,14 +52,14 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const plan = planChanges(base, patched);
   if ('fallback' in plan) return plan;
   const contextsBefore = entryContexts(a.program, a.callGraph, a.registrations);
-  const worksBefore = workFunctions(a.program, a.identity, a.registrations);
+  const runsBefore = runFunctions(a.program, a.identity, a.registrations);
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
   const inits = a.identity.lockInitIndex();
   const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores, inits) : null;
   const id = (old: FnId): FnId => (newOf ? newOf[old] ?? -1 : old);
   const contextsBeforeByNewId = new Map([...contextsBefore].map(([old, c]) => [id(old), c]));
-  const worksBeforeByNewId = new Map([...worksBefore].map(([old, items]) => [id(old), items.join('\n')]));
+  const runsBeforeByNewId = new Map([...runsBefore].map(([old, runs]) => [id(old), runs.join('\n')]));
   for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
   const added = a.program.functions.flatMap((fn, i) => (plan.added.has(fn) ? [i] : []));
@@ -85,9 +85,9 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   a.closed = new Set([...[...a.closed].filter((fn) => !judged.has(fn)), ...closedFunctionsIn(a.program, inPatched)]);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
-  const worksAfter = workFunctions(a.program, a.identity, a.registrations);
+  const runsAfter = runFunctions(a.program, a.identity, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn)
-    || worksAfter.get(fn)?.join('\n') !== worksBeforeByNewId.get(fn) ? [fn] : []));
+    || runsAfter.get(fn)?.join('\n') !== runsBeforeByNewId.get(fn) ? [fn] : []));
   const reanalysed = summarizeAgain(a, [...new Set([...redo, ...recontexted])].sort((x, y) => x - y), opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));
   return { analysis: a, writers, changed: plan.changed.size, added: plan.added.size, removed: plan.removed.size, reanalysed };

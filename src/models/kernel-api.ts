@@ -2,6 +2,7 @@
 // these tables; adding an API means adding a row, not touching the analysis.
 import { ATOMICITY_TESTS, type Atomicity } from './atomicity.js';
 import { CONTEXT_TESTS, type ExecContext } from './contexts.js';
+import type { RunKind } from '../resources/runs.js';
 
 export type LockMode = 'read' | 'write';
 export type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
@@ -81,10 +82,10 @@ export interface LeafCall {
 export interface MaySleep {
   maySleep: true;
   /**
-   * The argument holding a work item the call waits for (`flush_work(&x->work)`): the wait is
-   * lockdep's acquisition of the item's map (models/work-items.ts).
+   * The run the call waits to end, and the argument naming its place (`flush_work(&x->work)`,
+   * `kthread_stop(x->task)`): the wait takes and drops the place's resource (models/runs.ts).
    */
-  flushesWork?: number;
+  waitsForRun?: { kind: RunKind; arg: number };
 }
 
 /**
@@ -349,7 +350,6 @@ const MAY_SLEEP = tableOf([
   'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier',
   'flush_workqueue', 'drain_workqueue', 'flush_scheduled_work',
   'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'clear_user', 'strncpy_from_user', 'might_fault', '__might_fault',
-  'kthread_stop', 'kthread_park',
   // Counting semaphores: no lockdep class, no order, but each waits for an `up()`.
   'down', 'down_interruptible', 'down_killable', 'down_timeout',
   // Defined in kernel/, mm/ or drivers/base/: a scan of fs/ or of one driver's directory reads no body that says so.
@@ -360,9 +360,13 @@ const MAY_SLEEP = tableOf([
   'vmap', 'vm_map_ram', 'vmap_pfn',
 ], { maySleep: true } as MaySleep);
 
-/** Waits for one work item to finish running (models/work-items.ts), the item in argument 0. */
+/** Waits for one work item to finish running (models/runs.ts), the item in argument 0. */
 const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_sync', 'cancel_delayed_work_sync'],
-  { maySleep: true, flushesWork: 0 } as MaySleep);
+  { maySleep: true, waitsForRun: { kind: 'work', arg: 0 } } as MaySleep);
+
+/** Waits for a kthread's function to return or park (models/runs.ts), the task in argument 0. */
+const KTHREAD_STOPS = tableOf(['kthread_stop', 'kthread_stop_put', 'kthread_park'],
+  { maySleep: true, waitsForRun: { kind: 'kthread', arg: 0 } } as MaySleep);
 
 const DEFERRED_PUTS = tableOf(['mntput'], { deferred: 'put' } as DeferredPut);
 
@@ -447,6 +451,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...SCHEDULE,
   ...MAY_SLEEP,
   ...WORK_FLUSHES,
+  ...KTHREAD_STOPS,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

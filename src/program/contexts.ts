@@ -6,13 +6,15 @@
 import { DECLARED_CONTEXTS, type ExecContext } from '../models/contexts.js';
 import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
+import type { RunKind } from '../resources/runs.js';
 import { type FnId, type Program, resolveCallee } from './program.js';
 
 /**
  * `by` registers the function it names `name` to run in `context` (`request_irq(irq, name, …)`).
- * `item`: a work item it binds the function to (`INIT_WORK(&x->work, name)`); a worker runs it in task context.
+ * `run`: the place it binds the function to, as the kind's calls name it (`INIT_WORK(&x->work, name)`,
+ * `x->task = kthread_run(name, …)`); a worker or the thread runs it in task context.
  */
-export interface Registration { by: FnId; name: string; context: ExecContext; item?: Expr }
+export interface Registration { by: FnId; name: string; context: ExecContext; run?: { kind: RunKind; place: Expr } }
 
 /** The registrations in the bodies of `functions`. */
 export function registrationsIn(program: Program, functions: Iterable<FnId>): Registration[] {
@@ -21,7 +23,7 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
     const fn = program.functions[by];
     const index = fn ? functionIndex(fn) : null;
     for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
-    for (const [item, name] of index?.workBindings ?? []) out.push({ by, name, context: 'task', item });
+    for (const [kind, place, name] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place } });
   }
   return out;
 }

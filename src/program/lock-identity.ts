@@ -505,6 +505,12 @@ export class LockIdentity {
     return target.k === 'id' ? this.declaredType(fn, target.name)?.name || null : null;
   }
 
+  /** What `fn` assigns to its local `name` (initialiser included); none for any other name. */
+  localAssignments(fn: FnId, name: string): readonly Expr[] {
+    const info = this.info(fn);
+    return info.localTypes.has(name) ? info.localAssigns.get(name) ?? [] : [];
+  }
+
   /** The type local `name` of `fn` is declared with (undefined: not a local of its). */
   localType(fn: FnId, name: string): TypeRef | undefined {
     return this.info(fn).localTypes.get(name);

@@ -1,7 +1,7 @@
 // Compiler-style text: one `file:line:col: error: [rule] message` line per finding, then
 // lockdep's scenario table and each CPU's call chain (`function+file:line`).
 import { renderScenarioTable } from './scenario.js';
-import { flushesWorkPhrase, runsWorkPhrase, workItemOf } from '../resources/work.js';
+import { runOf } from '../resources/runs.js';
 import type { ChainStep, CpuScenario, Finding, Report, SuppressedFinding } from './types.js';
 
 export interface TextOptions { color: boolean }
@@ -33,14 +33,14 @@ function cpuBlock(cpu: CpuScenario): string[] {
   }
   const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).join(', ')}` : '';
   const sleeps = cpu.waitsFor === 'SLEEP';
-  const runs = workItemOf(cpu.holds[0] ?? '');
-  const flushes = workItemOf(cpu.waitsFor);
-  const holds = runs !== null ? runsWorkPhrase(runs) : cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
+  const runs = runOf(cpu.holds[0] ?? '');
+  const awaited = runOf(cpu.waitsFor);
+  const holds = runs !== null ? runs.model.runsPhrase(runs.place) : cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
     : cpu.holds[0] === 'HARDIRQ' ? (sleeps ? 'runs a hard-irq handler' : 'runs a hard-irq handler on the CPU before it')
       : cpu.holds[0] === 'SOFTIRQ' ? 'runs in softirq context (a timer or tasklet callback)'
       : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
   if (sleeps) return [` CPU${cpu.cpu}: ${holds}${also}; calls what may sleep`, ...cpu.chain.map(stepLine), ''];
-  if (flushes !== null) return [` CPU${cpu.cpu}: ${holds}${also}; ${flushesWorkPhrase(flushes)}`, ...cpu.chain.map(stepLine), ''];
+  if (awaited !== null) return [` CPU${cpu.cpu}: ${holds}${also}; ${awaited.model.waitsPhrase(awaited.place)}`, ...cpu.chain.map(stepLine), ''];
   const waits = cpu.waitsFor === 'IPI' ? 'every CPU to acknowledge an IPI'
     : cpu.waitsFor === 'HARDIRQ' ? 'an interrupt (irqs enabled)' : `${cpu.waitsFor} (${cpu.waitMode}${cpu.irqsDisabled ? ', irqs disabled' : ''})`;
   return [` CPU${cpu.cpu}: ${holds}${also}; waits for ${waits}`, ...cpu.chain.map(stepLine), ''];

@@ -1,14 +1,15 @@
 import { embeddingObjects } from '../deadlock/lock-objects.js';
 import type { DepEdge } from '../deadlock/types.js';
 import { plainName } from '../program/scope.js';
-import { resourceOf, throughKind } from '../resources/resource.js';
+import { isRunKind, kindOf, resourceOf, throughKind } from '../resources/resource.js';
+import { runOf } from '../resources/runs.js';
 import { lockOfKey } from '../summaries/domain.js';
 import { type ChainView, type CycleRule, DOCS_BASE, cycleText } from './rule.js';
 
 /**
  * A cycle through a wait that is not a lock (DEPT's wait → event dependencies): a CPU waits for a
- * work item to finish (`flush_work()`, `cancel_work_sync()`) while holding a lock that the item's
- * function, directly or down a chain of CPUs, waits for.
+ * run to end (a work item's, `flush_work()`, `cancel_work_sync()`; a kthread's, `kthread_stop()`)
+ * while holding a lock that the run's function, directly or down a chain of CPUs, waits for.
  */
 export const waitCycle: CycleRule = {
   id: 'wait-cycle',
@@ -16,38 +17,47 @@ export const waitCycle: CycleRule = {
   meta: {
     id: 'wait-cycle',
     name: 'WaitCycle',
-    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync).',
+    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync) or a kthread (kthread_stop).',
     fullDescription:
       'A CPU waits for a work item to finish (flush_work, cancel_work_sync, flush_delayed_work, cancel_delayed_work_sync) '
-      + 'while holding a lock. The worker running that item\'s function waits, directly or through a chain of other CPUs, '
-      + 'for that lock. The item never finishes, so the flusher never returns. Lockdep reports it as a cycle through '
-      + '(work_completion).',
-    helpText: 'Flush or cancel the work before taking the lock, or make the work function not take it (hand it the state instead).',
+      + 'or a kthread to stop (kthread_stop, kthread_park) while holding a lock. The worker or thread running that '
+      + 'function waits, directly or through a chain of other CPUs, for that lock. It never finishes, so the waiter '
+      + 'never returns. Lockdep reports the work item form as a cycle through (work_completion); it has no map for kthreads.',
+    helpText: 'Flush, cancel or stop before taking the lock, or make the work or thread function not take it (hand it the state instead).',
     helpMarkdown:
-      'Flush or cancel the work before taking the lock, or make the work function not take it. See the '
+      'Flush, cancel or stop before taking the lock, or make the work or thread function not take it. See the '
       + '[check documentation](' + DOCS_BASE + 'wait-cycle.md).',
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}wait-cycle.md`,
   },
-  owns: (resources) => resources.length > 1 && throughKind(resources, 'work') && !throughKind(resources, 'ipi') && !throughKind(resources, 'hardirq'),
-  message: (resources) => `possible deadlock across ${resources.length} CPUs through a wait for a work item: ${cycleText(resources)}`,
+  owns: (resources) => resources.length > 1 && resources.some((r) => isRunKind(kindOf(r))) && !throughKind(resources, 'ipi') && !throughKind(resources, 'hardirq'),
+  message: (resources) => `possible deadlock across ${resources.length} CPUs through ${waitNoun(resources)}: ${cycleText(resources)}`,
   doubts: (edges, view) => edges.flatMap((e) => flushOfAnotherObject(e, view)),
 };
 
+/** The first run's words: the wait that makes the ring a wait cycle. */
+function waitNoun(resources: readonly string[]): string {
+  for (const r of resources) {
+    const run = runOf(r);
+    if (run) return run.model.noun;
+  }
+  return 'a wait';
+}
+
 /**
- * A flusher holding a lock of struct `S` and flushing an item of `S` through another object
+ * A waiter holding a lock of struct `S` and waiting for a run kept in `S` through another object
  * (`con->sock_mutex` held, `con->othercon->rwork` flushed): the worker of that item takes its own
  * object's lock, not the held one, unless the two can be one. Lockdep reports it all the same.
  */
 function flushOfAnotherObject(e: DepEdge, { functions, chain }: ChainView): string[] {
-  const item = resourceOf(e.to);
+  const run = runOf(e.to);
   const held = resourceOf(e.from);
-  if (item.kind !== 'work' || held.kind !== 'lock') return [];
+  if (run === null || held.kind !== 'lock') return [];
   const [lockStruct, lockField] = splitMember(plainName(lockOfKey(held.cls)));
-  const [itemStruct, itemField] = splitMember(plainName(item.item));
-  if (lockStruct === null || lockStruct !== itemStruct) return [];
-  const objects = embeddingObjects(lockField, itemField, chain(e.hold), chain(e.wait), functions);
-  return objects.k === 'different' ? [`may be two objects: ${objects.held}'s lock held, ${objects.taken}'s item flushed`] : [];
+  const [runStruct, runField] = splitMember(plainName(run.place));
+  if (lockStruct === null || lockStruct !== runStruct) return [];
+  const objects = embeddingObjects(lockField, runField, chain(e.hold), chain(e.wait), functions);
+  return objects.k === 'different' ? [`may be two objects: ${objects.held}'s lock held, ${objects.taken}'s ${run.model.waited}`] : [];
 }
 
 /** `S` and `f` of the class `S.f`; no struct for a global. */

@@ -34,8 +34,8 @@ import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
 import { fillsFirstArgument } from '../models/memory-writers.js';
-import { workItemAt } from '../program/work-items.js';
-import { MAX_FLUSH_CHAIN, workItemOf, workResource } from '../resources/work.js';
+import { runPlaceAt } from '../program/runs.js';
+import { type RunKind, runOf, runResource } from '../resources/runs.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
@@ -77,8 +77,8 @@ export interface AnalysisContext {
   maxChainDepth: number;
   /** Entry points that run only in one context (`program/contexts.ts`). */
   entryContexts: ReadonlyMap<FnId, ExecContext>;
-  /** Per function a worker runs, the work items it runs as (`workResource()`s, program/work-items.ts). */
-  workFunctions: ReadonlyMap<FnId, readonly string[]>;
+  /** Per function a worker or a thread runs, the runs it is (`runResource()`s, program/runs.ts). */
+  runFunctions: ReadonlyMap<FnId, readonly string[]>;
   /**
    * Per function, the classes it holds at every call of each callee it calls with some held
    * (callee-sorted): what gates its callees' edges (program/must-hold.ts). A function analysed
@@ -265,7 +265,7 @@ class FunctionAnalysis {
     this.recordExit(end);
     this.publishCallHolds();
     if (this.context === 'hardirq') this.offerInterruptWaits();
-    for (const item of this.ctx.workFunctions.get(this.fnId) ?? []) this.offerWorkWaits(item);
+    for (const run of this.ctx.runFunctions.get(this.fnId) ?? []) this.offerRunWaits(run);
     if (this.requires.size > 0) this.ctx.requiring.add(this.fnId);
     else this.ctx.requiring.delete(this.fnId);
     return {
@@ -1105,7 +1105,7 @@ class FunctionAnalysis {
         if ('maySleep' in model) {
           // The sleep is the model's; what the function does inside (its locks) is still its own.
           this.sleeps(s, null, this.lazyLink(c, 'wait'));
-          if (model.flushesWork !== undefined) this.flushesWork(c, c.args[model.flushesWork], s);
+          if (model.waitsForRun) this.waitsForRun(c, model.waitsForRun.kind, c.args[model.waitsForRun.arg], s);
           const defs = resolveCallee(this.ctx.program, this.fn(), name);
           return { ...(defs.length ? this.integrateAll(c, defs, s, false) : s), slept: true };
         }
@@ -1346,7 +1346,7 @@ class FunctionAnalysis {
     // With bottom halves off (a `_bh` lock held), `in_interrupt()` is true: a read does not queue.
     const ev = event.mode === 'read' && event.queue === 'plain' && s.held.some((h) => h.bhOff) ? { ...event, queue: 'recursive-reader' as const } : event;
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
-    if (isUnknownClass(target) || (pending.length > MAX_FLUSH_CHAIN && workItemOf(target) !== null)) return;
+    if (isUnknownClass(target) || pending.length > (runOf(target)?.model.maxWaitChain ?? Infinity)) return;
     const targetIsClass = paramIndexOf(target) === null;
     // A sleep outside atomic context orders nothing: it only goes into the summary.
     const orders = ev.kind !== 'sleep';
@@ -1647,26 +1647,26 @@ class FunctionAnalysis {
   }
 
   /**
-   * `flush_work(&x->work)`: lockdep's acquisition and release of the item's map, a sleeping
-   * lock's event without the hold. In atomic context the flush is a sleep-in-atomic bug already,
-   * and such a path orders nothing.
+   * `flush_work(&x->work)`, `kthread_stop(x->task)`: lockdep's acquisition and release of the
+   * run's map, a sleeping lock's event without the hold. In atomic context the wait is a
+   * sleep-in-atomic bug already, and such a path orders nothing.
    */
-  private flushesWork(c: Call, arg: Expr | undefined, s: State): void {
+  private waitsForRun(c: Call, kind: RunKind, arg: Expr | undefined, s: State): void {
     if (!arg || inAtomic(s) || this.inInterrupt()) return;
-    const item = workItemAt(this.ctx.identity, this.fnId, arg);
-    if (item === null) return;
+    const place = runPlaceAt(this.ctx.identity, this.fnId, kind, arg);
+    if (place === null) return;
     this.onEvent(s, {
-      kind: 'acquire', lock: workResource(item), mode: 'write', spins: false, irq: s.irq, guard: null, released: NO_LOCKS,
+      kind: 'acquire', lock: runResource(kind, place), mode: 'write', spins: false, irq: s.irq, guard: null, released: NO_LOCKS,
       afterSleep: true, viaIndirect: false, nestingAnnotated: false, queue: 'plain',
     }, known(this.link(c, 'wait')), true);
   }
 
   /**
-   * `W → M`: a worker runs this function holding work item `W`'s map, so every lock it takes
-   * is taken under `W`. Not through an ops-struct call, whose binding may be another object's
-   * (as for `HARDIRQ → M`).
+   * `W → M`: a worker (or a thread) runs this function holding run `W`'s map, so every lock it
+   * takes is taken under `W`. Not through an ops-struct call, whose binding may be another
+   * object's (as for `HARDIRQ → M`).
    */
-  private offerWorkWaits(item: string): void {
+  private offerRunWaits(item: string): void {
     for (const ev of this.events.inOrder()) {
       if (ev.kind !== 'acquire' || ev.viaIndirect || ev.lock === item || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
       const waitMode = waitModeOf(ev);

@@ -1,0 +1,63 @@
+// Which place a run's expression names (`&dev->reset_work` → `frob_dev.reset_work`,
+// `dev->poll_task` → `frob_dev.poll_task`), and which runs each function is (its bindings,
+// `INIT_WORK()`, `kthread_run()`). A place is named like a lock class: the field of a struct
+// type, a static instance's field, or a global.
+import type { Expr } from '../facts/types.js';
+import { type FnId, type Program, calleeName } from './program.js';
+import { type Registration, registeredFunctions } from './contexts.js';
+import type { LockIdentity } from './lock-identity.js';
+import { PLACE_ARGUMENT } from '../models/runs.js';
+import { type RunKind, runResource } from '../resources/runs.js';
+
+/** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s. */
+const DELAYED_WORK = 'delayed_work';
+
+/** The place `kind`'s argument `e` names, or null when the code does not say which. */
+export function runPlaceAt(identity: LockIdentity, fn: FnId, kind: RunKind, e: Expr): string | null {
+  if (e.k === 'cast') return runPlaceAt(identity, fn, kind, e.arg);
+  if (PLACE_ARGUMENT[kind] === 'address') return e.k === 'addr' ? placeOf(identity, fn, e.arg) : null;
+  return e.k === 'id' && identity.localType(fn, e.name) !== undefined ? keptIn(identity, fn, e.name) : placeOf(identity, fn, e);
+}
+
+/** `t = d->poll_task; … kthread_stop(t);`: the one place every value of the local comes from. */
+function keptIn(identity: LockIdentity, fn: FnId, local: string): string | null {
+  const places = new Set(identity.localAssignments(fn, local).map((rhs) => (rhs.k === 'id' ? null : placeOf(identity, fn, rhs))));
+  const [only] = places;
+  return places.size === 1 ? only ?? null : null;
+}
+
+function placeOf(identity: LockIdentity, fn: FnId, target: Expr): string | null {
+  if (target.k === 'cast') return placeOf(identity, fn, target.arg);
+  if (target.k === 'call') return takenFrom(identity, fn, target);
+  if (target.k === 'id') return identity.globalName(fn, target.name);
+  if (target.k !== 'field') return null;
+  if (target.field === 'work' && identity.lockTypeOf(fn, target.base) === DELAYED_WORK) return placeOf(identity, fn, target.base);
+  const struct = identity.structOf(fn, target.base);
+  if (!struct) return null;
+  const instance = !target.arrow && target.base.k === 'id' ? identity.globalName(fn, target.base.name) : null;
+  return instance ? `${instance}.${target.field}` : `${struct}.${target.field}`;
+}
+
+/** `READ_ONCE(d->task)`, `xchg(&d->task, NULL)`: the place a value is read or taken from. */
+function takenFrom(identity: LockIdentity, fn: FnId, call: Extract<Expr, { k: 'call' }>): string | null {
+  const [arg] = call.args;
+  const name = calleeName(call);
+  if (!arg) return null;
+  if (name === 'READ_ONCE') return placeOf(identity, fn, arg);
+  return name === 'xchg' && arg.k === 'addr' ? placeOf(identity, fn, arg.arg) : null;
+}
+
+/** Per function, the run resources its worker or thread holds while it runs (sorted, distinct). */
+export function runFunctions(program: Program, identity: LockIdentity, registrations: readonly Registration[]): Map<FnId, string[]> {
+  const out = new Map<FnId, Set<string>>();
+  for (const r of registrations) {
+    const place = r.run ? runPlaceAt(identity, r.by, r.run.kind, r.run.place) : null;
+    if (!r.run || place === null) continue;
+    for (const id of registeredFunctions(program, r)) {
+      const runs = out.get(id) ?? new Set<string>();
+      runs.add(runResource(r.run.kind, place));
+      out.set(id, runs);
+    }
+  }
+  return new Map([...out].map(([id, runs]) => [id, [...runs].sort()]));
+}
