@@ -24,6 +24,7 @@ const ABBA = 'fixtures/lock-cycle/abba-two-files';
 const THREE = 'fixtures/lock-cycle/three-locks';
 const GATED = 'fixtures/lock-cycle/held-by-callers';
 const TRYLOCK = 'fixtures/lock-cycle/trylock';
+const COMPLETION = 'fixtures/wait-cycle/completion-under-lock';
 const patchFile = (name: string): string => readFileSync(path.join('test/patches', name), 'utf8');
 const optsFor = (root: string): CheckOptions => ({ root, paths: [], arch: 'x86' });
 
@@ -408,6 +409,24 @@ const THREE_RUN_UNLOCK = `--- a/block/jq.c
  EXPORT_SYMBOL_GPL(jq_run);
 `;
 
+// A second complete() of the firmware completion, made without the device lock: the waiter can be
+// woken without it, so the lock is no longer blamed.
+const COMPLETION_UNLOCKED_SIGNAL = `--- a/drivers/misc/frob/frob.c
++++ b/drivers/misc/frob/frob.c
+@@ -26,6 +26,11 @@
+ 	mutex_unlock(&dev->lock);
+ }
+ 
++void frob_fw_abort(struct frob_dev *dev)
++{
++	complete(&dev->fw_done);
++}
++
+ int frob_probe(struct frob_dev *dev)
+ {
+ 	mutex_init(&dev->lock);
+`;
+
 /** New, fixed and unchanged findings of a check. */
 function counts(check: Pick<PatchCheck, 'result'>): [number, number, number] {
   return [check.result.newFindings.length, check.result.fixedFindings.length, check.result.unchanged];
@@ -484,6 +503,12 @@ describe('incremental check-patch gives the whole analysis, byte for byte', () =
   it('a lockdep assertion removed: a new finding, incrementally', async () => {
     const whole = await both(GATED, GATED_ASSERTION_DROPPED, 'incremental');
     assert.deepEqual(whole.result.newFindings.map((f) => f.resources.slice().sort()), [['vbus_cfg.lock', 'vbus_stats.lock']]);
+  });
+
+  it('a complete() without the lock the waiter holds: the wait-cycle through the completion is fixed, incrementally', async () => {
+    const whole = await both(COMPLETION, COMPLETION_UNLOCKED_SIGNAL, 'incremental');
+    assert.deepEqual(whole.result.fixedFindings.map((f) => f.rule), ['wait-cycle']);
+    assert.equal(whole.after.findings.length, 0);
   });
 
   it('comment-only.patch changes nothing', async () => {

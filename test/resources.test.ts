@@ -1,10 +1,10 @@
-// Resources read back from their names (resources/), and the run kinds' model rows (models/runs.ts).
+// Resources read back from their names (resources/), and the run kinds' model rows (models/waits.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { modelOf } from '../src/models/kernel-api.js';
-import { PLACE_ARGUMENT, RUN_BINDINGS, runBindingOf } from '../src/models/runs.js';
+import { PLACE_ARGUMENT, RUN_BINDINGS, SIGNALS, runBindingOf, signalOf } from '../src/models/waits.js';
 import { cycleBoundOf, kindOf, resourceOf, throughKind } from '../src/resources/resource.js';
-import { RUN_MODELS, runOf, runResource } from '../src/resources/runs.js';
+import { WAIT_MODELS, waitOf, waitResource } from '../src/resources/waits.js';
 import { HARDIRQ, IPI, SLEEP } from '../src/summaries/domain.js';
 
 describe('resources', () => {
@@ -14,15 +14,16 @@ describe('resources', () => {
     assert.deepEqual(resourceOf(SLEEP), { kind: 'sleep' });
     assert.deepEqual(resourceOf('(work_completion)frob_dev.reset_work'), { kind: 'work', place: 'frob_dev.reset_work' });
     assert.deepEqual(resourceOf('(kthread)frob_dev.poll_task'), { kind: 'kthread', place: 'frob_dev.poll_task' });
+    assert.deepEqual(resourceOf('(completion)frob_dev.fw_done'), { kind: 'completion', place: 'frob_dev.fw_done' });
   });
 
-  it('names every run kind so that its name reads back as it', () => {
-    for (const model of RUN_MODELS) {
-      const name = runResource(model.kind, 'frob_dev.x');
+  it('names every wait kind so that its name reads back as it', () => {
+    for (const model of WAIT_MODELS) {
+      const name = waitResource(model.kind, 'frob_dev.x');
       assert.equal(kindOf(name), model.kind);
-      assert.deepEqual(runOf(name), { model, place: 'frob_dev.x' });
+      assert.deepEqual(waitOf(name), { model, place: 'frob_dev.x' });
     }
-    assert.equal(runOf('frob_dev.lock'), null);
+    assert.equal(waitOf('frob_dev.lock'), null);
   });
 
   it('bounds the rings through a hard irq and through a run, not through locks', () => {
@@ -33,16 +34,19 @@ describe('resources', () => {
     assert.equal(throughKind(['frob_dev.lock', '(kthread)t'], 'work'), false);
   });
 
-  it('gives every run kind a binding, a wait and a way to read its place', () => {
-    for (const { kind } of RUN_MODELS) {
-      assert.ok(Object.values(RUN_BINDINGS).some((b) => b.kind === kind), `${kind}: no binding row`);
+  it('gives every wait kind its event side (a binding or a signal), a wait and a way to read its place', () => {
+    for (const { kind } of WAIT_MODELS) {
+      const events = [...Object.values(RUN_BINDINGS), ...Object.values(SIGNALS)];
+      assert.ok(events.some((b) => b.kind === kind), `${kind}: no binding or signal row`);
       assert.ok(PLACE_ARGUMENT[kind], `${kind}: no place argument`);
     }
-    const waits = ['flush_work', 'cancel_delayed_work_sync', 'kthread_stop', 'kthread_park'].map((name) => {
+    const waits = ['flush_work', 'cancel_delayed_work_sync', 'kthread_stop', 'kthread_park', 'wait_for_completion', 'wait_for_completion_timeout'].map((name) => {
       const model = modelOf(name);
-      return model && 'waitsForRun' in model ? model.waitsForRun?.kind : undefined;
+      return model && 'waitsOn' in model ? model.waitsOn?.kind : undefined;
     });
-    assert.deepEqual(waits, ['work', 'work', 'kthread', 'kthread']);
+    // A wait that times out returns by itself: a sleep, no wait for the event.
+    assert.deepEqual(waits, ['work', 'work', 'kthread', 'kthread', 'completion', undefined]);
+    assert.deepEqual(signalOf('complete_all'), { kind: 'completion', arg: 0 });
     assert.deepEqual(runBindingOf('kthread_run'), { kind: 'kthread', fn: 0, place: 'result' });
     assert.equal(runBindingOf('kthread_should_stop'), null);
   });

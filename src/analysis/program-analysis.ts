@@ -16,14 +16,15 @@ import { RULES } from '../rules/index.js';
 import { ipiIrqsOff } from '../rules/ipi-irqs-off.js';
 import { sleepInAtomic } from '../rules/sleep-in-atomic.js';
 import type { CycleRule } from '../rules/rule.js';
-import type { AnalysisContext, AnalysisStats, CallHolds, SummaryStore } from '../summaries/analyze-function.js';
+import type { AnalysisContext, AnalysisStats, CallHolds, SignalSite, SummaryStore } from '../summaries/analyze-function.js';
 import { closedFunctionsIn, mustHoldAtEntry } from '../program/must-hold.js';
 import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from '../summaries/bottom-up.js';
 import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
-import { runFunctions } from '../program/runs.js';
+import { runFunctions } from '../program/waits.js';
+import { signalEdges } from '../deadlock/signal-edges.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
 import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
 import type { ScanOptions, Timings } from './tree.js';
@@ -47,6 +48,8 @@ export interface ProgramAnalysis {
   keySites: KeySite[];
   /** Per caller, the classes held at its calls of each callee (`AnalysisContext.callHolds`). */
   callHolds: Map<FnId, CallHolds>;
+  /** Per function, its signal sites (`AnalysisContext.signals`). */
+  signals: Map<FnId, SignalSite[]>;
   /** Functions only the program's own calls reach (program/must-hold.ts). */
   closed: Set<FnId>;
   /**
@@ -82,7 +85,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     fileErrors: new Map(facts.map((f) => [f.path, f.errorNodes])),
     registrations: registrationsIn(program, program.functions.keys()),
     keySites: keySitesIn(program, program.functions.keys()),
-    callHolds: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), multiKeyed: new Map(), requiring: new Set(), failed: new Map(),
+    callHolds: new Map(), signals: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), multiKeyed: new Map(), requiring: new Set(), failed: new Map(),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -101,7 +104,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
     runFunctions: runFunctions(a.program, a.identity, a.registrations),
-    callHolds: a.callHolds, requiring: a.requiring, failed: a.failed,
+    callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };
 }
@@ -135,7 +138,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
-  const gated = withCallerGates(a.collector.edges(), mustHoldAtEntry(a));
+  const gated = withCallerGates([...a.collector.edges(), ...signalEdges(a.signals)], mustHoldAtEntry(a));
   const unchecked = uncheckedClasses(program, a.identity, a.keySites);
   const edges = gated.filter((e) => inGraph(e) && !unchecked.has(lockOfKey(e.from)) && !unchecked.has(lockOfKey(e.to)));
   const writers = new Map(gated.filter((e) => e.from === QUEUED_WRITER).map((e) => [e.to, e]));

@@ -10,7 +10,7 @@ import type { DependencyGraph } from './graph.js';
 import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
 import { functionIndex } from '../facts/outline.js';
 import { oneBackend } from './paravirt.js';
-import { runOf } from '../resources/runs.js';
+import { waitOf } from '../resources/waits.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
@@ -27,7 +27,7 @@ export interface FindingContext {
   rules: readonly CycleRule[];
   /** Writers a reader of the cycle may queue behind (simulate.ts). */
   writers: QueuedWriters;
-  /** Per function a worker or a thread runs, the runs it is (program/runs.ts). */
+  /** Per function a worker or a thread runs, the runs it is (program/waits.ts). */
   runFunctions: ReadonlyMap<number, readonly string[]>;
 }
 
@@ -157,7 +157,7 @@ function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingCo
  * runner holding it another instance's.
  */
 function waitsForOwnRun(e: DepEdge, ctx: FindingContext): boolean {
-  if (runOf(e.to) === null) return false;
+  if (waitOf(e.to) === null) return false;
   let own = false;
   const visit = (fn: number): void => { own ||= ctx.runFunctions.get(fn)?.includes(e.to) ?? false; };
   ctx.witnesses.forEachFunction(e.hold, visit);
@@ -280,11 +280,14 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
     const cpu = cpus[step.cpu] as CpuScenario;
     const { hold, wait } = paths[step.cpu] as CpuPaths;
     const holdEnd = hold[hold.length - 1];
-    const waitEnd = wait.length ? wait[wait.length - 1] : holdEnd;
+    // A CPU that owes an event (a run, a completion) holds it from its start: its first chain is
+    // its wait, and what follows it is where the event would come (`complete()`).
+    const owes = waitOf(cpu.holds[0] ?? '') !== null;
+    const waitEnd = wait.length && !owes ? wait[wait.length - 1] : holdEnd;
     if (step.phase === 'hold') {
       const held = cpu.holds[0] ?? '?';
       // A worker (a thread) holds its run's map from before the function runs, as lockdep prints it.
-      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : runOf(held) !== null ? `lock(${held});` : lockAction(holdEnd, held);
+      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : waitOf(held) !== null ? `lock(${held});` : lockAction(holdEnd, held);
       return { cpu: step.cpu, action, blocks: false };
     }
     const action = cpu.waitsFor === SLEEP ? `${apiOf(waitEnd)}(); <may sleep>`

@@ -4,8 +4,8 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { runBindingOf } from '../models/runs.js';
-import type { RunKind } from '../resources/runs.js';
+import { runBindingOf, signalOf } from '../models/waits.js';
+import type { RunKind } from '../resources/waits.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
@@ -62,12 +62,20 @@ export function forEachFieldStore(body: Stmt[], visit: (site: FieldStoreSite) =>
       visit({ base: e.left.base, field: e.left.field, value: e.right });
     } else if (e.k === 'call') {
       const name = calleeName(e);
-      if (!name || modelOf(name)) return;
+      if (!name || !mayStoreThrough(name)) return;
       e.args.forEach((a, argIndex) => {
         if (a.k === 'addr' && a.arg.k === 'field') visit({ base: a.arg.base, field: a.arg.field, call: e, argIndex });
       });
     }
   });
+}
+
+/**
+ * Whether a call handed `&x->f` may store an address there: not a modelled call, nor a signal
+ * (`complete(&x->done)` counts its event; it stores no address into the place).
+ */
+export function mayStoreThrough(callee: string): boolean {
+  return !modelOf(callee) && !signalOf(callee);
 }
 
 /** A write into a field: its value where the code gives one (`x->f = v`, `WRITE_ONCE(x->f, v)`), else null. */

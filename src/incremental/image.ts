@@ -20,7 +20,7 @@ import type { Baseline } from './baseline.js';
 import type { ProgramAnalysis } from '../analysis/program-analysis.js';
 import { FactsCache } from '../source/facts-cache.js';
 import type { Kconfig } from '../source/kconfig.js';
-import type { AnalysisStats, CallHolds, SummaryStore } from '../summaries/analyze-function.js';
+import type { AnalysisStats, CallHolds, SignalSite, SummaryStore } from '../summaries/analyze-function.js';
 import { STAT_KEYS, callersByName, emptyStats } from '../summaries/bottom-up.js';
 import { readInt32Part, writeBytesPart, writeInt32Part, writeJsonPart } from './part-writer.js';
 import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
@@ -99,6 +99,7 @@ interface AnalysisPart {
   registrations: Registration[];
   keySites: KeySite[];
   callHolds: [FnId, CallHolds][];
+  signals: [FnId, SignalSite[]][];
   closed: FnId[];
   multiKeyed: [string, boolean][];
   requiring: FnId[];
@@ -273,7 +274,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     placeReads: { fields: [...a.identity.placeReads.fields].sort(), initialisers: [...a.identity.placeReads.initialisers].sort() },
     fileErrors: [...a.fileErrors],
     problems: base.problems, writers: [...base.writers], registrations: a.registrations, keySites: a.keySites,
-    callHolds: [...a.callHolds].sort(([x], [y]) => x - y), closed: [...a.closed].sort((x, y) => x - y),
+    callHolds: [...a.callHolds].sort(([x], [y]) => x - y), signals: [...a.signals].sort(([x], [y]) => x - y), closed: [...a.closed].sort((x, y) => x - y),
     multiKeyed: [...a.multiKeyed].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
     requiring: [...a.requiring].sort((x, y) => x - y),
     failed: [...a.failed].sort(([x], [y]) => x - y),
@@ -394,7 +395,7 @@ function assemble(
     }), witnesses, summaries, collector,
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
-    callHolds: new Map(part.callHolds), closed: new Set(part.closed), multiKeyed: new Map(part.multiKeyed), requiring: new Set(part.requiring), failed: new Map(part.failed),
+    callHolds: new Map(part.callHolds), signals: new Map(part.signals), closed: new Set(part.closed), multiKeyed: new Map(part.multiKeyed), requiring: new Set(part.requiring), failed: new Map(part.failed),
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

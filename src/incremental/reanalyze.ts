@@ -3,15 +3,14 @@
 // their callers as long as a summary changes (early cutoff). Anything a patch changes that other
 // functions read beyond summaries (declarations, macros, signatures, bindings, lock pointers a
 // function returns or stores) is not followed: the caller then analyses the whole tree.
-import { type LoadedFile, functionIndex } from '../facts/outline.js';
+import { type LoadedFile, functionIndex, mayStoreThrough } from '../facts/outline.js';
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
-import { modelOf } from '../models/kernel-api.js';
 import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity, lockInitSites } from '../program/lock-identity.js';
 import { type FnId, type Program, argumentKeyedReclasses, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, registrationsIn } from '../program/contexts.js';
-import { runFunctions } from '../program/runs.js';
+import { runFunctions } from '../program/waits.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
 import { closedFunctionsIn } from '../program/must-hold.js';
 import type { CallHolds } from '../summaries/analyze-function.js';
@@ -245,6 +244,7 @@ function renumber(a: ProgramAnalysis, plan: Plan, stores: Map<string, FieldStore
   a.callHolds = new Map([...a.callHolds].flatMap(([old, holds]): [FnId, CallHolds][] => (map(old) >= 0
     ? [[map(old), holds.flatMap(([callee, held]): CallHolds => (map(callee) >= 0 ? [[map(callee), held]] : [])).sort(([x], [y]) => x - y)]]
     : [])));
+  a.signals = new Map([...a.signals].flatMap(([old, sites]) => (map(old) >= 0 ? [[map(old), sites] as const] : [])));
   a.closed = renumberedSet(a.closed, map);
   a.requiring = renumberedSet(a.requiring, map);
   a.failed = new Map([...a.failed].flatMap(([old, problem]) => (map(old) >= 0 ? [[map(old), problem] as const] : [])));
@@ -401,7 +401,7 @@ function bodyText(fn: FunctionFacts): string {
 /** Lock identity never follows `&x` into a modelled call (`spin_lock(&x->lock)` stores nothing). */
 function isModelled(call: Extract<Expr, { k: 'call' }>): boolean {
   const name = calleeName(call);
-  return name !== null && modelOf(name) !== undefined;
+  return name !== null && !mayStoreThrough(name);
 }
 
 function sameFunction(a: FunctionFacts, b: FunctionFacts): boolean {

@@ -2,7 +2,7 @@
 // these tables; adding an API means adding a row, not touching the analysis.
 import { ATOMICITY_TESTS, type Atomicity } from './atomicity.js';
 import { CONTEXT_TESTS, type ExecContext } from './contexts.js';
-import type { RunKind } from '../resources/runs.js';
+import type { WaitKind } from '../resources/waits.js';
 
 export type LockMode = 'read' | 'write';
 export type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
@@ -83,9 +83,9 @@ export interface MaySleep {
   maySleep: true;
   /**
    * The run the call waits to end, and the argument naming its place (`flush_work(&x->work)`,
-   * `kthread_stop(x->task)`): the wait takes and drops the place's resource (models/runs.ts).
+   * `kthread_stop(x->task)`): the wait takes and drops the place's resource (models/waits.ts).
    */
-  waitsForRun?: { kind: RunKind; arg: number };
+  waitsOn?: { kind: WaitKind; arg: number };
 }
 
 /**
@@ -344,8 +344,8 @@ const NORETURN = tableOf(['panic', 'BUG', 'do_exit', 'make_task_dead', 'kthread_
 /** Calls that may sleep, besides sleeping locks, the scheduler and allocators. */
 const MAY_SLEEP = tableOf([
   'might_sleep', 'msleep', 'msleep_interruptible', 'ssleep', 'usleep_range', 'usleep_range_state', 'fsleep',
-  'wait_for_completion', 'wait_for_completion_interruptible', 'wait_for_completion_killable', 'wait_for_completion_timeout',
-  'wait_for_completion_interruptible_timeout', 'wait_for_completion_killable_timeout', 'wait_for_completion_io',
+  'wait_for_completion_interruptible', 'wait_for_completion_killable', 'wait_for_completion_timeout',
+  'wait_for_completion_interruptible_timeout', 'wait_for_completion_killable_timeout',
   'wait_for_completion_io_timeout', 'synchronize_rcu', 'synchronize_rcu_expedited', 'synchronize_srcu',
   'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier',
   'flush_workqueue', 'drain_workqueue', 'flush_scheduled_work',
@@ -360,13 +360,20 @@ const MAY_SLEEP = tableOf([
   'vmap', 'vm_map_ram', 'vmap_pfn',
 ], { maySleep: true } as MaySleep);
 
-/** Waits for one work item to finish running (models/runs.ts), the item in argument 0. */
+/** Waits for one work item to finish running (models/waits.ts), the item in argument 0. */
 const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_sync', 'cancel_delayed_work_sync'],
-  { maySleep: true, waitsForRun: { kind: 'work', arg: 0 } } as MaySleep);
+  { maySleep: true, waitsOn: { kind: 'work', arg: 0 } } as MaySleep);
 
-/** Waits for a kthread's function to return or park (models/runs.ts), the task in argument 0. */
+/**
+ * Waits for a `complete()` of the completion in argument 0 (models/waits.ts), with no way out:
+ * not the forms that time out or that a signal interrupts, whose waiter gets out by itself.
+ */
+const COMPLETION_WAITS = tableOf(['wait_for_completion', 'wait_for_completion_io'],
+  { maySleep: true, waitsOn: { kind: 'completion', arg: 0 } } as MaySleep);
+
+/** Waits for a kthread's function to return or park (models/waits.ts), the task in argument 0. */
 const KTHREAD_STOPS = tableOf(['kthread_stop', 'kthread_stop_put', 'kthread_park'],
-  { maySleep: true, waitsForRun: { kind: 'kthread', arg: 0 } } as MaySleep);
+  { maySleep: true, waitsOn: { kind: 'kthread', arg: 0 } } as MaySleep);
 
 const DEFERRED_PUTS = tableOf(['mntput'], { deferred: 'put' } as DeferredPut);
 
@@ -452,6 +459,7 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...MAY_SLEEP,
   ...WORK_FLUSHES,
   ...KTHREAD_STOPS,
+  ...COMPLETION_WAITS,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

@@ -6,7 +6,7 @@
 import { DECLARED_CONTEXTS, type ExecContext } from '../models/contexts.js';
 import { functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
-import type { RunKind } from '../resources/runs.js';
+import type { RunKind } from '../resources/waits.js';
 import { type FnId, type Program, resolveCallee } from './program.js';
 
 /**

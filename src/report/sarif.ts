@@ -5,7 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { runOf } from '../resources/runs.js';
+import { waitOf } from '../resources/waits.js';
 import { cycleText } from '../rules/rule.js';
 import type { RuleMeta } from './rule-meta.js';
 import type { ChainStep, CpuScenario, Finding, Problem, Report, Severity, StepKind, SuppressedFinding, Suppression } from './types.js';
@@ -385,8 +385,8 @@ function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
   if (cpu.queuedWriter) return held ? `is a writer off the cycle, holds ${held},` : 'is a writer off the cycle, holds nothing,';
   if (held === 'IPI') return 'has irqs disabled (cannot answer an IPI)';
   if (held === 'HARDIRQ') return 'runs a hard-irq handler on the CPU before it';
-  const runs = runOf(held);
-  if (runs !== null) return runs.model.runsPhrase(runs.place);
+  const runs = waitOf(held);
+  if (runs !== null) return runs.model.holdsPhrase(runs.place);
   return cpu.holdMode ? `holds ${held} (${cpu.holdMode})` : `holds ${held}`;
 }
 
@@ -394,7 +394,7 @@ function waitPhrase(cpu: CpuScenario): string {
   if (cpu.waitsFor === 'SLEEP') return 'calls what may sleep';
   if (cpu.waitsFor === 'IPI') return 'waits for the other CPUs to answer an IPI';
   if (cpu.waitsFor === 'HARDIRQ') return 'is interrupted (irqs enabled)';
-  const awaited = runOf(cpu.waitsFor);
+  const awaited = waitOf(cpu.waitsFor);
   if (awaited !== null) return awaited.model.waitsPhrase(awaited.place);
   return cpu.waitMode ? `waits for ${cpu.waitsFor} (${cpu.waitMode})` : `waits for ${cpu.waitsFor}`;
 }

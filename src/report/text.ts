@@ -1,7 +1,7 @@
 // Compiler-style text: one `file:line:col: error: [rule] message` line per finding, then
 // lockdep's scenario table and each CPU's call chain (`function+file:line`).
 import { renderScenarioTable } from './scenario.js';
-import { runOf } from '../resources/runs.js';
+import { waitOf } from '../resources/waits.js';
 import type { ChainStep, CpuScenario, Finding, Report, SuppressedFinding } from './types.js';
 
 export interface TextOptions { color: boolean }
@@ -33,9 +33,9 @@ function cpuBlock(cpu: CpuScenario): string[] {
   }
   const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).join(', ')}` : '';
   const sleeps = cpu.waitsFor === 'SLEEP';
-  const runs = runOf(cpu.holds[0] ?? '');
-  const awaited = runOf(cpu.waitsFor);
-  const holds = runs !== null ? runs.model.runsPhrase(runs.place) : cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
+  const runs = waitOf(cpu.holds[0] ?? '');
+  const awaited = waitOf(cpu.waitsFor);
+  const holds = runs !== null ? runs.model.holdsPhrase(runs.place) : cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
     : cpu.holds[0] === 'HARDIRQ' ? (sleeps ? 'runs a hard-irq handler' : 'runs a hard-irq handler on the CPU before it')
       : cpu.holds[0] === 'SOFTIRQ' ? 'runs in softirq context (a timer or tasklet callback)'
       : `holds ${cpu.holds[0]} (${cpu.holdMode})`;

@@ -4,15 +4,15 @@
 // function holds the thread's resource while it runs, like a worker its item. The thread is
 // named by the place its task is kept in (`frob_dev.poll_task`, or a global), where
 // `kthread_run()`'s result is stored.
-import type { RunModel } from './runs.js';
+import type { WaitModel } from './waits.js';
 
-export const KTHREAD: RunModel = {
+export const KTHREAD: WaitModel = {
   kind: 'kthread',
   prefix: '(kthread)',
   // As for work items: a stop deeper than two calls is a teardown decided by state.
   maxWaitChain: 3,
   noun: 'a wait for a kthread to stop',
   waited: 'thread stopped',
-  runsPhrase: (task) => `runs kthread ${task}`,
+  holdsPhrase: (task) => `runs kthread ${task}`,
   waitsPhrase: (task) => `waits for kthread ${task} to stop or park`,
 };

@@ -3,7 +3,7 @@
 // read back as its kind. A kind of wait other than a lock is its own module here (runs.ts and
 // the run kinds beside it).
 import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP, SOFTIRQ } from '../summaries/domain.js';
-import { RUN_MODELS, type RunKind, runOf } from './runs.js';
+import { WAIT_MODELS, type WaitKind, waitOf } from './waits.js';
 
 export type Resource =
   | { kind: 'lock'; cls: string }
@@ -12,26 +12,26 @@ export type Resource =
   | { kind: 'softirq' }
   | { kind: 'sleep' }
   | { kind: 'queued-writer' }
-  | { kind: RunKind; place: string };
+  | { kind: WaitKind; place: string };
 
 export type ResourceKind = Resource['kind'];
 
-const CONTEXTS: Readonly<Record<string, Exclude<ResourceKind, 'lock' | RunKind>>> = {
+const CONTEXTS: Readonly<Record<string, Exclude<ResourceKind, 'lock' | WaitKind>>> = {
   [IPI]: 'ipi', [HARDIRQ]: 'hardirq', [SOFTIRQ]: 'softirq', [SLEEP]: 'sleep', [QUEUED_WRITER]: 'queued-writer',
 };
 
 /** The kind of the resource `name` is, without building the resource (the cycle search asks it per step). */
 export function kindOf(name: string): ResourceKind {
   const context = Object.prototype.hasOwnProperty.call(CONTEXTS, name) ? CONTEXTS[name] : undefined;
-  return context ?? runOf(name)?.model.kind ?? 'lock';
+  return context ?? waitOf(name)?.model.kind ?? 'lock';
 }
 
 export function resourceOf(name: string): Resource {
-  const run = runOf(name);
+  const run = waitOf(name);
   if (run) return { kind: run.model.kind, place: run.place };
   const kind = kindOf(name);
   if (kind === 'lock') return { kind, cls: name };
-  return isRunKind(kind) ? { kind, place: name } : { kind };
+  return isWaitKind(kind) ? { kind, place: name } : { kind };
 }
 
 /**
@@ -43,13 +43,13 @@ export function resourceOf(name: string): Resource {
  */
 export function cycleBoundOf(name: string): number | null {
   const kind = kindOf(name);
-  return kind === 'hardirq' || isRunKind(kind) ? SHORT_CYCLE : null;
+  return kind === 'hardirq' || isWaitKind(kind) ? SHORT_CYCLE : null;
 }
 
 const SHORT_CYCLE = 3;
 
-export function isRunKind(kind: ResourceKind): kind is RunKind {
-  return RUN_MODELS.some((m) => m.kind === kind);
+export function isWaitKind(kind: ResourceKind): kind is WaitKind {
+  return WAIT_MODELS.some((m) => m.kind === kind);
 }
 
 /** Whether any resource of a cycle is of `kind`. */

@@ -4,9 +4,9 @@
 // a function that waits for it. The item is named by the place that holds it (`struct.field`, or
 // a global), as lock classes are; lockdep keys it by its `INIT_WORK()` site, so a field bound to
 // several functions here is every one of them.
-import type { RunModel } from './runs.js';
+import type { WaitModel } from './waits.js';
 
-export const WORK: RunModel = {
+export const WORK: WaitModel = {
   kind: 'work',
   prefix: '(work_completion)',
   // The flush and two calls. Of the cycles found on 6.1's fs, block, net and drivers, every one
@@ -14,6 +14,6 @@ export const WORK: RunModel = {
   maxWaitChain: 3,
   noun: 'a wait for a work item',
   waited: 'item flushed',
-  runsPhrase: (item) => `runs work item ${item}`,
+  holdsPhrase: (item) => `runs work item ${item}`,
   waitsPhrase: (item) => `waits for work item ${item} to finish (flush)`,
 };

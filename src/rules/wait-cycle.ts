@@ -1,15 +1,16 @@
 import { embeddingObjects } from '../deadlock/lock-objects.js';
 import type { DepEdge } from '../deadlock/types.js';
 import { plainName } from '../program/scope.js';
-import { isRunKind, kindOf, resourceOf, throughKind } from '../resources/resource.js';
-import { runOf } from '../resources/runs.js';
+import { isWaitKind, kindOf, resourceOf, throughKind } from '../resources/resource.js';
+import { waitOf } from '../resources/waits.js';
 import { lockOfKey } from '../summaries/domain.js';
 import { type ChainView, type CycleRule, DOCS_BASE, cycleText } from './rule.js';
 
 /**
  * A cycle through a wait that is not a lock (DEPT's wait → event dependencies): a CPU waits for a
  * run to end (a work item's, `flush_work()`, `cancel_work_sync()`; a kthread's, `kthread_stop()`)
- * while holding a lock that the run's function, directly or down a chain of CPUs, waits for.
+ * or for a completion, while holding a lock that the party owing the event, directly or down a
+ * chain of CPUs, waits for first.
  */
 export const waitCycle: CycleRule = {
   id: 'wait-cycle',
@@ -17,12 +18,13 @@ export const waitCycle: CycleRule = {
   meta: {
     id: 'wait-cycle',
     name: 'WaitCycle',
-    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync) or a kthread (kthread_stop).',
+    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync), a kthread (kthread_stop) or a completion.',
     fullDescription:
       'A CPU waits for a work item to finish (flush_work, cancel_work_sync, flush_delayed_work, cancel_delayed_work_sync) '
-      + 'or a kthread to stop (kthread_stop, kthread_park) while holding a lock. The worker or thread running that '
-      + 'function waits, directly or through a chain of other CPUs, for that lock. It never finishes, so the waiter '
-      + 'never returns. Lockdep reports the work item form as a cycle through (work_completion); it has no map for kthreads.',
+      + 'or a kthread to stop (kthread_stop, kthread_park) while holding a lock; or it waits for a completion '
+      + '(wait_for_completion) holding a lock that every complete() of it is made under. The party it waits for waits, '
+      + 'directly or through a chain of other CPUs, for that lock, so the waiter never returns. Lockdep reports the work '
+      + 'item form as a cycle through (work_completion); it has no map for kthreads or completions.',
     helpText: 'Flush, cancel or stop before taking the lock, or make the work or thread function not take it (hand it the state instead).',
     helpMarkdown:
       'Flush, cancel or stop before taking the lock, or make the work or thread function not take it. See the '
@@ -30,7 +32,7 @@ export const waitCycle: CycleRule = {
     defaultLevel: 'error',
     helpUri: `${DOCS_BASE}wait-cycle.md`,
   },
-  owns: (resources) => resources.length > 1 && resources.some((r) => isRunKind(kindOf(r))) && !throughKind(resources, 'ipi') && !throughKind(resources, 'hardirq'),
+  owns: (resources) => resources.length > 1 && resources.some((r) => isWaitKind(kindOf(r))) && !throughKind(resources, 'ipi') && !throughKind(resources, 'hardirq'),
   message: (resources) => `possible deadlock across ${resources.length} CPUs through ${waitNoun(resources)}: ${cycleText(resources)}`,
   doubts: (edges, view) => edges.flatMap((e) => flushOfAnotherObject(e, view)),
 };
@@ -38,7 +40,7 @@ export const waitCycle: CycleRule = {
 /** The first run's words: the wait that makes the ring a wait cycle. */
 function waitNoun(resources: readonly string[]): string {
   for (const r of resources) {
-    const run = runOf(r);
+    const run = waitOf(r);
     if (run) return run.model.noun;
   }
   return 'a wait';
@@ -50,7 +52,7 @@ function waitNoun(resources: readonly string[]): string {
  * object's lock, not the held one, unless the two can be one. Lockdep reports it all the same.
  */
 function flushOfAnotherObject(e: DepEdge, { functions, chain }: ChainView): string[] {
-  const run = runOf(e.to);
+  const run = waitOf(e.to);
   const held = resourceOf(e.from);
   if (run === null || held.kind !== 'lock') return [];
   const [lockStruct, lockField] = splitMember(plainName(lockOfKey(held.cls)));

@@ -4,7 +4,7 @@
 // for callers.
 import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type AssertHeld, type IpiWaitOp, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
+  type AssertHeld, type IpiWaitOp, type LockMode, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
@@ -34,8 +34,9 @@ import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
 import { fillsFirstArgument } from '../models/memory-writers.js';
-import { runPlaceAt } from '../program/runs.js';
-import { type RunKind, runOf, runResource } from '../resources/runs.js';
+import { waitPlaceAt } from '../program/waits.js';
+import { type WaitKind, waitOf, waitResource } from '../resources/waits.js';
+import { signalOf } from '../models/waits.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
 
 export interface AnalysisStats {
@@ -77,7 +78,7 @@ export interface AnalysisContext {
   maxChainDepth: number;
   /** Entry points that run only in one context (`program/contexts.ts`). */
   entryContexts: ReadonlyMap<FnId, ExecContext>;
-  /** Per function a worker or a thread runs, the runs it is (`runResource()`s, program/runs.ts). */
+  /** Per function a worker or a thread runs, the runs it is (`waitResource()`s, program/waits.ts). */
   runFunctions: ReadonlyMap<FnId, readonly string[]>;
   /**
    * Per function, the classes it holds at every call of each callee it calls with some held
@@ -85,6 +86,8 @@ export interface AnalysisContext {
    * again replaces its entry.
    */
   callHolds: Map<FnId, CallHolds>;
+  /** Per function with any, its signal sites (deadlock/signal-edges.ts). A function analysed again replaces its entry. */
+  signals: Map<FnId, SignalSite[]>;
   /** Functions whose summaries have `requires` (kept as summaries are set, so no pass reads them all). */
   requiring: Set<FnId>;
   /**
@@ -99,6 +102,14 @@ export interface AnalysisContext {
 
 /** A caller's held classes at its calls, per callee: `[callee, held][]`, sorted by callee. */
 export type CallHolds = [FnId, HeldClass[]][];
+
+/**
+ * A call that owes a place's event to its waiters (`complete(&x->done)`): the place's resource,
+ * the call's link, and the locks of classes held there on every path to it, each with the link
+ * that took it (`AnalysisContext.signals`).
+ */
+export interface SignalSite { resource: string; witness: WitnessId; held: SignalHeld[] }
+export interface SignalHeld { lock: LockKey; mode: LockMode; spins: boolean; witness: WitnessId }
 
 interface State {
   held: HeldLock[];
@@ -252,6 +263,8 @@ class FunctionAnalysis {
   private readonly requires = new Map<LockKey, HeldClass['mode']>();
   /** Classes held at every call of each callee so far (absent: not called yet). */
   private readonly callHolds = new Map<FnId, HeldClass[]>();
+  /** This function's signal sites, by the call's position (`SignalSite`). */
+  private readonly signalSites = new Map<string, SignalSite>();
 
   constructor(private readonly ctx: AnalysisContext, private readonly fnId: FnId) {
     this.context = ctx.entryContexts.get(fnId) ?? null;
@@ -264,6 +277,7 @@ class FunctionAnalysis {
     const end = this.block(fn.body, start);
     this.recordExit(end);
     this.publishCallHolds();
+    this.publishSignals();
     if (this.context === 'hardirq') this.offerInterruptWaits();
     for (const run of this.ctx.runFunctions.get(this.fnId) ?? []) this.offerRunWaits(run);
     if (this.requires.size > 0) this.ctx.requiring.add(this.fnId);
@@ -286,6 +300,12 @@ class FunctionAnalysis {
       trylock: this.tryReturns === 'all' && this.returnsHeld.size > 0,
       requires: [...this.requires].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([lock, mode]) => ({ lock, mode })),
     };
+  }
+
+  private publishSignals(): void {
+    const sites = [...this.signalSites.values()];
+    if (sites.length > 0) this.ctx.signals.set(this.fnId, sites);
+    else this.ctx.signals.delete(this.fnId);
   }
 
   private publishCallHolds(): void {
@@ -1094,6 +1114,8 @@ class FunctionAnalysis {
     const s = this.evalArgs(c, s0);
     const name = directCallee(c, this.fn());
     if (name) {
+      const signal = signalOf(name);
+      if (signal) this.signals(c, signal.kind, c.args[signal.arg], s);
       const model = modelOf(name);
       if (model) {
         if (isLockOp(model)) return model.op === 'release' ? this.release(c, model, s) : this.acquire(c, model, s, model.op === 'acquire');
@@ -1105,7 +1127,7 @@ class FunctionAnalysis {
         if ('maySleep' in model) {
           // The sleep is the model's; what the function does inside (its locks) is still its own.
           this.sleeps(s, null, this.lazyLink(c, 'wait'));
-          if (model.waitsForRun) this.waitsForRun(c, model.waitsForRun.kind, c.args[model.waitsForRun.arg], s);
+          if (model.waitsOn) this.waitsOn(c, model.waitsOn.kind, c.args[model.waitsOn.arg], s);
           const defs = resolveCallee(this.ctx.program, this.fn(), name);
           return { ...(defs.length ? this.integrateAll(c, defs, s, false) : s), slept: true };
         }
@@ -1346,7 +1368,7 @@ class FunctionAnalysis {
     // With bottom halves off (a `_bh` lock held), `in_interrupt()` is true: a read does not queue.
     const ev = event.mode === 'read' && event.queue === 'plain' && s.held.some((h) => h.bhOff) ? { ...event, queue: 'recursive-reader' as const } : event;
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
-    if (isUnknownClass(target) || pending.length > (runOf(target)?.model.maxWaitChain ?? Infinity)) return;
+    if (isUnknownClass(target) || pending.length > (waitOf(target)?.model.maxWaitChain ?? Infinity)) return;
     const targetIsClass = paramIndexOf(target) === null;
     // A sleep outside atomic context orders nothing: it only goes into the summary.
     const orders = ev.kind !== 'sleep';
@@ -1651,14 +1673,30 @@ class FunctionAnalysis {
    * run's map, a sleeping lock's event without the hold. In atomic context the wait is a
    * sleep-in-atomic bug already, and such a path orders nothing.
    */
-  private waitsForRun(c: Call, kind: RunKind, arg: Expr | undefined, s: State): void {
+  private waitsOn(c: Call, kind: WaitKind, arg: Expr | undefined, s: State): void {
     if (!arg || inAtomic(s) || this.inInterrupt()) return;
-    const place = runPlaceAt(this.ctx.identity, this.fnId, kind, arg);
+    const place = waitPlaceAt(this.ctx.identity, this.fnId, kind, arg);
     if (place === null) return;
     this.onEvent(s, {
-      kind: 'acquire', lock: runResource(kind, place), mode: 'write', spins: false, irq: s.irq, guard: null, released: NO_LOCKS,
+      kind: 'acquire', lock: waitResource(kind, place), mode: 'write', spins: false, irq: s.irq, guard: null, released: NO_LOCKS,
       afterSleep: true, viaIndirect: false, nestingAnnotated: false, queue: 'plain',
     }, known(this.link(c, 'wait')), true);
+  }
+
+  /**
+   * `complete(&x->done)`: a signal site of the place, with the classes held here (met with what
+   * an earlier pass over the same call held: a loop's second turn).
+   */
+  private signals(c: Call, kind: WaitKind, arg: Expr | undefined, s: State): void {
+    const place = arg ? waitPlaceAt(this.ctx.identity, this.fnId, kind, arg) : null;
+    if (place === null) return;
+    const held = s.held.filter((h) => paramIndexOf(h.lock) === null && !isUnknownClass(h.lock))
+      .map((h) => ({ lock: h.lock, mode: h.mode, spins: h.spins, witness: h.witness }));
+    const key = `${c.pos.line}:${c.pos.col}`;
+    const before = this.signalSites.get(key);
+    this.signalSites.set(key, before
+      ? { ...before, held: before.held.filter((b) => held.some((h) => h.lock === b.lock)) }
+      : { resource: waitResource(kind, place), witness: this.link(c, 'call'), held });
   }
 
   /**

@@ -1,7 +1,7 @@
-// Runs (resources/runs.ts) as data: the calls that bind a place to the function a worker or a
-// thread runs for it, and how each kind's calls name the place. The calls that wait for a run to
-// end are rows of the kernel API table (`waitsForRun`, models/kernel-api.ts).
-import type { RunKind } from '../resources/runs.js';
+// Waits (resources/waits.ts) as data: the calls that bind a place to the function a worker or a
+// thread runs for it, the calls that signal a place's event, and how each kind's calls name the
+// place. The calls that wait are rows of the kernel API table (`waitsOn`, models/kernel-api.ts).
+import type { RunKind, WaitKind } from '../resources/waits.js';
 
 /**
  * `fn`: the argument naming the function run. `place`: the argument naming the place, or
@@ -30,7 +30,20 @@ export const RUN_BINDINGS: Readonly<Record<string, RunBinding>> = {
  * How a kind's calls hand over the place: work items by address (`flush_work(&d->reset_work)`),
  * kthreads by the task pointer kept there (`kthread_stop(d->poll_task)`).
  */
-export const PLACE_ARGUMENT: Readonly<Record<RunKind, 'address' | 'value'>> = { work: 'address', kthread: 'value' };
+export const PLACE_ARGUMENT: Readonly<Record<WaitKind, 'address' | 'value'>> = { work: 'address', kthread: 'value', completion: 'address' };
+
+/** Calls that owe a place's event to its waiters, and the argument naming the place: `complete(&x->done)`. */
+export const SIGNALS: Readonly<Record<string, { kind: Exclude<WaitKind, RunKind>; arg: number }>> = {
+  complete: { kind: 'completion', arg: 0 },
+  complete_all: { kind: 'completion', arg: 0 },
+  complete_on_current_cpu: { kind: 'completion', arg: 0 },
+  kthread_complete_and_exit: { kind: 'completion', arg: 0 },
+  complete_and_exit: { kind: 'completion', arg: 0 },
+};
+
+export function signalOf(callee: string): { kind: WaitKind; arg: number } | null {
+  return Object.prototype.hasOwnProperty.call(SIGNALS, callee) ? SIGNALS[callee] ?? null : null;
+}
 
 export function runBindingOf(callee: string): RunBinding | null {
   return Object.prototype.hasOwnProperty.call(RUN_BINDINGS, callee) ? RUN_BINDINGS[callee] ?? null : null;

@@ -6,15 +6,15 @@ import type { Expr } from '../facts/types.js';
 import { type FnId, type Program, calleeName } from './program.js';
 import { type Registration, registeredFunctions } from './contexts.js';
 import type { LockIdentity } from './lock-identity.js';
-import { PLACE_ARGUMENT } from '../models/runs.js';
-import { type RunKind, runResource } from '../resources/runs.js';
+import { PLACE_ARGUMENT } from '../models/waits.js';
+import { type WaitKind, waitResource } from '../resources/waits.js';
 
 /** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s. */
 const DELAYED_WORK = 'delayed_work';
 
 /** The place `kind`'s argument `e` names, or null when the code does not say which. */
-export function runPlaceAt(identity: LockIdentity, fn: FnId, kind: RunKind, e: Expr): string | null {
-  if (e.k === 'cast') return runPlaceAt(identity, fn, kind, e.arg);
+export function waitPlaceAt(identity: LockIdentity, fn: FnId, kind: WaitKind, e: Expr): string | null {
+  if (e.k === 'cast') return waitPlaceAt(identity, fn, kind, e.arg);
   if (PLACE_ARGUMENT[kind] === 'address') return e.k === 'addr' ? placeOf(identity, fn, e.arg) : null;
   return e.k === 'id' && identity.localType(fn, e.name) !== undefined ? keptIn(identity, fn, e.name) : placeOf(identity, fn, e);
 }
@@ -51,11 +51,11 @@ function takenFrom(identity: LockIdentity, fn: FnId, call: Extract<Expr, { k: 'c
 export function runFunctions(program: Program, identity: LockIdentity, registrations: readonly Registration[]): Map<FnId, string[]> {
   const out = new Map<FnId, Set<string>>();
   for (const r of registrations) {
-    const place = r.run ? runPlaceAt(identity, r.by, r.run.kind, r.run.place) : null;
+    const place = r.run ? waitPlaceAt(identity, r.by, r.run.kind, r.run.place) : null;
     if (!r.run || place === null) continue;
     for (const id of registeredFunctions(program, r)) {
       const runs = out.get(id) ?? new Set<string>();
-      runs.add(runResource(r.run.kind, place));
+      runs.add(waitResource(r.run.kind, place));
       out.set(id, runs);
     }
   }
