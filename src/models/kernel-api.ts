@@ -226,6 +226,14 @@ const SLEEPING_LOCKS: Record<string, LockOp> = {
   down_write_killable: fair(sleeping('acquire', 'write')),
   down_write_trylock: sleeping('trylock', 'write'),
   up_write: sleeping('release', 'write'),
+  // Percpu rw-semaphores (`cpu_hotplug_lock`, a super_block's freeze levels): a reader waits
+  // behind a writer that waits (`__percpu_down_read()`), as on an rwsem; lockdep's reads of them
+  // are not recursive.
+  percpu_down_read: sleeping('acquire', 'read'),
+  percpu_down_read_trylock: sleeping('trylock', 'read'),
+  percpu_up_read: sleeping('release', 'read'),
+  percpu_down_write: fair(sleeping('acquire', 'write')),
+  percpu_up_write: sleeping('release', 'write'),
   mmap_read_lock: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
   mmap_read_lock_killable: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
   mmap_read_trylock: { ...sleeping('trylock', 'read'), lockField: 'mmap_lock' },
