@@ -1669,8 +1669,8 @@ class FunctionAnalysis {
   }
 
   /**
-   * `flush_work(&x->work)`, `kthread_stop(x->task)`: lockdep's acquisition and release of the
-   * run's map, a sleeping lock's event without the hold. In atomic context the wait is a
+   * `flush_work(&x->work)`, `kthread_stop(x->task)`, `wait_for_completion(&x->done)`: lockdep's
+   * acquisition and release of the place's map, a sleeping lock's event without the hold. In atomic context the wait is a
    * sleep-in-atomic bug already, and such a path orders nothing.
    */
   private waitsOn(c: Call, kind: WaitKind, arg: Expr | undefined, s: State): void {
