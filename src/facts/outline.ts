@@ -187,9 +187,8 @@ function constantsAnyCase(body: Stmt[], params: readonly Param[]): Set<string> {
 
 /** Identifiers in a condition or a macro value (not the letters of `0x1fUL`). */
 export const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
-/** Identifiers the analysis may evaluate as macro constants (`PSI_FREQ`, `CONFIG_X` in `IS_ENABLED`). */
-/** How the kernel names a constant (a macro or an enumerator): `TRANS_JOIN`, `READ`. */
-export const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
+/** How the kernel names a constant (a macro or an enumerator): `TRANS_JOIN`, `READ`, `__WQ_ORDERED`. */
+export const CONSTANT_NAME = /^_*[A-Z][A-Z0-9_]*$/;
 
 function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | undefined): FunctionIndex {
   const calls = new Set<string>();

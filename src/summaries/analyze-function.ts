@@ -159,8 +159,9 @@ interface State {
  * while they still held the caller's value (`params`, sorted: `ei->i_flags |= i_flags`).
  * `othersClear`: the field holds nothing else (`= A | B`, `= 0`, `= flags`). `clear`: constants
  * the path took out (`req->flags &= ~REQ_F_BUFFER_SELECTED`), whatever else the field holds.
+ * `changed`: flags the path ORed into those parameters before storing them (flagsChangedKey()).
  */
-interface KnownFlags { set: string[]; othersClear: boolean; params: number[]; clear: string[] }
+interface KnownFlags { set: string[]; othersClear: boolean; params: number[]; clear: string[]; changed?: string[] }
 
 /**
  * What a flag local says: the guards under which it is non-zero and zero here (`never`: on no
@@ -911,10 +912,49 @@ class FunctionAnalysis {
   private paramHere(name: string, s: State, flag?: string): number {
     if (s.written.includes(reassignedKey(name))) return -1;
     // `fgp_flags |= FGP_LOCK` changes no other flag: a test of `FGP_ACCESSED` is still the caller's.
-    const prefix = flagsChangedKey(name, '');
-    const changed = s.written.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-    if (changed.length > 0 && (flag === undefined || !changed.every((a) => this.disjointFlags(a, flag)))) return -1;
+    const changed = this.changedFlags(name, s);
+    if (changed.length > 0 && (flag === undefined || !changed.every((a) => this.disjointFlags(changedFlag(a).flag, flag)))) return -1;
     return this.paramIndex(name);
+  }
+
+  /** The flags this path changed of parameter `name` (flagsChangedKey()). */
+  private changedFlags(name: string, s: State): string[] {
+    const prefix = flagsChangedKey(name, '');
+    return s.written.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  }
+
+  /** The flag of parameter `name` that `guard` requires, if one: a flag ORed in under it is set only where the caller's value has that one. */
+  private paramFlagTested(name: string, guard: Guard): string | null {
+    const p = this.paramIndex(name);
+    const test = guard?.find((t) => t.param === p && t.field === undefined && t.test === 'flag');
+    return test?.test === 'flag' ? test.flag : null;
+  }
+
+  /** A flag's bits, a compound `A|B` (paramFlag()) as their OR; null when a value is not known. */
+  private flagBits(flag: string): number | null {
+    let bits = 0n;
+    for (const name of flag.split('|')) {
+      const v = this.constantValue(name);
+      if (v === null || !Number.isSafeInteger(v)) return null;
+      bits |= BigInt(v);
+    }
+    return Number(bits);
+  }
+
+  /**
+   * The caller's flags a test of `flag` in a field that holds a parameter's value tests: `flag`,
+   * with each flag the path set it under (`WQ_UNBOUND|WQ_POWER_EFFICIENT`); null when the path
+   * may have set it regardless (then the caller's value does not decide it).
+   */
+  private paramFlag(known: KnownFlags, flag: string): string | null {
+    const also: string[] = [];
+    for (const entry of known.changed ?? []) {
+      const changed = changedFlag(entry);
+      if (this.disjointFlags(changed.flag, flag)) continue;
+      if (changed.onlyWith === null) return null;
+      also.push(changed.onlyWith);
+    }
+    return [flag, ...[...new Set(also)].sort()].join('|');
   }
 
   /**
@@ -925,7 +965,7 @@ class FunctionAnalysis {
   private constantHasFlag(arg: Expr, flag: string): boolean | null {
     const names = orOfConstants(arg);
     const values = names ? [...names].map(this.constantValue) : [this.argConstant(arg)?.value ?? null];
-    const bit = this.constantValue(flag);
+    const bit = this.flagBits(flag);
     const known = (v: number | null): v is number => v !== null && Number.isSafeInteger(v);
     if (!known(bit) || !values.every(known)) return null;
     return (values.reduce((all, v) => all | BigInt(v), 0n) & BigInt(bit)) !== 0n;
@@ -934,8 +974,8 @@ class FunctionAnalysis {
   /** Whether two flags' values are known and share no bit. */
   private disjointFlags(a: string, b: string): boolean {
     if (gfpFlagsDisjoint(a, b)) return true;
-    const [x, y] = [this.constantValue(a), this.constantValue(b)];
-    return x !== null && y !== null && Number.isSafeInteger(x) && Number.isSafeInteger(y) && (BigInt(x) & BigInt(y)) === 0n;
+    const [x, y] = [this.flagBits(a), this.flagBits(b)];
+    return x !== null && y !== null && (BigInt(x) & BigInt(y)) === 0n;
   }
 
   private paramIndex(name: string): number {
@@ -990,7 +1030,7 @@ class FunctionAnalysis {
           return this.argConstant(e.right)?.value === 0 ? { ...after, journal: 'clear', journalOuter: null, handleLocals: NO_NAMES } : { ...after, journal: 'set', journalOuter: after.journal };
         }
         if (e.left.k === 'id' && this.paramIndex(e.left.name) >= 0) {
-          return reassignmentKeys(e.left.name, e.op, e.right).reduce(withWritten, after);
+          return reassignmentKeys(e.left.name, e.op, e.right, this.paramFlagTested(e.left.name, after.guard)).reduce(withWritten, after);
         }
         if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
         const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : e.left.k === 'deref' ? withWritten(after, POINTEE) : after;
@@ -1862,7 +1902,8 @@ class FunctionAnalysis {
     }
     const has = known && (t.test === 'flag' || t.test === 'noFlag') ? this.hasFlag(known, t.flag) : null;
     if (has !== null) return has === (t.test === 'flag') ? null : 'never';
-    const ours = known && (t.test === 'flag' || t.test === 'noFlag') ? paramFlagGuards(known, t.flag) : null;
+    const flag = known && (t.test === 'flag' || t.test === 'noFlag') ? this.paramFlag(known, t.flag) : null;
+    const ours = known && flag !== null ? paramFlagGuards(known, flag) : null;
     return ours?.[t.test === 'flag' ? 0 : 1] ?? unknown;
   }
 
@@ -1879,7 +1920,8 @@ class FunctionAnalysis {
     const v = this.expr(e, s);
     const has = this.hasFlag(known, read.flag);
     if (has !== null) return has ? [v, DEAD] : [DEAD, v];
-    const guards = paramFlagGuards(known, read.flag);
+    const flag = this.paramFlag(known, read.flag);
+    const guards = flag !== null ? paramFlagGuards(known, flag) : null;
     return guards ? [withGuard(v, guards[0]), withGuard(v, guards[1])] : null;
   }
 
@@ -1920,7 +1962,7 @@ class FunctionAnalysis {
     const clear = known.othersClear && known.params.length === 0;
     if (!known.set.some(isDecimal)) return clear ? false : null;
     const values = known.set.map((f) => (isDecimal(f) ? Number(f) : this.constantValue(f)));
-    const bits = this.constantValue(flag);
+    const bits = this.flagBits(flag);
     if (bits === null || values.some((v) => v === null)) return null;
     const any = values.some((v) => ((v as number) & bits) !== 0);
     return any ? true : clear ? false : null;
@@ -2038,11 +2080,18 @@ class FunctionAnalysis {
     return variablesOf(this.fn()).has(name);
   }
 
-  /** The index of the parameter `e` reads (through casts) where it still holds the caller's value, else -1. */
-  private unchangedParam(e: Expr, s: State): number {
+  /**
+   * The parameter `e` reads (through casts) where it holds the caller's value but for flags this
+   * path ORed in (`changed`: `flags |= __WQ_ORDERED; … wq->flags = flags;`), else null.
+   */
+  private storedParam(e: Expr, s: State): { param: number; changed: string[] } | null {
     const read = e.k === 'cast' ? e.arg : e;
-    return read.k === 'id' ? this.paramHere(read.name, s) : -1;
+    if (read.k !== 'id' || s.written.includes(reassignedKey(read.name))) return null;
+    const param = this.paramIndex(read.name);
+    return param >= 0 ? { param, changed: this.changedFlags(read.name, s) } : null;
   }
+
+
 
   /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
   private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
@@ -2050,7 +2099,8 @@ class FunctionAnalysis {
     const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=' || op === '&=') ? this.knownHolder(left.base.name) : null;
     const cleared = holder !== null && op === '&=' && right.k === 'unary' && right.op === '~' ? orOfConstants(right.arg) : null;
     const flags = holder !== null && op !== '&=' ? this.constantFlags(right) : null;
-    const param = holder !== null && op !== '&=' && !flags ? this.unchangedParam(right, s0) : -1;
+    const stored = holder !== null && op !== '&=' && !flags ? this.storedParam(right, s0) : null;
+    const param = stored?.param ?? -1;
     const suffix = `:${left.field}`;
     if (!flags && !cleared && param < 0 && !Object.keys(s.known).some((k) => k.endsWith(suffix))) return s;
     const known: Record<string, KnownFlags> = {};
@@ -2059,13 +2109,16 @@ class FunctionAnalysis {
     const key = `${holder}${suffix}`;
     const before = op === '=' ? undefined : s.known[key];
     const params = param >= 0 ? [param] : [];
-    if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params, clear: [] };
+    const changed = stored?.changed.length ? { changed: stored.changed } : {};
+    if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params, clear: [], ...changed };
     else if (op === '|=' && (flags || param >= 0)) {
+      const all = sortedUnion(before?.changed ?? [], stored?.changed ?? []);
       known[key] = {
         set: sortedUnion(before?.set ?? [], [...(flags ?? [])]),
         othersClear: before?.othersClear ?? false,
         params: [...new Set([...(before?.params ?? []), ...params])].sort((a, b) => a - b),
         clear: (before?.clear ?? []).filter((f) => !flags?.has(f)),
+        ...(all.length ? { changed: all } : {}),
       };
     } else if (cleared) {
       known[key] = {
@@ -2641,7 +2694,8 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
     const same = set.length === x.set.length && set.length === y.set.length && params.length === x.params.length && params.length === y.params.length;
     const othersClear = x.othersClear && y.othersClear && same;
     const clear = x.clear.filter((f) => y.clear.includes(f));
-    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0 || splitKnownKey(key).field === NULL_OBJECT) out[key] = { set, othersClear, params, clear };
+    const changed = sortedUnion(x.changed ?? [], y.changed ?? []);
+    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0 || splitKnownKey(key).field === NULL_OBJECT) out[key] = { set, othersClear, params, clear, ...(changed.length ? { changed } : {}) };
   }
   for (const [key, y] of Object.entries(b)) if (!(key in a) && isNullOn(a, key)) out[key] = y;
   return out;
@@ -2686,10 +2740,23 @@ function flagsChangedKey(param: string, flag: string): string {
 }
 
 /** What `param op= value` changes of a parameter, as `written` keys; none for `dev = get_device(dev)`. */
-function reassignmentKeys(param: string, op: string, value: Expr): string[] {
+function reassignmentKeys(param: string, op: string, value: Expr, onlyWith: string | null): string[] {
   if (op === '=' && isSameValue(value, param)) return [];
   const changed = op === '|=' ? orOfConstants(value) : op === '=' ? gfpFlagsChanged(value, param) : null;
-  return changed ? [...changed].map((flag) => flagsChangedKey(param, flag)) : [reassignedKey(param)];
+  const on = op === '|=' && onlyWith !== null ? `${PROMOTED}${onlyWith}` : '';
+  return changed ? [...changed].map((flag) => flagsChangedKey(param, flag + on)) : [reassignedKey(param)];
+}
+
+/**
+ * How a changed flag that a path sets only where the caller's value has another reads
+ * (`if (flags & WQ_POWER_EFFICIENT) flags |= WQ_UNBOUND` → `WQ_UNBOUND?WQ_POWER_EFFICIENT`).
+ */
+const PROMOTED = '?';
+
+/** A changed flag (flagsChangedKey()): the flag, and the caller's flag it is set only with (or null). */
+function changedFlag(entry: string): { flag: string; onlyWith: string | null } {
+  const at = entry.indexOf(PROMOTED);
+  return at < 0 ? { flag: entry, onlyWith: null } : { flag: entry.slice(0, at), onlyWith: entry.slice(at + 1) };
 }
 
 /** `name` itself, through casts and calls whose value is their argument (`get_device(dev)`). */
