@@ -13,7 +13,7 @@ const mode = fc.constantFrom('read' as const, 'write' as const);
 const irq = fc.constantFrom('entry' as const, 'on' as const, 'off' as const, 'mixed' as const);
 const constants = fc.uniqueArray(fc.constantFrom('0', '1', 'TRANS_JOIN', 'BTRFS_RESERVE_NO_FLUSH', '-4'), { minLength: 1 }).map((v) => v.sort());
 /** A parameter, or a pseudo-parameter: the context (-1), the task's journal (-2), the atomicity at entry (-3). */
-const pseudoOrParam = fc.integer({ min: -3, max: 5 });
+const pseudoOrParam = fc.integer({ min: -4, max: 5 });
 const ofParam: fc.Arbitrary<ParamTest> = fc.oneof(
   fc.record({ param: pseudoOrParam, test: fc.constantFrom('in' as const, 'notIn' as const), values: constants }, PLAIN),
   fc.record({ param: pseudoOrParam, test: fc.constantFrom('flag' as const, 'noFlag' as const), flag: fc.constantFrom('SCF_WAIT', 'wait') }, PLAIN),
@@ -37,7 +37,9 @@ const pair: fc.Arbitrary<LockPair> = fc.record({
 }, PLAIN);
 const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
-  irqExit: irq, journalExit: fc.constantFrom('entry' as const, 'set' as const, 'clear' as const, 'unknown' as const), returnsInstance: fc.array(fc.record({ field: lock, suffix: lock }, PLAIN), { maxLength: 2 }), returnsZeroed: fc.boolean(), irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
+  irqExit: irq, journalExit: fc.constantFrom('entry' as const, 'set' as const, 'clear' as const, 'unknown' as const),
+  listsExit: fc.array(fc.tuple(fc.constantFrom('net_todo_list', 'other_list'), fc.constantFrom('empty' as const, 'unknown' as const)), { maxLength: 2 }),
+  returnsInstance: fc.array(fc.record({ field: lock, suffix: lock }, PLAIN), { maxLength: 2 }), returnsZeroed: fc.boolean(), irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
   irqSavesTo: fc.integer({ min: -1, max: 5 }), irqRestoresFrom: fc.integer({ min: -1, max: 5 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard), nonZeroExact: fc.boolean(),
   neverZero: fc.boolean(),
   trylock: fc.boolean(),

@@ -12,7 +12,7 @@ import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, val
 import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
-import { lookupScoped } from '../program/scope.js';
+import { lookupScoped, plainName } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import { type ConditionEvaluator, isIdentityConstantFunction } from '../program/conditions.js';
 import {
@@ -28,6 +28,9 @@ import type { Problem, StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
+import {
+  DRAINED_LIST_PARAM, type ListFacts, NO_LIST_FACTS, afterListCall, joinListFacts, listGuard, listsAtExit, listsEmptiedBy, sameListFacts, testedList, withList,
+} from '../models/drained-lists.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
 import {
@@ -152,6 +155,8 @@ interface State {
    * JBD2_ABORT`): a callee's test of them after the write is decided here.
    */
   known: Record<string, KnownFlags>;
+  /** The drained lists (models/drained-lists.ts): `net_todo_list` is empty after `rtnl_lock()`. */
+  drained: ListFacts;
 }
 
 /**
@@ -208,7 +213,7 @@ const NO_LOCKS: LockKey[] = [];
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
 const NO_INSTANCES: InstanceClasses = new Map();
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {} };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {}, drained: NO_LIST_FACTS };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -236,6 +241,8 @@ class FunctionAnalysis {
   private splitting = false;
   /** `current->journal_info` where the function returns, but on its error returns (null: none yet). */
   private exitJournal: JournalState | null = null;
+  /** The drained lists where the function returns (null: no return yet). */
+  private exitLists: ListFacts | null = null;
   /** A callee may have ended a handle this function did not take: its callers' state after it is theirs to restore. */
   private mayEndCallersHandle = false;
   private sawExit = false;
@@ -290,6 +297,7 @@ class FunctionAnalysis {
       returnsHeld: [...this.returnsHeld.values()],
       irqExit: this.exitIrq ?? 'entry',
       journalExit: this.mayEndCallersHandle && (this.exitJournal ?? 'entry') === 'entry' ? 'unknown' : this.exitJournal ?? 'entry',
+      listsExit: listsAtExit(this.exitLists ?? NO_LIST_FACTS),
       returnsInstance: returnedInstance(fn.body, this.instanceClasses()),
       returnsZeroed: returnsZeroedObject(fn.body, this.zeroedCall),
       irqExitWitness: this.exitIrqWitness,
@@ -550,6 +558,7 @@ class FunctionAnalysis {
     if (s.dead) return;
     const exit = summaryJournal(journalOf(s));
     if (!failed) this.exitJournal = this.exitJournal === null ? exit : joinJournal(this.exitJournal, exit);
+    this.exitLists = this.exitLists === null ? s.drained : joinListFacts(this.exitLists, s.drained);
     const keyOf = (h: HeldLock): string => `${h.lock}|${h.mode}`;
     // A lock taken again for the caller is theirs as before: not returned held in addition.
     const returned = s.held.filter((h) => !h.retaken);
@@ -690,10 +699,12 @@ class FunctionAnalysis {
    * The branches of `if (f(…))` by `f`'s summary: the true one only where `f` may return non-zero.
    * A trylock wrapper (`anon_vma_trylock_read()`) holds what it took on the true branch only.
    */
-  private returnTest(c: Call, v: State, before: State): [State, State] {
+  private returnTest(c: Call, after: State, before: State): [State, State] {
     const summary = this.singleSummary(c);
     const when = summary?.nonZeroWhen ?? null;
-    const failed = summary?.trylock ? { ...v, held: v.held.filter((h) => before.held.includes(h)) } : v;
+    const failed = summary?.trylock ? { ...after, held: after.held.filter((h) => before.held.includes(h)) } : after;
+    // A trylock wrapper's success: what taking the lock tells (`if (rtnl_trylock())`).
+    const v = summary?.trylock ? { ...after, drained: emptiedBy(after.held.filter((h) => !before.held.includes(h)).map((h) => h.lock), after.drained) } : after;
     if (when === 'never') return [DEAD, failed];
     const guard = this.guardAtCall(when, c, before);
     if (guard === 'never') return [DEAD, failed];
@@ -736,9 +747,25 @@ class FunctionAnalysis {
     return zeroWhen === null ? null : lastPutBranches(this.expr(e, s), zeroWhen);
   }
 
+  /**
+   * `list_empty()` of a drained list (models/drained-lists.ts), or of a local that took its
+   * entries over: decided where the list is known empty, else a test of its state at entry.
+   */
+  private drainedListTest(e: Expr, s: State): [State, State] | null {
+    const name = e.k === 'call' ? calleeName(e) : null;
+    const tested = name && e.k === 'call' ? testedList(name, e.args, s.drained) : null;
+    if (!tested) return null;
+    const v = this.expr(e, s);
+    switch (tested.state) {
+      case 'empty': return [v, DEAD];
+      case 'unknown': return [v, v];
+      case 'entry': return [withGuard(v, listGuard(tested.list, true)), withGuard(v, listGuard(tested.list, false))];
+    }
+  }
+
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.countDropTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
+    const handle = this.countDropTest(e, s) ?? this.drainedListTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       // `while (0)`, `while (1)`: the literal decides.
@@ -1151,8 +1178,10 @@ class FunctionAnalysis {
         this.inlineDepth--;
       }
     }
-    const s = this.evalArgs(c, s0);
+    const evaluated = this.evalArgs(c, s0);
     const name = directCallee(c, this.fn());
+    const moved = name ? afterListCall(name, c.args, evaluated.drained) : null;
+    const s = moved ? { ...evaluated, drained: moved } : evaluated;
     if (name) {
       const signal = signalOf(name);
       if (signal) this.signals(c, signal.kind, c.args[signal.arg], s);
@@ -1307,7 +1336,7 @@ class FunctionAnalysis {
       if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model), queue: model.queue ?? 'plain' }, pending, true);
       holding = taken(holding, { lock, mode: model.mode, spins: model.spins, witness, ...(model.bhOff ? { bhOff: true } : {}) });
     }
-    return { ...s, ...holding, slept: s.slept || (waits && !model.spins) };
+    return { ...s, ...holding, slept: s.slept || (waits && !model.spins), drained: emptiedBy(keys, s.drained) };
   }
 
   private release(c: Call, model: LockOp, s0: State): State {
@@ -1379,6 +1408,7 @@ class FunctionAnalysis {
     // `btrfs_end_transaction(trans)` on a handle our caller took: we may end it, as the callee may.
     if (summary.journalExit === 'unknown' && s.journalOuter === null && this.endsParamsHandle(c, summary)) this.mayEndCallersHandle = true;
     if (summary.journalExit !== 'entry') s = afterCallee(s, summary.journalExit);
+    for (const [list, state] of summary.listsExit) s = { ...s, drained: withList(s.drained, list, state) };
     return s;
   }
 
@@ -1824,6 +1854,12 @@ class FunctionAnalysis {
       const passes = entriesWhere(possible, pathAtomicity(s), (here) => decideTest(t, { name: here, value: null }, () => null) === true);
       if (passes === null) return unknown;
       return passes.length === 0 ? 'never' : passes.length === possible.length ? null : [{ param: ATOMIC_PARAM, test: 'in', values: passes }];
+    }
+    if (t.param === DRAINED_LIST_PARAM) {
+      const state = t.field === undefined ? 'unknown' : s.drained.lists[t.field] ?? 'entry';
+      if (state === 'entry') return [t];
+      if (state === 'unknown') return unknown;
+      return truthTest(t) === 'zero' ? null : 'never';
     }
     if (t.param === JOURNAL_PARAM) {
       if (journal === 'entry') return [t];
@@ -2662,6 +2698,7 @@ function join(a: State, b: State): State {
     flags: a.flags === b.flags && sameGuard(a.guard, b.guard) ? a.flags : joinFlags(a, b),
     written: a.written === b.written ? a.written : mergeSorted(a.written, b.written),
     known: a.known === b.known ? a.known : joinKnown(a.known, b.known),
+    drained: joinListFacts(a.drained, b.drained),
   };
 }
 
@@ -2853,7 +2890,7 @@ function sameState(a: State, b: State): boolean {
   if (a === b) return true;
   return a.dead === b.dead && a.irq === b.irq && a.irqWitness === b.irqWitness && a.slept === b.slept && a.lastPut === b.lastPut
     && a.journal === b.journal && a.journalOuter === b.journalOuter && sameList(a.journalLocals, b.journalLocals, (x, y) => x === y)
-    && sameList(a.handleLocals, b.handleLocals, (x, y) => x === y)
+    && sameList(a.handleLocals, b.handleLocals, (x, y) => x === y) && sameListFacts(a.drained, b.drained)
     && sameRecord(a.flags, b.flags, (x, y) => sameFlagGuard(x.set, y.set) && sameFlagGuard(x.zero, y.zero))
     && sameList(a.held, b.held, (x, y) => x.lock === y.lock && x.mode === y.mode && x.spins === y.spins && x.witness === y.witness)
     && sameList(a.released, b.released, (x, y) => x === y)
@@ -2981,6 +3018,13 @@ function isStateTest(e: Expr): boolean {
  */
 function sleepsWhenEnteredPreemptible(guard: Guard): boolean {
   return guard === null || guard.every((t) => isEmbeddedFieldTest(t) || (t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true));
+}
+
+/** The drained lists after taking `locks`: empty, as whoever released them left them. */
+function emptiedBy(locks: readonly LockKey[], f: ListFacts): ListFacts {
+  let out = f;
+  for (const lock of locks) for (const list of listsEmptiedBy(plainName(lock))) out = withList(out, list, 'empty');
+  return out;
 }
 
 function isEmbeddedFieldTest(t: ParamTest): boolean {

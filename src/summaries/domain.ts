@@ -4,6 +4,7 @@ import type { LockMode, LockQueue } from '../models/kernel-api.js';
 import type { WitnessId } from './witness.js';
 import type { WaitMode } from '../deadlock/types.js';
 import { type Guard, guardKey } from './guard.js';
+import type { ListState } from '../models/drained-lists.js';
 import type { JournalState } from '../models/task-journal.js';
 import type { InstanceField } from './rekeyed-instances.js';
 
@@ -148,6 +149,8 @@ export interface Summary {
   irqExit: IrqState;
   /** `current->journal_info` where it returns (but returning `ERR_PTR()`), as models/task-journal.ts has it. */
   journalExit: JournalState;
+  /** The drained lists whose state where it returns is not as at entry, sorted (models/drained-lists.ts). */
+  listsExit: [string, ListState][];
   /** The locks of the object it returns that it gave classes of their own (rekeyed-instances.ts), by field. */
   returnsInstance: InstanceField[];
   /** Every object it returns is a fresh zeroed allocation no field of which it set (zeroed-objects.ts). */
@@ -187,7 +190,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, neverZero: false, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', listsExit: [], returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, neverZero: false, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

@@ -12,6 +12,7 @@ const GUARD_TESTS = ['in', 'notIn', 'flag', 'cmp', 'noFlag'] as const;
 /** Set in a packed test's kind when it reads a field through its parameter. */
 const WITH_FIELD = 16;
 import type { LockMode, LockQueue } from '../models/kernel-api.js';
+import type { ListState } from '../models/drained-lists.js';
 import type { JournalState } from '../models/task-journal.js';
 import { Interner } from './interner.js';
 import { DEFAULT_RESIDENT_BYTES, SpillingBytes } from './spilling-bytes.js';
@@ -96,7 +97,7 @@ export class SummaryCodec {
 
   private numbers(s: Summary): number[] {
     const out: number[] = [
-      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, (s.trylock ? 1 : 0) | (s.returnsZeroed ? 2 : 0) | (s.nonZeroExact ? 4 : 0) | (s.neverZero ? 8 : 0), s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length,
+      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, (s.trylock ? 1 : 0) | (s.returnsZeroed ? 2 : 0) | (s.nonZeroExact ? 4 : 0) | (s.neverZero ? 8 : 0), s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length, s.listsExit.length,
     ];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
@@ -118,6 +119,7 @@ export class SummaryCodec {
     }
     for (const r of s.requires) out.push(this.id(r.lock), this.id(r.mode));
     for (const f of s.returnsInstance) out.push(this.id(f.field), this.id(f.suffix));
+    for (const [list, state] of s.listsExit) out.push(this.id(list), this.id(state));
     return out;
   }
 
@@ -167,7 +169,7 @@ export class SummaryCodec {
     const returnsZeroed = (bits & 2) !== 0;
     const nonZeroExact = (bits & 4) !== 0;
     const neverZero = (bits & 8) !== 0;
-    const counts = [next(), next(), next(), next(), next(), next()] as const;
+    const counts = [next(), next(), next(), next(), next(), next(), next()] as const;
     const nonZeroWhen = this.unpackReturnGuard(next, str);
     const events: LockEvent[] = [];
     for (let i = 0; i < counts[0]; i++) {
@@ -192,8 +194,9 @@ export class SummaryCodec {
     });
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     const returnsInstance = Array.from({ length: counts[5] }, () => ({ field: str(), suffix: str() }));
+    const listsExit = Array.from({ length: counts[6] }, (): [string, ListState] => [str(), str() as ListState]);
     if (at !== p.length) throw new Error('packed summary too long');
-    return { events, pairs, releases, returnsHeld, irqExit, journalExit, returnsInstance, returnsZeroed, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, nonZeroExact, neverZero, trylock, requires };
+    return { events, pairs, releases, returnsHeld, irqExit, journalExit, listsExit, returnsInstance, returnsZeroed, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, nonZeroExact, neverZero, trylock, requires };
   }
 
   /** A return guard: -1 for `never`, else a guard. */
