@@ -66,7 +66,7 @@ export function withList(f: ListFacts, list: string, state: ListState): ListFact
   return { ...f, lists: { ...f.lists, [list]: state } };
 }
 
-/** The facts after a list call (`listCall`: its name and arguments), or null when it moves no drained list's entries. */
+/** The facts after the list call `name(args)`, or null when it moves no drained list's entries. */
 export function afterListCall(name: string, args: readonly Expr[], f: ListFacts): ListFacts | null {
   const move = LIST_MOVES[name];
   if (!move) return null;
@@ -114,15 +114,6 @@ export function joinListFacts(a: ListFacts, b: ListFacts): ListFacts {
     if (y && y.list === x.list) copies[local] = { list: x.list, state: joinState(x.state, y.state) };
   }
   return { lists, copies };
-}
-
-export function sameListFacts(a: ListFacts, b: ListFacts): boolean {
-  if (a === b) return true;
-  const sameKeys = <T>(x: Readonly<Record<string, T>>, y: Readonly<Record<string, T>>, same: (p: T, q: T) => boolean): boolean => {
-    const keys = Object.keys(x);
-    return keys.length === Object.keys(y).length && keys.every((k) => k in y && same(x[k] as T, y[k] as T));
-  };
-  return sameKeys(a.lists, b.lists, (p, q) => p === q) && sameKeys(a.copies, b.copies, (p, q) => p.list === q.list && p.state === q.state);
 }
 
 /** The lists whose state at a function's exit is not as at its entry, sorted (`Summary.listsExit`). */

@@ -29,7 +29,7 @@ import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes
 import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import {
-  DRAINED_LIST_PARAM, type ListFacts, NO_LIST_FACTS, afterListCall, joinListFacts, listGuard, listsAtExit, listsEmptiedBy, sameListFacts, testedList, withList,
+  DRAINED_LIST_PARAM, type ListFacts, NO_LIST_FACTS, afterListCall, joinListFacts, listGuard, listsAtExit, listsEmptiedBy, testedList, withList,
 } from '../models/drained-lists.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
@@ -752,8 +752,9 @@ class FunctionAnalysis {
    * entries over: decided where the list is known empty, else a test of its state at entry.
    */
   private drainedListTest(e: Expr, s: State): [State, State] | null {
-    const name = e.k === 'call' ? calleeName(e) : null;
-    const tested = name && e.k === 'call' ? testedList(name, e.args, s.drained) : null;
+    if (e.k !== 'call') return null;
+    const name = calleeName(e);
+    const tested = name ? testedList(name, e.args, s.drained) : null;
     if (!tested) return null;
     const v = this.expr(e, s);
     switch (tested.state) {
@@ -2906,7 +2907,11 @@ function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boole
   return a === b || (a.length === b.length && a.every((x, i) => eq(x, b[i] as T)));
 }
 
-function sameRecord<T>(a: Record<string, T>, b: Record<string, T>, eq: (x: T, y: T) => boolean): boolean {
+function sameListFacts(a: ListFacts, b: ListFacts): boolean {
+  return a === b || (sameRecord(a.lists, b.lists, (x, y) => x === y) && sameRecord(a.copies, b.copies, (x, y) => x.list === y.list && x.state === y.state));
+}
+
+function sameRecord<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>, eq: (x: T, y: T) => boolean): boolean {
   if (a === b) return true;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => k in b && eq(a[k] as T, b[k] as T));
