@@ -508,9 +508,26 @@ const LOCKDEP_RECLASSING: Readonly<Record<string, Reclassing>> = {
   __rwlock_init: { lockArg: 0 },
 };
 
+/**
+ * Calls that run a callback of the caller's on a new object before they return it:
+ * `iget5_locked(sb, ino, test, set, data)` runs `set(inode, data)` on an inode it allocates. What
+ * the callback re-keys of its first parameter (ocfs2 keys a system inode's `i_rwsem` there) is
+ * the returned object's. Name → the callback argument.
+ */
+const INITIALISING_CALLBACKS: Readonly<Record<string, number>> = {
+  iget5_locked: 3,
+  iget5_locked_rcu: 3,
+  inode_insert5: 3,
+};
+
 /** A table's own entry for `name` (never one of Object's: `constructor`, `toString`). */
 function entryOf<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+}
+
+/** The argument of a call that names the callback it runs on the object it returns, or null. */
+export function initialisingCallbackArg(name: string): number | null {
+  return entryOf(INITIALISING_CALLBACKS, name) ?? null;
 }
 
 /** The lock argument of a call that re-keys a lock for lockdep, or null. */

@@ -263,7 +263,7 @@ export class PlaceFields {
 }
 
 /** Functions by each name their index lists under `names`. */
-function functionsByName(program: Program, names: (index: FunctionIndex) => readonly string[] | undefined): Map<string, FnId[]> {
+export function functionsByName(program: Program, names: (index: FunctionIndex) => readonly string[] | undefined): Map<string, FnId[]> {
   const out = new Map<string, FnId[]>();
   program.functions.forEach((f, id) => {
     for (const name of names(functionIndex(f)) ?? []) getOrInit(out, name, () => []).push(id);

@@ -4,12 +4,12 @@
 // for callers.
 import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
-  type AssertHeld, type IpiWaitOp, type LockMode, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
+  type AssertHeld, type IpiWaitOp, type LockMode, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, initialisingCallbackArg, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
-import { isFreshZeroedLocal, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
+import { isFreshZeroedLocal, isNoObject, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped, plainName } from '../program/scope.js';
@@ -31,7 +31,8 @@ import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import {
   DRAINED_LIST_PARAM, type ListFacts, NO_LIST_FACTS, afterListCall, joinListFacts, listGuard, listsAtExit, listsEmptiedBy, testedList, withList,
 } from '../models/drained-lists.js';
-import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, returnedInstance } from './rekeyed-instances.js';
+import { type StoredFields, type StoredInstances, sameFields, storedInstancesOf } from './stored-instances.js';
+import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, rekeyingHelper, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
 import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
@@ -1353,7 +1354,7 @@ class FunctionAnalysis {
       this.ctx.witnesses.add({ fn: this.fnId, line: c.pos.line, col: c.pos.col, text: c.text, kind: 'call', next });
     const atomic = inAtomic(s);
     const pending = new CallWitness(callLink);
-    const instance = this.rekeyedArgument(c);
+    const instance = this.rekeyedArgument(c, summary);
     const restored = this.restoredIrq(c, summary, s);
     for (const ev of summary.events) {
       const sleeps = ev.kind === 'sleep' || (ev.kind === 'acquire' && !ev.spins);
@@ -2387,7 +2388,8 @@ class FunctionAnalysis {
     const pf = paramFieldOf(key);
     const arg = c.args[p];
     if (pf) {
-      const own = arg?.k === 'id' ? this.instanceClasses().get(arg.name)?.get(pf.field) ?? null : null;
+      const stored = arg?.k === 'field' && this.storedInstances().isRekeyedName(pf.field) ? this.storedInstance(arg) : null;
+      const own = arg?.k === 'id' ? this.instanceClasses().get(arg.name)?.get(pf.field) ?? null : stored?.get(pf.field) ?? null;
       const bound = this.ctx.identity.bindParamField(this.fnId, arg, pf);
       return own === null ? bound : bound.map((k) => this.rekeyed(k, own));
     }
@@ -2400,20 +2402,27 @@ class FunctionAnalysis {
 
   /**
    * The one object of its struct type a call passes, when this function gave it classes of its
-   * own (`inode_lock(ea_inode)` after `ext4_xattr_inode_set_class(ea_inode)`): the callee's locks
+   * own (`inode_lock(ea_inode)` after `ext4_xattr_inode_set_class(ea_inode)`), or it comes from a
+   * field that holds only re-keyed objects (`inode_lock(osb->osb_tl_inode)`): the callee's locks
    * of that struct are that object's, as no other object of the type reaches it from here.
    */
-  private rekeyedArgument(c: Call): { struct: string; fields: ReadonlyMap<string, string> } | null {
+  private rekeyedArgument(c: Call, summary: Summary): { struct: string; fields: ReadonlyMap<string, string> } | null {
     const instances = this.instanceClasses();
-    if (instances.size === 0) return null;
-    const rekeyed = c.args.flatMap((a) => (a.k === 'id' && instances.has(a.name) ? [a.name] : []));
-    if (rekeyed.length !== 1) return null;
-    const name = rekeyed[0] as string;
-    const struct = this.ctx.identity.structOf(this.fnId, { k: 'id', name });
-    const fields = instances.get(name);
-    if (!struct || !fields) return null;
-    const sameType = c.args.filter((a) => a.k === 'id' && this.ctx.identity.structOf(this.fnId, a) === struct);
-    return sameType.length === 1 ? { struct, fields } : null;
+    const structs = this.storedInstances().rekeyableStructs(summary);
+    if (instances.size === 0 && structs.size === 0) return null;
+    const fromField = (a: Expr): StoredFields | null => {
+      const struct = a.k === 'id' || a.k === 'field' ? this.ctx.identity.structOf(this.fnId, a) : null;
+      return struct && structs.has(struct) ? this.storedInstance(a) : null;
+    };
+    const rekeyed = c.args.flatMap((a) => {
+      const fields = (a.k === 'id' ? instances.get(a.name) : null) ?? (structs.size ? fromField(a) : null);
+      return fields ? [{ arg: a, fields }] : [];
+    });
+    const only = rekeyed.length === 1 ? rekeyed[0] : undefined;
+    const struct = only ? this.ctx.identity.structOf(this.fnId, only.arg) : null;
+    if (!only || !struct) return null;
+    const sameType = c.args.filter((a) => (a.k === 'id' || a.k === 'field') && this.ctx.identity.structOf(this.fnId, a) === struct);
+    return sameType.length === 1 ? { struct, fields: only.fields } : null;
   }
 
   /** A callee's lock as the re-keyed object's, when it is a lock of that object's struct. */
@@ -2424,10 +2433,34 @@ class FunctionAnalysis {
     return suffix === undefined ? lock : this.rekeyed(lock, suffix);
   }
 
+  /**
+   * The re-keyed fields of the objects a field holds (`osb->osb_tl_inode`: stored-instances.ts),
+   * or a local set only from such fields, or null.
+   */
+  private storedInstance(e: Expr): StoredFields | null {
+    if (e.k === 'field') {
+      const struct = this.ctx.identity.structOf(this.fnId, e.base);
+      return struct ? this.storedInstances().fieldsOf(struct, e.field, (fn) => this.ctx.identity.consult(fn)) : null;
+    }
+    if (e.k !== 'id') return null;
+    let found: StoredFields | null | undefined;
+    for (const value of this.ctx.identity.localAssignments(this.fnId, e.name)) {
+      if (isNoObject(value)) continue;
+      const fields = value.k === 'field' ? this.storedInstance(value) : null;
+      if (!fields || (found && !sameFields(found, fields))) return null;
+      found = fields;
+    }
+    return found ?? null;
+  }
+
+  private storedInstances(): StoredInstances {
+    return storedInstancesOf(this.ctx.program, this.ctx.identity, this.ctx.conditions);
+  }
+
   /** The objects this function gives lockdep classes of their own (rekeyed-instances.ts). */
   private instanceClasses(): InstanceClasses {
     this.instances ??= this.mayRekey() ? instanceClasses(this.fn().body, this.subclassLabel, {
-      helperOf: (c) => this.rekeyingHelper(c),
+      helperNamed: (name) => this.rekeyingHelper(name),
       returned: (c) => this.singleSummary(c)?.returnsInstance ?? NO_FIELDS,
     }) : NO_INSTANCES;
     return this.instances;
@@ -2438,7 +2471,7 @@ class FunctionAnalysis {
     const fn = this.fn();
     const index = functionIndex(fn);
     if (index.reclasses) return true;
-    return index.calls.some((name) => resolveCallee(this.ctx.program, fn, name).some((d) => {
+    return index.calls.some((name) => initialisingCallbackArg(name) !== null || resolveCallee(this.ctx.program, fn, name).some((d) => {
       const callee = this.ctx.program.functions[d];
       return (callee && functionIndex(callee)?.reclasses !== undefined) || (this.ctx.summaries.get(d)?.returnsInstance.length ?? 0) > 0;
     }));
@@ -2462,14 +2495,11 @@ class FunctionAnalysis {
     return c.value !== null ? String(c.value) : c.name;
   };
 
-  /** The one function a call reaches, when its own code re-keys locks. */
-  private rekeyingHelper(c: Call): Helper | null {
-    const name = calleeName(c);
-    const defs = name ? resolveCallee(this.ctx.program, this.fn(), name) : [];
-    const helper = defs.length === 1 ? this.ctx.program.functions[defs[0] as FnId] : undefined;
-    if (!helper || !functionIndex(helper)?.reclasses) return null;
-    this.ctx.identity.consult(defs[0] as FnId);
-    return { body: helper.body, params: helper.params.map((x) => x.name), label: this.subclassLabel };
+  /** The one function a name reaches from here, when its own code re-keys locks. */
+  private rekeyingHelper(name: string): Helper | null {
+    const found = rekeyingHelper(this.ctx.program, this.fn(), name, this.subclassLabel);
+    if (found) this.ctx.identity.consult(found.def);
+    return found?.helper ?? null;
   }
 }
 

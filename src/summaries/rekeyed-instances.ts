@@ -3,10 +3,12 @@
 // ocfs2 keys a system inode's by its type (`lockdep_set_class(&inode->i_rwsem, &key[type])`).
 // Locks taken through that name in the function that does it are of that class, not of the
 // field's: the inode its caller holds is another one.
-import type { Expr, Stmt } from '../facts/types.js';
-import { instanceReclassing } from '../models/kernel-api.js';
+import { functionIndex } from '../facts/outline.js';
+import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
+import { initialisingCallbackArg, instanceReclassing } from '../models/kernel-api.js';
 import { lastName } from '../program/lock-identity.js';
-import { calleeName, forEachDecl, forEachExpr, forEachReturn } from '../program/program.js';
+import { isNoObject, unwrapCasts } from './zeroed-objects.js';
+import { type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, resolveCallee } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
 
@@ -62,28 +64,38 @@ export interface Helper { body: Stmt[]; params: string[]; label: SubclassLabel }
 
 /** How a body's calls re-key: a helper's own code, or the object a callee returns re-keyed. */
 export interface CalleeRekeys {
-  /** The one function a call reaches, when its own code re-keys its parameters' locks. */
-  helperOf(c: Call): Helper | null;
+  /** The one function a name reaches from here, when its own code re-keys its parameters' locks. */
+  helperNamed(name: string): Helper | null;
   /** What the callee re-keyed of the object it returns (`ext4_xattr_inode_create()`'s new inode). */
   returned(c: Call): readonly InstanceField[];
+  /** What the callee re-keyed of the object it stores through a pointer argument (`&tl_inode`). */
+  handedOut?(c: Call, argIndex: number): readonly InstanceField[];
 }
 
 /**
  * The objects `body` re-keys, by the name it reaches them by: with lockdep's calls, by passing
- * them to a helper that does, or by taking them from a callee that returns them re-keyed.
+ * them to a helper that does, or by taking them from a callee that returns them re-keyed (or
+ * stores them so through a pointer argument). Only those of `names` when given: stored-instances.ts
+ * asks only about the values a function hands out.
  */
-export function instanceClasses(body: Stmt[], label: SubclassLabel, callees: CalleeRekeys): InstanceClasses {
+export function instanceClasses(body: Stmt[], label: SubclassLabel, callees: CalleeRekeys, names?: ReadonlySet<string>): InstanceClasses {
   const found = [...ownRekeys(body, label)];
   const fromCall = (name: string, value: Expr): void => {
     const call = value.k === 'cast' ? value.arg : value;
-    if (call.k !== 'call') return;
+    if (call.k !== 'call' || (names && !names.has(name))) return;
     for (const r of callees.returned(call)) found.push({ ...r, name });
+    found.push(...initialisedBy(call, callees).map((r) => ({ ...r, name })));
   };
   forEachDecl(body, (d) => { if (d.init) fromCall(d.name, d.init); });
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.op === '=' && e.left.k === 'id') fromCall(e.left.name, e.right);
     if (e.k !== 'call' || instanceReclassing(calleeName(e) ?? '')) return;
-    const helper = mayRekey(e) ? callees.helperOf(e) : null;
+    e.args.forEach((a, i) => {
+      const local = a.k === 'addr' && a.arg.k === 'id' ? a.arg.name : null;
+      if (!callees.handedOut || local === null || (names && !names.has(local))) return;
+      for (const r of callees.handedOut(e, i)) found.push({ ...r, name: local });
+    });
+    const helper = mayRekey(e, names) ? callees.helperNamed(calleeName(e) ?? '') : null;
     if (!helper) return;
     for (const r of ownRekeys(helper.body, helper.label)) {
       const arg = e.args[helper.params.indexOf(r.name)];
@@ -93,25 +105,73 @@ export function instanceClasses(body: Stmt[], label: SubclassLabel, callees: Cal
   return found.length ? group(found) : NONE;
 }
 
+/** What the callback an initialising call runs on its new object re-keys of it (`iget5_locked()`'s `set`). */
+function initialisedBy(c: Call, callees: CalleeRekeys): Rekeyed[] {
+  const arg = initialisingCallbackArg(calleeName(c) ?? '');
+  const callback = arg === null ? undefined : c.args[arg];
+  const helper = callback?.k === 'id' ? callees.helperNamed(callback.name) : null;
+  const object = helper?.params[0];
+  return helper && object !== undefined ? ownRekeys(helper.body, helper.label).filter((r) => r.name === object) : [];
+}
+
 /**
  * What a function re-keyed of the object it returns: every return gives one re-keyed local (or
  * `ERR_PTR()`/NULL, after which the caller has no object).
  */
 export function returnedInstance(body: Stmt[], instances: InstanceClasses): InstanceField[] {
+  return instanceOf(valuesOut(body, null), instances);
+}
+
+/** What one re-keyed local all of `values` are (NULL and `ERR_PTR()` aside) is re-keyed as, or nothing. */
+export function instanceOf(values: readonly Expr[], instances: InstanceClasses): InstanceField[] {
   if (instances.size === 0) return [];
   let fields: ReadonlyMap<string, string> | null | undefined;
-  forEachReturn(body, (r) => {
-    if (fields === null) return;
-    const v = r.value?.k === 'cast' ? r.value.arg : r.value;
-    if (!v || (v.k === 'call' && calleeName(v) === 'ERR_PTR') || (v.k === 'id' && v.name === 'NULL') || (v.k === 'num' && v.value === 0)) return;
+  for (const value of values) {
+    const v = unwrapCasts(value);
+    if (isNoObject(v)) continue;
     const own = v.k === 'id' ? instances.get(v.name) : undefined;
     fields = own && (fields === undefined || fields === own) ? own : null;
-  });
+    if (fields === null) break;
+  }
   return fields ? [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([field, suffix]) => ({ field, suffix })) : [];
 }
 
-/** Only calls with a plain name as an argument can re-key it for us. */
-const mayRekey = (c: Call): boolean => c.args.some((a) => a.k === 'id');
+/**
+ * The values a body hands its caller: what it returns (`param` null), or what it stores through
+ * its pointer parameter `param` (`*tl_inode = inode`).
+ */
+export function valuesOut(body: Stmt[], param: string | null): Expr[] {
+  const out: Expr[] = [];
+  if (param === null) forEachReturn(body, (r) => { if (r.value) out.push(r.value); });
+  else {
+    forEachExpr(body, (e) => {
+      if (e.k === 'assign' && e.op === '=' && e.left.k === 'deref' && e.left.arg.k === 'id' && e.left.arg.name === param) out.push(e.right);
+    });
+  }
+  return out;
+}
+
+/** The local names among `values` (`return inode;`). */
+export function namesAmong(values: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  for (const value of values) {
+    const v = unwrapCasts(value);
+    if (v.k === 'id') out.add(v.name);
+  }
+  return out;
+}
+
+/** Only calls with a plain name as an argument (one of `names`, when given) can re-key it for us. */
+const mayRekey = (c: Call, names: ReadonlySet<string> | undefined): boolean => c.args.some((a) => a.k === 'id' && (!names || names.has(a.name)));
+
+/** The one function `name` reaches from `from`, when its own code re-keys locks: its body and parameters. */
+export function rekeyingHelper(program: Program, from: FunctionFacts, name: string, label: SubclassLabel): { helper: Helper; def: FnId } | null {
+  const defs = name ? resolveCallee(program, from, name) : [];
+  const def = defs.length === 1 ? defs[0] as FnId : undefined;
+  const helper = def === undefined ? undefined : program.functions[def];
+  if (def === undefined || !helper || !functionIndex(helper)?.reclasses) return null;
+  return { helper: { body: helper.body, params: helper.params.map((x) => x.name), label }, def };
+}
 
 function group(found: Rekeyed[]): InstanceClasses {
   const out = new Map<string, Map<string, string>>();

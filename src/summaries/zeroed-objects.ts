@@ -22,7 +22,7 @@ function isZeroedValue(e: Expr, zeroedCall: ZeroedCall): boolean {
 }
 
 /** No object: `NULL`, `0`, `ERR_PTR(…)`. */
-function isNoObject(e: Expr): boolean {
+export function isNoObject(e: Expr): boolean {
   const v = unwrap(e);
   return (v.k === 'id' && v.name === 'NULL') || (v.k === 'num' && v.value === 0) || (v.k === 'call' && calleeName(v) === 'ERR_PTR');
 }
