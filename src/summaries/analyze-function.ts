@@ -843,7 +843,8 @@ class FunctionAnalysis {
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
       // `flags & mask` with a variable mask tests no flag a caller's constant can be compared with.
-      if (e.right.k !== 'id' || this.isVariable(e.right.name)) return null;
+      if (e.right.k !== 'id') return this.anyFlagGuards(e.left, e.right, s);
+      if (this.isVariable(e.right.name)) return null;
       const subject = this.testedSubject(e.left, s, 0, e.right.name);
       if (!subject) return null;
       const has: ParamTest = { ...subject, test: 'flag', flag: e.right.name };
@@ -870,6 +871,23 @@ class FunctionAnalysis {
     if (bound === null || !Number.isSafeInteger(bound) || Math.abs(bound) > 2 ** 52) return null;
     const holds: ParamTest = { ...subject, test: 'cmp', op: cmp, bound };
     return [[holds], negateTest(holds)];
+  }
+
+  /**
+   * `flags & (A | B)`: zero only where the parameter has none of the flags, a test the callers
+   * decide (`rpm_suspend(dev, RPM_ASYNC | RPM_AUTO)` never waits behind `if (rpmflags &
+   * (RPM_ASYNC | RPM_NOWAIT)) goto out;`). Non-zero is "one of them", which a guard does not say.
+   */
+  private anyFlagGuards(value: Expr, mask: Expr, s: State): [Guard, Guard] | null {
+    const flags = orOfConstants(mask);
+    if (!flags || flags.size < 2 || [...flags].some((f) => this.isVariable(f))) return null;
+    const lacks: ParamTest[] = [];
+    for (const flag of [...flags].sort()) {
+      const subject = this.testedSubject(value, s, 0, flag);
+      if (!subject) return null;
+      lacks.push({ ...subject, test: 'noFlag', flag });
+    }
+    return [null, lacks];
   }
 
   /**
