@@ -27,8 +27,11 @@ const guard: fc.Arbitrary<Guard> = fc.oneof(fc.constant(null), fc.array(test, { 
 const event: fc.Arbitrary<LockEvent> = fc.record({
   kind: fc.constantFrom('acquire' as const, 'ipi-wait' as const, 'sleep' as const), lock, mode, spins: fc.boolean(), irq, guard,
   released: fc.array(lock, { maxLength: 3 }), afterSleep: fc.boolean(), viaIndirect: fc.boolean(), nestingAnnotated: fc.boolean(),
-  queue: fc.constantFrom('plain' as const, 'fair-writer' as const, 'recursive-reader' as const), witness: fc.integer({ min: -1, max: 1 << 30 }),
-}, PLAIN);
+  queue: fc.constantFrom('plain' as const, 'fair-writer' as const, 'recursive-reader' as const),
+  // Gates are absent, or a non-empty list (as the analysis writes them).
+  gates: fc.array(lock, { minLength: 1, maxLength: 2 }),
+  witness: fc.integer({ min: -1, max: 1 << 30 }),
+}, { ...PLAIN, requiredKeys: ['kind', 'lock', 'mode', 'spins', 'irq', 'guard', 'released', 'afterSleep', 'viaIndirect', 'nestingAnnotated', 'queue', 'witness'] });
 const held: fc.Arbitrary<HeldLock> = fc.record({ lock, mode, spins: fc.boolean(), witness: fc.integer({ min: -1, max: 1 << 30 }) }, PLAIN);
 const pair: fc.Arbitrary<LockPair> = fc.record({
   from: lock, to: lock, holdMode: mode, waitMode: fc.constantFrom('read' as const, 'recursive-read' as const, 'write' as const, 'ipi' as const), waitSpins: fc.boolean(), irq, guard,

@@ -521,7 +521,7 @@ const INITIALISING_CALLBACKS: Readonly<Record<string, number>> = {
 };
 
 /** A table's own entry for `name` (never one of Object's: `constructor`, `toString`). */
-function entryOf<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+export function entryOf<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
 }
 

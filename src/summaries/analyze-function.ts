@@ -34,6 +34,7 @@ import {
 import { type StoredFields, type StoredInstances, sameFields, storedInstancesOf } from './stored-instances.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, rekeyingHelper, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
+import { type BitGateOp, gateKey, gateOpener, gateTaker } from '../models/bit-gates.js';
 import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
@@ -562,7 +563,7 @@ class FunctionAnalysis {
     this.exitLists = this.exitLists === null ? s.drained : joinListFacts(this.exitLists, s.drained);
     const keyOf = (h: HeldLock): string => `${h.lock}|${h.mode}`;
     // A lock taken again for the caller is theirs as before: not returned held in addition.
-    const returned = s.held.filter((h) => !h.retaken);
+    const returned = s.held.filter((h) => !h.retaken && !h.gate);
     if (!this.sawExit) {
       for (const h of returned) if (!this.returnsHeld.has(keyOf(h))) this.returnsHeld.set(keyOf(h), h);
     } else {
@@ -788,6 +789,12 @@ class FunctionAnalysis {
       case 'call': {
         const name = calleeName(e);
         const model = name ? modelOf(name) : undefined;
+        const gate = name ? this.gateTaken(e, name) : null;
+        if (gate) {
+          // Non-zero: the bit was set already, and another task is inside.
+          const after = this.evalArgs(e, s);
+          return [after, this.insideGate(after, e, gate)];
+        }
         if (model && isLockOp(model) && model.op === 'trylock') {
           const after = this.evalArgs(e, s);
           return [this.acquire(e, model, after, false), after];
@@ -1046,6 +1053,9 @@ class FunctionAnalysis {
     while (value?.k === 'not') { negated = !negated; value = value.arg; }
     const callee = value?.k === 'call' ? calleeName(value) : null;
     const model = callee ? modelOf(callee) : undefined;
+    // `closing = test_and_set_bit(CF_CLOSING, &con->flags); if (!closing)`: inside where it is zero.
+    const gate = value?.k === 'call' && callee ? this.gateTaken(value, callee) : null;
+    if (gate && value?.k === 'call') return negated ? [this.insideGate(s, value, gate), s] : [s, this.insideGate(s, value, gate)];
     if (value?.k !== 'call' || !model) return null;
     const branches = ((): [State, State] | null => {
       // `zero = __refcount_dec_and_test(&c->ref, &r); if (zero) free(c);`
@@ -1203,6 +1213,8 @@ class FunctionAnalysis {
     const moved = name ? afterListCall(name, c.args, evaluated.drained) : null;
     const s = moved ? { ...evaluated, drained: moved } : evaluated;
     if (name) {
+      const opened = gateOpener(name);
+      if (opened) return this.openGate(c, opened, s);
       const signal = signalOf(name);
       if (signal) this.signals(c, signal.kind, c.args[signal.arg], s);
       const model = modelOf(name);
@@ -1365,6 +1377,35 @@ class FunctionAnalysis {
     return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
   }
 
+  /** The gate a call passes where it returns zero (`test_and_set_bit(CF_CLOSING, &con->flags)`), or null. */
+  private gateTaken(c: Call, name: string): LockKey | null {
+    const op = gateTaker(name);
+    return op ? this.gateOf(c, op) : null;
+  }
+
+  /** The gate of the bit a call names in a field (`connection.flags:CF_CLOSING`), or null. */
+  private gateOf(c: Call, op: BitGateOp): LockKey | null {
+    const word = c.args[op.wordArg];
+    const bit = c.args[op.bitArg];
+    const target = word?.k === 'addr' ? word.arg : null;
+    if (target?.k !== 'field' || !bit) return null;
+    const struct = this.ctx.identity.structOf(this.fnId, target.base);
+    const name = bit.k === 'id' ? bit.name : bit.k === 'num' ? String(bit.value) : null;
+    return struct && name !== null ? gateKey(`${struct}.${target.field}`, name) : null;
+  }
+
+  /** `s` inside a gate (once: a second test of the same bit finds it taken by this task). */
+  private insideGate(s: State, c: Call, gate: LockKey): State {
+    if (s.dead || s.held.some((h) => h.lock === gate)) return s;
+    return { ...s, held: [...s.held, { lock: gate, mode: 'write', spins: false, witness: this.link(c, 'acquire'), gate: true }] };
+  }
+
+  /** `clear_bit(BIT, &x->flags)`: out of that bit's gate, if the path was in it. */
+  private openGate(c: Call, op: BitGateOp, s: State): State {
+    const gate = this.gateOf(c, op);
+    return gate && s.held.some((h) => h.lock === gate) ? { ...s, held: s.held.filter((h) => h.lock !== gate) } : s;
+  }
+
   /** Integrates a callee's summary at a call site. */
   private integrate(c: Call, summary: Summary, s0: State, indirect: boolean): State {
     let s = s0;
@@ -1391,6 +1432,7 @@ class FunctionAnalysis {
       const draft = {
         kind: ev.kind, lock: ev.lock, mode: ev.mode, spins: ev.spins, irq, guard, released,
         afterSleep: ev.afterSleep || s.slept, viaIndirect: ev.viaIndirect || indirect, nestingAnnotated: ev.nestingAnnotated, queue: ev.queue,
+        ...(ev.gates ? { gates: ev.gates } : {}),
       };
       pending.of(ev.witness, 1 + this.ctx.witnesses.length(ev.witness));
       if (paramIndexOf(ev.lock) === null) {
@@ -1456,7 +1498,8 @@ class FunctionAnalysis {
    */
   private onEvent(s: State, event: Omit<LockEvent, 'witness'>, pending: PendingWitness, irqDecidedHere: boolean, interruptibleBelow = false): void {
     // With bottom halves off (a `_bh` lock held), `in_interrupt()` is true: a read does not queue.
-    const ev = event.mode === 'read' && event.queue === 'plain' && s.held.some((h) => h.bhOff) ? { ...event, queue: 'recursive-reader' as const } : event;
+    const queued = event.mode === 'read' && event.queue === 'plain' && s.held.some((h) => h.bhOff) ? { ...event, queue: 'recursive-reader' as const } : event;
+    const ev = withPathGates(queued, s);
     const target = ev.kind === 'ipi-wait' ? IPI : ev.lock;
     if (isUnknownClass(target) || pending.length > (waitOf(target)?.model.maxWaitChain ?? Infinity)) return;
     const targetIsClass = paramIndexOf(target) === null;
@@ -1486,13 +1529,13 @@ class FunctionAnalysis {
    */
   private recordPairs(s: State, ev: Omit<LockEvent, 'witness'>, target: string, pending: PendingWitness, leftToCallers: boolean): void {
     for (const h of s.held) {
-      if (ev.released.includes(lockOfKey(h.lock))) continue;
+      if (h.gate || ev.released.includes(lockOfKey(h.lock))) continue;
       if (h.lock === target && !(leftToCallers && isRecursive(h.lock, h.mode, waitModeOf(ev), ev.nestingAnnotated))) continue;
       if (!leftToCallers && !isParamLock(h.lock) && !isParamLock(target)) continue;
       this.addPair({
         from: h.lock, to: target, holdMode: h.mode, waitMode: waitModeOf(ev), waitSpins: ev.spins,
         irq: ev.irq, guard: meetGuards(ev.guard, s.guard), afterSleep: ev.afterSleep, viaIndirect: ev.viaIndirect,
-        alsoHeld: heldClasses(s, ev.released, h.lock).filter((x) => x.lock !== target),
+        alsoHeld: [...heldClasses(s, ev.released, h.lock), ...calleeGates(ev, s)].filter((x) => x.lock !== target),
       }, { length: this.ctx.witnesses.length(h.witness), get: () => h.witness, below: h.witness }, pending);
     }
   }
@@ -1576,10 +1619,10 @@ class FunctionAnalysis {
     const irqsOff = ev.irq === 'off';
     const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
-    const alsoHeld = (except: string | null) => heldClasses(s, ev.released, except);
+    const alsoHeld = (except: string | null) => [...heldClasses(s, ev.released, except), ...calleeGates(ev, s)];
     const awaitedIn = this.filesystemOf(target, pending.below);
     for (const h of leftToCallers ? [] : s.held) {
-      if (!isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, waitMode, ev.nestingAnnotated))) continue;
+      if (h.gate || !isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, waitMode, ev.nestingAnnotated))) continue;
       const heldIn = this.filesystemOf(h.lock, h.witness);
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
@@ -1753,7 +1796,7 @@ class FunctionAnalysis {
       const waitMode = ev.mode === 'read' ? 'recursive-read' : ev.mode;
       this.ctx.offerEdge(this.fnId, HARDIRQ, ev.lock, 'irqs-off', waitMode, true, this.ctx.witnesses.length(ev.witness), () => ({
         from: HARDIRQ, to: ev.lock, holdMode: 'irqs-off', waitMode, waitSpins: true, irqsOff: true, fn: this.fnId,
-        hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,
+        hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS,
       }));
     }
   }
@@ -1780,7 +1823,8 @@ class FunctionAnalysis {
   private signals(c: Call, kind: WaitKind, arg: Expr | undefined, s: State): void {
     const place = arg ? waitPlaceAt(this.ctx.identity, this.fnId, kind, arg) : null;
     if (place === null) return;
-    const held = s.held.filter((h) => paramIndexOf(h.lock) === null && !isUnknownClass(h.lock))
+    // A gate is never waited for: a signaller that finds it taken skips, it does not block.
+    const held = s.held.filter((h) => !h.gate && paramIndexOf(h.lock) === null && !isUnknownClass(h.lock))
       .map((h) => ({ lock: h.lock, mode: h.mode, spins: h.spins, witness: h.witness }));
     const key = `${c.pos.line}:${c.pos.col}`;
     const before = this.signalSites.get(key);
@@ -1801,7 +1845,7 @@ class FunctionAnalysis {
       const length = this.ctx.witnesses.length(ev.witness);
       this.ctx.offerEdge(this.fnId, item, ev.lock, 'write', waitMode, ev.irq === 'off', length, () => ({
         from: item, to: ev.lock, holdMode: 'write', waitMode, waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId,
-        hold: ev.witness, wait: ev.witness, alsoHeld: [], reasons: NO_REASONS,
+        hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS,
       }));
     }
   }
@@ -2620,6 +2664,23 @@ function isHeldClass(h: HeldLock, released: readonly LockKey[]): boolean {
   return !isParamLock(h.lock) && !released.includes(lockOfKey(h.lock));
 }
 
+/** An event with the bit gates its path is inside added to those of its callee (`LockEvent.gates`). */
+function withPathGates<E extends Omit<LockEvent, 'witness'>>(ev: E, s: State): E {
+  const here = s.held.filter((h) => h.gate).map((h) => h.lock).sort();
+  if (here.length === 0) return ev;
+  return { ...ev, gates: ev.gates ? mergeSorted(ev.gates, here) : here };
+}
+
+/** The gates a callee's event is inside that this path did not pass itself: held as well. */
+function calleeGates(ev: Omit<LockEvent, 'witness'>, s: State): { lock: LockKey; mode: LockMode }[] {
+  return gatesHeld(ev).filter((g) => !s.held.some((h) => h.lock === g.lock));
+}
+
+/** An event's gates as what its CPU holds besides (`DepEdge.alsoHeld`). */
+function gatesHeld(ev: Pick<LockEvent, 'gates'>): { lock: LockKey; mode: LockMode }[] {
+  return (ev.gates ?? []).map((lock) => ({ lock, mode: 'write' }));
+}
+
 /** What else a CPU holds at a wait (an edge's `alsoHeld`): the held classes but `except`. */
 function heldClasses(s: State, released: readonly LockKey[], except: LockKey | null): { lock: LockKey; mode: HeldLock['mode'] }[] {
   return s.held.filter((h) => isHeldClass(h, released) && h.lock !== except).map((h) => ({ lock: h.lock, mode: h.mode }));
@@ -2637,7 +2698,8 @@ class EventSet {
     for (const i of this.byLock.get(ev.lock) ?? []) {
       const e = this.order[i] as LockEvent;
       if (e.kind === ev.kind && e.mode === ev.mode && e.spins === ev.spins && e.irq === ev.irq && e.afterSleep === ev.afterSleep
-        && e.viaIndirect === ev.viaIndirect && e.nestingAnnotated === ev.nestingAnnotated && e.queue === ev.queue && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)) return e;
+        && e.viaIndirect === ev.viaIndirect && e.nestingAnnotated === ev.nestingAnnotated && e.queue === ev.queue && sameGuard(e.guard, guard) && sameList(e.released, released, (x, y) => x === y)
+        && sameList(e.gates ?? NO_LOCKS, ev.gates ?? NO_LOCKS, (x, y) => x === y)) return e;
     }
     return undefined;
   }

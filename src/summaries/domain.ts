@@ -58,6 +58,11 @@ export interface HeldLock {
    * spin_lock_irq(&lock)` in a wait): held again as the caller had it, not returned held on top.
    */
   retaken?: true;
+  /**
+   * A bit gate passed (`!test_and_set_bit(BIT, &x->flags)`, models/bit-gates.ts): it orders
+   * nothing and is not returned held, but a CPU inside it is one no other CPU can join.
+   */
+  gate?: true;
 }
 
 /** A lock and the mode it is held in, without where it was taken. */
@@ -104,6 +109,8 @@ export interface LockEvent {
   nestingAnnotated: boolean;
   /** Where the waiter queues on a reader-writer lock (`LockQueue`): set by the op, kept up the calls. */
   queue: LockQueue;
+  /** The bit gates the path is inside at the event (sorted; absent for none): what else the CPU holds. */
+  gates?: LockKey[];
   witness: WitnessId;
 }
 
@@ -199,7 +206,7 @@ export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {
 
 export function eventKey(e: LockEvent): string {
   const guard = guardKey(e.guard);
-  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}|${e.nestingAnnotated ? 1 : 0}|${e.queue}`;
+  return `${e.kind}|${e.lock}|${e.mode}|${e.spins ? 's' : 'z'}|${e.irq}|${guard}|${e.released.join(',')}|${e.afterSleep ? 1 : 0}|${e.viaIndirect ? 1 : 0}|${e.nestingAnnotated ? 1 : 0}|${e.queue}|${e.gates?.join(',') ?? ''}`;
 }
 
 export function joinIrq(a: IrqState, b: IrqState): IrqState {

@@ -107,6 +107,8 @@ export class SummaryCodec {
       this.packGuard(e.guard, out);
       out.push(e.released.length);
       for (const r of e.released) out.push(this.id(r));
+      out.push(e.gates?.length ?? 0);
+      for (const g of e.gates ?? []) out.push(this.id(g));
     }
     for (const r of s.releases) out.push(this.id(r));
     for (const h of s.returnsHeld) out.push(this.id(h.lock), this.id(h.mode), h.spins ? 1 : 0, h.witness);
@@ -181,7 +183,11 @@ export class SummaryCodec {
       const flags = next();
       const guard = this.unpackGuard(next, str);
       const released = Array.from({ length: next() }, str);
-      events.push({ kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0, nestingAnnotated: (flags & 8) !== 0, queue: queueOf(flags), witness });
+      const gates = Array.from({ length: next() }, str);
+      events.push({
+        kind, lock, mode, spins: (flags & 1) !== 0, irq, guard, released, afterSleep: (flags & 2) !== 0, viaIndirect: (flags & 4) !== 0,
+        nestingAnnotated: (flags & 8) !== 0, queue: queueOf(flags), ...(gates.length ? { gates } : {}), witness,
+      });
     }
     const releases = Array.from({ length: counts[1] }, str);
     const returnsHeld: HeldLock[] = Array.from({ length: counts[2] }, () => ({ lock: str(), mode: str() as LockMode, spins: next() === 1, witness: next() }));

@@ -1,0 +1,32 @@
+// Bit gates. `test_and_set_bit(BIT, &x->flags)` returns zero to one task, and to no other until
+// `clear_bit(BIT, &x->flags)`: the code it lets through is run by one task at a time, as a
+// trylock's section is. dlm's close_connection() cancels its connection's other work only where
+// `closing = test_and_set_bit(CF_CLOSING, &con->flags)` was zero, so the receive and the send
+// work cannot both be cancelling each other. A gate orders nothing (no task waits for it); two
+// CPUs that would both have to be inside it are not a scenario (deadlock/simulate.ts).
+//
+// Name → which argument is the bit and which the word it lives in.
+import { entryOf } from './kernel-api.js';
+
+export interface BitGateOp { bitArg: number; wordArg: number }
+
+const TAKERS: Readonly<Record<string, BitGateOp>> = {
+  test_and_set_bit: { bitArg: 0, wordArg: 1 },
+  test_and_set_bit_lock: { bitArg: 0, wordArg: 1 },
+};
+
+const OPENERS: Readonly<Record<string, BitGateOp>> = {
+  clear_bit: { bitArg: 0, wordArg: 1 },
+  clear_bit_unlock: { bitArg: 0, wordArg: 1 },
+  __clear_bit_unlock: { bitArg: 0, wordArg: 1 },
+  clear_and_wake_up_bit: { bitArg: 0, wordArg: 1 },
+};
+
+/** A call that passes the gate when it returns zero, or undefined. */
+export const gateTaker = (name: string): BitGateOp | undefined => entryOf(TAKERS, name);
+
+/** A call that opens the gate again, or undefined. */
+export const gateOpener = (name: string): BitGateOp | undefined => entryOf(OPENERS, name);
+
+/** The gate of one bit of a field: `connection.flags:CF_CLOSING` (a class of its own, never waited for). */
+export const gateKey = (wordClass: string, bit: string): string => `${wordClass}:${bit}`;
