@@ -3,12 +3,12 @@
 // file's lockdep key (given in `ocfs2_iget()`'s iget5_locked() callback). `inode_lock(osb->osb_tl_inode)`
 // takes that class, not the one of the inode a VFS call holds.
 //
-// The answer is the program's: every write into a field of that name and struct is read. Each must
-// store a re-keyed object (a local the storing function re-keys, or gets from a callee that
-// returns it re-keyed or stores it through a pointer argument) or NULL, and all of them the same
-// fields under the same keys. What a callee hands out is worked out here from bodies alone,
-// following only the values it hands out, so the answer does not depend on which summaries exist
-// yet (nor on `--jobs`).
+// The answer is the program's: every write into a field of that name and struct (or of a struct
+// the code does not say) is read. Each must store a re-keyed object (a local the storing function
+// re-keys, or gets from a callee that returns it re-keyed or stores it through a pointer argument)
+// or NULL, and all of them the same fields under the same keys. What a callee hands out is worked
+// out here from bodies alone, following only the values it hands out, so the answer does not
+// depend on which summaries exist yet (nor on `--jobs`).
 import { forEachFieldWrite, functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
@@ -104,8 +104,12 @@ export class StoredInstances {
     for (const fn of storers) {
       const facts = this.program.functions[fn] as FunctionFacts;
       forEachFieldWrite(facts.body, (w) => {
-        if (found === null || w.field !== field || this.types.structOf(fn, w.base) !== struct) return;
+        if (found === null || w.field !== field) return;
+        // A store through an object of unknown type may be into this struct's field.
+        const target = this.types.structOf(fn, w.base);
+        if (target !== null && target !== struct) return;
         read.add(fn);
+        if (target === null) { found = null; return; }
         const fields = w.value === null ? null : this.storedValue(fn, facts, w.value, read);
         if (fields === 'none') return;
         found = fields && (found === undefined || sameFields(found, fields)) ? fields : null;
