@@ -28,5 +28,13 @@ export const gateTaker = (name: string): BitGateOp | undefined => entryOf(TAKERS
 /** A call that opens the gate again, or undefined. */
 export const gateOpener = (name: string): BitGateOp | undefined => entryOf(OPENERS, name);
 
-/** The gate of one bit of a field: `connection.flags:CF_CLOSING` (a class of its own, never waited for). */
-export const gateKey = (wordClass: string, bit: string): string => `${wordClass}:${bit}`;
+const GATE_MARK = '#bit:';
+
+/** The gate of one bit of a field: `connection.flags#bit:CF_CLOSING` (a class of its own, never waited for). */
+export const gateKey = (wordClass: string, bit: string): string => `${wordClass}${GATE_MARK}${bit}`;
+
+/** How a held name reads in a report: a gate as its bit and field, any other name as it is. */
+export function heldName(name: string): string {
+  const at = name.indexOf(GATE_MARK);
+  return at < 0 ? name : `the ${name.slice(at + GATE_MARK.length)} gate of ${name.slice(0, at)} (test_and_set_bit)`;
+}

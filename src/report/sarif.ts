@@ -5,6 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { heldName } from '../models/bit-gates.js';
 import { waitOf } from '../resources/waits.js';
 import { cycleText } from '../rules/rule.js';
 import type { RuleMeta } from './rule-meta.js';
@@ -378,7 +379,7 @@ export function cpuSummary(cpu: CpuScenario): string {
   return `CPU${cpu.cpu} ${holdPhrase(cpu)} and ${waitPhrase(cpu)}${irqs}`;
 }
 
-function holdPhrase(cpu: CpuScenario, held = cpu.holds.join(', ')): string {
+function holdPhrase(cpu: CpuScenario, held = cpu.holds.map(heldName).join(', ')): string {
   if (cpu.waitsFor === 'SLEEP' && held === 'IPI') return 'has irqs disabled';
   if (cpu.waitsFor === 'SLEEP' && held === 'HARDIRQ') return 'runs a hard-irq handler';
   if (cpu.waitsFor === 'SLEEP' && held === 'SOFTIRQ') return 'runs in softirq context';

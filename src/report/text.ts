@@ -1,6 +1,7 @@
 // Compiler-style text: one `file:line:col: error: [rule] message` line per finding, then
 // lockdep's scenario table and each CPU's call chain (`function+file:line`).
 import { renderScenarioTable } from './scenario.js';
+import { heldName } from '../models/bit-gates.js';
 import { waitOf } from '../resources/waits.js';
 import type { ChainStep, CpuScenario, Finding, Report, SuppressedFinding } from './types.js';
 
@@ -31,7 +32,7 @@ function cpuBlock(cpu: CpuScenario): string[] {
     const held = cpu.holds.length ? `holds ${cpu.holds.join(', ')}; ` : '';
     return [` CPU${cpu.cpu}: a writer, off the cycle: ${held}waits for ${cpu.waitsFor} (write) before the reader asks`, ...cpu.chain.map(stepLine), ''];
   }
-  const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).join(', ')}` : '';
+  const also = cpu.holds.length > 1 ? `, also ${cpu.holds.slice(1).map(heldName).join(', ')}` : '';
   const sleeps = cpu.waitsFor === 'SLEEP';
   const runs = waitOf(cpu.holds[0] ?? '');
   const awaited = waitOf(cpu.waitsFor);

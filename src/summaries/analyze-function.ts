@@ -1383,7 +1383,7 @@ class FunctionAnalysis {
     return op ? this.gateOf(c, op) : null;
   }
 
-  /** The gate of the bit a call names in a field (`connection.flags:CF_CLOSING`), or null. */
+  /** The gate of the bit a call names in a field (`connection.flags#bit:CF_CLOSING`), or null. */
   private gateOf(c: Call, op: BitGateOp): LockKey | null {
     const word = c.args[op.wordArg];
     const bit = c.args[op.bitArg];
