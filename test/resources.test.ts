@@ -1,10 +1,10 @@
 // Resources read back from their names (resources/), and the run kinds' model rows (models/waits.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelOf } from '../src/models/kernel-api.js';
-import { PLACE_ARGUMENT, RUN_BINDINGS, SIGNALS, runBindingOf, signalOf } from '../src/models/waits.js';
+import { KERNEL_API, isLockOp, modelOf } from '../src/models/kernel-api.js';
+import { PLACE_ARGUMENT, QUEUEINGS, RUN_BINDINGS, SIGNALS, queueingOf, runBindingOf, signalOf } from '../src/models/waits.js';
 import { cycleBoundOf, kindOf, resourceOf, throughKind } from '../src/resources/resource.js';
-import { WAIT_MODELS, waitOf, waitResource } from '../src/resources/waits.js';
+import { WAIT_MODELS, type WaitKind, waitOf, waitResource } from '../src/resources/waits.js';
 import { HARDIRQ, IPI, SLEEP } from '../src/summaries/domain.js';
 
 describe('resources', () => {
@@ -15,6 +15,8 @@ describe('resources', () => {
     assert.deepEqual(resourceOf('(work_completion)frob_dev.reset_work'), { kind: 'work', place: 'frob_dev.reset_work' });
     assert.deepEqual(resourceOf('(kthread)frob_dev.poll_task'), { kind: 'kthread', place: 'frob_dev.poll_task' });
     assert.deepEqual(resourceOf('(completion)frob_dev.fw_done'), { kind: 'completion', place: 'frob_dev.fw_done' });
+    assert.deepEqual(resourceOf('(srcu)frob_dev.rx_srcu'), { kind: 'srcu', place: 'frob_dev.rx_srcu' });
+    assert.deepEqual(resourceOf('(wq_completion)frob_dev.wq'), { kind: 'workqueue', place: 'frob_dev.wq' });
   });
 
   it('names every wait kind so that its name reads back as it', () => {
@@ -34,18 +36,31 @@ describe('resources', () => {
     assert.equal(throughKind(['frob_dev.lock', '(kthread)t'], 'work'), false);
   });
 
-  it('gives every wait kind its event side (a binding or a signal), a wait and a way to read its place', () => {
-    for (const { kind } of WAIT_MODELS) {
-      const events = [...Object.values(RUN_BINDINGS), ...Object.values(SIGNALS)];
-      assert.ok(events.some((b) => b.kind === kind), `${kind}: no binding or signal row`);
+  it('gives every wait kind its event side (a binding, a signal, a queueing or a section), a wait and a way to read its place', () => {
+    const sections = Object.values(KERNEL_API).flatMap((m) => (isLockOp(m) && m.section ? [m.section] : []));
+    const events: WaitKind[] = [...Object.values(RUN_BINDINGS), ...Object.values(SIGNALS)].map((b) => b.kind);
+    // A queue's worker runs the items queued on it: its event side is the queueing calls.
+    if (Object.keys(QUEUEINGS).length) events.push('workqueue');
+    for (const { kind, heldBy } of WAIT_MODELS) {
+      if (heldBy === 'section') assert.ok(sections.includes(kind), `${kind}: no section row`);
+      else assert.ok(events.includes(kind), `${kind}: no binding, signal or queueing row`);
       assert.ok(PLACE_ARGUMENT[kind], `${kind}: no place argument`);
+      const waits = Object.values(KERNEL_API).some((m) => 'waitsOn' in m && m.waitsOn?.kind === kind);
+      assert.ok(waits, `${kind}: no call waits for it`);
     }
-    const waits = ['flush_work', 'cancel_delayed_work_sync', 'kthread_stop', 'kthread_park', 'wait_for_completion', 'wait_for_completion_timeout'].map((name) => {
+    assert.deepEqual(queueingOf('queue_delayed_work_on'), { queue: 1, item: 2 });
+    assert.equal(queueingOf('schedule_work'), null);
+    const waits = ['flush_work', 'cancel_delayed_work_sync', 'kthread_stop', 'kthread_park', 'wait_for_completion', 'wait_for_completion_timeout',
+      'synchronize_srcu', 'synchronize_rcu', 'flush_workqueue', 'destroy_workqueue'].map((name) => {
       const model = modelOf(name);
       return model && 'waitsOn' in model ? model.waitsOn?.kind : undefined;
     });
-    // A wait that times out returns by itself: a sleep, no wait for the event.
-    assert.deepEqual(waits, ['work', 'work', 'kthread', 'kthread', 'completion', undefined]);
+    // A wait that times out returns by itself: a sleep, no wait for the event. Plain RCU's readers
+    // cannot wait for the updater's locks without a sleep-in-atomic bug: a sleep, no resource.
+    assert.deepEqual(waits, ['work', 'work', 'kthread', 'kthread', 'completion', undefined, 'srcu', undefined, 'workqueue', 'workqueue']);
+    // A reader enters its section without waiting, and the updater does not hold up new readers.
+    assert.deepEqual(modelOf('srcu_read_lock'), { op: 'acquire', lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'srcu' });
+    assert.deepEqual(modelOf('srcu_read_unlock'), { op: 'release', lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'srcu' });
     assert.deepEqual(signalOf('complete_all'), { kind: 'completion', arg: 0 });
     assert.deepEqual(runBindingOf('kthread_run'), { kind: 'kthread', fn: 0, place: 'result' });
     assert.equal(runBindingOf('kthread_should_stop'), null);

@@ -154,10 +154,11 @@ function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingCo
  * A CPU that waits for run `W` (a work item, a kthread) from inside a function that runs as `W`:
  * a work item never runs on two CPUs at once, and a thread never waits for itself, so the `W` it
  * waits for is another object of the class (a parent device's, another connection's), and the
- * runner holding it another instance's.
+ * runner holding it another instance's. Not so for a queue: an item that flushes its own queue
+ * waits for itself.
  */
 function waitsForOwnRun(e: DepEdge, ctx: FindingContext): boolean {
-  if (waitOf(e.to) === null) return false;
+  if (!waitOf(e.to)?.model.onePerPlace) return false;
   let own = false;
   const visit = (fn: number): void => { own ||= ctx.runFunctions.get(fn)?.includes(e.to) ?? false; };
   ctx.witnesses.forEachFunction(e.hold, visit);
@@ -282,12 +283,12 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
     const holdEnd = hold[hold.length - 1];
     // A CPU that owes an event (a run, a completion) holds it from its start: its first chain is
     // its wait, and what follows it is where the event would come (`complete()`).
-    const owes = waitOf(cpu.holds[0] ?? '') !== null;
+    const owes = waitOf(cpu.holds[0] ?? '')?.model.heldBy === 'owner';
     const waitEnd = wait.length && !owes ? wait[wait.length - 1] : holdEnd;
     if (step.phase === 'hold') {
       const held = cpu.holds[0] ?? '?';
       // A worker (a thread) holds its run's map from before the function runs, as lockdep prints it.
-      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : waitOf(held) !== null ? `lock(${held});` : lockAction(holdEnd, held);
+      const action = cpu.holdMode === 'irqs-off' ? `${apiOf(holdEnd)}();` : owes ? `lock(${held});` : lockAction(holdEnd, held);
       return { cpu: step.cpu, action, blocks: false };
     }
     const action = cpu.waitsFor === SLEEP ? `${apiOf(waitEnd)}(); <may sleep>`

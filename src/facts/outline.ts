@@ -4,7 +4,7 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { runBindingOf, signalOf } from '../models/waits.js';
+import { queueingOf, runBindingOf, signalOf } from '../models/waits.js';
 import type { RunKind } from '../resources/waits.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
@@ -35,6 +35,8 @@ export interface FunctionIndex {
    * `x->task = kthread_run(name, …)`): [kind, the place as the kind's calls name it, name].
    */
   runBindings?: [RunKind, Expr, string][];
+  /** Work items this body queues on a workqueue (`queue_work(d->wq, &d->work)`): [the queue, the item]. */
+  queueings?: [Expr, Expr][];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
   /** Fields the body writes (`forEachFieldWrite`), by name, sorted: who may change what a field holds. */
@@ -197,6 +199,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const writes: [string, number, string][] = [];
   const registers: [string, ExecContext][] = [];
   const runBindings = runBindingsOf(body);
+  const queueings: [Expr, Expr][] = [];
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
@@ -216,6 +219,9 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
       const registered = bareName(e.args[argIndex] ?? { k: 'other' });
       if (registered) registers.push([registered, context]);
     }
+    const queued = queueingOf(name ?? '');
+    const [queue, item] = queued ? [e.args[queued.queue], e.args[queued.item]] : [];
+    if (queue && item) queueings.push([queue, item]);
     const reclassed = reclassedLockArg(name ?? '');
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
     const novalidate = uncheckedLockArg(name ?? '');
@@ -240,7 +246,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(queueings.length ? { queueings } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
     ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
     ...(addressTaken ? { addressTaken } : {}),

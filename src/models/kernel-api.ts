@@ -31,6 +31,11 @@ export interface LockOp {
   queue?: LockQueue;
   /** `_bh`: bottom halves are off from the acquisition until the release. */
   bhOff?: true;
+  /**
+   * A read-side section of a wait's place (`srcu_read_lock(&x->srcu)`): the lock is that place's
+   * resource (`(srcu)x.srcu`, named as the wait names it), and taking it never waits.
+   */
+  section?: WaitKind;
 }
 
 /**
@@ -354,9 +359,8 @@ const MAY_SLEEP = tableOf([
   'might_sleep', 'msleep', 'msleep_interruptible', 'ssleep', 'usleep_range', 'usleep_range_state', 'fsleep',
   'wait_for_completion_interruptible', 'wait_for_completion_killable', 'wait_for_completion_timeout',
   'wait_for_completion_interruptible_timeout', 'wait_for_completion_killable_timeout',
-  'wait_for_completion_io_timeout', 'synchronize_rcu', 'synchronize_rcu_expedited', 'synchronize_srcu',
-  'synchronize_srcu_expedited', 'synchronize_net', 'rcu_barrier', 'srcu_barrier',
-  'flush_workqueue', 'drain_workqueue', 'flush_scheduled_work',
+  'wait_for_completion_io_timeout', 'synchronize_rcu', 'synchronize_rcu_expedited',
+  'synchronize_net', 'rcu_barrier', 'srcu_barrier', 'flush_scheduled_work',
   'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'clear_user', 'strncpy_from_user', 'might_fault', '__might_fault',
   // Counting semaphores: no lockdep class, no order, but each waits for an `up()`.
   'down', 'down_interruptible', 'down_killable', 'down_timeout',
@@ -378,6 +382,21 @@ const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_s
  */
 const COMPLETION_WAITS = tableOf(['wait_for_completion', 'wait_for_completion_io'],
   { maySleep: true, waitsOn: { kind: 'completion', arg: 0 } } as MaySleep);
+
+/** Waits for every item queued on the workqueue in argument 0 to finish (resources/workqueue.ts). */
+const WORKQUEUE_FLUSHES = tableOf(['flush_workqueue', 'drain_workqueue', 'destroy_workqueue'],
+  { maySleep: true, waitsOn: { kind: 'workqueue', arg: 0 } } as MaySleep);
+
+/** Waits for every read-side section of the SRCU domain in argument 0 to end (resources/srcu.ts). */
+const SRCU_WAITS = tableOf(['synchronize_srcu', 'synchronize_srcu_expedited'],
+  { maySleep: true, waitsOn: { kind: 'srcu', arg: 0 } } as MaySleep);
+
+/** SRCU read-side sections: a recursive read of the domain's resource, that never waits. */
+const srcuReader = (op: 'acquire' | 'release'): LockOp => ({ op, lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'srcu' });
+const SRCU_SECTIONS: Record<string, LockOp> = {
+  ...tableOf(['srcu_read_lock', 'srcu_read_lock_nmisafe', 'srcu_read_lock_notrace'], srcuReader('acquire')),
+  ...tableOf(['srcu_read_unlock', 'srcu_read_unlock_nmisafe', 'srcu_read_unlock_notrace'], srcuReader('release')),
+};
 
 /** Waits for a kthread's function to return or park (models/waits.ts), the task in argument 0. */
 const KTHREAD_STOPS = tableOf(['kthread_stop', 'kthread_stop_put', 'kthread_park'],
@@ -468,6 +487,9 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...WORK_FLUSHES,
   ...KTHREAD_STOPS,
   ...COMPLETION_WAITS,
+  ...WORKQUEUE_FLUSHES,
+  ...SRCU_WAITS,
+  ...SRCU_SECTIONS,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

@@ -28,18 +28,43 @@ export const RUN_BINDINGS: Readonly<Record<string, RunBinding>> = {
 
 /**
  * How a kind's calls hand over the place: work items by address (`flush_work(&d->reset_work)`),
- * kthreads by the task pointer kept there (`kthread_stop(d->poll_task)`).
+ * kthreads and workqueues by the pointer kept there (`kthread_stop(d->poll_task)`, `flush_workqueue(d->wq)`),
+ * SRCU domains by address.
  */
-export const PLACE_ARGUMENT: Readonly<Record<WaitKind, 'address' | 'value'>> = { work: 'address', kthread: 'value', completion: 'address' };
+export const PLACE_ARGUMENT: Readonly<Record<WaitKind, 'address' | 'value'>> = {
+  work: 'address', kthread: 'value', completion: 'address', srcu: 'address', workqueue: 'value',
+};
 
 /** Calls that owe a place's event to its waiters, and the argument naming the place: `complete(&x->done)`. */
-export const SIGNALS: Readonly<Record<string, { kind: Exclude<WaitKind, RunKind>; arg: number }>> = {
+export const SIGNALS: Readonly<Record<string, { kind: 'completion'; arg: number }>> = {
   complete: { kind: 'completion', arg: 0 },
   complete_all: { kind: 'completion', arg: 0 },
   complete_on_current_cpu: { kind: 'completion', arg: 0 },
   kthread_complete_and_exit: { kind: 'completion', arg: 0 },
   complete_and_exit: { kind: 'completion', arg: 0 },
 };
+
+/**
+ * Calls that queue a work item on a workqueue, and the arguments naming each: the queue's items
+ * are those queued on it (`queue_work(d->wq, &d->reset_work)`), whose functions its worker runs.
+ * `schedule_work()` queues on `system_wq`, which code does not flush (`flush_scheduled_work()`
+ * is on its way out): not rows.
+ */
+export interface Queueing { queue: number; item: number }
+
+export const QUEUEINGS: Readonly<Record<string, Queueing>> = {
+  queue_work: { queue: 0, item: 1 },
+  queue_work_on: { queue: 1, item: 2 },
+  queue_work_node: { queue: 1, item: 2 },
+  queue_delayed_work: { queue: 0, item: 1 },
+  queue_delayed_work_on: { queue: 1, item: 2 },
+  mod_delayed_work: { queue: 0, item: 1 },
+  mod_delayed_work_on: { queue: 1, item: 2 },
+};
+
+export function queueingOf(callee: string): Queueing | null {
+  return Object.prototype.hasOwnProperty.call(QUEUEINGS, callee) ? QUEUEINGS[callee] ?? null : null;
+}
 
 export function signalOf(callee: string): { kind: WaitKind; arg: number } | null {
   return Object.prototype.hasOwnProperty.call(SIGNALS, callee) ? SIGNALS[callee] ?? null : null;

@@ -14,7 +14,14 @@ import { type FnId, type Program, resolveCallee } from './program.js';
  * `run`: the place it binds the function to, as the kind's calls name it (`INIT_WORK(&x->work, name)`,
  * `x->task = kthread_run(name, …)`); a worker or the thread runs it in task context.
  */
-export interface Registration { by: FnId; name: string; context: ExecContext; run?: { kind: RunKind; place: Expr } }
+export interface FunctionRegistration { by: FnId; name: string; context: ExecContext; run?: { kind: RunKind; place: Expr } }
+
+/** `by` queues a work item on a workqueue (`queue_work(d->wq, &d->reset_work)`): the queue runs the item's function. */
+export interface Queueing { by: FnId; queue: Expr; item: Expr }
+
+export type Registration = FunctionRegistration | Queueing;
+
+export const isQueueing = (r: Registration): r is Queueing => 'queue' in r;
 
 /** The registrations in the bodies of `functions`. */
 export function registrationsIn(program: Program, functions: Iterable<FnId>): Registration[] {
@@ -24,12 +31,13 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
     const index = fn ? functionIndex(fn) : null;
     for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
     for (const [kind, place, name] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place } });
+    for (const [queue, item] of index?.queueings ?? []) out.push({ by, queue, item });
   }
   return out;
 }
 
 /** The functions `r` names, as the registering function's code resolves the name. */
-export function registeredFunctions(program: Program, r: Registration): FnId[] {
+export function registeredFunctions(program: Program, r: FunctionRegistration): FnId[] {
   const fn = program.functions[r.by];
   return fn ? resolveCallee(program, fn, r.name) : [];
 }
@@ -37,6 +45,7 @@ export function registeredFunctions(program: Program, r: Registration): FnId[] {
 export function entryContexts(program: Program, callGraph: readonly FnId[][], registrations: readonly Registration[]): Map<FnId, ExecContext> {
   const registered = new Map<FnId, Set<ExecContext>>();
   for (const r of registrations) {
+    if (isQueueing(r)) continue;
     for (const id of registeredFunctions(program, r)) {
       const set = registered.get(id) ?? new Set<ExecContext>();
       set.add(r.context);

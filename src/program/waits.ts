@@ -3,8 +3,8 @@
 // `INIT_WORK()`, `kthread_run()`). A place is named like a lock class: the field of a struct
 // type, a static instance's field, or a global.
 import type { Expr } from '../facts/types.js';
-import { type FnId, type Program, calleeName } from './program.js';
-import { type Registration, registeredFunctions } from './contexts.js';
+import { type FnId, type Program, calleeName, getOrInit } from './program.js';
+import { type Registration, isQueueing, registeredFunctions } from './contexts.js';
 import type { LockIdentity } from './lock-identity.js';
 import { PLACE_ARGUMENT } from '../models/waits.js';
 import { type WaitKind, waitResource } from '../resources/waits.js';
@@ -47,17 +47,30 @@ function takenFrom(identity: LockIdentity, fn: FnId, call: Extract<Expr, { k: 'c
   return name === 'xchg' && arg.k === 'addr' ? placeOf(identity, fn, arg.arg) : null;
 }
 
-/** Per function, the run resources its worker or thread holds while it runs (sorted, distinct). */
+/**
+ * Per function, the run resources its worker or thread holds while it runs (sorted, distinct):
+ * its items' and threads' places, and the queues its items are queued on.
+ */
 export function runFunctions(program: Program, identity: LockIdentity, registrations: readonly Registration[]): Map<FnId, string[]> {
   const out = new Map<FnId, Set<string>>();
+  const runsOf = (id: FnId): Set<string> => getOrInit(out, id, () => new Set<string>());
+  const byItem = new Map<string, FnId[]>();
   for (const r of registrations) {
+    if (isQueueing(r)) continue;
     const place = r.run ? waitPlaceAt(identity, r.by, r.run.kind, r.run.place) : null;
     if (!r.run || place === null) continue;
+    const item = waitResource(r.run.kind, place);
     for (const id of registeredFunctions(program, r)) {
-      const runs = out.get(id) ?? new Set<string>();
-      runs.add(waitResource(r.run.kind, place));
-      out.set(id, runs);
+      runsOf(id).add(item);
+      getOrInit(byItem, item, () => []).push(id);
     }
+  }
+  for (const r of registrations) {
+    if (!isQueueing(r)) continue;
+    const queue = waitPlaceAt(identity, r.by, 'workqueue', r.queue);
+    const item = waitPlaceAt(identity, r.by, 'work', r.item);
+    if (queue === null || item === null) continue;
+    for (const id of byItem.get(waitResource('work', item)) ?? []) runsOf(id).add(waitResource('workqueue', queue));
   }
   return new Map([...out].map(([id, runs]) => [id, [...runs].sort()]));
 }

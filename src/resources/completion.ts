@@ -9,6 +9,8 @@ import type { WaitModel } from './waits.js';
 export const COMPLETION: WaitModel = {
   kind: 'completion',
   prefix: '(completion)',
+  heldBy: 'owner',
+  onePerPlace: false,
   // As for work items: a wait deeper than two calls is mostly a teardown decided by state.
   maxWaitChain: 3,
   noun: 'a wait for a completion',

@@ -9,6 +9,8 @@ import type { WaitModel } from './waits.js';
 export const KTHREAD: WaitModel = {
   kind: 'kthread',
   prefix: '(kthread)',
+  heldBy: 'owner',
+  onePerPlace: true,
   // As for work items: a stop deeper than two calls is a teardown decided by state.
   maxWaitChain: 3,
   noun: 'a wait for a kthread to stop',

@@ -2,21 +2,35 @@
 // wait → event dependencies). A run (work.ts, kthread.ts): a function a worker or a thread runs
 // for a place, whose end a waiter waits for (`flush_work()`, `kthread_stop()`); the runner holds
 // the place's resource while the function runs. A completion (completion.ts): every
-// `complete()` of the place owes the event. The waiter takes and drops the resource before it
-// waits, as lockdep does for work items. Each kind is a module of its own; this is where a
-// resource's name is read back as one of them.
+// `complete()` of the place owes the event. A queue (workqueue.ts): every run of an item queued
+// on it. A section (srcu.ts): a reader holds the domain's resource from its lock call to its
+// unlock call, and an updater waits for every reader. The waiter takes and drops the resource
+// before it waits, as lockdep does for work items. Each kind is a module of its own; this is
+// where a resource's name is read back as one of them.
 import { COMPLETION } from './completion.js';
 import { KTHREAD } from './kthread.js';
+import { SRCU } from './srcu.js';
 import { WORK } from './work.js';
+import { WORKQUEUE } from './workqueue.js';
 
-export type WaitKind = 'work' | 'kthread' | 'completion';
+export type WaitKind = 'work' | 'kthread' | 'completion' | 'srcu' | 'workqueue';
 /** The kinds whose event is the end of a function that a binding names (models/waits.ts). */
-export type RunKind = Exclude<WaitKind, 'completion'>;
+export type RunKind = 'work' | 'kthread';
 
 export interface WaitModel {
   kind: WaitKind;
   /** What the place's resource name starts with (for work items, lockdep's own map name). */
   prefix: string;
+  /**
+   * Who holds the resource: `owner`, the party that owes the event, from its start (a worker
+   * running the item, a completer); `section`, a reader between its lock and unlock calls.
+   */
+  heldBy: 'owner' | 'section';
+  /**
+   * One party per place at a time (a work item runs on one CPU at once, a thread is one task):
+   * a waiter that is itself the place's party waits for another object's (`waitsForOwnRun`).
+   */
+  onePerPlace: boolean;
   /**
    * Links from a function to the wait it reaches, at most (the wait itself and the calls to it):
    * deeper, the wait is mostly a teardown reached through puts and releases whose state (the
@@ -33,7 +47,7 @@ export interface WaitModel {
   waitsPhrase(place: string): string;
 }
 
-export const WAIT_MODELS: readonly WaitModel[] = [WORK, KTHREAD, COMPLETION];
+export const WAIT_MODELS: readonly WaitModel[] = [WORK, KTHREAD, COMPLETION, SRCU, WORKQUEUE];
 
 /** The resource of `kind`'s place `place` (`(work_completion)frob_dev.reset_work`). */
 export function waitResource(kind: WaitKind, place: string): string {

@@ -9,6 +9,8 @@ import type { WaitModel } from './waits.js';
 export const WORK: WaitModel = {
   kind: 'work',
   prefix: '(work_completion)',
+  heldBy: 'owner',
+  onePerPlace: true,
   // The flush and two calls. Of the cycles found on 6.1's fs, block, net and drivers, every one
   // whose flush was deeper was a false positive (rbd's parent release, SMC's connection teardown).
   maxWaitChain: 3,

@@ -8,9 +8,10 @@ import { type ChainView, type CycleRule, DOCS_BASE, cycleText } from './rule.js'
 
 /**
  * A cycle through a wait that is not a lock (DEPT's wait → event dependencies): a CPU waits for a
- * run to end (a work item's, `flush_work()`, `cancel_work_sync()`; a kthread's, `kthread_stop()`)
- * or for a completion, while holding a lock that the party owing the event, directly or down a
- * chain of CPUs, waits for first.
+ * run to end (a work item's, `flush_work()`, `cancel_work_sync()`; a queue's, `flush_workqueue()`;
+ * a kthread's, `kthread_stop()`),
+ * for a completion or for an SRCU grace period, while holding a lock that the party owing the
+ * event, directly or down a chain of CPUs, waits for first.
  */
 export const waitCycle: CycleRule = {
   id: 'wait-cycle',
@@ -18,13 +19,15 @@ export const waitCycle: CycleRule = {
   meta: {
     id: 'wait-cycle',
     name: 'WaitCycle',
-    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync), a kthread (kthread_stop) or a completion.',
+    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync), a workqueue (flush_workqueue), a kthread (kthread_stop), a completion or an SRCU grace period.',
     fullDescription:
-      'A CPU waits for a work item to finish (flush_work, cancel_work_sync, flush_delayed_work, cancel_delayed_work_sync) '
-      + 'or a kthread to stop (kthread_stop, kthread_park) while holding a lock; or it waits for a completion '
-      + '(wait_for_completion) holding a lock that every complete() of it is made under. The party it waits for waits, '
-      + 'directly or through a chain of other CPUs, for that lock, so the waiter never returns. Lockdep reports the work '
-      + 'item form as a cycle through (work_completion); it has no map for kthreads or completions.',
+      'A CPU waits for a work item or every item of a workqueue to finish (flush_work, cancel_work_sync, flush_delayed_work, '
+      + 'cancel_delayed_work_sync, flush_workqueue, drain_workqueue, destroy_workqueue), '
+      + 'a kthread to stop (kthread_stop, kthread_park) or an SRCU grace period (synchronize_srcu) while holding a lock; '
+      + 'or it waits for a completion (wait_for_completion) holding a lock that every complete() of it is made under. '
+      + 'The party it waits for (the worker, the thread, a reader inside srcu_read_lock()) waits, directly or through a '
+      + 'chain of other CPUs, for that lock, so the waiter never returns. Lockdep reports the work item and workqueue forms '
+      + 'as cycles through (work_completion) and (wq_completion), and the SRCU form since 6.3; it has no map for kthreads or completions.',
     helpText: 'Flush, cancel or stop before taking the lock, or make the work or thread function not take it (hand it the state instead).',
     helpMarkdown:
       'Flush, cancel or stop before taking the lock, or make the work or thread function not take it. See the '

@@ -1219,7 +1219,8 @@ class FunctionAnalysis {
       if (signal) this.signals(c, signal.kind, c.args[signal.arg], s);
       const model = modelOf(name);
       if (model) {
-        if (isLockOp(model)) return model.op === 'release' ? this.release(c, model, s) : this.acquire(c, model, s, model.op === 'acquire');
+        // A read-side section's start never waits (`srcu_read_lock()`): only its updater does.
+        if (isLockOp(model)) return model.op === 'release' ? this.release(c, model, s) : this.acquire(c, model, s, model.op === 'acquire' && !model.section);
         if (isIrqOp(model)) return this.irqOp(c, model, s);
         if (isIpiWait(model)) return this.ipiWait(c, model, s);
         if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
@@ -2394,6 +2395,7 @@ class FunctionAnalysis {
 
   /** Lock classes (or our own parameter) that argument `argIndex` of `c` points to. */
   private lockKeys(c: Call, model: LockOp, s: State, count = true): LockKey[] {
+    if (model.section) return this.counted([this.sectionKey(model.section, c.args[model.lockArg])], count);
     const raw = c.args[model.lockArg];
     const arg: Expr | undefined = raw && model.lockField ? { k: 'addr', arg: { k: 'field', base: raw, field: model.lockField, arrow: true } } : raw;
     const stored = arg ? s.stores[pathKey(arg) ?? ''] : undefined;
@@ -2403,11 +2405,22 @@ class FunctionAnalysis {
     const own = this.instanceClassOf(arg);
     const keyed = own === null ? plain : plain.map((k) => this.rekeyed(k, own));
     const keys = subclassArg === undefined ? keyed : keyed.map((k) => this.subclassed(k, c.args[subclassArg], s));
+    return this.counted(keys.length ? [...new Set(keys)] : ['?unresolved'], count);
+  }
+
+  /** `keys`, counted in the statistics as one lock operation when `count`. */
+  private counted(keys: LockKey[], count: boolean): LockKey[] {
     if (count) {
       this.ctx.stats.lockOps++;
-      if (keys.length === 0 || keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
+      if (keys.every(isUnknownClass)) this.ctx.stats.unknownLockOps++;
     }
-    return keys.length ? [...new Set(keys)] : ['?unresolved'];
+    return keys;
+  }
+
+  /** The resource of a read-side section's place (`(srcu)kvm.srcu`), named as its waiter names it. */
+  private sectionKey(kind: WaitKind, arg: Expr | undefined): LockKey {
+    const place = arg ? waitPlaceAt(this.ctx.identity, this.fnId, kind, arg) : null;
+    return place === null ? '?unresolved' : waitResource(kind, place);
   }
 
   /**
