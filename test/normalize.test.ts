@@ -69,6 +69,12 @@ describe('normalizeKernelC', () => {
     assert.equal(out.length, src.length);
   });
 
+  it('reads a work item definition as a declaration initialised with its function, and leaves the macro\'s #define alone', () => {
+    const src = 'static DECLARE_WORK(frob_work, frob_fn);\nDECLARE_DELAYED_WORK( poll ,\n\tpoll_fn );\n#define DECLARE_WORK(n, f) struct work_struct n\nDECLARE_WORK(a->b, f);\n';
+    const out = normalizeKernelC(src).text;
+    assert.equal(out, 'static DECLARE_WORK frob_work= frob_fn ;\nDECLARE_DELAYED_WORK  poll =\n\tpoll_fn  ;\n#define DECLARE_WORK(n, f) struct work_struct n\nDECLARE_WORK(a->b, f);\n');
+  });
+
   it('names a template function by its name-pasting macro, `FNAME(fetch)`, at definitions and calls', async () => {
     const src = [
       'static int FNAME(fetch)(struct kvm_vcpu *vcpu, int level)', '{', '\treturn FNAME(walk)(vcpu, level) + get_ops(vcpu)(level);', '}',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scan } from '../src/scan.js';
 import { extractFileFacts } from '../src/facts/extract.js';
-import { classNamer, nameKeysIn, plainName, resolveName, scopedKey } from '../src/program/scope.js';
+import { classNamer, isPrivateHeader, nameKeysIn, plainName, resolveName, scopedKey, typeDefinitionKey, withoutDirectoryScopes } from '../src/program/scope.js';
 
 describe('resolveName', () => {
   const table = new Map<string, unknown>([
@@ -29,6 +29,36 @@ describe('resolveName', () => {
     assert.equal(resolveName(table, 'opaque', 'include/linux/x.h'), 'opaque{drivers/c.c}');
     assert.equal(resolveName(table, 'priv', 'include/linux/x.h'), null);
     assert.equal(resolveName(table, 'dev', 'include/linux/x.h'), 'dev');
+  });
+
+  it('keys a type of a driver\'s own header by its directory, and a public header\'s by name', () => {
+    assert.equal(typeDefinitionKey('scsi_qla_host', 'drivers/scsi/qla4xxx/ql4_def.h'), 'scsi_qla_host{drivers/scsi/qla4xxx/}');
+    assert.equal(typeDefinitionKey('inode', 'include/linux/fs.h'), 'inode');
+    assert.equal(typeDefinitionKey('kvm_vcpu_arch', 'arch/x86/include/asm/kvm_host.h'), 'kvm_vcpu_arch');
+    assert.equal(typeDefinitionKey('priv', 'drivers/a.c'), 'priv{drivers/a.c}');
+    assert.equal(isPrivateHeader('fs/btrfs/ctree.h'), true);
+    assert.equal(isPrivateHeader('include/uapi/linux/x.h'), false);
+  });
+
+  it('lets code see its directory\'s private headers and its ancestors\', not a sibling\'s', () => {
+    const types = new Map<string, unknown>([
+      ['host{drivers/scsi/qla2xxx/}', 1], ['host{drivers/scsi/qla4xxx/}', 2], ['hw{drivers/net/mlx5/}', 3], ['dev', 4], ['dev{drivers/x/}', 5],
+    ]);
+    assert.equal(resolveName(types, 'host', 'drivers/scsi/qla2xxx/qla_os.c'), 'host{drivers/scsi/qla2xxx/}');
+    assert.equal(resolveName(types, 'host', 'drivers/scsi/qla4xxx/ql4_os.c'), 'host{drivers/scsi/qla4xxx/}');
+    assert.equal(resolveName(types, 'host', 'drivers/scsi/qla2xxx/tcm/tcm_qla2xxx.c'), 'host{drivers/scsi/qla2xxx/}');
+    // Two drivers define it, neither an ancestor: the code does not say which.
+    assert.equal(resolveName(types, 'host', 'drivers/scsi/other.c'), null);
+    // One private definition, included from beside its directory (a Makefile's -I).
+    assert.equal(resolveName(types, 'hw', 'drivers/net/mlx5e/en.c'), 'hw{drivers/net/mlx5/}');
+    // A directory's own definition before the public one.
+    assert.equal(resolveName(types, 'dev', 'drivers/x/y/z.c'), 'dev{drivers/x/}');
+    assert.equal(resolveName(types, 'dev', 'drivers/w.c'), 'dev');
+  });
+
+  it('drops directories\' scopes from a key, and keeps files\'', () => {
+    assert.equal(withoutDirectoryScopes('host{drivers/scsi/qla4xxx/}.hw.lock'), 'host.hw.lock');
+    assert.equal(withoutDirectoryScopes('priv{drivers/a.c}.lock'), 'priv{drivers/a.c}.lock');
   });
 
   it('sees definitions added after an earlier lookup', () => {

@@ -185,7 +185,13 @@ function recordDeclaration(node: Node, ctx: Ctx, facts: FileFacts): void {
     if (isStatic) facts.staticGlobals.push(name);
     const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
     if (value) collectBindings(value, ctx, facts.bindings, initialised(type, d));
+    if (value?.type === 'identifier' && isRunDefinition(node)) (facts.declaredRuns ??= []).push([name, value.text]);
   }
+}
+
+/** `static DECLARE_WORK(frob_work, frob_fn);`, as normalised: a work item bound to its function. */
+function isRunDefinition(node: Node): boolean {
+  return kernelIdioms().runDefiners.has(node.childForFieldName('type')?.text ?? '');
 }
 
 /** `DEFINE_SPINLOCK(x);` without `static` in front reads as a call: a global lock all the same. */
@@ -199,11 +205,14 @@ function recordLockDefinition(node: Node, facts: FileFacts): void {
   if (kernelIdioms().staticLockDefiners.has(definer)) facts.staticGlobals.push(name.text);
 }
 
-/** The type a declaration declares: a lock definer (`static DEFINE_MUTEX(m)`) names its lock type. */
+/**
+ * The type a declaration declares: a lock definer (`static DEFINE_MUTEX(m)`) names its lock type,
+ * a work definer (`DECLARE_WORK`) its item's.
+ */
 function declaredType(node: Node): TypeRef {
   const type = typeOfSpecifier(node.childForFieldName('type'));
-  const lock = kernelIdioms().lockDefiners.get(type.name);
-  return lock ? { name: lock, pointer: 0 } : type;
+  const defined = kernelIdioms().lockDefiners.get(type.name) ?? kernelIdioms().runDefiners.get(type.name);
+  return defined ? { name: defined, pointer: 0 } : type;
 }
 
 function hasStorageClass(node: Node, word: string): boolean {

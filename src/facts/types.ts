@@ -117,6 +117,8 @@ export interface FileFacts {
   /** Globals declared `static`: the file's own, whatever other files call the same name. */
   staticGlobals: string[];
   bindings: FieldFunctionBinding[];
+  /** Work items defined bound to a function (`DECLARE_WORK(frob_work, frob_fn)`): [the global, the function]. */
+  declaredRuns?: [string, string][];
   /** Object-like macros, their (short) values and the `#if` conditions around each definition. */
   objectMacros: ObjectMacro[];
   guards: GuardDefinition[];

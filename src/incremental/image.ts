@@ -27,7 +27,7 @@ import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 10;
+const FORMAT = 11;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -66,6 +66,7 @@ interface LinkPart {
   fileStatics: [string, [string, FnId[]][]][];
   structs: [string, Record<string, TypeRef>][];
   typedefs: [string, TypeRef][];
+  declaredRuns: [string, [string, string][]][];
   globals: [string, TypeRef][];
   fieldBindings: [string, string[]][];
   bindingOwners: [string, string[]][];
@@ -256,7 +257,7 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     functions: columns,
     globalDefs: [...p.globalDefs],
     fileStatics: [...p.fileStatics].map(([file, byName]) => [file, [...byName]]),
-    structs: [...p.structs], typedefs: [...p.typedefs], globals: [...p.globals], fieldBindings: [...p.fieldBindings], bindingOwners: [...p.bindingOwners], unfollowedBindings: [...p.unfollowedBindings],
+    structs: [...p.structs], typedefs: [...p.typedefs], declaredRuns: [...p.declaredRuns], globals: [...p.globals], fieldBindings: [...p.fieldBindings], bindingOwners: [...p.bindingOwners], unfollowedBindings: [...p.unfollowedBindings],
     aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards], keyedStructs: [...p.keyedStructs], keyedFields: [...p.keyedFields],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
     macroAsked: a.conditions.asked ? [...a.conditions.asked].sort() : null,
@@ -379,7 +380,7 @@ function assemble(
     functions: link.functions.name.map((_, fn) => lazyFunction(link.functions, fn, manifest.files, bodies)),
     globalDefs: new Map(link.globalDefs),
     fileStatics: new Map(link.fileStatics.map(([file, byName]) => [file, new Map(byName)])),
-    structs: new Map(link.structs), typedefs: new Map(link.typedefs), globals: new Map(link.globals),
+    structs: new Map(link.structs), typedefs: new Map(link.typedefs), declaredRuns: new Map(link.declaredRuns), globals: new Map(link.globals),
     fieldBindings: new Map(link.fieldBindings), bindingOwners: new Map(link.bindingOwners), unfollowedBindings: new Map(link.unfollowedBindings), aliases: new Map(link.aliases), callMacros: new Map(link.callMacros),
     keyedStructs: new Set(link.keyedStructs), keyedFields: new Set(link.keyedFields),
     guards: new Map(link.guards),

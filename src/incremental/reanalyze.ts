@@ -355,7 +355,7 @@ function replaceStores(identity: LockIdentity, stores: ReturnType<LockIdentity['
 /** What a file declares besides its functions: structs, types, globals, macros, guard classes, ops bindings. */
 function declarationsOf(f: LoadedFile): string {
   return JSON.stringify({
-    structs: f.structs, typedefs: f.typedefs, globals: f.globals, staticGlobals: f.staticGlobals, macros: f.macros,
+    structs: f.structs, typedefs: f.typedefs, globals: f.globals, staticGlobals: f.staticGlobals, declaredRuns: f.declaredRuns ?? [], macros: f.macros,
     guards: f.guards.map(({ line: _line, ...g }) => g),
     bindings: f.bindings.map((b) => [b.field, b.fn, b.struct ?? '', b.via ?? []]),
   });

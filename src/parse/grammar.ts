@@ -26,6 +26,8 @@ export interface KernelIdioms {
   lockDefiners: ReadonlyMap<string, string>;
   /** Of those, the ones that define a `static` object by themselves. */
   staticLockDefiners: ReadonlySet<string>;
+  /** `DECLARE_WORK` → `work_struct`: macros that define a work item bound to a function. */
+  runDefiners: ReadonlyMap<string, string>;
 }
 
 /** grammars/ beside the package.json above this module (src/ or dist/src/). */
@@ -60,6 +62,8 @@ export function kernelIdioms(): KernelIdioms {
   const definers = t.lockDefiners as { types?: unknown } | undefined;
   const types = Object.entries((definers?.types ?? {}) as Record<string, unknown>);
   if (!types.length || !types.every(([, v]) => typeof v === 'string')) throw new GrammarError('grammars/kernel-c.json: lockDefiners.types must map macro names to lock types');
+  const runTypes = Object.entries(((t.runDefiners as { types?: unknown } | undefined)?.types ?? {}) as Record<string, unknown>);
+  if (!runTypes.every(([, v]) => typeof v === 'string')) throw new GrammarError('grammars/kernel-c.json: runDefiners.types must map macro names to work types');
   idioms = {
     blankWords: words(t, 'blankWords'), keptWords: words(t, 'keptWords'), blankCallWords: words(t, 'blankCallWords'),
     statementCallWords: words(t, 'statementCallWords'), typeArgumentMacros: words(t, 'typeArgumentMacros'),
@@ -67,6 +71,7 @@ export function kernelIdioms(): KernelIdioms {
     definitionMacros: forms.map((f) => ({ pattern: new RegExp(f.pattern), prefix: f.prefix })),
     lockDefiners: new Map(types as [string, string][]),
     staticLockDefiners: words(definers as Record<string, unknown>, 'staticForms'),
+    runDefiners: new Map(runTypes as [string, string][]),
   };
   return idioms;
 }

@@ -71,6 +71,10 @@ export function normalizeKernelC(source: string): Normalized {
       }
       continue;
     }
+    if (idioms.runDefiners.has(word)) {
+      if (rewriteRunDefinition(source, out, start, end)) rewrites++;
+      continue;
+    }
     const definition = idioms.definitionMacros.find((d) => d.pattern.test(word));
     if (definition) {
       if (rewriteSyscallDefine(source, out, start, end, definition.prefix)) rewrites++;
@@ -78,6 +82,27 @@ export function normalizeKernelC(source: string): Normalized {
   }
   rewrites += blankDirectiveComments(source, out);
   return { text: out.text(), loopMacros, rewrites };
+}
+
+/**
+ * `DECLARE_WORK(frob_work, frob_fn)` → `DECLARE_WORK frob_work= frob_fn `: a declaration of
+ * `frob_work` initialised with its function, which tree-sitter reads (two arguments in a
+ * declarator's place derail it). Not the macro's own `#define`.
+ */
+function rewriteRunDefinition(source: string, out: CharEdits, start: number, end: number): boolean {
+  const open = nextNonSpace(source, end);
+  if (source[open] !== '(') return false;
+  const close = matchParen(source, open);
+  const comma = close < 0 ? -1 : source.indexOf(',', open);
+  if (comma < 0 || comma > close) return false;
+  const ident = /^\s*[A-Za-z_]\w*\s*$/;
+  if (!ident.test(source.slice(open + 1, comma)) || !ident.test(source.slice(comma + 1, close))) return false;
+  const lineStart = source.lastIndexOf('\n', start) + 1;
+  if (/#\s*define\s*$/.test(source.slice(lineStart, start))) return false;
+  out.set(open, ' ');
+  out.set(comma, '=');
+  out.set(close, ' ');
+  return true;
 }
 
 /**

@@ -32,6 +32,10 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
     for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
     for (const [kind, place, name] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place } });
     for (const [queue, item] of index?.queueings ?? []) out.push({ by, queue, item });
+    // `DECLARE_WORK(frob_work, frob_fn)` in the function's own file binds the item to it.
+    for (const [item, name] of (fn && program.declaredRuns.get(fn.file)) || []) {
+      if (name === fn?.name) out.push({ by, name, context: 'task', run: { kind: 'work', place: { k: 'addr', arg: { k: 'id', name: item } } } });
+    }
   }
   return out;
 }

@@ -4,7 +4,7 @@ import type { Expr, FieldFunctionBinding, FunctionFacts, GuardDefinition, Stmt, 
 import type { Kconfig } from '../source/kconfig.js';
 import { keyedStructOfInitialiser, reclassedLockArg } from '../models/kernel-api.js';
 import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
-import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey } from './scope.js';
+import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey, typeDefinitionKey } from './scope.js';
 
 export type FnId = number;
 
@@ -18,6 +18,8 @@ export interface Program {
   structs: Map<string, Record<string, TypeRef>>;
   typedefs: Map<string, TypeRef>;
   globals: Map<string, TypeRef>;
+  /** Per file, its work items defined bound to a function (`DECLARE_WORK(w, fn)`): [the global, the function]. */
+  declaredRuns: Map<string, [string, string][]>;
   /** Field name → functions assigned to it in an initialiser or an assignment (a static one as `name{path}`). */
   fieldBindings: Map<string, string[]>;
   /**
@@ -89,7 +91,7 @@ export function macroNamesAsked(files: readonly LoadedFile[]): Set<string> {
 export function linkProgram(files: readonly LoadedFile[], conditions: ConditionEvaluator = new ConditionEvaluator(null)): Program {
   const program: Program = {
     functions: [], globalDefs: new Map(), fileStatics: new Map(), structs: new Map(),
-    typedefs: new Map(), globals: new Map(), fieldBindings: new Map(), bindingOwners: new Map(), unfollowedBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
+    typedefs: new Map(), globals: new Map(), declaredRuns: new Map(), fieldBindings: new Map(), bindingOwners: new Map(), unfollowedBindings: new Map(), aliases: new Map(), callMacros: new Map(), guards: new Map(),
     keyedStructs: new Set(), keyedFields: new Set(),
   };
   // Sorted input makes ids, and so every later tie-break, independent of read order.
@@ -97,10 +99,11 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   for (const file of sorted) {
     for (const fn of file.functions) if (conditions.allowed(fn.conditions)) program.functions.push(fn);
     for (const s of file.structs) {
-      const fields = getOrInit(program.structs, definitionKey(s.name, file.path, true), () => ({}));
+      const fields = getOrInit(program.structs, typeDefinitionKey(s.name, file.path), () => ({}));
       Object.assign(fields, s.fields);
     }
-    for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(definitionKey(k, file.path, true), v);
+    for (const [k, v] of Object.entries(file.typedefs)) program.typedefs.set(typeDefinitionKey(k, file.path), v);
+    if (file.declaredRuns?.length) program.declaredRuns.set(file.path, file.declaredRuns);
     const statics = new Set(file.staticGlobals);
     for (const [k, v] of Object.entries(file.globals)) {
       const key = definitionKey(k, file.path, statics.has(k));
