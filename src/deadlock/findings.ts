@@ -130,12 +130,19 @@ function withClassNames(f: Finding, name: (key: string) => string): Finding {
 /**
  * Rotates a cycle to start at its least resource, so one cycle has one spelling; a cycle through
  * a hard irq starts at the lock the interrupted CPU holds (lockdep's CPU0), which comes before it.
+ * Resources compare without directories' scopes first, as fingerprints read them (`hashChains`).
  */
 export function canonicalRotation(cycle: string[]): string[] {
   const irq = cycle.indexOf(HARDIRQ);
   let best = irq >= 0 ? (irq - 1 + cycle.length) % cycle.length : 0;
-  if (irq < 0) for (let i = 1; i < cycle.length; i++) if ((cycle[i] as string) < (cycle[best] as string)) best = i;
+  if (irq < 0) for (let i = 1; i < cycle.length; i++) if (comesFirst(cycle[i] as string, cycle[best] as string)) best = i;
   return [...cycle.slice(best), ...cycle.slice(0, best)];
+}
+
+function comesFirst(a: string, b: string): boolean {
+  const x = withoutDirectoryScopes(a);
+  const y = withoutDirectoryScopes(b);
+  return x < y || (x === y && a < b);
 }
 
 /**
