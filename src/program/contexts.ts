@@ -14,10 +14,17 @@ import { type FnId, type Program, resolveCallee } from './program.js';
  * `run`: the place it binds the function to, as the kind's calls name it (`INIT_WORK(&x->work, name)`,
  * `x->task = kthread_run(name, …)`); a worker or the thread runs it in task context.
  */
-export interface FunctionRegistration { by: FnId; name: string; context: ExecContext; run?: { kind: RunKind; place: Expr } }
+export interface FunctionRegistration {
+  by: FnId; name: string; context: ExecContext;
+  /** `named`: the place's name once worked out (program/waits.ts), kept with the registration in the image. */
+  run?: { kind: RunKind; place: Expr; named?: string | null };
+}
 
-/** `by` queues a work item on a workqueue (`queue_work(d->wq, &d->reset_work)`): the queue runs the item's function. */
-export interface Queueing { by: FnId; queue: Expr; item: Expr }
+/**
+ * `by` queues a work item on a workqueue (`queue_work(d->wq, &d->reset_work)`): the queue runs the
+ * item's function. `named`: the queue's and the item's places once worked out, kept in the image.
+ */
+export interface Queueing { by: FnId; queue: Expr; item: Expr; named?: { queue: string | null; item: string | null } }
 
 export type Registration = FunctionRegistration | Queueing;
 

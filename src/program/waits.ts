@@ -49,17 +49,20 @@ function takenFrom(identity: LockIdentity, fn: FnId, call: Extract<Expr, { k: 'c
 
 /**
  * Per function, the run resources its worker or thread holds while it runs (sorted, distinct):
- * its items' and threads' places, and the queues its items are queued on.
+ * its items' and threads' places, and the queues its items are queued on. Naming a place reads the
+ * registering function's body (its locals' types); the names are kept on the registrations, which
+ * the image carries, so a check-patch does not read every registering body again.
  */
 export function runFunctions(program: Program, identity: LockIdentity, registrations: readonly Registration[]): Map<FnId, string[]> {
   const out = new Map<FnId, Set<string>>();
   const runsOf = (id: FnId): Set<string> => getOrInit(out, id, () => new Set<string>());
   const byItem = new Map<string, FnId[]>();
   for (const r of registrations) {
-    if (isQueueing(r)) continue;
-    const place = r.run ? waitPlaceAt(identity, r.by, r.run.kind, r.run.place) : null;
-    if (!r.run || place === null) continue;
-    const item = waitResource(r.run.kind, place);
+    if (isQueueing(r) || !r.run) continue;
+    const run = r.run;
+    if (run.named === undefined) run.named = waitPlaceAt(identity, r.by, run.kind, run.place);
+    if (run.named === null) continue;
+    const item = waitResource(run.kind, run.named);
     for (const id of registeredFunctions(program, r)) {
       runsOf(id).add(item);
       getOrInit(byItem, item, () => []).push(id);
@@ -67,8 +70,8 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
   }
   for (const r of registrations) {
     if (!isQueueing(r)) continue;
-    const queue = waitPlaceAt(identity, r.by, 'workqueue', r.queue);
-    const item = waitPlaceAt(identity, r.by, 'work', r.item);
+    r.named ??= { queue: waitPlaceAt(identity, r.by, 'workqueue', r.queue), item: waitPlaceAt(identity, r.by, 'work', r.item) };
+    const { queue, item } = r.named;
     if (queue === null || item === null) continue;
     for (const id of byItem.get(waitResource('work', item)) ?? []) runsOf(id).add(waitResource('workqueue', queue));
   }
