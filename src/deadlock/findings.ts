@@ -11,6 +11,7 @@ import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from
 import { functionIndex } from '../facts/outline.js';
 import { oneBackend } from './paravirt.js';
 import { waitOf } from '../resources/waits.js';
+import { lockedRunHolder } from '../models/waits.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
@@ -258,6 +259,7 @@ function cpuScenario(cpu: number, e: DepEdge, { hold, wait }: CpuPaths): CpuScen
     ...(writer ? { queuedWriter: true } : {}),
     holds: [...(writer ? [] : [e.from]), ...e.alsoHeld.map((h) => h.lock)],
     holdMode: writer ? '' : e.holdMode,
+    ...(e.runUnder ? { runsUnder: lockedRunHolder(e.from) } : {}),
     waitsFor: e.to,
     waitMode: e.waitMode,
     irqsDisabled: e.irqsOff || e.from === IPI || e.from === HARDIRQ,
@@ -290,7 +292,7 @@ function interleaving(verdict: Verdict, cpus: CpuScenario[], paths: CpuPaths[]):
     const holdEnd = hold[hold.length - 1];
     // A CPU that owes an event (a run, a completion) holds it from its start: its first chain is
     // its wait, and what follows it is where the event would come (`complete()`).
-    const owes = waitOf(cpu.holds[0] ?? '')?.model.heldBy === 'owner';
+    const owes = waitOf(cpu.holds[0] ?? '')?.model.heldBy === 'owner' || cpu.runsUnder !== undefined;
     const waitEnd = wait.length && !owes ? wait[wait.length - 1] : holdEnd;
     if (step.phase === 'hold') {
       const held = cpu.holds[0] ?? '?';

@@ -38,6 +38,8 @@ export interface DepEdge {
    */
   heldIn?: string;
   awaitedIn?: string;
+  /** `from` is a lock the kernel holds around `fn`'s run (a hotplug callback's `cpu_hotplug_lock`), not one the chain takes. */
+  runUnder?: true;
 }
 
 export function edgeVariantKey(e: Pick<DepEdge, 'from' | 'to' | 'holdMode' | 'waitMode' | 'irqsOff' | 'heldIn' | 'awaitedIn'>): string {

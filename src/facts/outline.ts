@@ -4,7 +4,7 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { queueingOf, runBindingOf, signalOf } from '../models/waits.js';
+import { lockedRunOf, queueingOf, runBindingOf, signalOf } from '../models/waits.js';
 import type { RunKind } from '../resources/waits.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
@@ -37,6 +37,8 @@ export interface FunctionIndex {
   runBindings?: [RunKind, Expr, string][];
   /** Work items this body queues on a workqueue (`queue_work(d->wq, &d->work)`): [the queue, the item]. */
   queueings?: [Expr, Expr][];
+  /** Functions this body registers to run under a lock the kernel holds (`cpuhp_setup_state(…, fn, …)`): [callee, name]. */
+  lockedRuns?: [string, string][];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
   /** Fields the body writes (`forEachFieldWrite`), by name, sorted: who may change what a field holds. */
@@ -200,6 +202,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const registers: [string, ExecContext][] = [];
   const runBindings = runBindingsOf(body);
   const queueings: [Expr, Expr][] = [];
+  const lockedRuns: [string, string][] = [];
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
@@ -222,6 +225,10 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     const queued = queueingOf(name ?? '');
     const [queue, item] = queued ? [e.args[queued.queue], e.args[queued.item]] : [];
     if (queue && item) queueings.push([queue, item]);
+    for (const argIndex of lockedRunOf(name ?? '')?.fns ?? []) {
+      const registered = bareName(e.args[argIndex] ?? { k: 'other' });
+      if (name && registered) lockedRuns.push([name, registered]);
+    }
     const reclassed = reclassedLockArg(name ?? '');
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);
     const novalidate = uncheckedLockArg(name ?? '');
@@ -246,7 +253,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(queueings.length ? { queueings } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(queueings.length ? { queueings } : {}), ...(lockedRuns.length ? { lockedRuns } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
     ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
     ...(addressTaken ? { addressTaken } : {}),

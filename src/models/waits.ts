@@ -2,6 +2,7 @@
 // thread runs for it, the calls that signal a place's event, and how each kind's calls name the
 // place. The calls that wait are rows of the kernel API table (`waitsOn`, models/kernel-api.ts).
 import type { RunKind, WaitKind } from '../resources/waits.js';
+import { plainName } from '../program/scope.js';
 
 /**
  * `fn`: the argument naming the function run. `place`: the argument naming the place, or
@@ -72,4 +73,37 @@ export function signalOf(callee: string): { kind: WaitKind; arg: number } | null
 
 export function runBindingOf(callee: string): RunBinding | null {
   return Object.prototype.hasOwnProperty.call(RUN_BINDINGS, callee) ? RUN_BINDINGS[callee] ?? null : null;
+}
+
+/**
+ * Calls that register functions the kernel runs while a lock of its own is held for write for the
+ * whole run, by a party that waits for the function to return. CPU hotplug runs a state's
+ * callbacks for the writer that holds `cpu_hotplug_lock` (`cpus_write_lock()` in `_cpu_up()` and
+ * `_cpu_down()`), on the control CPU or in the target's hotplug thread, which the writer waits
+ * for; lockdep links them through its `cpuhp_state` maps. A callback that takes a lock while a
+ * holder of that lock calls `cpus_read_lock()` is an AB-BA with the writer. `lock` is the
+ * global as the kernel defines it (`file`'s), `holder` how a report names the party holding it.
+ */
+export interface LockedRun { fns: readonly number[]; lock: { name: string; file: string }; holder: string }
+
+const hotplugCallbacks = (startup: number, teardown: number): LockedRun => ({
+  fns: [startup, teardown], lock: { name: 'cpu_hotplug_lock', file: 'kernel/cpu.c' }, holder: 'the CPU hotplug writer (cpus_write_lock())',
+});
+
+export const LOCKED_RUNS: Readonly<Record<string, LockedRun>> = {
+  cpuhp_setup_state: hotplugCallbacks(2, 3),
+  cpuhp_setup_state_nocalls: hotplugCallbacks(2, 3),
+  cpuhp_setup_state_cpuslocked: hotplugCallbacks(2, 3),
+  cpuhp_setup_state_nocalls_cpuslocked: hotplugCallbacks(2, 3),
+  cpuhp_setup_state_multi: hotplugCallbacks(2, 3),
+};
+
+export function lockedRunOf(callee: string): LockedRun | null {
+  return Object.prototype.hasOwnProperty.call(LOCKED_RUNS, callee) ? LOCKED_RUNS[callee] ?? null : null;
+}
+
+/** Who holds `cls` around the callbacks it is the lock of (`LockedRun.holder`); `cls` is the class's key. */
+export function lockedRunHolder(cls: string): string {
+  const row = Object.values(LOCKED_RUNS).find((r) => plainName(cls) === r.lock.name);
+  return row?.holder ?? 'the kernel';
 }

@@ -26,9 +26,18 @@ export interface FunctionRegistration {
  */
 export interface Queueing { by: FnId; queue: Expr; item: Expr; named?: { queue: string | null; item: string | null } }
 
-export type Registration = FunctionRegistration | Queueing;
+/**
+ * `by` registers `name` to run while the kernel holds a lock of its own for write (models/waits.ts,
+ * `LOCKED_RUNS`): `lockedBy` is the registering call (`cpuhp_setup_state`), `named` the lock's class.
+ */
+export interface LockedRegistration { by: FnId; name: string; lockedBy: string; named?: string | null }
+
+export type Registration = FunctionRegistration | Queueing | LockedRegistration;
 
 export const isQueueing = (r: Registration): r is Queueing => 'queue' in r;
+export const isLockedRegistration = (r: Registration): r is LockedRegistration => 'lockedBy' in r;
+/** A registration of a function to run in a context, or for a run's place. */
+export const isFunctionRegistration = (r: Registration): r is FunctionRegistration => 'context' in r;
 
 /** The registrations in the bodies of `functions`. */
 export function registrationsIn(program: Program, functions: Iterable<FnId>): Registration[] {
@@ -39,6 +48,7 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
     for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
     for (const [kind, place, name] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place } });
     for (const [queue, item] of index?.queueings ?? []) out.push({ by, queue, item });
+    for (const [lockedBy, name] of index?.lockedRuns ?? []) out.push({ by, name, lockedBy });
     // `DECLARE_WORK(frob_work, frob_fn)` in the function's own file binds the item to it.
     for (const [item, name] of (fn && program.declaredRuns.get(fn.file)) || []) {
       if (name === fn?.name) out.push({ by, name, context: 'task', run: { kind: 'work', place: { k: 'addr', arg: { k: 'id', name: item } } } });
@@ -48,7 +58,7 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
 }
 
 /** The functions `r` names, as the registering function's code resolves the name. */
-export function registeredFunctions(program: Program, r: FunctionRegistration): FnId[] {
+export function registeredFunctions(program: Program, r: FunctionRegistration | LockedRegistration): FnId[] {
   const fn = program.functions[r.by];
   return fn ? resolveCallee(program, fn, r.name) : [];
 }
@@ -56,7 +66,7 @@ export function registeredFunctions(program: Program, r: FunctionRegistration): 
 export function entryContexts(program: Program, callGraph: readonly FnId[][], registrations: readonly Registration[]): Map<FnId, ExecContext> {
   const registered = new Map<FnId, Set<ExecContext>>();
   for (const r of registrations) {
-    if (isQueueing(r)) continue;
+    if (!isFunctionRegistration(r)) continue;
     for (const id of registeredFunctions(program, r)) {
       const set = registered.get(id) ?? new Set<ExecContext>();
       set.add(r.context);

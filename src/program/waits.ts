@@ -4,9 +4,10 @@
 // type, a static instance's field, or a global.
 import type { Expr } from '../facts/types.js';
 import { type FnId, type Program, calleeName, getOrInit } from './program.js';
-import { type Registration, isQueueing, registeredFunctions } from './contexts.js';
+import { type Registration, isFunctionRegistration, isLockedRegistration, isQueueing, registeredFunctions } from './contexts.js';
 import type { LockIdentity } from './lock-identity.js';
-import { PLACE_ARGUMENT } from '../models/waits.js';
+import { PLACE_ARGUMENT, lockedRunOf } from '../models/waits.js';
+import { resolveName } from './scope.js';
 import { type WaitKind, waitResource } from '../resources/waits.js';
 
 /** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s. */
@@ -49,7 +50,8 @@ function takenFrom(identity: LockIdentity, fn: FnId, call: Extract<Expr, { k: 'c
 
 /**
  * Per function, the run resources its worker or thread holds while it runs (sorted, distinct):
- * its items' and threads' places, and the queues its items are queued on. Naming a place reads the
+ * its items' and threads' places, the queues its items are queued on, and the classes of the
+ * locks the kernel holds around it (`cpu_hotplug_lock` around a hotplug callback). Naming a place reads the
  * registering function's body (its locals' types); the names are kept on the registrations, which
  * the image carries, so a check-patch does not read every registering body again.
  */
@@ -58,7 +60,7 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
   const runsOf = (id: FnId): Set<string> => getOrInit(out, id, () => new Set<string>());
   const byItem = new Map<string, FnId[]>();
   for (const r of registrations) {
-    if (isQueueing(r) || !r.run) continue;
+    if (!isFunctionRegistration(r) || !r.run) continue;
     const run = r.run;
     if (run.named === undefined) run.named = waitPlaceAt(identity, r.by, run.kind, run.place);
     if (run.named === null) continue;
@@ -75,5 +77,18 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
     if (queue === null || item === null) continue;
     for (const id of byItem.get(waitResource('work', item)) ?? []) runsOf(id).add(waitResource('workqueue', queue));
   }
+  for (const r of registrations) {
+    if (!isLockedRegistration(r)) continue;
+    if (r.named === undefined) r.named = lockedRunClass(program, r.lockedBy);
+    if (r.named === null) continue;
+    for (const id of registeredFunctions(program, r)) runsOf(id).add(r.named);
+  }
   return new Map([...out].map(([id, runs]) => [id, [...runs].sort()]));
+}
+
+/** The class of the lock `callee`'s callbacks run under, when the program defines it (a scan of `kernel/`). */
+function lockedRunClass(program: Program, callee: string): string | null {
+  const row = lockedRunOf(callee);
+  const key = row ? resolveName(program.globals, row.lock.name, row.lock.file) : null;
+  return key !== null && program.globals.has(key) ? key : null;
 }

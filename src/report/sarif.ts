@@ -9,6 +9,7 @@ import { heldName } from '../models/bit-gates.js';
 import { waitOf } from '../resources/waits.js';
 import { cycleText } from '../rules/rule.js';
 import type { RuleMeta } from './rule-meta.js';
+import { runsUnderPhrase } from './scenario.js';
 import type { ChainStep, CpuScenario, Finding, Problem, Report, Severity, StepKind, SuppressedFinding, Suppression } from './types.js';
 
 export type { RuleMeta } from './rule-meta.js';
@@ -388,6 +389,8 @@ function holdPhrase(cpu: CpuScenario, held = cpu.holds.map(heldName).join(', '))
   if (held === 'HARDIRQ') return 'runs a hard-irq handler on the CPU before it';
   const runs = waitOf(held);
   if (runs !== null) return runs.model.holdsPhrase(runs.place);
+  const under = runsUnderPhrase(cpu);
+  if (under !== null) return under;
   return cpu.holdMode ? `holds ${held} (${cpu.holdMode})` : `holds ${held}`;
 }
 

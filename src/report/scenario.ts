@@ -1,7 +1,12 @@
 // Lockdep's "Possible unsafe locking scenario" table: one column per CPU, one row per step.
-import type { Finding } from './types.js';
+import type { CpuScenario, Finding } from './types.js';
 
 const INDENT = '       ';
+
+/** How a CPU whose chain runs under a lock another party holds reads (`CpuScenario.runsUnder`). */
+export function runsUnderPhrase(cpu: CpuScenario): string | null {
+  return cpu.runsUnder === undefined ? null : `runs a callback for ${cpu.runsUnder}, which holds ${cpu.holds[0] ?? '?'} (${cpu.holdMode})`;
+}
 
 /** Renders the interleaving of a finding as lockdep does; columns shrink to fit `maxWidth`. */
 export function renderScenarioTable(finding: Finding, maxWidth = 100): string {

@@ -1,6 +1,6 @@
 // Compiler-style text: one `file:line:col: error: [rule] message` line per finding, then
 // lockdep's scenario table and each CPU's call chain (`function+file:line`).
-import { renderScenarioTable } from './scenario.js';
+import { renderScenarioTable, runsUnderPhrase } from './scenario.js';
 import { heldName } from '../models/bit-gates.js';
 import { waitOf } from '../resources/waits.js';
 import type { ChainStep, CpuScenario, Finding, Report, SuppressedFinding } from './types.js';
@@ -36,10 +36,10 @@ function cpuBlock(cpu: CpuScenario): string[] {
   const sleeps = cpu.waitsFor === 'SLEEP';
   const runs = waitOf(cpu.holds[0] ?? '');
   const awaited = waitOf(cpu.waitsFor);
-  const holds = runs !== null ? runs.model.holdsPhrase(runs.place) : cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
+  const holds = runsUnderPhrase(cpu) ?? (runs !== null ? runs.model.holdsPhrase(runs.place) : cpu.holds[0] === 'IPI' ? (sleeps ? 'has irqs disabled' : 'holds irqs disabled (cannot take an IPI)')
     : cpu.holds[0] === 'HARDIRQ' ? (sleeps ? 'runs a hard-irq handler' : 'runs a hard-irq handler on the CPU before it')
       : cpu.holds[0] === 'SOFTIRQ' ? 'runs in softirq context (a timer or tasklet callback)'
-      : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
+      : `holds ${cpu.holds[0]} (${cpu.holdMode})`);
   if (sleeps) return [` CPU${cpu.cpu}: ${holds}${also}; calls what may sleep`, ...cpu.chain.map(stepLine), ''];
   if (awaited !== null) return [` CPU${cpu.cpu}: ${holds}${also}; ${awaited.model.waitsPhrase(awaited.place)}`, ...cpu.chain.map(stepLine), ''];
   const waits = cpu.waitsFor === 'IPI' ? 'every CPU to acknowledge an IPI'

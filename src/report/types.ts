@@ -31,6 +31,11 @@ export interface CpuScenario {
   holds: string[];
   /** How the key held resource was taken: `read`, `write`, or `irqs-off` for IPI. */
   holdMode: string;
+  /**
+   * Set when the chain does not take `holds[0]`: the kernel runs it as a callback while another
+   * party holds that lock and waits for it to return (`the CPU hotplug writer (cpus_write_lock())`).
+   */
+  runsUnder?: string;
   waitsFor: string;
   waitMode: string;
   irqsDisabled: boolean;

@@ -1844,9 +1844,11 @@ class FunctionAnalysis {
       if (ev.kind !== 'acquire' || ev.viaIndirect || ev.lock === item || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
       const waitMode = waitModeOf(ev);
       const length = this.ctx.witnesses.length(ev.witness);
+      // A run's resource that is a lock class is one the kernel holds around the run (LOCKED_RUNS).
+      const runUnder = waitOf(item) === null;
       this.ctx.offerEdge(this.fnId, item, ev.lock, 'write', waitMode, ev.irq === 'off', length, () => ({
         from: item, to: ev.lock, holdMode: 'write', waitMode, waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId,
-        hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS,
+        hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS, ...(runUnder ? { runUnder } : {}),
       }));
     }
   }

@@ -294,7 +294,8 @@
       const fn = cpu.chain[0] ? cpu.chain[0].function : '?';
       const holds = cpu.queuedWriter ? `writer off the cycle${cpu.holds.length ? `, holds ${cpu.holds.join(', ')}` : ''}`
         : cpu.holds[0] === 'IPI' ? 'irqs disabled' : cpu.holds[0] === 'HARDIRQ' ? 'hard-irq handler'
-          : cpu.holds[0] === 'SOFTIRQ' ? 'softirq context' : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
+          : cpu.holds[0] === 'SOFTIRQ' ? 'softirq context'
+            : cpu.runsUnder ? `runs a callback for ${cpu.runsUnder}, which holds ${cpu.holds[0]} (${cpu.holdMode})` : `holds ${cpu.holds[0]} (${cpu.holdMode})`;
       const waits = cpu.waitsFor === 'IPI' ? 'waits for every CPU to take an IPI'
         : cpu.waitsFor === 'SLEEP' ? 'calls what may sleep' : `waits for ${cpu.waitsFor} (${cpu.waitMode})`;
       const also = cpu.holds.length > 1 && !cpu.queuedWriter ? `<br><span class="also">also holds ${esc(cpu.holds.slice(1).join(', '))}</span>` : '';
