@@ -138,7 +138,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const { program, witnesses } = a;
-  const gated = withCallerGates([...a.collector.edges(), ...signalEdges(a.signals)], mustHoldAtEntry(a));
+  const gated = withCallerGates([...a.collector.edges(), ...signalEdges(a.signals)], mustHoldAtEntry(a), (cls) => program.globals.has(cls));
   const unchecked = uncheckedClasses(program, a.identity, a.keySites);
   const edges = gated.filter((e) => inGraph(e) && !unchecked.has(lockOfKey(e.from)) && !unchecked.has(lockOfKey(e.to)));
   const writers = new Map(gated.filter((e) => e.from === QUEUED_WRITER).map((e) => [e.to, e]));
@@ -189,14 +189,16 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
 }
 
 /**
- * Edges with the locks their function's callers hold (but the edge's own two). Only classes some
+ * Edges with the locks their function's callers hold (but the edge's own two, which a caller may
+ * hold on another instance of the class; a global is one lock, so its callers' hold stays: a
+ * reader of `cpu_hotplug_lock` below `cpus_read_lock()` runs beside no writer). Only classes some
  * edge starts from can gate: a lock its holders take nothing under orders nothing, and one
  * never seen taken is taken by an API the models do not know (an assertion then says nothing).
  */
-function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass[]>): DepEdge[] {
+function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass[]>, isGlobal: (cls: string) => boolean): DepEdge[] {
   const taken = new Set(edges.map((e) => lockOfKey(e.from)));
   return edges.map((e) => {
-    const own = new Set([lockOfKey(e.from), lockOfKey(e.to)]);
+    const own = new Set([lockOfKey(e.from), lockOfKey(e.to)].filter((cls) => !isGlobal(cls)));
     const gates = (mustHold.get(e.fn) ?? []).filter((h) => !own.has(h.lock) && taken.has(h.lock));
     return gates.length > 0 ? { ...e, calledUnder: gates } : e;
   });
