@@ -366,14 +366,17 @@ const MAY_SLEEP = tableOf([
   'down', 'down_interruptible', 'down_killable', 'down_timeout',
   // Defined in kernel/, mm/ or drivers/base/: a scan of fs/ or of one driver's directory reads no body that says so.
   'wait_for_completion_state', 'synchronize_rcu_tasks', 'synchronize_rcu_tasks_trace', 'synchronize_rcu_tasks_rude',
-  'synchronize_irq', 'flush_rcu_work', 'kthread_flush_work', 'kthread_flush_worker', 'kthread_cancel_work_sync',
-  'kthread_cancel_delayed_work_sync', 'stop_machine', 'request_firmware',
+  'synchronize_irq', 'flush_rcu_work', 'stop_machine', 'request_firmware',
   // Map pages into vmalloc space: page tables come with GFP_KERNEL.
   'vmap', 'vm_map_ram', 'vmap_pfn',
 ], { maySleep: true } as MaySleep);
 
-/** Waits for one work item to finish running (models/waits.ts), the item in argument 0. */
-const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_sync', 'cancel_delayed_work_sync'],
+/**
+ * Waits for one work item to finish running (models/waits.ts), the item in argument 0: a
+ * workqueue's, or a kthread worker's (`kthread_flush_work()`, which lockdep does not see).
+ */
+const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_sync', 'cancel_delayed_work_sync',
+  'kthread_flush_work', 'kthread_cancel_work_sync', 'kthread_cancel_delayed_work_sync'],
   { maySleep: true, waitsOn: { kind: 'work', arg: 0 } } as MaySleep);
 
 /**
@@ -383,8 +386,11 @@ const WORK_FLUSHES = tableOf(['flush_work', 'flush_delayed_work', 'cancel_work_s
 const COMPLETION_WAITS = tableOf(['wait_for_completion', 'wait_for_completion_io'],
   { maySleep: true, waitsOn: { kind: 'completion', arg: 0 } } as MaySleep);
 
-/** Waits for every item queued on the workqueue in argument 0 to finish (resources/workqueue.ts). */
-const WORKQUEUE_FLUSHES = tableOf(['flush_workqueue', 'drain_workqueue', 'destroy_workqueue'],
+/**
+ * Waits for every item queued on the workqueue in argument 0 to finish (resources/workqueue.ts),
+ * or on the kthread worker (`kthread_destroy_worker()` flushes it before it stops the thread).
+ */
+const WORKQUEUE_FLUSHES = tableOf(['flush_workqueue', 'drain_workqueue', 'destroy_workqueue', 'kthread_flush_worker', 'kthread_destroy_worker'],
   { maySleep: true, waitsOn: { kind: 'workqueue', arg: 0 } } as MaySleep);
 
 /** Waits for every read-side section of the SRCU domain in argument 0 to end (resources/srcu.ts). */

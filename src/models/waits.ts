@@ -20,6 +20,9 @@ export const RUN_BINDINGS: Readonly<Record<string, RunBinding>> = {
   INIT_DELAYED_WORK_ONSTACK: work(0, 1),
   INIT_DEFERRABLE_WORK: work(0, 1),
   INIT_DEFERRABLE_WORK_ONSTACK: work(0, 1),
+  // A kthread worker's items: its thread runs their functions as a workqueue's worker does.
+  kthread_init_work: work(0, 1),
+  kthread_init_delayed_work: work(0, 1),
   kthread_create: kthread(0),
   kthread_run: kthread(0),
   kthread_create_on_node: kthread(0),
@@ -49,7 +52,8 @@ export const SIGNALS: Readonly<Record<string, { kind: 'completion'; arg: number 
  * Calls that queue a work item on a workqueue, and the arguments naming each: the queue's items
  * are those queued on it (`queue_work(d->wq, &d->reset_work)`), whose functions its worker runs.
  * `schedule_work()` queues on `system_wq`, which code does not flush (`flush_scheduled_work()`
- * is on its way out): not rows.
+ * is on its way out): not rows. A kthread worker is a queue of its own items
+ * (`kthread_queue_work(d->worker, &d->work)`), flushed by `kthread_flush_worker()`.
  */
 export interface Queueing { queue: number; item: number }
 
@@ -61,6 +65,9 @@ export const QUEUEINGS: Readonly<Record<string, Queueing>> = {
   queue_delayed_work_on: { queue: 1, item: 2 },
   mod_delayed_work: { queue: 0, item: 1 },
   mod_delayed_work_on: { queue: 1, item: 2 },
+  kthread_queue_work: { queue: 0, item: 1 },
+  kthread_queue_delayed_work: { queue: 0, item: 1 },
+  kthread_mod_delayed_work: { queue: 0, item: 1 },
 };
 
 export function queueingOf(callee: string): Queueing | null {

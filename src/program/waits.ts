@@ -10,8 +10,8 @@ import { PLACE_ARGUMENT, lockedRunOf } from '../models/waits.js';
 import { resolveName } from './scope.js';
 import { type WaitKind, waitResource } from '../resources/waits.js';
 
-/** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s. */
-const DELAYED_WORK = 'delayed_work';
+/** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s (a workqueue's or a kthread worker's). */
+const DELAYED_WORK: ReadonlySet<string> = new Set(['delayed_work', 'kthread_delayed_work']);
 
 /** The place `kind`'s argument `e` names, or null when the code does not say which. */
 export function waitPlaceAt(identity: LockIdentity, fn: FnId, kind: WaitKind, e: Expr): string | null {
@@ -32,7 +32,7 @@ function placeOf(identity: LockIdentity, fn: FnId, target: Expr): string | null 
   if (target.k === 'call') return takenFrom(identity, fn, target);
   if (target.k === 'id') return identity.globalName(fn, target.name);
   if (target.k !== 'field') return null;
-  if (target.field === 'work' && identity.lockTypeOf(fn, target.base) === DELAYED_WORK) return placeOf(identity, fn, target.base);
+  if (target.field === 'work' && DELAYED_WORK.has(identity.lockTypeOf(fn, target.base) ?? '')) return placeOf(identity, fn, target.base);
   const struct = identity.structOf(fn, target.base);
   if (!struct) return null;
   const instance = !target.arrow && target.base.k === 'id' ? identity.globalName(fn, target.base.name) : null;

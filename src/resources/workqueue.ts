@@ -19,5 +19,5 @@ export const WORKQUEUE: WaitModel = {
   noun: 'a flush of a workqueue',
   waited: 'queue flushed',
   holdsPhrase: (wq) => `runs a work item queued on ${wq}`,
-  waitsPhrase: (wq) => `waits for every work item queued on ${wq} (flush_workqueue)`,
+  waitsPhrase: (wq) => `waits for every work item queued on ${wq} (a flush of the queue)`,
 };

@@ -22,7 +22,7 @@ export const waitCycle: CycleRule = {
     shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync), a workqueue (flush_workqueue), a kthread (kthread_stop), a completion or an SRCU grace period.',
     fullDescription:
       'A CPU waits for a work item or every item of a workqueue to finish (flush_work, cancel_work_sync, flush_delayed_work, '
-      + 'cancel_delayed_work_sync, flush_workqueue, drain_workqueue, destroy_workqueue), '
+      + 'cancel_delayed_work_sync, flush_workqueue, drain_workqueue, destroy_workqueue, and the kthread worker forms), '
       + 'a kthread to stop (kthread_stop, kthread_park) or an SRCU grace period (synchronize_srcu) while holding a lock; '
       + 'or it waits for a completion (wait_for_completion) holding a lock that every complete() of it is made under. '
       + 'The party it waits for (the worker, the thread, a reader inside srcu_read_lock()) waits, directly or through a '
