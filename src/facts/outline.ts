@@ -219,14 +219,14 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     const name = calleeName(e);
     const model = name ? modelOf(name) : undefined;
     for (const [argIndex, context] of registrationsBy(name ?? '')) {
-      const registered = bareName(e.args[argIndex] ?? { k: 'other' });
+      const registered = bareName(e.args[argIndex]);
       if (registered) registers.push([registered, context]);
     }
     const queued = queueingOf(name ?? '');
     const [queue, item] = queued ? [e.args[queued.queue], e.args[queued.item]] : [];
     if (queue && item) queueings.push([queue, item]);
     for (const argIndex of lockedRunOf(name ?? '')?.fns ?? []) {
-      const registered = bareName(e.args[argIndex] ?? { k: 'other' });
+      const registered = bareName(e.args[argIndex]);
       if (name && registered) lockedRuns.push([name, registered]);
     }
     const reclassed = reclassedLockArg(name ?? '');
@@ -274,13 +274,13 @@ function runBindingsOf(body: Stmt[]): [RunKind, Expr, string][] {
     if (e.k !== 'call') return;
     const binding = runBindingOf(calleeName(e) ?? '');
     const place = binding && binding.place !== 'result' ? e.args[binding.place] : undefined;
-    const fn = binding ? bareName(e.args[binding.fn] ?? { k: 'other' }) : null;
+    const fn = binding ? bareName(e.args[binding.fn]) : null;
     if (binding && place && fn) out.push([binding.kind, place, fn]);
   });
   for (const [target, value] of results) {
     const call = stripCasts(value);
     const binding = call.k === 'call' ? runBindingOf(calleeName(call) ?? '') : null;
-    const fn = binding && call.k === 'call' ? bareName(call.args[binding.fn] ?? { k: 'other' }) : null;
+    const fn = binding && call.k === 'call' ? bareName(call.args[binding.fn]) : null;
     if (!binding || binding.place !== 'result' || !fn) continue;
     // `t = kthread_run(…); … d->task = t;`: the place is where the local is kept.
     const kept = target.k === 'id' ? localStores.get(target.name)?.find((p) => p.k !== 'id' || p.name !== target.name) : undefined;
@@ -310,7 +310,8 @@ function keyedInitsOf(body: Stmt[], params: readonly Param[]): [string, number][
 }
 
 /** `x`, `(x)`, `&x`, `(T *)x`: the name an argument passes on, or null. */
-function bareName(e: Expr): string | null {
+function bareName(e: Expr | undefined): string | null {
+  if (!e) return null;
   if (e.k === 'id') return e.name;
   if (e.k === 'cast' || e.k === 'addr') return bareName(e.arg);
   return null;

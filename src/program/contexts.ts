@@ -28,9 +28,9 @@ export interface Queueing { by: FnId; queue: Expr; item: Expr; named?: { queue: 
 
 /**
  * `by` registers `name` to run while the kernel holds a lock of its own for write (models/waits.ts,
- * `LOCKED_RUNS`): `lockedBy` is the registering call (`cpuhp_setup_state`), `named` the lock's class.
+ * `LOCKED_RUNS`): `lockedBy` is the registering call (`cpuhp_setup_state`).
  */
-export interface LockedRegistration { by: FnId; name: string; lockedBy: string; named?: string | null }
+export interface LockedRegistration { by: FnId; name: string; lockedBy: string }
 
 export type Registration = FunctionRegistration | Queueing | LockedRegistration;
 

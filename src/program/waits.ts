@@ -79,9 +79,10 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
   }
   for (const r of registrations) {
     if (!isLockedRegistration(r)) continue;
-    if (r.named === undefined) r.named = lockedRunClass(program, r.lockedBy);
-    if (r.named === null) continue;
-    for (const id of registeredFunctions(program, r)) runsOf(id).add(r.named);
+    // The lock's class is a global's key, cheap to look up again: nothing to keep in the image.
+    const cls = lockedRunClass(program, r.lockedBy);
+    if (cls === null) continue;
+    for (const id of registeredFunctions(program, r)) runsOf(id).add(cls);
   }
   return new Map([...out].map(([id, runs]) => [id, [...runs].sort()]));
 }

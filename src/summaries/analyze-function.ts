@@ -1840,12 +1840,12 @@ class FunctionAnalysis {
    * object's (as for `HARDIRQ → M`).
    */
   private offerRunWaits(item: string): void {
+    // A run's resource that is a lock class is one the kernel holds around the run (LOCKED_RUNS).
+    const runUnder = waitOf(item) === null;
     for (const ev of this.events.inOrder()) {
       if (ev.kind !== 'acquire' || ev.viaIndirect || ev.lock === item || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
       const waitMode = waitModeOf(ev);
       const length = this.ctx.witnesses.length(ev.witness);
-      // A run's resource that is a lock class is one the kernel holds around the run (LOCKED_RUNS).
-      const runUnder = waitOf(item) === null;
       this.ctx.offerEdge(this.fnId, item, ev.lock, 'write', waitMode, ev.irq === 'off', length, () => ({
         from: item, to: ev.lock, holdMode: 'write', waitMode, waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId,
         hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS, ...(runUnder ? { runUnder } : {}),
