@@ -27,6 +27,7 @@ import { runFunctions } from '../program/waits.js';
 import { signalEdges } from '../deadlock/signal-edges.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
 import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
+import { isGateKey } from '../models/bit-gates.js';
 import type { ScanOptions, Timings } from './tree.js';
 
 /** The whole-program analysis state: what a report is made of, and what check-patch updates. */
@@ -194,12 +195,13 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
  * reader of `cpu_hotplug_lock` below `cpus_read_lock()` runs beside no writer). Only classes some
  * edge starts from can gate: a lock its holders take nothing under orders nothing, and one
  * never seen taken is taken by an API the models do not know (an assertion then says nothing).
+ * A bit gate orders nothing but is taken by a model (`test_and_set_bit()`), so it gates.
  */
 function withCallerGates(edges: DepEdge[], mustHold: ReadonlyMap<FnId, HeldClass[]>, isGlobal: (cls: string) => boolean): DepEdge[] {
   const taken = new Set(edges.map((e) => lockOfKey(e.from)));
   return edges.map((e) => {
     const own = new Set([lockOfKey(e.from), lockOfKey(e.to)].filter((cls) => !isGlobal(cls)));
-    const gates = (mustHold.get(e.fn) ?? []).filter((h) => !own.has(h.lock) && taken.has(h.lock));
+    const gates = (mustHold.get(e.fn) ?? []).filter((h) => !own.has(h.lock) && (taken.has(h.lock) || isGateKey(h.lock)));
     return gates.length > 0 ? { ...e, calledUnder: gates } : e;
   });
 }

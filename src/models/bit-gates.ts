@@ -33,6 +33,9 @@ const GATE_MARK = '#bit:';
 /** The gate of one bit of a field: `connection.flags#bit:CF_CLOSING` (a class of its own, never waited for). */
 export const gateKey = (wordClass: string, bit: string): string => `${wordClass}${GATE_MARK}${bit}`;
 
+/** Whether a held name is a bit gate's (gateKey()). */
+export const isGateKey = (name: string): boolean => name.includes(GATE_MARK);
+
 /** How a held name reads in a report: a gate as its bit and field, any other name as it is. */
 export function heldName(name: string): string {
   const at = name.indexOf(GATE_MARK);

@@ -20,7 +20,7 @@ import {
   MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, subclassParamOf, withSubclass,
 } from './domain.js';
 import {
-  type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
+  type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, decideTest, isImpossible, testKey, joinGuards, meetGuards, negateTest,
   sameGuard, truthTest, whenSet, whenZero,
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
@@ -159,7 +159,15 @@ interface State {
   known: Record<string, KnownFlags>;
   /** The drained lists (models/drained-lists.ts): `net_todo_list` is empty after `rtnl_lock()`. */
   drained: ListFacts;
+  /**
+   * Bit gates held only where a test of the parameters holds: after `if (A && test_and_set_bit(…))
+   * return;` the path is inside the gate exactly where `A`. A later test that implies `A` enters it.
+   */
+  gatesWhere: GateWhere[];
 }
+
+/** A gate held on the paths where `where` (one test) holds. */
+interface GateWhere { gate: HeldLock; where: ParamTest }
 
 /**
  * Flags known set in a field: constants (`set`), and the bits of parameters the path put there
@@ -215,7 +223,7 @@ const NO_LOCKS: LockKey[] = [];
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
 const NO_INSTANCES: InstanceClasses = new Map();
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {}, drained: NO_LIST_FACTS };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {}, drained: NO_LIST_FACTS, gatesWhere: [] };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -1404,7 +1412,9 @@ class FunctionAnalysis {
   /** `clear_bit(BIT, &x->flags)`: out of that bit's gate, if the path was in it. */
   private openGate(c: Call, op: BitGateOp, s: State): State {
     const gate = this.gateOf(c, op);
-    return gate && s.held.some((h) => h.lock === gate) ? { ...s, held: s.held.filter((h) => h.lock !== gate) } : s;
+    if (!gate) return s;
+    const gatesWhere = s.gatesWhere.some((g) => g.gate.lock === gate) ? s.gatesWhere.filter((g) => g.gate.lock !== gate) : s.gatesWhere;
+    return s.held.some((h) => h.lock === gate) || gatesWhere !== s.gatesWhere ? { ...s, held: s.held.filter((h) => h.lock !== gate), gatesWhere } : s;
   }
 
   /** Integrates a callee's summary at a call site. */
@@ -2744,7 +2754,8 @@ function filesystems(heldIn: string | undefined, awaitedIn: string | undefined):
 function withGuard(s: State, guard: Guard): State {
   if (!guard) return s;
   const met = meetGuards(guard, s.guard);
-  return isImpossible(met) ? { ...s, guard: met, dead: true } : { ...s, guard: met };
+  if (isImpossible(met)) return { ...s, guard: met, dead: true };
+  return s.gatesWhere.length === 0 ? { ...s, guard: met } : settleGatesWhere({ ...s, guard: met });
 }
 
 const COMPARISONS: Record<string, '==' | '!=' | CmpOp | undefined> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -2825,7 +2836,46 @@ function join(a: State, b: State): State {
     written: a.written === b.written ? a.written : mergeSorted(a.written, b.written),
     known: a.known === b.known ? a.known : joinKnown(a.known, b.known),
     drained: joinListFacts(a.drained, b.drained),
+    gatesWhere: joinGatesWhere(a, b, held),
   };
+}
+
+/**
+ * The gates held after two paths meet only where one of the paths' own tests holds: a gate held
+ * on one path and not the other, when a test of its path contradicts the other's guard; and a
+ * conditional gate of one path that the other's guard rules out, or that both have.
+ */
+function joinGatesWhere(a: State, b: State, held: readonly HeldLock[]): GateWhere[] {
+  if (a.gatesWhere.length === 0 && b.gatesWhere.length === 0 && !a.held.some((h) => h.gate) && !b.held.some((h) => h.gate)) return a.gatesWhere;
+  const out: GateWhere[] = [];
+  const add = (g: GateWhere): void => {
+    if (!held.some((h) => h.lock === g.gate.lock) && !out.some((x) => x.gate.lock === g.gate.lock)) out.push(g);
+  };
+  const oneSided = (x: State, y: State): void => {
+    for (const gate of x.held) {
+      if (!gate.gate || y.held.some((h) => h.lock === gate.lock)) continue;
+      const where = x.guard?.find((t) => isImpossible(meetGuards([t], y.guard)));
+      if (where) add({ gate, where });
+    }
+    for (const g of x.gatesWhere) {
+      if (isImpossible(meetGuards([g.where], y.guard)) || y.gatesWhere.some((o) => o.gate.lock === g.gate.lock && testKey(o.where) === testKey(g.where))) add(g);
+    }
+  };
+  oneSided(a, b);
+  oneSided(b, a);
+  return out;
+}
+
+/** Where a new test rules a conditional gate in (it is held) or out (it is gone). */
+function settleGatesWhere(s: State): State {
+  let held = s.held;
+  const left = s.gatesWhere.filter((g) => {
+    if (isImpossible(meetGuards([g.where], s.guard))) return false;
+    if (!isImpossible(meetGuards(negateTest(g.where), s.guard))) return true;
+    if (!held.some((h) => h.lock === g.gate.lock)) held = [...held, g.gate];
+    return false;
+  });
+  return left.length === s.gatesWhere.length ? s : { ...s, held, gatesWhere: left };
 }
 
 /**
