@@ -17,6 +17,7 @@ describe('resources', () => {
     assert.deepEqual(resourceOf('(completion)frob_dev.fw_done'), { kind: 'completion', place: 'frob_dev.fw_done' });
     assert.deepEqual(resourceOf('(srcu)frob_dev.rx_srcu'), { kind: 'srcu', place: 'frob_dev.rx_srcu' });
     assert.deepEqual(resourceOf('(wq_completion)frob_dev.wq'), { kind: 'workqueue', place: 'frob_dev.wq' });
+    assert.deepEqual(resourceOf('(freeze)request_queue.q_usage_counter'), { kind: 'freeze', place: 'request_queue.q_usage_counter' });
   });
 
   it('names every wait kind so that its name reads back as it', () => {
@@ -61,6 +62,11 @@ describe('resources', () => {
     // A reader enters its section without waiting, and the updater does not hold up new readers.
     assert.deepEqual(modelOf('srcu_read_lock'), { op: 'acquire', lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'srcu' });
     assert.deepEqual(modelOf('srcu_read_unlock'), { op: 'release', lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'srcu' });
+    // A freezer is in its section from the freeze to the unfreeze and waits for no other freezer;
+    // an entry into the queue waits for every freezer, unless it asks not to wait.
+    assert.deepEqual(modelOf('blk_mq_freeze_queue'), { op: 'acquire', lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'freeze', sleeps: true });
+    assert.deepEqual(modelOf('blk_freeze_queue_start'), { op: 'acquire', lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'freeze' });
+    assert.deepEqual(modelOf('blk_queue_enter'), { maySleep: true, waitsOn: { kind: 'freeze', arg: 0 }, unlessFlag: { arg: 1, flag: 'BLK_MQ_REQ_NOWAIT' } });
     assert.deepEqual(signalOf('complete_all'), { kind: 'completion', arg: 0 });
     assert.deepEqual(runBindingOf('kthread_run'), { kind: 'kthread', fn: 0, place: 'result' });
     assert.equal(runBindingOf('kthread_should_stop'), null);

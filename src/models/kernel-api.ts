@@ -36,6 +36,11 @@ export interface LockOp {
    * resource (`(srcu)x.srcu`, named as the wait names it), and taking it never waits.
    */
   section?: WaitKind;
+  /**
+   * A section's start that sleeps though it waits for no holder of the section's resource:
+   * `blk_mq_freeze_queue()` waits for the requests in flight to drain.
+   */
+  sleeps?: true;
 }
 
 /**
@@ -91,6 +96,8 @@ export interface MaySleep {
    * `kthread_stop(x->task)`): the wait takes and drops the place's resource (models/waits.ts).
    */
   waitsOn?: { kind: WaitKind; arg: number };
+  /** No sleep and no wait where argument `arg` has `flag`: `blk_queue_enter(q, BLK_MQ_REQ_NOWAIT)` fails instead. */
+  unlessFlag?: { arg: number; flag: string };
 }
 
 /**
@@ -404,6 +411,25 @@ const SRCU_SECTIONS: Record<string, LockOp> = {
   ...tableOf(['srcu_read_unlock', 'srcu_read_unlock_nmisafe', 'srcu_read_unlock_notrace'], srcuReader('release')),
 };
 
+/**
+ * Queue freeze (resources/freeze.ts): a freezer holds the queue's section from the freeze to the
+ * unfreeze, and the calls that freeze and wait sleep until the requests in flight drain.
+ */
+const freezer = (op: 'acquire' | 'release', sleeps: boolean): LockOp => ({
+  op, lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'freeze', ...(sleeps ? { sleeps: true as const } : {}),
+});
+const QUEUE_FREEZES: Record<string, LockOp> = {
+  ...tableOf(['blk_mq_freeze_queue', 'blk_freeze_queue'], freezer('acquire', true)),
+  blk_freeze_queue_start: freezer('acquire', false),
+  ...tableOf(['blk_mq_unfreeze_queue', '__blk_mq_unfreeze_queue'], freezer('release', false)),
+};
+
+/** Entries into a request queue, which wait while it is frozen (resources/freeze.ts). */
+const QUEUE_ENTRIES = {
+  blk_queue_enter: { maySleep: true, waitsOn: { kind: 'freeze', arg: 0 }, unlessFlag: { arg: 1, flag: 'BLK_MQ_REQ_NOWAIT' } } as MaySleep,
+  __bio_queue_enter: { maySleep: true, waitsOn: { kind: 'freeze', arg: 0 } } as MaySleep,
+};
+
 /** Waits for a kthread's function to return or park (models/waits.ts), the task in argument 0. */
 const KTHREAD_STOPS = tableOf(['kthread_stop', 'kthread_stop_put', 'kthread_park'],
   { maySleep: true, waitsOn: { kind: 'kthread', arg: 0 } } as MaySleep);
@@ -496,6 +522,8 @@ export const KERNEL_API: Readonly<Record<string, ApiModel>> = {
   ...WORKQUEUE_FLUSHES,
   ...SRCU_WAITS,
   ...SRCU_SECTIONS,
+  ...QUEUE_FREEZES,
+  ...QUEUE_ENTRIES,
   ...paravirtCalls(),
   ...spinningLockTable(),
   ...SLEEPING_LOCKS,

@@ -4,16 +4,18 @@
 // the place's resource while the function runs. A completion (completion.ts): every
 // `complete()` of the place owes the event. A queue (workqueue.ts): every run of an item queued
 // on it. A section (srcu.ts): a reader holds the domain's resource from its lock call to its
-// unlock call, and an updater waits for every reader. The waiter takes and drops the resource
+// unlock call, and an updater waits for every reader; a queue freeze (freeze.ts) likewise, the
+// freezer in the section and a request's allocation waiting for it to end. The waiter takes and drops the resource
 // before it waits, as lockdep does for work items. Each kind is a module of its own; this is
 // where a resource's name is read back as one of them.
 import { COMPLETION } from './completion.js';
+import { FREEZE } from './freeze.js';
 import { KTHREAD } from './kthread.js';
 import { SRCU } from './srcu.js';
 import { WORK } from './work.js';
 import { WORKQUEUE } from './workqueue.js';
 
-export type WaitKind = 'work' | 'kthread' | 'completion' | 'srcu' | 'workqueue';
+export type WaitKind = 'work' | 'kthread' | 'completion' | 'srcu' | 'workqueue' | 'freeze';
 /** The kinds whose event is the end of a function that a binding names (models/waits.ts). */
 export type RunKind = 'work' | 'kthread';
 
@@ -47,7 +49,7 @@ export interface WaitModel {
   waitsPhrase(place: string): string;
 }
 
-export const WAIT_MODELS: readonly WaitModel[] = [WORK, KTHREAD, COMPLETION, SRCU, WORKQUEUE];
+export const WAIT_MODELS: readonly WaitModel[] = [WORK, KTHREAD, COMPLETION, SRCU, WORKQUEUE, FREEZE];
 
 /** The resource of `kind`'s place `place` (`(work_completion)frob_dev.reset_work`). */
 export function waitResource(kind: WaitKind, place: string): string {

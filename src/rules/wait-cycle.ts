@@ -19,15 +19,17 @@ export const waitCycle: CycleRule = {
   meta: {
     id: 'wait-cycle',
     name: 'WaitCycle',
-    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync), a workqueue (flush_workqueue), a kthread (kthread_stop), a completion or an SRCU grace period.',
+    shortDescription: 'Cross-CPU deadlock through a wait for a work item (flush_work, cancel_work_sync), a workqueue (flush_workqueue), a kthread (kthread_stop), a completion, an SRCU grace period or a frozen request queue.',
     fullDescription:
       'A CPU waits for a work item or every item of a workqueue to finish (flush_work, cancel_work_sync, flush_delayed_work, '
       + 'cancel_delayed_work_sync, flush_workqueue, drain_workqueue, destroy_workqueue, and the kthread worker forms), '
       + 'a kthread to stop (kthread_stop, kthread_park) or an SRCU grace period (synchronize_srcu) while holding a lock; '
-      + 'or it waits for a completion (wait_for_completion) holding a lock that every complete() of it is made under. '
-      + 'The party it waits for (the worker, the thread, a reader inside srcu_read_lock()) waits, directly or through a '
+      + 'or it waits for a completion (wait_for_completion) holding a lock that every complete() of it is made under; '
+      + 'or it waits to enter a frozen request queue (blk_queue_enter, as a request is allocated) holding a lock that the '
+      + 'freezer takes between blk_mq_freeze_queue and blk_mq_unfreeze_queue. '
+      + 'The party it waits for (the worker, the thread, a reader inside srcu_read_lock(), the freezer) waits, directly or through a '
       + 'chain of other CPUs, for that lock, so the waiter never returns. Lockdep reports the work item and workqueue forms '
-      + 'as cycles through (work_completion) and (wq_completion), and the SRCU form since 6.3; it has no map for kthreads or completions.',
+      + 'as cycles through (work_completion) and (wq_completion), the SRCU form since 6.3 and the queue freeze since 6.14; it has no map for kthreads or completions.',
     helpText: 'Flush, cancel or stop before taking the lock, or make the work or thread function not take it (hand it the state instead).',
     helpMarkdown:
       'Flush, cancel or stop before taking the lock, or make the work or thread function not take it. See the '

@@ -1228,7 +1228,13 @@ class FunctionAnalysis {
       const model = modelOf(name);
       if (model) {
         // A read-side section's start never waits (`srcu_read_lock()`): only its updater does.
-        if (isLockOp(model)) return model.op === 'release' ? this.release(c, model, s) : this.acquire(c, model, s, model.op === 'acquire' && !model.section);
+        if (isLockOp(model)) {
+          if (model.op === 'release') return this.release(c, model, s);
+          // A freeze waits for no other freezer, but it sleeps until the requests in flight drain.
+          if (model.sleeps) this.sleeps(s, null, this.lazyLink(c, 'wait'));
+          const after = this.acquire(c, model, s, model.op === 'acquire' && !model.section);
+          return model.sleeps ? { ...after, slept: true } : after;
+        }
         if (isIrqOp(model)) return this.irqOp(c, model, s);
         if (isIpiWait(model)) return this.ipiWait(c, model, s);
         if (isFieldCall(model)) return this.indirect(c, model.callsField, s);
@@ -1236,10 +1242,13 @@ class FunctionAnalysis {
         if ('noreturn' in model) return { ...s, dead: true };
         if ('maySleep' in model) {
           // The sleep is the model's; what the function does inside (its locks) is still its own.
-          this.sleeps(s, null, this.lazyLink(c, 'wait'));
-          if (model.waitsOn) this.waitsOn(c, model.waitsOn.kind, c.args[model.waitsOn.arg], s);
+          const waiting = model.unlessFlag ? this.lacking(c.args[model.unlessFlag.arg], model.unlessFlag.flag, s) : s;
+          if (!waiting.dead) {
+            this.sleeps(waiting, null, this.lazyLink(c, 'wait'));
+            if (model.waitsOn) this.waitsOn(c, model.waitsOn.kind, c.args[model.waitsOn.arg], waiting);
+          }
           const defs = resolveCallee(this.ctx.program, this.fn(), name);
-          return { ...(defs.length ? this.integrateAll(c, defs, s, false) : s), slept: true };
+          return { ...(defs.length ? this.integrateAll(c, defs, s, false) : s), slept: !waiting.dead || s.slept };
         }
         if ('leaf' in model && model.leaf === 'schedule') {
           if (!('preemption' in model)) this.sleeps(s, null, this.lazyLink(c, 'wait'));
@@ -1384,6 +1393,12 @@ class FunctionAnalysis {
     const keys = this.lockKeys(c, model, s0, false);
     const s = { ...s0, ...keys.reduce<Holding>(dropped, s0) };
     return model.irq ? this.applyIrq(c, model.irq, model.flagsArg, s, this.link(c, 'release')) : s;
+  }
+
+  /** `s` where `arg` lacks `flag`: decided for a constant, a guard for a parameter, else `s`. */
+  private lacking(arg: Expr | undefined, flag: string, s: State): State {
+    if (!arg) return s;
+    return this.cond({ k: 'bin', op: '&', left: arg, right: { k: 'id', name: flag } }, s)[1];
   }
 
   /** The gate a call passes where it returns zero (`test_and_set_bit(CF_CLOSING, &con->flags)`), or null. */
