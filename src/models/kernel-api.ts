@@ -413,15 +413,17 @@ const SRCU_SECTIONS: Record<string, LockOp> = {
 
 /**
  * Queue freeze (resources/freeze.ts): a freezer holds the queue's section from the freeze to the
- * unfreeze, and the calls that freeze and wait sleep until the requests in flight drain.
+ * unfreeze, and the freeze sleeps until the requests in flight drain. Only the API that drivers
+ * pair with an unfreeze: the block layer's own `blk_freeze_queue()` and `blk_freeze_queue_start()`
+ * also start the drain of a dying queue (`blk_queue_start_drain()`, `blk_mq_destroy_queue()`),
+ * which is never unfrozen and which entries leave at once instead of waiting.
  */
-const freezer = (op: 'acquire' | 'release', sleeps: boolean): LockOp => ({
-  op, lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'freeze', ...(sleeps ? { sleeps: true as const } : {}),
+const freezer = (op: 'acquire' | 'release'): LockOp => ({
+  op, lockArg: 0, mode: 'read', spins: false, queue: 'recursive-reader', section: 'freeze', ...(op === 'acquire' ? { sleeps: true as const } : {}),
 });
 const QUEUE_FREEZES: Record<string, LockOp> = {
-  ...tableOf(['blk_mq_freeze_queue', 'blk_freeze_queue'], freezer('acquire', true)),
-  blk_freeze_queue_start: freezer('acquire', false),
-  ...tableOf(['blk_mq_unfreeze_queue', '__blk_mq_unfreeze_queue'], freezer('release', false)),
+  blk_mq_freeze_queue: freezer('acquire'),
+  ...tableOf(['blk_mq_unfreeze_queue', '__blk_mq_unfreeze_queue'], freezer('release')),
 };
 
 /** Entries into a request queue, which wait while it is frozen (resources/freeze.ts). */
