@@ -22,7 +22,7 @@ import { buildCallGraph, emptyStats, summarizeProgram, totalStats } from '../sum
 import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
-import { type Registration, entryContexts, registrationsIn } from '../program/contexts.js';
+import { type Registration, entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
 import { runFunctions } from '../program/waits.js';
 import { signalEdges } from '../deadlock/signal-edges.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
@@ -104,6 +104,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxSummaryEvents: opts.maxSummaryEvents ?? 1000,
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
+    irqsOffEntries: irqsOffEntries(a.program, a.callGraph, a.registrations),
     runFunctions: runFunctions(a.program, a.identity, a.registrations),
     callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),

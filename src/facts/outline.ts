@@ -4,12 +4,15 @@
 // once, where the body is at hand, instead of by whole-program walks over every body.
 import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
-import { lockedRunOf, queueingOf, runBindingOf, signalOf } from '../models/waits.js';
+import { lockedRunOf, queueingOf, runBindingOf, runsWithIrqsOff, signalOf } from '../models/waits.js';
 import type { RunKind } from '../resources/waits.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** What whole-program passes read of a body. */
+/** Where a body makes a call that registers a function: for a report's witness step. */
+export interface RegistrationSite { line: number; col: number; text: string }
+
 export interface FunctionIndex {
   /**
    * Names called directly that no model takes (sorted, distinct), and the functions lock
@@ -37,8 +40,11 @@ export interface FunctionIndex {
   runBindings?: [RunKind, Expr, string][];
   /** Work items this body queues on a workqueue (`queue_work(d->wq, &d->work)`): [the queue, the item]. */
   queueings?: [Expr, Expr][];
-  /** Functions this body registers to run under a lock the kernel holds (`cpuhp_setup_state(…, fn, …)`): [callee, name]. */
-  lockedRuns?: [string, string][];
+  /**
+   * Functions this body registers to run under a lock the kernel holds (`cpuhp_setup_state(…, fn, …)`):
+   * [callee, name], and the registering call where its state runs them with irqs disabled.
+   */
+  lockedRuns?: ([string, string] | [string, string, RegistrationSite])[];
   /** The body may store an address into a field (`forEachFieldStore`); absent when it cannot. */
   storesToFields?: true;
   /** Fields the body writes (`forEachFieldWrite`), by name, sorted: who may change what a field holds. */
@@ -202,7 +208,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const registers: [string, ExecContext][] = [];
   const runBindings = runBindingsOf(body);
   const queueings: [Expr, Expr][] = [];
-  const lockedRuns: [string, string][] = [];
+  const lockedRuns: NonNullable<FunctionIndex['lockedRuns']> = [];
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
@@ -225,9 +231,12 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     const queued = queueingOf(name ?? '');
     const [queue, item] = queued ? [e.args[queued.queue], e.args[queued.item]] : [];
     if (queue && item) queueings.push([queue, item]);
-    for (const argIndex of lockedRunOf(name ?? '')?.fns ?? []) {
+    const locked = lockedRunOf(name ?? '');
+    const state = locked?.irqsOffStates ? bareName(e.args[locked.irqsOffStates.arg]) : null;
+    for (const argIndex of locked?.fns ?? []) {
       const registered = bareName(e.args[argIndex]);
-      if (name && registered) lockedRuns.push([name, registered]);
+      if (!name || !registered) continue;
+      lockedRuns.push(locked && runsWithIrqsOff(locked, state) ? [name, registered, { line: e.pos.line, col: e.pos.col, text: e.text }] : [name, registered]);
     }
     const reclassed = reclassedLockArg(name ?? '');
     if (reclassed !== null && e.args[reclassed]) reclasses.push(e.args[reclassed]);

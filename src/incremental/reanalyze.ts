@@ -9,7 +9,7 @@ import { EdgeCollector } from '../deadlock/graph.js';
 import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity, lockInitSites } from '../program/lock-identity.js';
 import { type FnId, type Program, argumentKeyedReclasses, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
-import { entryContexts, registrationsIn } from '../program/contexts.js';
+import { entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
 import { runFunctions } from '../program/waits.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
 import { closedFunctionsIn } from '../program/must-hold.js';
@@ -51,6 +51,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const plan = planChanges(base, patched);
   if ('fallback' in plan) return plan;
   const contextsBefore = entryContexts(a.program, a.callGraph, a.registrations);
+  const irqsOffBefore = irqsOffEntries(a.program, a.callGraph, a.registrations);
   const runsBefore = runFunctions(a.program, a.identity, a.registrations);
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
@@ -58,6 +59,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const newOf = plan.removed.size + plan.added.size > 0 || plan.reordered ? renumber(a, plan, stores, inits) : null;
   const id = (old: FnId): FnId => (newOf ? newOf[old] ?? -1 : old);
   const contextsBeforeByNewId = new Map([...contextsBefore].map(([old, c]) => [id(old), c]));
+  const irqsOffBeforeByNewId = new Set([...irqsOffBefore.keys()].map(id));
   const runsBeforeByNewId = new Map([...runsBefore].map(([old, runs]) => [id(old), runs.join('\n')]));
   for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
@@ -84,8 +86,10 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   a.closed = new Set([...[...a.closed].filter((fn) => !judged.has(fn)), ...closedFunctionsIn(a.program, inPatched)]);
   // An entry point the patch now calls (or no longer calls) runs in other contexts than before.
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
+  const irqsOffAfter = irqsOffEntries(a.program, a.callGraph, a.registrations);
   const runsAfter = runFunctions(a.program, a.identity, a.registrations);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn)
+    || irqsOffAfter.has(fn) !== irqsOffBeforeByNewId.has(fn)
     || runsAfter.get(fn)?.join('\n') !== runsBeforeByNewId.get(fn) ? [fn] : []));
   const reanalysed = summarizeAgain(a, [...new Set([...redo, ...recontexted])].sort((x, y) => x - y), opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));

@@ -97,11 +97,28 @@ export function runBindingOf(callee: string): RunBinding | null {
  * holder of that lock calls `cpus_read_lock()` is an AB-BA with the writer. `lock` is the
  * global as the kernel defines it (`file`'s), `holder` how a report names the party holding it.
  */
-export interface LockedRun { fns: readonly number[]; lock: { name: string; file: string }; holder: string }
+export interface LockedRun {
+  fns: readonly number[]; lock: { name: string; file: string }; holder: string;
+  /**
+   * The states whose callbacks run with irqs disabled, by the suffix of the state constant in
+   * argument `arg`: the atomic section between `CPUHP_AP_OFFLINE` and `CPUHP_AP_ONLINE`
+   * (`CPUHP_AP_*_STARTING`, `*_DYING`) runs on the CPU going up (`notify_cpu_starting()`) or down
+   * (`take_cpu_down()` under stop_machine), and a setup call runs it in the hotplug thread under
+   * `local_irq_disable()` (`cpuhp_thread_fun()`).
+   */
+  irqsOffStates?: { arg: number; suffixes: readonly string[] };
+}
 
 const hotplugCallbacks = (startup: number, teardown: number): LockedRun => ({
   fns: [startup, teardown], lock: { name: 'cpu_hotplug_lock', file: 'kernel/cpu.c' }, holder: 'the CPU hotplug writer (cpus_write_lock())',
+  irqsOffStates: { arg: 0, suffixes: ['_STARTING', '_DYING'] },
 });
+
+/** Whether a registering call of `row` names a state whose callbacks run with irqs disabled. */
+export function runsWithIrqsOff(row: LockedRun, state: string | null): boolean {
+  const states = row.irqsOffStates;
+  return states !== undefined && state !== null && states.suffixes.some((s) => state.endsWith(s));
+}
 
 export const LOCKED_RUNS: Readonly<Record<string, LockedRun>> = {
   cpuhp_setup_state: hotplugCallbacks(2, 3),

@@ -4,7 +4,7 @@
 // and those the models declare. Registrations are collected once, where the facts are at hand,
 // and kept with the analysis (a summary image has them), so no pass reads every function again.
 import { DECLARED_CONTEXTS, type ExecContext } from '../models/contexts.js';
-import { functionIndex } from '../facts/outline.js';
+import { type RegistrationSite, functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
 import type { RunKind } from '../resources/waits.js';
 import { type FnId, type Program, resolveCallee } from './program.js';
@@ -30,7 +30,11 @@ export interface Queueing { by: FnId; queue: Expr; item: Expr; named?: { queue: 
  * `by` registers `name` to run while the kernel holds a lock of its own for write (models/waits.ts,
  * `LOCKED_RUNS`): `lockedBy` is the registering call (`cpuhp_setup_state`).
  */
-export interface LockedRegistration { by: FnId; name: string; lockedBy: string }
+export interface LockedRegistration {
+  by: FnId; name: string; lockedBy: string;
+  /** The registering call, where the state it names runs `name` with irqs disabled (`CPUHP_AP_*_STARTING`). */
+  irqsOffAt?: RegistrationSite;
+}
 
 export type Registration = FunctionRegistration | Queueing | LockedRegistration;
 
@@ -48,13 +52,37 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
     for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
     for (const [kind, place, name] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place } });
     for (const [queue, item] of index?.queueings ?? []) out.push({ by, queue, item });
-    for (const [lockedBy, name] of index?.lockedRuns ?? []) out.push({ by, name, lockedBy });
+    for (const [lockedBy, name, irqsOffAt] of index?.lockedRuns ?? []) out.push({ by, name, lockedBy, ...(irqsOffAt ? { irqsOffAt } : {}) });
     // `DECLARE_WORK(frob_work, frob_fn)` in the function's own file binds the item to it.
     for (const [item, name] of (fn && program.declaredRuns.get(fn.file)) || []) {
       if (name === fn?.name) out.push({ by, name, context: 'task', run: { kind: 'work', place: { k: 'addr', arg: { k: 'id', name: item } } } });
     }
   }
   return out;
+}
+
+/** A function the kernel enters with irqs disabled, and the registration that makes it so. */
+export interface IrqsOffEntry { by: FnId; site: RegistrationSite }
+
+/**
+ * Functions registered to run with irqs disabled (a CPU hotplug STARTING or DYING callback) and
+ * called by no function of the program: they start with irqs off. One also called directly may
+ * run with irqs on there, so it gets nothing (as for `entryContexts()`).
+ */
+export function irqsOffEntries(program: Program, callGraph: readonly FnId[][], registrations: readonly Registration[]): Map<FnId, IrqsOffEntry> {
+  const registered = new Map<FnId, IrqsOffEntry>();
+  // A callback of another state too runs with irqs enabled there.
+  const enabled = new Set<FnId>();
+  for (const r of registrations) {
+    if (!isLockedRegistration(r)) continue;
+    for (const id of registeredFunctions(program, r)) {
+      if (!r.irqsOffAt) enabled.add(id);
+      else if (!registered.has(id)) registered.set(id, { by: r.by, site: r.irqsOffAt });
+    }
+  }
+  const called = new Set<FnId>(enabled);
+  for (const callees of callGraph) for (const c of callees) if (registered.has(c)) called.add(c);
+  return new Map([...registered].filter(([id]) => !called.has(id)).sort(([a], [b]) => a - b));
 }
 
 /** The functions `r` names, as the registering function's code resolves the name. */

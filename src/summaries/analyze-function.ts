@@ -28,6 +28,7 @@ import type { Problem, StepKind } from '../report/types.js';
 import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
 import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
+import type { IrqsOffEntry } from '../program/contexts.js';
 import {
   DRAINED_LIST_PARAM, type ListFacts, NO_LIST_FACTS, afterListCall, joinListFacts, listGuard, listsAtExit, listsEmptiedBy, testedList, withList,
 } from '../models/drained-lists.js';
@@ -83,6 +84,8 @@ export interface AnalysisContext {
   maxChainDepth: number;
   /** Entry points that run only in one context (`program/contexts.ts`). */
   entryContexts: ReadonlyMap<FnId, ExecContext>;
+  /** Functions the kernel enters with irqs disabled (program/contexts.ts): a hotplug STARTING callback. */
+  irqsOffEntries: ReadonlyMap<FnId, IrqsOffEntry>;
   /** Per function a worker or a thread runs, the runs it is (`waitResource()`s, program/waits.ts). */
   runFunctions: ReadonlyMap<FnId, readonly string[]>;
   /**
@@ -291,7 +294,7 @@ class FunctionAnalysis {
   run(): Summary {
     const fn = this.ctx.program.functions[this.fnId];
     if (!fn) return EMPTY_SUMMARY;
-    const start: State = { ...DEAD, dead: false };
+    const start: State = { ...DEAD, dead: false, ...this.irqsAtEntry() };
     const end = this.block(fn.body, start);
     this.recordExit(end);
     this.publishCallHolds();
@@ -1767,6 +1770,16 @@ class FunctionAnalysis {
     if (s.irq === 'off') return [{ from: IPI, mode: 'irqs-off', witness: s.irqWitness }];
     if (this.context === 'softirq') return [{ from: SOFTIRQ, mode: 'irqs-off', witness: -1 }];
     return this.inInterrupt() ? [{ from: HARDIRQ, mode: 'irqs-off', witness: -1 }] : [];
+  }
+
+  /**
+   * Irqs off from the start in a function the kernel enters with them disabled, the registering
+   * call as the witness of where they went off (`cpuhp_setup_state(CPUHP_AP_X_STARTING, …)`).
+   */
+  private irqsAtEntry(): Pick<State, 'irq' | 'irqWitness'> | null {
+    const entry = this.ctx.irqsOffEntries.get(this.fnId);
+    if (!entry) return null;
+    return { irq: 'off', irqWitness: this.ctx.witnesses.add({ fn: entry.by, ...entry.site, kind: 'irqs-off', next: -1 }) };
   }
 
   /** An entry point that runs in interrupt context (hard irq, softirq, NMI): it may never sleep. */
