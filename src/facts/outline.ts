@@ -9,10 +9,10 @@ import type { RunKind } from '../resources/waits.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
-/** What whole-program passes read of a body. */
 /** Where a body makes a call that registers a function: for a report's witness step. */
 export interface RegistrationSite { line: number; col: number; text: string }
 
+/** What whole-program passes read of a body. */
 export interface FunctionIndex {
   /**
    * Names called directly that no model takes (sorted, distinct), and the functions lock

@@ -4,7 +4,7 @@
 // frozen waits for a task that holds that lock and waits to enter the queue: neither returns.
 // Freezers never wait for one another (the freeze depth counts them), so a freeze is a section,
 // as an SRCU reader's is, and an entry the wait for every section to end. Lockdep models it so
-// since 6.14 (`q->q_usage_counter(queue)`), with one class per queue; a scan cannot tell queues
+// since 6.13 (`q->q_usage_counter(queue)`), with one class per queue; a scan cannot tell queues
 // apart, so every `request_queue` is one place. The freezer's own wait for requests in flight
 // (lockdep's `q_usage_counter(io)`) is not modelled: a request's hold on the queue ends in its
 // completion, not in the code that took it.

@@ -29,7 +29,7 @@ export const waitCycle: CycleRule = {
       + 'freezer takes between blk_mq_freeze_queue and blk_mq_unfreeze_queue. '
       + 'The party it waits for (the worker, the thread, a reader inside srcu_read_lock(), the freezer) waits, directly or through a '
       + 'chain of other CPUs, for that lock, so the waiter never returns. Lockdep reports the work item and workqueue forms '
-      + 'as cycles through (work_completion) and (wq_completion), the SRCU form since 6.3 and the queue freeze since 6.14; it has no map for kthreads or completions.',
+      + 'as cycles through (work_completion) and (wq_completion), the SRCU form since 6.3 and the queue freeze since 6.13; it has no map for kthreads or completions.',
     helpText: 'Flush, cancel or stop before taking the lock, or make the work or thread function not take it (hand it the state instead).',
     helpMarkdown:
       'Flush, cancel or stop before taking the lock, or make the work or thread function not take it. See the '
