@@ -284,6 +284,11 @@ class FunctionAnalysis {
   private readonly requires = new Map<LockKey, HeldClass['mode']>();
   /** Classes held at every call of each callee so far (absent: not called yet). */
   private readonly callHolds = new Map<FnId, HeldClass[]>();
+  /**
+   * Where irqs went off at entry, for a hotplug STARTING or DYING callback: the CPU it runs on is
+   * not in `cpu_online_mask`, so no IPI waits for it while they stay off (no `IPI → M` edge).
+   */
+  private offlineIrqsOff: WitnessId | null = null;
   /** This function's signal sites, by the call's position (`SignalSite`). */
   private readonly signalSites = new Map<string, SignalSite>();
 
@@ -1658,7 +1663,7 @@ class FunctionAnalysis {
         hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons, ...filesystems(heldIn, awaitedIn),
       }), heldIn, awaitedIn);
     }
-    if (irqDecidedHere && irqsOff && ev.spins) {
+    if (irqDecidedHere && irqsOff && ev.spins && s.irqWitness !== this.offlineIrqsOff) {
       const hold = s.irqWitness >= 0 ? s.irqWitness : -1;
       const holdLength = hold >= 0 ? this.ctx.witnesses.length(hold) : 0;
       this.ctx.offerEdge(this.fnId, IPI, target, 'irqs-off', waitMode, true, holdLength + pending.length + penalty, () => {
@@ -1779,7 +1784,8 @@ class FunctionAnalysis {
   private irqsAtEntry(): Pick<State, 'irq' | 'irqWitness'> | null {
     const entry = this.ctx.irqsOffEntries.get(this.fnId);
     if (!entry) return null;
-    return { irq: 'off', irqWitness: this.ctx.witnesses.add({ fn: entry.by, ...entry.site, kind: 'irqs-off', next: -1 }) };
+    this.offlineIrqsOff = this.ctx.witnesses.add({ fn: entry.by, ...entry.site, kind: 'irqs-off', next: -1 });
+    return { irq: 'off', irqWitness: this.offlineIrqsOff };
   }
 
   /** An entry point that runs in interrupt context (hard irq, softirq, NMI): it may never sleep. */
