@@ -33,17 +33,14 @@ export const RUN_BINDINGS: Readonly<Record<string, RunBinding>> = {
 /**
  * How a kind's calls hand over the place: work items by address (`flush_work(&d->reset_work)`),
  * kthreads and workqueues by the pointer kept there (`kthread_stop(d->poll_task)`, `flush_workqueue(d->wq)`),
- * SRCU domains by address; a request queue's freeze by the queue's type alone (`ONE_PLACE`).
+ * SRCU domains by address; a kind whose calls the code tells apart by no name has one place for
+ * them all (`one`): every request queue's freeze (`blk_mq_freeze_queue(q)`, `q = bdev_get_queue(bdev)`,
+ * `disk->queue`), as a scan cannot tell queues apart.
  */
-export const PLACE_ARGUMENT: Readonly<Record<WaitKind, 'address' | 'value' | 'type'>> = {
-  work: 'address', kthread: 'value', completion: 'address', srcu: 'address', workqueue: 'value', freeze: 'type',
+export const PLACE_ARGUMENT: Readonly<Record<WaitKind, 'address' | 'value' | { one: string }>> = {
+  work: 'address', kthread: 'value', completion: 'address', srcu: 'address', workqueue: 'value',
+  freeze: { one: 'request_queue.q_usage_counter' },
 };
-
-/**
- * The one place of a kind whose calls are told apart by no name the code gives: every request
- * queue's freeze (`blk_mq_freeze_queue(q)`, `q = bdev_get_queue(bdev)`, `disk->queue`).
- */
-export const ONE_PLACE: Readonly<Partial<Record<WaitKind, string>>> = { freeze: 'request_queue.q_usage_counter' };
 
 /** Calls that owe a place's event to its waiters, and the argument naming the place: `complete(&x->done)`. */
 export const SIGNALS: Readonly<Record<string, { kind: 'completion'; arg: number }>> = {

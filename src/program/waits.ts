@@ -6,7 +6,7 @@ import type { Expr } from '../facts/types.js';
 import { type FnId, type Program, calleeName, getOrInit } from './program.js';
 import { type Registration, isFunctionRegistration, isLockedRegistration, isQueueing, registeredFunctions } from './contexts.js';
 import type { LockIdentity } from './lock-identity.js';
-import { ONE_PLACE, PLACE_ARGUMENT, lockedRunOf } from '../models/waits.js';
+import { PLACE_ARGUMENT, lockedRunOf } from '../models/waits.js';
 import { resolveName } from './scope.js';
 import { type WaitKind, waitResource } from '../resources/waits.js';
 
@@ -15,9 +15,10 @@ const DELAYED_WORK: ReadonlySet<string> = new Set(['delayed_work', 'kthread_dela
 
 /** The place `kind`'s argument `e` names, or null when the code does not say which. */
 export function waitPlaceAt(identity: LockIdentity, fn: FnId, kind: WaitKind, e: Expr): string | null {
-  if (PLACE_ARGUMENT[kind] === 'type') return ONE_PLACE[kind] ?? null;
+  const handed = PLACE_ARGUMENT[kind];
+  if (typeof handed === 'object') return handed.one;
   if (e.k === 'cast') return waitPlaceAt(identity, fn, kind, e.arg);
-  if (PLACE_ARGUMENT[kind] === 'address') return e.k === 'addr' ? placeOf(identity, fn, e.arg) : null;
+  if (handed === 'address') return e.k === 'addr' ? placeOf(identity, fn, e.arg) : null;
   return e.k === 'id' && identity.localType(fn, e.name) !== undefined ? keptIn(identity, fn, e.name) : placeOf(identity, fn, e);
 }
 
