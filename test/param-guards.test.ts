@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  type ArgConstant, type Guard, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest, whenSet, whenZero,
+  type ArgConstant, type Guard, type ParamTest, decideTest, isImpossible, joinGuards, meetGuards, negateTest, resolveGuards, sayNoMoreThan, whenSet, whenZero,
 } from '../src/summaries/guard.js';
 
 const MACROS: Record<string, number> = { FROB_SPLIT_NONE: 0, PSI_FREQ: 501 };
@@ -66,6 +66,36 @@ describe('parameter guards', () => {
   it('a join holds wherever either side holds (no path is lost)', () => {
     fc.assert(fc.property(guard, guard, args, (a, b, v) => {
       if (holds(a, v) || holds(b, v)) assert.ok(holds(joinGuards(a, b), v));
+    }));
+  });
+
+  it('resolves `A && x` with `A && !x` to `A`, exactly, and nothing else', () => {
+    const flag: ParamTest = { param: 0, field: 'flags', test: 'flag', flag: 'PF_KTHREAD' };
+    assert.equal(resolveGuards([flag], negateTest(flag)), null);
+    assert.deepEqual(resolveGuards(meetGuards(whenSet(1), [flag]), meetGuards(whenSet(1), negateTest(flag))), whenSet(1));
+    assert.equal(resolveGuards([flag], whenSet(1)), undefined);
+    fc.assert(fc.property(guard, test, args, (a, t, v) => {
+      const x = meetGuards(a, [t]);
+      const y = meetGuards(a, negateTest(t));
+      const r = resolveGuards(x, y);
+      if (r !== undefined) assert.equal(holds(r, v), holds(x, v) || holds(y, v));
+    }));
+  });
+
+  it('ways that say no more than their join hold exactly where it holds', () => {
+    const flag: ParamTest = { param: 0, field: 'flags', test: 'flag', flag: 'PF_KTHREAD' };
+    assert.ok(sayNoMoreThan([[flag], negateTest(flag)], null));
+    // `quality != 0`, or `quality == 0` (twice, the locals' tests not being guards): nothing.
+    const quality: ParamTest = { param: 5, test: 'in', values: ['0'] };
+    assert.ok(sayNoMoreThan([negateTest(quality), [quality], [quality]], null));
+    assert.ok(sayNoMoreThan([null, [flag]], null));
+    // `!native`, or `native && !master`: together they say `!(native && master)`, which no one guard says.
+    const native: ParamTest = { param: 1, test: 'notIn', values: ['0'] };
+    const master: ParamTest = { param: 0, field: 'flags', test: 'flag', flag: 'MASTER' };
+    assert.ok(!sayNoMoreThan([negateTest(native), meetGuards([native], negateTest(master))], null));
+    fc.assert(fc.property(fc.array(guard, { minLength: 2, maxLength: 4 }), args, (ways, v) => {
+      const joined = ways.reduce((g, w) => joinGuards(g, w));
+      if (sayNoMoreThan(ways, joined)) assert.equal(holds(joined, v), ways.some((w) => holds(w, v)));
     }));
   });
 

@@ -21,7 +21,7 @@ import {
 } from './domain.js';
 import {
   type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
-  sameGuard, testKey, truthTest, whenSet, whenZero,
+  sameGuard, sayNoMoreThan, testKey, truthTest, whenSet, whenZero,
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { Problem, StepKind } from '../report/types.js';
@@ -373,18 +373,57 @@ class FunctionAnalysis {
   // ------------------------------------------------------------ statements
 
   private block(stmts: Stmt[], state: State): State {
-    let s = state;
     const mark = this.guards.length;
     this.depth++;
-    for (const stmt of stmts) {
-      if (s.dead && stmt.k !== 'label') continue;
-      s = this.stmt(stmt, s);
-    }
+    const s = this.blockFrom(stmts, 0, state, mark);
     this.depth--;
-    // Leaving the block drops its guards, innermost first.
-    s = this.releaseGuards(s, mark);
     this.guards.length = mark;
     return s;
+  }
+
+  /**
+   * The statements of a block from `from` on, and the block's guards dropped at its end,
+   * innermost first. After an early exit whose condition fails in several ways (`if (!mfunc ||
+   * (native && master)) return …;` goes on where `mfunc && !native`, or `mfunc && !master`), the
+   * rest of the block is followed once per way, as a branch's body is: joined, the fall-through
+   * would lose the test that decides a later call (`__mlx4_cmd()` calls the slave path only where
+   * the device is no master, for the callers that pass `native`).
+   */
+  private blockFrom(stmts: Stmt[], from: number, state: State, mark: number): State {
+    let s = state;
+    for (let i = from; i < stmts.length; i++) {
+      const stmt = stmts[i] as Stmt;
+      if (s.dead && stmt.k !== 'label') continue;
+      const ways = this.earlyExitWays(stmt, s);
+      if (ways) return this.eachWay(() => ways.map((w) => this.blockFrom(stmts, i + 1, w, mark)).reduce(join));
+      s = this.stmt(stmt, s);
+    }
+    return this.releaseGuards(s, mark);
+  }
+
+  /**
+   * `if (cond) { …; return; }` with no `else`: the ways the rest of the block is reached where
+   * `cond` fails in more than one (the statement itself followed as usual first), or null.
+   */
+  private earlyExitWays(stmt: Stmt, s: State): State[] | null {
+    if (this.splitting || stmt.k !== 'if' || stmt.else.length > 0 || !endsInJump(stmt.then)) return null;
+    const fails = this.waysTo(false, stmt.cond, s);
+    // `if (!kthread && !ok(p)) return;`: the rest runs where `kthread`, or where `!kthread`,
+    // which together say nothing, and apart would make an unconditional event look conditional.
+    if (!fails || sayNoMoreThan(fails.map((w) => w.guard), fails.reduce(join).guard)) return null;
+    this.stmt(stmt, s);
+    return fails;
+  }
+
+  /** Runs `follow` as the body of a split: no split inside it (their number would multiply). */
+  private eachWay(follow: () => State): State {
+    const outer = this.splitting;
+    this.splitting = true;
+    try {
+      return follow();
+    } finally {
+      this.splitting = outer;
+    }
   }
 
   /** `guard(spinlock_irqsave)(&l)` in statement position: a lock held to the end of the block. */
@@ -444,14 +483,9 @@ class FunctionAnalysis {
         // two tests to none, so the branch is followed once under each (the `else` of
         // `if ((reg < size || reg < MIN_MMIO) && !indirect)` once where `reg >= MIN_MMIO`, once
         // where `indirect`).
-        this.splitting = true;
-        try {
-          const branch = (body: Stmt[], ways: State[] | null, joined: State): State =>
-            (ways ? ways.map((w) => this.block(body, w)).reduce(join) : this.block(body, joined));
-          return join(branch(stmt.then, holds, t), branch(stmt.else, fails, f));
-        } finally {
-          this.splitting = false;
-        }
+        const branch = (body: Stmt[], ways: State[] | null, joined: State): State =>
+          (ways ? ways.map((w) => this.block(body, w)).reduce(join) : this.block(body, joined));
+        return this.eachWay(() => join(branch(stmt.then, holds, t), branch(stmt.else, fails, f)));
       }
       case 'pp': {
         const taken = this.ctx.conditions.evaluate(stmt.cond);
@@ -3188,6 +3222,14 @@ function sleepEvent(s: State, guard: Guard): Omit<LockEvent, 'witness'> {
     kind: 'sleep', lock: SLEEP, mode: 'write', spins: false, irq: s.irq, guard, released: NO_LOCKS, afterSleep: s.slept,
     viaIndirect: false, nestingAnnotated: false, queue: 'plain',
   };
+}
+
+/** Whether a branch's last statement leaves it (`return`, `goto`, `break`, `continue`), so nothing after the `if` follows it. */
+function endsInJump(body: Stmt[]): boolean {
+  const last = body[body.length - 1];
+  if (!last) return false;
+  if (last.k === 'block') return endsInJump(last.body);
+  return last.k === 'return' || last.k === 'goto' || last.k === 'break' || last.k === 'continue';
 }
 
 /** Most ways a condition is split into (`(a || b) && (c || d)` is four). */

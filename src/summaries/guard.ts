@@ -160,6 +160,55 @@ function meetValueTests(a: ValueTest, b: ValueTest): ValueTest {
   return { ...subject, test: 'notIn', values: union(a.values, b.values) };
 }
 
+/**
+ * `A && x` or `A && !x`: `A`, the one guard both ways say together; undefined when two guards
+ * differ in more than one test, or not by a test and its negation.
+ */
+export function resolveGuards(a: Guard, b: Guard): Guard | undefined {
+  if (!a || !b || a.length !== b.length) return undefined;
+  const onlyA = a.filter((x) => !b.some((y) => sameTest(x, y)));
+  const onlyB = b.filter((y) => !a.some((x) => sameTest(x, y)));
+  const [x] = onlyA;
+  const [y] = onlyB;
+  if (onlyA.length !== 1 || onlyB.length !== 1 || !x || !y) return undefined;
+  const negated = negateTest(x);
+  if (!negated || negated.length !== 1 || !sameTest(negated[0] as ParamTest, y)) return undefined;
+  const rest = a.filter((t) => t !== x);
+  return rest.length ? rest : null;
+}
+
+/**
+ * Whether guards taken together say no more than `joined`: merged where one implies another
+ * (`[]` or `A` with `A && x`) or two differ by a test and its negation (`A && x`, `A && !x`),
+ * until one is left that is `joined` (`[x]`, `[!x]` together say nothing).
+ */
+export function sayNoMoreThan(guards: readonly Guard[], joined: Guard): boolean {
+  const left = [...guards];
+  for (let merged = true; merged && left.length > 1;) {
+    merged = false;
+    for (let i = 0; i < left.length && !merged; i++) {
+      for (let j = i + 1; j < left.length && !merged; j++) {
+        const r = mergedGuard(left[i] as Guard, left[j] as Guard);
+        if (r === undefined) continue;
+        left.splice(j, 1);
+        left[i] = r;
+        merged = true;
+      }
+    }
+  }
+  return left.length === 1 && sameGuard(left[0] as Guard, joined);
+}
+
+/** The one guard that holds exactly where `a` or `b` holds, when one of the two rules gives it. */
+function mergedGuard(a: Guard, b: Guard): Guard | undefined {
+  if (implies(a, b)) return b;
+  if (implies(b, a)) return a;
+  return resolveGuards(a, b);
+}
+
+/** Every test of `b` is one of `a`'s (`b` is `[]`, or `a` is `b && more`). */
+const implies = (a: Guard, b: Guard): boolean => !b || (!!a && b.every((y) => a.some((x) => sameTest(x, y))));
+
 /** A guard no value passes (`p == A` inside `case B:`): the path cannot run. */
 export function isImpossible(g: Guard): boolean {
   return !!g && g.some((t) => t.test === 'in' && t.values.length === 0);
