@@ -2023,7 +2023,7 @@ class FunctionAnalysis {
       if (t.field !== undefined && isEmbeddedFieldTest(t)) return null;
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
-      if (t.field === undefined || !s.written.includes(t.field)) return [{ ...t, param: p }];
+      if (t.field === undefined || !fieldWritten(s, t.field, this.ctx.identity.structOf(this.fnId, arg))) return [{ ...t, param: p }];
       return this.testOfKnown(t, s.known[`${p}:${t.field}`], unknown);
     }
     if (t.field === undefined) {
@@ -2152,7 +2152,7 @@ class FunctionAnalysis {
   /** Where an argument is a field of what our parameter points to (`ctx->flags`) that this path has not written: the parameter and the field. */
   private paramFieldRead(arg: Expr, s: State): { param: number; field: string } | null {
     const param = arg.k === 'field' && arg.arrow && arg.base.k === 'id' ? this.paramHere(arg.base.name, s) : -1;
-    return arg.k === 'field' && param >= 0 && !s.written.includes(arg.field) ? { param, field: arg.field } : null;
+    return arg.k === 'field' && param >= 0 && !fieldWritten(s, arg.field, this.ctx.identity.structOf(this.fnId, arg.base)) ? { param, field: arg.field } : null;
   }
 
   /**
@@ -2276,7 +2276,7 @@ class FunctionAnalysis {
 
   /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
   private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
-    const s = withWritten(s0, left.field);
+    const s = withWritten(s0, writtenFieldKey(left.field, this.ctx.identity.structOf(this.fnId, left.base)));
     const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=' || op === '&=') ? this.knownHolder(left.base.name) : null;
     const cleared = holder !== null && op === '&=' && right.k === 'unary' && right.op === '~' ? orOfConstants(right.arg) : null;
     const flags = holder !== null && op !== '&=' ? this.constantFlags(right) : null;
@@ -3059,9 +3059,26 @@ function forgetFieldsOf(name: string, s: State): State {
   return { ...s, known: Object.fromEntries(Object.entries(s.known).filter(([k]) => !k.startsWith(prefix))) };
 }
 
-/** Whether this path wrote a field a field path reads (any of `a.b.f`'s names). */
+/** Whether this path wrote a field a field path reads (any of `a.b.f`'s names, of any struct). */
 function pathWritten(s: State, path: string): boolean {
-  return path.includes('.') ? namesOfPath(path).some((name) => s.written.includes(name)) : s.written.includes(path);
+  return (path.includes('.') ? namesOfPath(path) : [path]).some((name) => fieldWritten(s, name, null));
+}
+
+/**
+ * How `written` names a field written through a pointer: with its struct where the code says
+ * (`mlx4_vhcr_cmd.flags`), so that a write to another struct's field of that name
+ * (`vhcr->flags = …` before `mlx4_is_master(dev)`) leaves the caller's `dev->flags` its own.
+ */
+function writtenFieldKey(field: string, struct: string | null): string {
+  return struct ? `${struct}.${field}` : field;
+}
+
+/** Whether this path wrote field `field` of a `struct` object (of any struct, where null). */
+function fieldWritten(s: State, field: string, struct: string | null): boolean {
+  if (s.written.includes(field)) return true;
+  if (struct) return s.written.includes(`${struct}.${field}`);
+  const suffix = `.${field}`;
+  return s.written.some((k) => k.endsWith(suffix));
 }
 
 function withWritten(s: State, field: string): State {
