@@ -2,6 +2,7 @@
 import graphology from 'graphology';
 import { stronglyConnectedComponents } from 'graphology-components';
 import { type DepEdge, type HoldMode, type WaitMode, edgeVariantKey } from './types.js';
+import type { HeldClass } from '../summaries/domain.js';
 import { cycleBoundOf } from '../resources/resource.js';
 
 const { DirectedGraph } = graphology;
@@ -12,7 +13,10 @@ export interface Offer { cost: number; edge: DepEdge }
 
 /**
  * Collects edges per offering function, keeping per variant (modes, irq state, filesystems) the cheapest
- * witness, the first on a tie. The graph's edge is the cheapest over functions, the lowest
+ * witness, the first on a tie, and beside it cheaper-to-lose ones: an offer held under fewer other
+ * locks closes cycles the cheapest cannot (a lock both CPUs would hold rules a scenario out), so
+ * an offer is dropped only for one that costs no more and is held under no lock it is not
+ * (`MAX_HELD_VARIANTS` at most). The graph's edges are the same over functions, the cheapest first, the lowest
  * function id on a tie: so the result does not depend on the order functions are analysed,
  * and one function's offers can be replaced when it is analysed again (check-patch).
  */
@@ -23,7 +27,7 @@ export class EdgeCollector {
   // Called for every held lock at every lock event of a whole kernel: no key strings made here.
   offer = (
     fn: number, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge,
-    heldIn?: string, awaitedIn?: string,
+    heldIn?: string, awaitedIn?: string, alsoHeldOf?: () => readonly HeldClass[],
   ): void => {
     let mine = this.byFunction.get(fn);
     if (!mine) this.byFunction.set(fn, (mine = new Map()));
@@ -31,10 +35,19 @@ export class EdgeCollector {
     if (!targets) mine.set(from, (targets = new Map()));
     let variants = targets.get(to);
     if (!variants) targets.set(to, (variants = []));
-    const at = variants.findIndex((o) => o.edge.holdMode === holdMode && o.edge.waitMode === waitMode && o.edge.irqsOff === irqsOff
+    const same = variants.filter((o) => o.edge.holdMode === holdMode && o.edge.waitMode === waitMode && o.edge.irqsOff === irqsOff
       && o.edge.heldIn === heldIn && o.edge.awaitedIn === awaitedIn);
-    if (at < 0) variants.push({ cost, edge: build() });
-    else if (cost < (variants[at] as Offer).cost) variants[at] = { cost, edge: build() };
+    const cheaper = same.filter((o) => o.cost <= cost);
+    if (cheaper.length > 0) {
+      // Built only if held under fewer locks than every offer that costs no more (witnesses are dear).
+      const held = alsoHeldOf?.();
+      if (!held || same.length >= MAX_HELD_VARIANTS || cheaper.some((o) => heldWithin(o.edge.alsoHeld, held))) return;
+    }
+    const offer: Offer = { cost, edge: build() };
+    if (cheaper.some((o) => heldWithin(o.edge.alsoHeld, offer.edge.alsoHeld))) return;
+    const kept = variants.filter((o) => !same.includes(o) || !dominates(offer, o));
+    kept.push(offer);
+    targets.set(to, kept);
   };
 
   /** A function's offers, to be kept or replaced later. */
@@ -49,7 +62,7 @@ export class EdgeCollector {
     this.byFunction.delete(fn);
     for (const o of offers) {
       const e = o.edge;
-      this.offer(fn, e.from, e.to, e.holdMode, e.waitMode, e.irqsOff, o.cost, () => e, e.heldIn, e.awaitedIn);
+      this.offer(fn, e.from, e.to, e.holdMode, e.waitMode, e.irqsOff, o.cost, () => e, e.heldIn, e.awaitedIn, () => e.alsoHeld);
     }
   }
 
@@ -58,16 +71,41 @@ export class EdgeCollector {
   }
 
   edges(): DepEdge[] {
-    const best = new Map<string, { cost: number; edge: DepEdge }>();
+    const byVariant = new Map<string, Offer[]>();
     for (const fn of this.byFunction.keys()) {
       for (const o of this.offersOf(fn)) {
         const variant = edgeVariantKey(o.edge);
-        const old = best.get(variant);
-        if (!old || o.cost < old.cost || (o.cost === old.cost && o.edge.fn < old.edge.fn)) best.set(variant, o);
+        const offers = byVariant.get(variant);
+        if (offers) offers.push(o);
+        else byVariant.set(variant, [o]);
       }
     }
-    return [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o.edge);
+    return [...byVariant.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, offers]) => leastHeld(offers).map((o) => o.edge));
   }
+}
+
+/** Offers of one variant: a witness held under fewer locks is kept beside a cheaper one. */
+const MAX_HELD_VARIANTS = 3;
+
+/** Every lock `a` is held under, `b` is too (in the same mode). */
+function heldWithin(a: readonly HeldClass[], b: readonly HeldClass[]): boolean {
+  return a.every((x) => b.some((y) => y.lock === x.lock && y.mode === x.mode));
+}
+
+/** `a` closes every cycle `b` closes, at no more cost. */
+const dominates = (a: Offer, b: Offer): boolean => a.cost <= b.cost && heldWithin(a.edge.alsoHeld, b.edge.alsoHeld);
+
+const heldKey = (e: DepEdge): string => e.alsoHeld.map((h) => `${h.lock}:${h.mode}`).sort().join(',');
+
+/** One variant's offers over functions: the cheapest first (lowest function id on a tie), then those held under fewer locks. */
+function leastHeld(offers: Offer[]): Offer[] {
+  const order = offers.map((o) => ({ o, held: heldKey(o.edge) }))
+    .sort((x, y) => x.o.cost - y.o.cost || x.o.edge.fn - y.o.edge.fn || (x.held < y.held ? -1 : x.held > y.held ? 1 : 0));
+  const kept: Offer[] = [];
+  for (const { o } of order) {
+    if (kept.length < MAX_HELD_VARIANTS && !kept.some((k) => heldWithin(k.edge.alsoHeld, o.edge.alsoHeld))) kept.push(o);
+  }
+  return kept;
 }
 
 export function buildDependencyGraph(edges: DepEdge[]): DependencyGraph {

@@ -66,10 +66,13 @@ export interface AnalysisContext {
   identity: LockIdentity;
   witnesses: WitnessTable;
   summaries: SummaryStore;
-  /** Offers an edge variant; `build` runs only if it beats the one already kept (lower cost). */
+  /**
+   * Offers an edge variant; `build` runs only if it beats the ones already kept: a lower cost, or
+   * (where `alsoHeldOf` says) fewer other locks held (deadlock/graph.ts).
+   */
   offerEdge: (
     fn: FnId, from: string, to: string, holdMode: HoldMode, waitMode: WaitMode, irqsOff: boolean, cost: number, build: () => DepEdge,
-    heldIn?: string, awaitedIn?: string,
+    heldIn?: string, awaitedIn?: string, alsoHeldOf?: () => readonly HeldClass[],
   ) => void;
   stats: AnalysisStats;
   /** What each function's analysis added to `stats` (a function analysed again replaces its share). */
@@ -1649,11 +1652,11 @@ class FunctionAnalysis {
           const reasons = viaIndirect ? INDIRECT_REASONS : NO_REASONS;
           const irqsOff = irq === 'off';
           const [heldIn, awaitedIn] = [this.filesystemOf(from, hold.below), this.filesystemOf(to, wait.below)];
+          const others = alsoHeld.filter((h) => !isParamLock(h.lock));
           this.ctx.offerEdge(this.fnId, from, to, p.holdMode, p.waitMode, irqsOff, hold.length + wait.length + reasons.length * 100, () => ({
             from, to, holdMode: p.holdMode, waitMode: p.waitMode, waitSpins: p.waitSpins, irqsOff, fn: this.fnId,
-            hold: hold.get(), wait: wait.get(), reasons,
-            alsoHeld: alsoHeld.filter((h) => !isParamLock(h.lock)), ...filesystems(heldIn, awaitedIn),
-          }), heldIn, awaitedIn);
+            hold: hold.get(), wait: wait.get(), reasons, alsoHeld: others, ...filesystems(heldIn, awaitedIn),
+          }), heldIn, awaitedIn, () => others);
         }
       }
     }
@@ -1692,10 +1695,12 @@ class FunctionAnalysis {
     for (const h of leftToCallers ? [] : s.held) {
       if (h.gate || !isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, waitMode, ev.nestingAnnotated))) continue;
       const heldIn = this.filesystemOf(h.lock, h.witness);
+      let others: HeldClass[] | undefined;
+      const othersHeld = (): HeldClass[] => (others ??= alsoHeld(h.lock));
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
-        hold: h.witness, wait: pending.get(), alsoHeld: alsoHeld(h.lock), reasons, ...filesystems(heldIn, awaitedIn),
-      }), heldIn, awaitedIn);
+        hold: h.witness, wait: pending.get(), alsoHeld: othersHeld(), reasons, ...filesystems(heldIn, awaitedIn),
+      }), heldIn, awaitedIn, othersHeld);
     }
     if (irqDecidedHere && irqsOff && ev.spins && s.irqWitness !== this.offlineIrqsOff) {
       const hold = s.irqWitness >= 0 ? s.irqWitness : -1;
