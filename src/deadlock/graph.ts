@@ -12,13 +12,13 @@ export type DependencyGraph = InstanceType<typeof DirectedGraph<Record<string, n
 export interface Offer { cost: number; edge: DepEdge }
 
 /**
- * Collects edges per offering function, keeping per variant (modes, irq state, filesystems) the cheapest
- * witness, the first on a tie, and beside it cheaper-to-lose ones: an offer held under fewer other
- * locks closes cycles the cheapest cannot (a lock both CPUs would hold rules a scenario out), so
- * an offer is dropped only for one that costs no more and is held under no lock it is not
- * (`MAX_HELD_VARIANTS` at most). The graph's edges are the same over functions, the cheapest first, the lowest
- * function id on a tie: so the result does not depend on the order functions are analysed,
- * and one function's offers can be replaced when it is analysed again (check-patch).
+ * Collects edges per offering function, keeping per variant (modes, irq state, filesystems) the
+ * cheapest witness, the first on a tie, and beside it witnesses held under fewer other locks: such
+ * a witness closes cycles the cheapest cannot (a lock both CPUs would hold rules a scenario out).
+ * An offer is dropped only for one that costs no more and is held under no lock it is not
+ * (`MAX_HELD_VARIANTS` at most). Over functions likewise, the cheapest first, the lowest function
+ * id on a tie: so the result does not depend on the order functions are analysed, and one
+ * function's offers can be replaced when it is analysed again (check-patch).
  */
 export class EdgeCollector {
   /** Per function: from → to → its offers, one per variant (hold mode, wait mode, irqs). */
