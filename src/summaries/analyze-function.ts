@@ -41,6 +41,7 @@ import {
 } from '../models/task-journal.js';
 import { fillsFirstArgument } from '../models/memory-writers.js';
 import { waitPlaceAt } from '../program/waits.js';
+import { type HeldWhere, type PassedTest, NO_HELD_WHERE, NO_PASSED, forgetName, joinPassedTests, passTest, releasedWhere, testOf } from './passed-conditions.js';
 import { type WaitKind, waitOf, waitResource } from '../resources/waits.js';
 import { signalOf } from '../models/waits.js';
 import { GFP_MAY_SLEEP, gfpFlagsChanged, gfpFlagsDisjoint, gfpMaySleep, isGfpSleepFlag } from '../models/gfp.js';
@@ -170,6 +171,9 @@ interface State {
    * return;` the path is inside the gate exactly where `A`. A later test that implies `A` enters it.
    */
   gatesWhere: GateWhere[];
+  /** Tests passed that no parameter test says, and the locks held only where one had a value (summaries/passed-conditions.ts). */
+  passed: readonly PassedTest[];
+  heldWhere: readonly HeldWhere[];
 }
 
 /** A gate held on the paths where `where` (one test) holds. */
@@ -229,7 +233,7 @@ const NO_LOCKS: LockKey[] = [];
 const NO_NAMES: string[] = [];
 const NO_FIELDS: InstanceField[] = [];
 const NO_INSTANCES: InstanceClasses = new Map();
-const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {}, drained: NO_LIST_FACTS, gatesWhere: [] };
+const DEAD: State = { held: [], irq: 'entry', irqWitness: -1, saved: {}, guard: null, released: NO_LOCKS, dead: true, slept: false, lastPut: false, stores: {}, journal: 'entry', journalOuter: null, journalLocals: NO_NAMES, handleLocals: NO_NAMES, flags: {}, written: NO_NAMES, known: {}, drained: NO_LIST_FACTS, gatesWhere: [], passed: NO_PASSED, heldWhere: NO_HELD_WHERE };
 
 export function analyzeFunction(ctx: AnalysisContext, fnId: FnId): Summary {
   return new FunctionAnalysis(ctx, fnId).run();
@@ -410,12 +414,23 @@ class FunctionAnalysis {
    */
   private earlyExitWays(stmt: Stmt, s: State): State[] | null {
     if (this.splitting || stmt.k !== 'if' || stmt.else.length > 0 || !endsInJump(stmt.then)) return null;
-    const fails = this.waysTo(false, stmt.cond, s);
+    const fails = this.passingWays(stmt.cond, false, this.waysTo(false, stmt.cond, s));
     // `if (!kthread && !ok(p)) return;`: the rest runs where `kthread`, or where `!kthread`,
     // which together say nothing, and apart would make an unconditional event look conditional.
     if (!fails || sayNoMoreThan(fails.map((w) => w.guard), fails.reduce(join).guard)) return null;
     this.stmt(stmt, s);
     return fails;
+  }
+
+  /** A branch's two states, each knowing which way `cond` went (summaries/passed-conditions.ts). */
+  private passing(cond: Expr, [t, f]: [State, State]): [State, State] {
+    const test = testOf(cond);
+    return test ? [passTest(t, test, test.value), passTest(f, test, !test.value)] : [t, f];
+  }
+
+  private passingWays(cond: Expr, value: boolean, ways: State[] | null): State[] | null {
+    const test = ways && testOf(cond);
+    return test ? (ways as State[]).map((w) => passTest(w, test, value === test.value)) : ways;
   }
 
   /** Runs `follow` as the body of a split: no split inside it (their number would multiply). */
@@ -474,13 +489,13 @@ class FunctionAnalysis {
         const guard = this.guardStatement(stmt.e);
         return guard ? this.takeGuard(guard.cls, guard.args, guard.call, this.evalArgs(guard.call, s)) : this.expr(stmt.e, s);
       }
-      case 'decl': return stmt.init ? this.assignedLocal(stmt.name, stmt.init, this.expr(stmt.init, s)) : s;
+      case 'decl': return stmt.init ? this.assignedLocal(stmt.name, stmt.init, this.expr(stmt.init, s)) : forgetName(s, stmt.name);
       case 'block': return this.block(stmt.body, s);
       case 'if': {
-        const [t, f] = this.cond(stmt.cond, s);
+        const [t, f] = this.passing(stmt.cond, this.cond(stmt.cond, s));
         // An empty branch has no event to keep a way's guard for: its ways are not worked out.
-        const holds = this.splitting || stmt.then.length === 0 ? null : this.waysTo(true, stmt.cond, s);
-        const fails = this.splitting || stmt.else.length === 0 ? null : this.waysTo(false, stmt.cond, s);
+        const holds = this.splitting || stmt.then.length === 0 ? null : this.passingWays(stmt.cond, true, this.waysTo(true, stmt.cond, s));
+        const fails = this.splitting || stmt.else.length === 0 ? null : this.passingWays(stmt.cond, false, this.waysTo(false, stmt.cond, s));
         if (!holds && !fails) return join(this.block(stmt.then, t), this.block(stmt.else, f));
         // `if ((p->search_for_split || ins_len > 0) && …) split_node(…)`: one guard joins the
         // two tests to none, so the branch is followed once under each (the `else` of
@@ -1133,8 +1148,10 @@ class FunctionAnalysis {
     switch (e.k) {
       case 'call': return this.call(e, s);
       case 'assign': {
-        const after = this.expr(e.left, this.expr(e.right, s));
-        if (after.dead) return after;
+        const assigned = this.expr(e.left, this.expr(e.right, s));
+        if (assigned.dead) return assigned;
+        const root = baseName(e.left);
+        const after = root === null ? assigned : forgetName(assigned, root);
         if (isJournalSlot(e.left)) {
           // Setting it takes a handle over the state before, as a callee's start does.
           return this.argConstant(e.right)?.value === 0 ? { ...after, journal: 'clear', journalOuter: null, handleLocals: NO_NAMES } : { ...after, journal: 'set', journalOuter: after.journal };
@@ -1171,7 +1188,7 @@ class FunctionAnalysis {
 
   /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
   private assignedLocal(name: string, value: Expr | null, s0: State): State {
-    const s = this.flagAssigned(name, value, this.knownOfAssigned(name, value, forgetFieldsOf(name, s0)));
+    const s = this.flagAssigned(name, value, this.knownOfAssigned(name, value, forgetFieldsOf(name, forgetName(s0, name))));
     const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
     const had = s.journalLocals.includes(name);
     const handle = value !== null && this.isHandleOrNull(value);
@@ -2712,7 +2729,7 @@ function mergeSorted(a: LockKey[], b: LockKey[]): LockKey[] {
 }
 
 /** What a path holds of its own and has released of its caller's. */
-type Holding = Pick<State, 'held' | 'released'>;
+type Holding = Pick<State, 'held' | 'released' | 'heldWhere'>;
 
 /**
  * `entry` taken: held. A lock of our caller's that this path released is theirs again
@@ -2725,6 +2742,7 @@ function taken(h: Holding, entry: HeldLock): Holding {
   return {
     held: [...h.held, retaken ? { ...entry, retaken: true } : entry],
     released: retaken ? h.released.filter((r) => r !== lock) : h.released,
+    heldWhere: h.heldWhere,
   };
 }
 
@@ -2735,6 +2753,7 @@ function dropped(h: Holding, lock: LockKey): Holding {
   return {
     held: at < 0 ? h.held : [...h.held.slice(0, at), ...h.held.slice(at + 1)],
     released: callers && !isUnknownClass(lock) ? insertSorted(h.released, lock) : h.released,
+    heldWhere: releasedWhere(h.heldWhere, lock, lockOfKey),
   };
 }
 
@@ -2910,6 +2929,7 @@ function join(a: State, b: State): State {
     known: a.known === b.known ? a.known : joinKnown(a.known, b.known),
     drained: joinListFacts(a.drained, b.drained),
     gatesWhere: joinGatesWhere(a, b, held),
+    ...joinPassedTests(a, b, held),
   };
 }
 
