@@ -171,7 +171,7 @@ interface State {
    * return;` the path is inside the gate exactly where `A`. A later test that implies `A` enters it.
    */
   gatesWhere: GateWhere[];
-  /** Tests passed that no parameter test says, and the locks held only where one had a value (summaries/passed-conditions.ts). */
+  /** Tests passed, by their text, and the locks held only where one had a value (summaries/passed-conditions.ts). */
   passed: readonly PassedTest[];
   heldWhere: readonly HeldWhere[];
 }
@@ -2753,7 +2753,7 @@ function dropped(h: Holding, lock: LockKey): Holding {
   return {
     held: at < 0 ? h.held : [...h.held.slice(0, at), ...h.held.slice(at + 1)],
     released: callers && !isUnknownClass(lock) ? insertSorted(h.released, lock) : h.released,
-    heldWhere: releasedWhere(h.heldWhere, lock, lockOfKey),
+    heldWhere: releasedWhere(h.heldWhere, lock),
   };
 }
 

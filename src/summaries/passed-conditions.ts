@@ -1,4 +1,4 @@
-// Tests a path has passed that no parameter test says, known by how the code writes them:
+// Tests a path has passed, known by how the code writes them (a parameter's guard says nothing of a local's):
 // `if (!f2fs_sb_has_quota_ino(sbi)) inode_lock(q); … if (!f2fs_sb_has_quota_ino(sbi)) inode_unlock(q);`.
 // Must-hold drops a lock taken under such a test where the paths join, so its unlock under the
 // same test read as a release of the caller's lock of that class, and every event after it lost
@@ -8,7 +8,7 @@
 // condition is paired by the code's author, and a second test of a changed value would not pair.
 import type { Expr } from '../facts/types.js';
 import { modelOf } from '../models/kernel-api.js';
-import type { HeldLock, LockKey } from './domain.js';
+import { type HeldLock, type LockKey, lockOfKey } from './domain.js';
 
 /** A test passed: its text (a leading `!` taken off into `value`) and the names it reads. */
 export interface PassedTest { text: string; value: boolean; names: readonly string[] }
@@ -129,8 +129,8 @@ export function forgetName<S extends PassedTests>(s: S, name: string): S {
 }
 
 /** After a release of `lock` (its class): it is held under no test any more. */
-export function releasedWhere(heldWhere: readonly HeldWhere[], lock: LockKey, lockOf: (key: LockKey) => LockKey): readonly HeldWhere[] {
-  return heldWhere.some((h) => lockOf(h.lock.lock) === lock) ? heldWhere.filter((h) => lockOf(h.lock.lock) !== lock) : heldWhere;
+export function releasedWhere(heldWhere: readonly HeldWhere[], lock: LockKey): readonly HeldWhere[] {
+  return heldWhere.some((h) => lockOfKey(h.lock.lock) === lock) ? heldWhere.filter((h) => lockOfKey(h.lock.lock) !== lock) : heldWhere;
 }
 
 /** `unlikely(x)`: the test of `x`. */
