@@ -927,6 +927,8 @@ class FunctionAnalysis {
     }
     const op = COMPARISONS[e.op];
     if (!op) return null;
+    const zeroTested = this.zeroComparisonGuards(e, op, s, depth);
+    if (zeroTested !== undefined) return zeroTested;
     const left = this.testedSubject(e.left, s);
     const [subject, constant, cmp] = left !== null ? [left, e.right, op] : [this.testedSubject(e.right, s), e.left, MIRRORED[op]];
     if (subject === null) return null;
@@ -946,6 +948,30 @@ class FunctionAnalysis {
     if (bound === null || !Number.isSafeInteger(bound) || Math.abs(bound) > 2 ** 52) return null;
     const holds: ParamTest = { ...subject, test: 'cmp', op: cmp, bound };
     return [[holds], negateTest(holds)];
+  }
+
+  /**
+   * `(flags & F) != 0`, `0 == (flags & F)`, and `(flags & F) == F` for a one-bit `F`: a test of
+   * the truth of `flags & F`, or of whatever the side compared with zero is when that side is no
+   * tested subject of its own (`p == 0` stays an equality test). Undefined for another
+   * comparison, null for one the other side does not decide.
+   */
+  private zeroComparisonGuards(e: Extract<Expr, { k: 'bin' }>, op: '==' | '!=' | CmpOp, s: State, depth: number): [Guard, Guard] | null | undefined {
+    if (op !== '==' && op !== '!=') return undefined;
+    const zero = (x: Expr): boolean => x.k === 'num' && x.value === 0;
+    const withZero = zero(e.right) ? e.left : zero(e.left) ? e.right : null;
+    const tested = withZero ?? this.maskedBit(e.left, e.right) ?? this.maskedBit(e.right, e.left);
+    if (tested === null || this.testedSubject(tested, s) !== null) return undefined;
+    const truth = this.branchGuards(tested, s, depth + 1);
+    // Equal to zero is false; equal to the one bit masked is true.
+    return truth && (op === '==') === (withZero !== null) ? [truth[1], truth[0]] : truth;
+  }
+
+  /** `masked` when it is `x & F` and `other` is `F`, a constant of one bit; else null. */
+  private maskedBit(masked: Expr, other: Expr): Expr | null {
+    if (masked.k !== 'bin' || masked.op !== '&' || masked.right.k !== 'id' || other.k !== 'id' || other.name !== masked.right.name) return null;
+    const value = this.argConstant(other)?.value ?? null;
+    return value !== null && value > 0 && Number.isSafeInteger(value) && (value & (value - 1)) === 0 ? masked : null;
   }
 
   /**
