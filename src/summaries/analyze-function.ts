@@ -971,7 +971,8 @@ class FunctionAnalysis {
   private maskedBit(masked: Expr, other: Expr): Expr | null {
     if (masked.k !== 'bin' || masked.op !== '&' || masked.right.k !== 'id' || other.k !== 'id' || other.name !== masked.right.name) return null;
     const value = this.argConstant(other)?.value ?? null;
-    return value !== null && value > 0 && Number.isSafeInteger(value) && (value & (value - 1)) === 0 ? masked : null;
+    // Not `value & (value - 1)`: JavaScript's `&` keeps 32 bits.
+    return value !== null && value > 0 && Number.isSafeInteger(value) && Number.isInteger(Math.log2(value)) ? masked : null;
   }
 
   /**
