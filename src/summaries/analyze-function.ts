@@ -489,7 +489,7 @@ class FunctionAnalysis {
         const guard = this.guardStatement(stmt.e);
         return guard ? this.takeGuard(guard.cls, guard.args, guard.call, this.evalArgs(guard.call, s)) : this.expr(stmt.e, s);
       }
-      case 'decl': return stmt.init ? this.assignedLocal(stmt.name, stmt.init, this.expr(stmt.init, s)) : forgetName(s, stmt.name);
+      case 'decl': return forgetName(stmt.init ? this.assignedLocal(stmt.name, stmt.init, this.expr(stmt.init, s)) : s, stmt.name);
       case 'block': return this.block(stmt.body, s);
       case 'if': {
         const [t, f] = this.passing(stmt.cond, this.cond(stmt.cond, s));
@@ -1215,7 +1215,7 @@ class FunctionAnalysis {
 
   /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
   private assignedLocal(name: string, value: Expr | null, s0: State): State {
-    const s = this.flagAssigned(name, value, this.knownOfAssigned(name, value, forgetFieldsOf(name, forgetName(s0, name))));
+    const s = this.flagAssigned(name, value, this.knownOfAssigned(name, value, forgetFieldsOf(name, s0)));
     const holds = value !== null && isJournalSlot(value.k === 'cast' ? value.arg : value);
     const had = s.journalLocals.includes(name);
     const handle = value !== null && this.isHandleOrNull(value);

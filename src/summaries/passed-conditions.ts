@@ -26,6 +26,7 @@ const MAX_PASSED = 8;
 
 export const NO_PASSED: readonly PassedTest[] = [];
 export const NO_HELD_WHERE: readonly HeldWhere[] = [];
+const NOTHING_PASSED: PassedTests = { passed: NO_PASSED, heldWhere: NO_HELD_WHERE };
 
 /** `e` as a test to remember: its text without a leading `!`, which way `!` turns it, and its names; null for what may change as it runs. */
 export function testOf(e: Expr): PassedTest | null {
@@ -98,7 +99,7 @@ export function passTest<S extends PassedTests & { held: HeldLock[]; dead: boole
  * `held`: what both hold.
  */
 export function joinPassedTests(a: PassedTests & { held: readonly HeldLock[] }, b: PassedTests & { held: readonly HeldLock[] }, held: readonly HeldLock[]): PassedTests {
-  if (a.passed.length === 0 && b.passed.length === 0 && a.heldWhere.length === 0 && b.heldWhere.length === 0) return { passed: NO_PASSED, heldWhere: NO_HELD_WHERE };
+  if (a.passed.length === 0 && b.passed.length === 0 && a.heldWhere.length === 0 && b.heldWhere.length === 0) return NOTHING_PASSED;
   const passed = a.passed === b.passed ? a.passed : a.passed.filter((p) => b.passed.some((q) => q.text === p.text && q.value === p.value));
   const heldWhere: HeldWhere[] = [];
   const add = (h: HeldWhere): void => {
