@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acquiredObjects, embeddingObjects } from '../src/deadlock/lock-objects.js';
+import { acquiredObjects, embeddingObjects, fieldHop } from '../src/deadlock/lock-objects.js';
 import type { FunctionFacts } from '../src/facts/types.js';
 import type { StepKind } from '../src/report/types.js';
 import { scan } from '../src/scan.js';
@@ -67,6 +67,16 @@ describe('the objects of a class taken twice', () => {
     assert.deepEqual(peer?.reasons, ["may be two objects: con's lock held, con->peer's item flushed"]);
     const own = await scan({ root: 'fixtures/wait-cycle/flush-under-lock', paths: [], arch: 'x86' });
     assert.deepEqual(own.findings.map((f) => [f.rule, f.severity, f.reasons]), [['wait-cycle', 'error', []]]);
+  });
+
+  it('names the field one pointer hop between the held object and the flushed one, and no other relation', () => {
+    assert.equal(fieldHop({ k: 'different', held: 'con', taken: 'con->othercon' }), 'othercon');
+    assert.equal(fieldHop({ k: 'different', held: 'con', taken: '(con)->othercon' }), 'othercon');
+    assert.equal(fieldHop({ k: 'different', held: 'con', taken: 'con->peer->peer' }), null);
+    assert.equal(fieldHop({ k: 'different', held: 'con', taken: 'conn->peer' }), null);
+    assert.equal(fieldHop({ k: 'different', held: 'con->peer', taken: 'con' }), 'peer');
+    assert.equal(fieldHop({ k: 'different', held: 'a->peer', taken: 'b' }), null);
+    assert.equal(fieldHop({ k: 'same', object: 'con' }), null);
   });
 
   it('finds the embedding objects of a held lock and a flushed member, a delayed item\'s work included', () => {

@@ -2,7 +2,8 @@
 // → findings → report. `scan` and `check-patch` are two drivers over it.
 import { writeFileSync } from 'node:fs';
 import { buildDependencyGraph, DEFAULT_MAX_CYCLE_LENGTH, DEFAULT_MAX_CYCLES, EdgeCollector, findCycles } from '../deadlock/graph.js';
-import { findingsFromCycles, findingsFromWaits } from '../deadlock/findings.js';
+import { type FindingContext, findingsFromCycles, findingsFromWaits } from '../deadlock/findings.js';
+import { freshFieldsOf } from '../summaries/fresh-fields.js';
 import type { DepEdge } from '../deadlock/types.js';
 import { type LoadedFile, functionIndex } from '../facts/outline.js';
 import type { FunctionFacts } from '../facts/types.js';
@@ -155,7 +156,11 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const classes = search.cycles.flatMap((c) => (sameClassTwice(c) ? c.filter((r) => r !== HARDIRQ) : []));
   const several = multiKeyedClasses(a, [...new Set(classes)]);
   const cycles = search.cycles.filter((c) => !(sameClassTwice(c) && c.some((r) => several.has(lockOfKey(r)))));
-  const findingContext = { functions: program.functions, witnesses, rules, writers, runFunctions: runFunctions(program, a.identity, a.registrations) };
+  const fresh = freshFieldsOf(program, a.identity);
+  const findingContext: FindingContext = {
+    functions: program.functions, witnesses, rules, writers, runFunctions: runFunctions(program, a.identity, a.registrations),
+    holdsOnlyFresh: (struct, field) => fresh.holdsOnlyFresh(struct, field),
+  };
   const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(waitEdges(a.collector, (e) => e.to === SLEEP), sleepInAtomic, findingContext) : [];
   const ipiWaits = rules.includes(ipiIrqsOff) ? findingsFromWaits(waitEdges(a.collector, (e) => e.from === IPI && e.to === IPI), ipiIrqsOff, findingContext) : [];
   const outcome = findingsFromCycles(graph, cycles, findingContext, [...sleeping, ...ipiWaits]);

@@ -9,6 +9,7 @@ import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
 import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
 import { functionIndex } from '../facts/outline.js';
+import { fieldHop, flushedObjects, locksOwnRunObject } from './lock-objects.js';
 import { oneBackend } from './paravirt.js';
 import { waitOf } from '../resources/waits.js';
 import { lockedRunHolder } from '../models/waits.js';
@@ -30,6 +31,8 @@ export interface FindingContext {
   writers: QueuedWriters;
   /** Per function a worker or a thread runs, the runs it is (program/waits.ts). */
   runFunctions: ReadonlyMap<number, readonly string[]>;
+  /** Whether pointer field `struct.field` only ever holds objects allocated for it (summaries/fresh-fields.ts). */
+  holdsOnlyFresh(struct: string, field: string): boolean;
 }
 
 export interface CycleOutcome {
@@ -155,7 +158,7 @@ function comesFirst(a: string, b: string): boolean {
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
   const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && !ring.some((e) => waitsForOwnRun(e, ctx)) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(ring, deviceless) && writersMeet && !ring.some((e) => waitsForOwnRun(e, ctx)) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
 /**
@@ -172,6 +175,26 @@ function waitsForOwnRun(e: DepEdge, ctx: FindingContext): boolean {
   ctx.witnesses.forEachFunction(e.hold, visit);
   ctx.witnesses.forEachFunction(e.wait, visit);
   return own;
+}
+
+/**
+ * Two CPUs, one holding object X's lock while it waits for the run of `X->f`'s item (dlm: `con`'s
+ * `sock_mutex` held, `con->othercon`'s receive work cancelled), the other running that item and
+ * taking the lock of the object embedding it. When `f` only ever holds objects allocated for it,
+ * `X->f` is not X, so the worker's lock is not the one held.
+ */
+function flushesAnotherObjectsRun(ring: DepEdge[], ctx: FindingContext): boolean {
+  if (ring.length !== 2) return false;
+  const chain = (id: WitnessId): ReturnType<WitnessTable['chain']> => ctx.witnesses.chain(id);
+  return ring.some((flush, i) => {
+    const worker = ring[1 - i] as DepEdge;
+    const flushed = flushedObjects(flush, ctx.functions, chain);
+    const hop = flushed ? fieldHop(flushed.objects) : null;
+    if (!flushed || hop === null || !ctx.holdsOnlyFresh(flushed.struct, hop)) return false;
+    const work = chain(worker.wait);
+    const runs = ctx.runFunctions.get(work[0]?.fn ?? -1) ?? [];
+    return runs.includes(worker.from) && locksOwnRunObject(flushed.lockField, flushed.runField, work, ctx.functions);
+  });
 }
 
 /** Worked out once per program, the first time a cycle meets a super_block found by device. */

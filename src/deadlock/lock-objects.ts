@@ -7,7 +7,13 @@
 import type { FunctionFacts } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
 import { splitTopLevel } from '../parse/normalize.js';
-import type { WitnessLink } from '../summaries/witness.js';
+import { assignmentsTo, calleeName } from '../program/program.js';
+import { plainName } from '../program/scope.js';
+import { resourceOf } from '../resources/resource.js';
+import { waitOf } from '../resources/waits.js';
+import { lockOfKey } from '../summaries/domain.js';
+import type { WitnessId, WitnessLink } from '../summaries/witness.js';
+import type { DepEdge } from './types.js';
 
 /** The objects of two acquisitions, spelled in their shared frame; `unknown` where a chain's object is not its callers'. */
 export type AcquiredObjects =
@@ -41,6 +47,56 @@ export function embeddingObjects(
   const waited = embedding(objectIn('', wait, shared, functions), memberField);
   if (held === null || waited === null) return { k: 'unknown' };
   return held === waited ? { k: 'same', object: held } : { k: 'different', held, taken: waited };
+}
+
+/** A CPU holding a lock of struct `S` and waiting for a run kept in `S`: the fields, and the objects embedding each. */
+export interface FlushedObjects { struct: string; lockField: string; runField: string; objects: AcquiredObjects }
+
+/** The objects of a flush edge (`con->sock_mutex` held, `con->othercon->rwork` waited for), or null when it is none. */
+export function flushedObjects(e: DepEdge, functions: readonly FunctionFacts[], chain: (id: WitnessId) => WitnessLink[]): FlushedObjects | null {
+  const run = waitOf(e.to);
+  const held = resourceOf(e.from);
+  if (run === null || held.kind !== 'lock') return null;
+  const [lockStruct, lockField] = splitMember(plainName(lockOfKey(held.cls)));
+  const [runStruct, runField] = splitMember(plainName(run.place));
+  if (lockStruct === null || lockStruct !== runStruct) return null;
+  return { struct: lockStruct, lockField, runField, objects: embeddingObjects(lockField, runField, chain(e.hold), chain(e.wait), functions) };
+}
+
+/** `S` and `f` of the class `S.f`; no struct for a global. */
+function splitMember(cls: string): [string | null, string] {
+  const dot = cls.lastIndexOf('.');
+  return dot < 0 ? [null, cls] : [cls.slice(0, dot), cls.slice(dot + 1)];
+}
+
+/** `f` where one object is the other's `->f`: one pointer hop apart (`con` and `con->othercon`, either way). */
+export function fieldHop(objects: AcquiredObjects): string | null {
+  if (objects.k !== 'different') return null;
+  return hopFrom(objects.held, objects.taken) ?? hopFrom(objects.taken, objects.held);
+}
+
+function hopFrom(base: string, object: string): string | null {
+  const rest = object.startsWith(`(${base})`) ? object.slice(base.length + 2) : object.startsWith(base) ? object.slice(base.length) : null;
+  return rest === null ? null : /^->(\w+)$/.exec(rest)?.[1] ?? null;
+}
+
+/**
+ * Whether a worker's chain (its first frame the run's function) takes `lockField` of the object
+ * embedding its own item: the lock argument, spelled in that frame, is `&X->lockField` for a local
+ * `X` given only `container_of(work, S, runField)` of the function's first parameter.
+ */
+export function locksOwnRunObject(lockField: string, runField: string, chain: readonly WitnessLink[], functions: readonly FunctionFacts[]): boolean {
+  const root = functions[chain[0]?.fn ?? -1];
+  const object = embedding(objectIn('', chain, 0, functions), lockField);
+  const work = root?.params[0]?.name;
+  if (!root || !work || object === null || !/^[A-Za-z_]\w*$/.test(object)) return false;
+  if (root.params.some((p) => p.name === object)) return false;
+  const values = assignmentsTo(root.body, object);
+  return values.length > 0 && values.every(({ op, value }) => {
+    const args = value.k === 'call' && calleeName(value) === 'container_of' ? value.args : null;
+    const [item, , member] = args ?? [];
+    return op === '=' && item?.k === 'id' && item.name === work && member?.k === 'id' && member.name === runField;
+  });
 }
 
 /** `dev` of `&dev->reset_work` (or of a delayed item's `&dev->poll.work`), or null when `object` is no member `field`. */

@@ -14,6 +14,11 @@ const ZEROING = new Map<string, Zeroing>([
   ['kmem_cache_alloc', 1], ['kmem_cache_alloc_node', 1], ['devm_kmalloc', 2],
 ]);
 
+/** Whether `name` is a known allocator: what it returns is a new object. */
+export function isAllocator(name: string): boolean {
+  return ZEROING.has(name);
+}
+
 /** Whether a call to `name` with `args` returns zeroed memory (null when it is no known allocator). */
 export function allocatesZeroed(name: string, args: readonly Expr[]): boolean | null {
   const zeroing = ZEROING.get(name);

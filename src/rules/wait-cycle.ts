@@ -1,9 +1,7 @@
-import { embeddingObjects } from '../deadlock/lock-objects.js';
+import { flushedObjects } from '../deadlock/lock-objects.js';
 import type { DepEdge } from '../deadlock/types.js';
-import { plainName } from '../program/scope.js';
-import { isWaitKind, kindOf, resourceOf, throughKind } from '../resources/resource.js';
+import { isWaitKind, kindOf, throughKind } from '../resources/resource.js';
 import { waitOf } from '../resources/waits.js';
-import { lockOfKey } from '../summaries/domain.js';
 import { type ChainView, type CycleRule, DOCS_BASE, cycleText } from './rule.js';
 
 /**
@@ -57,18 +55,8 @@ function waitNoun(resources: readonly string[]): string {
  * object's lock, not the held one, unless the two can be one. Lockdep reports it all the same.
  */
 function flushOfAnotherObject(e: DepEdge, { functions, chain }: ChainView): string[] {
-  const run = waitOf(e.to);
-  const held = resourceOf(e.from);
-  if (run === null || held.kind !== 'lock') return [];
-  const [lockStruct, lockField] = splitMember(plainName(lockOfKey(held.cls)));
-  const [runStruct, runField] = splitMember(plainName(run.place));
-  if (lockStruct === null || lockStruct !== runStruct) return [];
-  const objects = embeddingObjects(lockField, runField, chain(e.hold), chain(e.wait), functions);
-  return objects.k === 'different' ? [`may be two objects: ${objects.held}'s lock held, ${objects.taken}'s ${run.model.waited}`] : [];
-}
-
-/** `S` and `f` of the class `S.f`; no struct for a global. */
-function splitMember(cls: string): [string | null, string] {
-  const dot = cls.lastIndexOf('.');
-  return dot < 0 ? [null, cls] : [cls.slice(0, dot), cls.slice(dot + 1)];
+  const flushed = flushedObjects(e, functions, chain);
+  const objects = flushed?.objects;
+  const waited = waitOf(e.to)?.model.waited;
+  return objects?.k === 'different' ? [`may be two objects: ${objects.held}'s lock held, ${objects.taken}'s ${waited}`] : [];
 }

@@ -1,0 +1,118 @@
+// Pointer fields that hold only objects allocated to be stored there. dlm keeps a connection's
+// second socket in `con->othercon`, set only to a connection it has just allocated
+// (`othercon = kzalloc(…); … newcon->othercon = othercon;`), so `con->othercon` is never `con`.
+//
+// The answer is the program's: every store into a field of that name is read. A store into the
+// struct's field (or through an object of a type the code does not say) must be no object, an
+// allocation, or a local holding only those or the value that field of the same object already
+// had. An initialiser list naming the field, or a static object of the struct, leaves it unknown.
+import { forEachFieldWrite } from '../facts/outline.js';
+import type { Expr, FunctionFacts } from '../facts/types.js';
+import { isAllocator } from '../models/allocations.js';
+import type { LockIdentity } from '../program/lock-identity.js';
+import { functionsByName } from '../program/place-fields.js';
+import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, forEachExpr } from '../program/program.js';
+import { plainName } from '../program/scope.js';
+import { isNoObject, unwrapCasts } from './zeroed-objects.js';
+
+/** Past this many functions storing into a field of that name, the answer is not worked out. */
+const MAX_STORERS = 2000;
+
+export class FreshFields {
+  private storers: Map<string, FnId[]> | null = null;
+  private initialised: Set<string> | null = null;
+  private staticStructs: Set<string> | null = null;
+  private readonly answers = new Map<string, boolean>();
+
+  constructor(private readonly program: Program, private readonly types: LockIdentity) {}
+
+  /** Whether every object `struct.field` ever holds was allocated to be stored there (`struct` as plainly named). */
+  holdsOnlyFresh(struct: string, field: string): boolean {
+    const key = `${struct}.${field}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) this.answers.set(key, (answer = this.work(struct, field)));
+    return answer;
+  }
+
+  private work(struct: string, field: string): boolean {
+    this.storers ??= functionsByName(this.program, (index) => index.storedFields);
+    const storers = this.storers.get(field) ?? [];
+    if (storers.length === 0 || storers.length > MAX_STORERS) return false;
+    // The stores first: the walk of every body for initialiser lists is only for a field that passes them.
+    if (!storers.every((fn) => this.storesOnlyFresh(fn, struct, field))) return false;
+    return !this.structsWithStaticObjects().has(struct) && !this.fieldsInInitialisers().has(field);
+  }
+
+  private storesOnlyFresh(fn: FnId, struct: string, field: string): boolean {
+    const facts = this.program.functions[fn] as FunctionFacts;
+    let fresh = true;
+    forEachFieldWrite(facts.body, (w) => {
+      if (!fresh || w.field !== field) return;
+      const target = this.types.structOf(fn, w.base);
+      if (target !== null && plainName(target) !== struct) return;
+      fresh = target !== null && w.value !== null && isFreshValue(facts, w.value, w.base, field);
+    });
+    return fresh;
+  }
+
+  /** Fields some function's initialiser list names (`(struct s){ .f = x }`, `struct s v = { .f = x }`). */
+  private fieldsInInitialisers(): Set<string> {
+    if (!this.initialised) {
+      const names = new Set<string>();
+      for (const f of this.program.functions) {
+        if (!f) continue;
+        forEachExpr(f.body, (e) => { if (e.k === 'seq') for (const n of e.fields ?? []) names.add(n); });
+      }
+      this.initialised = names;
+    }
+    return this.initialised;
+  }
+
+  /** Structs a file-scope object is of: its initialiser, which the facts do not keep, may set any field. */
+  private structsWithStaticObjects(): Set<string> {
+    if (!this.staticStructs) {
+      const names = new Set<string>();
+      for (const type of this.program.globals.values()) if (type.pointer === 0) names.add(plainName(type.name));
+      this.staticStructs = names;
+    }
+    return this.staticStructs;
+  }
+}
+
+/** A stored value that is a new object: no object, an allocation, or a local given only those (or `base->field` itself). */
+function isFreshValue(facts: FunctionFacts, value: Expr, base: Expr, field: string): boolean {
+  const v = unwrapCasts(value);
+  if (isNoObject(v) || isAllocation(v)) return true;
+  if (v.k !== 'id' || !isPlainLocal(facts, v.name)) return false;
+  const values = assignmentsTo(facts.body, v.name);
+  const own = JSON.stringify(base);
+  return values.length > 0 && values.every((a) => a.op === '=' && (isNoObject(a.value) || isAllocation(a.value) || readsField(a.value, own, field)));
+}
+
+function isAllocation(e: Expr): boolean {
+  const v = unwrapCasts(e);
+  return v.k === 'call' && isAllocator(calleeName(v) ?? '');
+}
+
+/** `base->field` (or `base.field`) as written at the store: the field's own value, kept. */
+function readsField(e: Expr, base: string, field: string): boolean {
+  const v = unwrapCasts(e);
+  return v.k === 'field' && v.field === field && JSON.stringify(v.base) === base;
+}
+
+/** A local of the body (no parameter) whose address is never taken, so no callee gives it a value. */
+function isPlainLocal(facts: FunctionFacts, name: string): boolean {
+  if (facts.params.some((p) => p.name === name) || !declaredNames(facts.body).has(name)) return false;
+  let taken = false;
+  forEachExpr(facts.body, (e: Expr) => { if (e.k === 'addr' && e.arg.k === 'id' && e.arg.name === name) taken = true; });
+  return !taken;
+}
+
+/** One answer per program and lock identity (check-patch's new program starts afresh). */
+const byIdentity = new WeakMap<LockIdentity, FreshFields>();
+
+export function freshFieldsOf(program: Program, identity: LockIdentity): FreshFields {
+  let found = byIdentity.get(identity);
+  if (!found) byIdentity.set(identity, (found = new FreshFields(program, identity)));
+  return found;
+}

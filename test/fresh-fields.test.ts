@@ -1,0 +1,98 @@
+// Pointer fields that hold only objects allocated for them: every store is read, and any other value makes the answer no.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { analyzeProgram } from '../src/analysis/program-analysis.js';
+import { type ScanOptions, loadTree } from '../src/analysis/tree.js';
+import { FreshFields } from '../src/summaries/fresh-fields.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-fresh-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const SOURCE = `
+#include <linux/slab.h>
+
+struct frob_node {
+	struct frob_node *spare;	/* allocated, or its own value kept, or NULL */
+	struct frob_node *twin;		/* allocated, and once a parameter */
+	struct frob_node *copy;		/* another node's field */
+	struct frob_node *handed;	/* a local whose address a callee is given */
+	struct frob_node *never;	/* never stored */
+};
+
+struct frob_table { struct frob_node *head; };
+static struct frob_table frob_static_table;
+
+void frob_fill(struct frob_node **slot);
+
+int frob_add_spare(struct frob_node *n)
+{
+	struct frob_node *spare = n->spare;
+
+	if (!spare) {
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		if (!spare)
+			return -ENOMEM;
+		n->spare = spare;
+	}
+	n->twin = kmalloc(sizeof(*n), GFP_KERNEL);
+	return 0;
+}
+
+void frob_drop_spare(struct frob_node *n)
+{
+	n->spare = NULL;
+}
+
+void frob_pair(struct frob_node *n, struct frob_node *other)
+{
+	struct frob_node *copied = other->copy;
+
+	n->twin = other;
+	n->copy = copied;
+}
+
+void frob_hand(struct frob_node *n)
+{
+	struct frob_node *h = NULL;
+
+	frob_fill(&h);
+	n->handed = h;
+}
+
+void frob_table_add(struct frob_table *t)
+{
+	t->head = kzalloc(sizeof(*t->head), GFP_KERNEL);
+}
+`;
+
+async function freshFields(): Promise<FreshFields> {
+  const root = path.join(work, 'tree');
+  mkdirSync(path.join(root, 'drivers/frob'), { recursive: true });
+  writeFileSync(path.join(root, 'drivers/frob/frob.c'), SOURCE);
+  const opts: ScanOptions = { root, paths: [], arch: 'x86' };
+  const a = analyzeProgram((await loadTree(opts)).facts, opts);
+  return new FreshFields(a.program, a.identity);
+}
+
+describe('fields that hold only fresh objects', () => {
+  it('hold them where every store is an allocation, NULL, or a local given only those and the field itself', async () => {
+    const fresh = await freshFields();
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'spare'), true);
+  });
+
+  it('do not where one store is a parameter, another object\'s field, or a local a callee may set', async () => {
+    const fresh = await freshFields();
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'twin'), false);
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'copy'), false);
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'handed'), false);
+  });
+
+  it('do not for a field never stored, nor for a struct with a static object, whose initialiser is not read', async () => {
+    const fresh = await freshFields();
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'never'), false);
+    assert.equal(fresh.holdsOnlyFresh('frob_table', 'head'), false);
+  });
+});
