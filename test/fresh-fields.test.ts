@@ -20,6 +20,8 @@ struct frob_node {
 	struct frob_node *copy;		/* another node's field */
 	struct frob_node *handed;	/* a local whose address a callee is given */
 	struct frob_node *never;	/* never stored */
+	struct frob_node *self;		/* a new node, given itself */
+	struct frob_node *aliased;	/* a new node, given itself through another local */
 };
 
 struct frob_table { struct frob_node *head; };
@@ -62,6 +64,18 @@ void frob_hand(struct frob_node *n)
 	n->handed = h;
 }
 
+struct frob_node *frob_new_loop(void)
+{
+	struct frob_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+	struct frob_node *m = n;
+
+	if (n) {
+		n->self = n;
+		m->aliased = n;
+	}
+	return n;
+}
+
 void frob_table_add(struct frob_table *t)
 {
 	t->head = kzalloc(sizeof(*t->head), GFP_KERNEL);
@@ -88,6 +102,12 @@ describe('fields that hold only fresh objects', () => {
     assert.equal(fresh.holdsOnlyFresh('frob_node', 'twin'), false);
     assert.equal(fresh.holdsOnlyFresh('frob_node', 'copy'), false);
     assert.equal(fresh.holdsOnlyFresh('frob_node', 'handed'), false);
+  });
+
+  it('do not where a new object is stored into itself, directly or through a local given it', async () => {
+    const fresh = await freshFields();
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'self'), false);
+    assert.equal(fresh.holdsOnlyFresh('frob_node', 'aliased'), false);
   });
 
   it('do not for a field never stored, nor for a struct with a static object, whose initialiser is not read', async () => {

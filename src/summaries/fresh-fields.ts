@@ -11,7 +11,7 @@ import type { Expr, FunctionFacts } from '../facts/types.js';
 import { isAllocator } from '../models/allocations.js';
 import type { LockIdentity } from '../program/lock-identity.js';
 import { functionsByName } from '../program/place-fields.js';
-import { type FnId, type Program, assignmentsTo, calleeName, declaredNames, forEachExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, declaredNames, forEachExpr, identifiersOf } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { isNoObject, unwrapCasts } from './zeroed-objects.js';
 
@@ -83,10 +83,16 @@ export class FreshFields {
 function isFreshValue(facts: FunctionFacts, value: Expr, base: Expr, field: string): boolean {
   const v = unwrapCasts(value);
   if (isNoObject(v) || isAllocation(v)) return true;
-  if (v.k !== 'id' || !isPlainLocal(facts, v.name)) return false;
+  if (v.k !== 'id' || !isPlainLocal(facts, v.name) || mayBeStoredInto(facts, base, v.name)) return false;
   const values = assignmentsTo(facts.body, v.name);
   const own = JSON.stringify(base);
   return values.length > 0 && values.every((a) => a.op === '=' && (isNoObject(a.value) || isAllocation(a.value) || readsField(a.value, own, field)));
+}
+
+/** Whether the object stored into may be the new one itself (`n->f = n`, or through a local given `n`). */
+function mayBeStoredInto(facts: FunctionFacts, base: Expr, local: string): boolean {
+  const root = baseName(base);
+  return root === null || root === local || assignmentsTo(facts.body, root).some((a) => identifiersOf(a.value).has(local));
 }
 
 function isAllocation(e: Expr): boolean {
