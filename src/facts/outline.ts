@@ -51,6 +51,8 @@ export interface FunctionIndex {
   storedFields?: string[];
   /** Fields the body sets from a parameter through another (`tree->owner = owner;`): an initialiser's (sorted). */
   initStoredFields?: string[];
+  /** Fields an initialiser list in the body names (`(struct s){ .f = x }`), which `storedFields` does not see (sorted). */
+  listedFields?: string[];
   /** Locks this body gives a lockdep key or subclass of its own (`lockdep_set_class(&x->lock, …)`): their arguments. */
   reclasses?: Expr[];
   /** Locks this body makes lockdep's unvalidated class (`lockdep_set_novalidate_class(&b->lock)`): their arguments. */
@@ -214,6 +216,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const unchecked: Expr[] = [];
   const storedFields = new Set<string>();
   const initStoredFields = new Set<string>();
+  const listedFields = new Set<string>();
   const isParam = (e: Expr | null): boolean => e?.k === 'id' && params.some((p) => p.name === e.name);
   forEachFieldWrite(body, (w) => {
     storedFields.add(w.field);
@@ -221,6 +224,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   });
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field' && e.right.k === 'id') assigns.push([e.left.field, e.right.name]);
+    if (e.k === 'seq') for (const f of e.fields ?? []) if (f !== '') listedFields.add(f);
     if (e.k !== 'call') return;
     const name = calleeName(e);
     const model = name ? modelOf(name) : undefined;
@@ -265,6 +269,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(queueings.length ? { queueings } : {}), ...(lockedRuns.length ? { lockedRuns } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
     ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
+    ...(listedFields.size ? { listedFields: [...listedFields].sort() } : {}),
     ...(addressTaken ? { addressTaken } : {}),
   };
 }

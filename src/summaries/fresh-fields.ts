@@ -20,7 +20,7 @@ const MAX_STORERS = 2000;
 
 export class FreshFields {
   private storers: Map<string, FnId[]> | null = null;
-  private initialised: Set<string> | null = null;
+  private initialised: Map<string, FnId[]> | null = null;
   private staticStructs: Set<string> | null = null;
   private readonly answers = new Map<string, boolean>();
 
@@ -38,7 +38,6 @@ export class FreshFields {
     this.storers ??= functionsByName(this.program, (index) => index.storedFields);
     const storers = this.storers.get(field) ?? [];
     if (storers.length === 0 || storers.length > MAX_STORERS) return false;
-    // The stores first: the walk of every body for initialiser lists is only for a field that passes them.
     if (!storers.every((fn) => this.storesOnlyFresh(fn, struct, field))) return false;
     return !this.structsWithStaticObjects().has(struct) && !this.fieldsInInitialisers().has(field);
   }
@@ -56,15 +55,8 @@ export class FreshFields {
   }
 
   /** Fields some function's initialiser list names (`(struct s){ .f = x }`, `struct s v = { .f = x }`). */
-  private fieldsInInitialisers(): Set<string> {
-    if (!this.initialised) {
-      const names = new Set<string>();
-      for (const f of this.program.functions) {
-        if (!f) continue;
-        forEachExpr(f.body, (e) => { if (e.k === 'seq') for (const n of e.fields ?? []) names.add(n); });
-      }
-      this.initialised = names;
-    }
+  private fieldsInInitialisers(): ReadonlyMap<string, FnId[]> {
+    this.initialised ??= functionsByName(this.program, (index) => index.listedFields);
     return this.initialised;
   }
 
