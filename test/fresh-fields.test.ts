@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeProgram } from '../src/analysis/program-analysis.js';
 import { type ScanOptions, loadTree } from '../src/analysis/tree.js';
-import { FreshFields } from '../src/summaries/fresh-fields.js';
+import { type FreshFields, freshFieldsOf } from '../src/summaries/fresh-fields.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-fresh-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -95,7 +95,7 @@ async function freshFields(): Promise<FreshFields> {
   writeFileSync(path.join(root, 'drivers/frob/frob.c'), SOURCE);
   const opts: ScanOptions = { root, paths: [], arch: 'x86' };
   const a = analyzeProgram((await loadTree(opts)).facts, opts);
-  return new FreshFields(a.program, a.identity);
+  return freshFieldsOf(a.program, a.identity);
 }
 
 describe('fields that hold only fresh objects', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeProgram } from '../src/analysis/program-analysis.js';
 import { type ScanOptions, loadTree } from '../src/analysis/tree.js';
-import { StoredInstances } from '../src/summaries/stored-instances.js';
+import { type StoredInstances, storedInstancesOf } from '../src/summaries/stored-instances.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-stored-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -73,7 +73,7 @@ async function storedInstances(): Promise<StoredInstances> {
   writeFileSync(path.join(root, 'drivers/frob/frob.c'), SOURCE);
   const opts: ScanOptions = { root, paths: [], arch: 'x86' };
   const a = analyzeProgram((await loadTree(opts)).facts, opts);
-  return new StoredInstances(a.program, a.conditions);
+  return storedInstancesOf(a.program, a.identity, a.conditions);
 }
 
 describe('fields that hold re-keyed objects', () => {

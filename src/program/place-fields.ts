@@ -11,8 +11,9 @@
 // (`p->f = q`, both its parameters), whose calls that may be handed an object at that place (at
 // it, or at no known place) pass constants; or a constant stored through an object that may be
 // at that place; or a store at another place. The answer is the constants found.
-import { CONSTANT_NAME, type FunctionIndex, forEachFieldWrite, functionIndex } from '../facts/outline.js';
+import { CONSTANT_NAME, forEachFieldWrite, functionIndex } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
+import { fieldIndexOf } from './field-index.js';
 import { LockIdentity } from './lock-identity.js';
 import { type FnId, type Program, baseName, calleeName, forEachExpr, getOrInit, structName, variablesOf } from './program.js';
 import { plainName } from './scope.js';
@@ -39,14 +40,11 @@ interface InitCall { caller: FnId; at: Place | null; value: Expr | null }
 const MAX_STORERS = 5000;
 
 export class PlaceFields {
-  private storersByField: Map<string, FnId[]> | null = null;
   /** By member name: the type names structs give it. */
   private memberTypes: Map<string, Set<string>> | null = null;
   private readonly answers = new Map<string, Answer>();
   /** By field name: every write into a field of that name (null: not read). */
   private readonly writes = new Map<string, Write[] | null>();
-  /** By field name: the functions that set a field of that name from a parameter. */
-  private initialisersByField: Map<string, FnId[]> | null = null;
   /** By initialiser name: the functions that call it. */
   private initCallers: Map<string, FnId[]> | null = null;
   /**
@@ -142,9 +140,8 @@ export class PlaceFields {
   }
 
   /** Functions that set a field of that name from a parameter (`FunctionIndex.initStoredFields`). */
-  private initialisersOf(field: string): FnId[] {
-    this.initialisersByField ??= functionsByName(this.program, (index) => index.initStoredFields);
-    return this.initialisersByField.get(field) ?? [];
+  private initialisersOf(field: string): readonly FnId[] {
+    return fieldIndexOf(this.program, this.identity).initialisers(field);
   }
 
   /**
@@ -242,16 +239,14 @@ export class PlaceFields {
   }
 
   /** Functions that write a field of that name, from the function index. */
-  private storers(field: string): FnId[] {
-    this.storersByField ??= functionsByName(this.program, (index) => index.storedFields);
-    return this.storersByField.get(field) ?? [];
+  private storers(field: string): readonly FnId[] {
+    return fieldIndexOf(this.program, this.identity).storers(field);
   }
 
   /** Functions that call `name`, an initialiser: callers of every initialiser are listed in one pass. */
   private callersOf(name: string): FnId[] {
     if (!this.initCallers) {
-      const initialisers = new Set<string>();
-      for (const f of this.program.functions) if (functionIndex(f).initStoredFields) initialisers.add(f.name);
+      const initialisers = fieldIndexOf(this.program, this.identity).initialiserNames;
       const callers = new Map<string, FnId[]>();
       this.program.functions.forEach((f, id) => {
         for (const callee of functionIndex(f).calls) if (initialisers.has(callee)) getOrInit(callers, callee, () => []).push(id);
@@ -260,15 +255,6 @@ export class PlaceFields {
     }
     return this.initCallers.get(name) ?? [];
   }
-}
-
-/** Functions by each name their index lists under `names`. */
-export function functionsByName(program: Program, names: (index: FunctionIndex) => readonly string[] | undefined): Map<string, FnId[]> {
-  const out = new Map<string, FnId[]>();
-  program.functions.forEach((f, id) => {
-    for (const name of names(functionIndex(f)) ?? []) getOrInit(out, name, () => []).push(id);
-  });
-  return out;
 }
 
 const placeKey = (p: Place): string => `${p.struct}.${p.member}`;

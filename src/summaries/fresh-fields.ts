@@ -10,21 +10,19 @@ import { forEachFieldWrite } from '../facts/outline.js';
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import { isAllocator } from '../models/allocations.js';
 import type { LockIdentity } from '../program/lock-identity.js';
-import { functionsByName } from '../program/place-fields.js';
-import { type FnId, type Program, assignmentsTo, baseName, calleeName, declaredNames, forEachExpr, identifiersOf } from '../program/program.js';
+import { type FieldIndex, fieldIndexOf } from '../program/field-index.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, declaredNames, identifiersOf } from '../program/program.js';
 import { plainName } from '../program/scope.js';
-import { isNoObject, unwrapCasts } from './zeroed-objects.js';
+import { isAddressTaken, isNoObject, unwrapCasts } from './zeroed-objects.js';
 
 /** Past this many functions storing into a field of that name, the answer is not worked out. */
 const MAX_STORERS = 2000;
 
 export class FreshFields {
-  private storers: Map<string, FnId[]> | null = null;
-  private initialised: Map<string, FnId[]> | null = null;
   private staticStructs: Set<string> | null = null;
   private readonly answers = new Map<string, boolean>();
 
-  constructor(private readonly program: Program, private readonly types: LockIdentity) {}
+  constructor(private readonly program: Program, private readonly types: LockIdentity, private readonly fields: FieldIndex) {}
 
   /** Whether every object `struct.field` ever holds was allocated to be stored there (`struct` as plainly named). */
   holdsOnlyFresh(struct: string, field: string): boolean {
@@ -35,11 +33,10 @@ export class FreshFields {
   }
 
   private work(struct: string, field: string): boolean {
-    this.storers ??= functionsByName(this.program, (index) => index.storedFields);
-    const storers = this.storers.get(field) ?? [];
+    const storers = this.fields.storers(field);
     if (storers.length === 0 || storers.length > MAX_STORERS) return false;
     if (!storers.every((fn) => this.storesOnlyFresh(fn, struct, field))) return false;
-    return !this.structsWithStaticObjects().has(struct) && !this.fieldsInInitialisers().has(field);
+    return !this.structsWithStaticObjects().has(struct) && this.fields.listers(field).length === 0;
   }
 
   private storesOnlyFresh(fn: FnId, struct: string, field: string): boolean {
@@ -52,12 +49,6 @@ export class FreshFields {
       fresh = target !== null && w.value !== null && isFreshValue(facts, w.value, w.base, field);
     });
     return fresh;
-  }
-
-  /** Fields some function's initialiser list names (`(struct s){ .f = x }`, `struct s v = { .f = x }`). */
-  private fieldsInInitialisers(): ReadonlyMap<string, FnId[]> {
-    this.initialised ??= functionsByName(this.program, (index) => index.listedFields);
-    return this.initialised;
   }
 
   /** Structs a file-scope object is of: its initialiser, which the facts do not keep, may set any field. */
@@ -100,10 +91,7 @@ function readsField(e: Expr, base: string, field: string): boolean {
 
 /** A local of the body (no parameter) whose address is never taken, so no callee gives it a value. */
 function isPlainLocal(facts: FunctionFacts, name: string): boolean {
-  if (facts.params.some((p) => p.name === name) || !declaredNames(facts.body).has(name)) return false;
-  let taken = false;
-  forEachExpr(facts.body, (e: Expr) => { if (e.k === 'addr' && e.arg.k === 'id' && e.arg.name === name) taken = true; });
-  return !taken;
+  return !facts.params.some((p) => p.name === name) && declaredNames(facts.body).has(name) && !isAddressTaken(facts.body, name);
 }
 
 /** One answer per program and lock identity (check-patch's new program starts afresh). */
@@ -111,6 +99,6 @@ const byIdentity = new WeakMap<LockIdentity, FreshFields>();
 
 export function freshFieldsOf(program: Program, identity: LockIdentity): FreshFields {
   let found = byIdentity.get(identity);
-  if (!found) byIdentity.set(identity, (found = new FreshFields(program, identity)));
+  if (!found) byIdentity.set(identity, (found = new FreshFields(program, identity, fieldIndexOf(program, identity))));
   return found;
 }

@@ -9,11 +9,11 @@
 // or NULL, and all of them the same fields under the same keys. What a callee hands out is worked
 // out here from bodies alone, following only the values it hands out, so the answer does not
 // depend on which summaries exist yet (nor on `--jobs`).
-import { forEachFieldWrite, functionIndex } from '../facts/outline.js';
+import { forEachFieldWrite } from '../facts/outline.js';
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
-import { LockIdentity, lastName } from '../program/lock-identity.js';
-import { functionsByName } from '../program/place-fields.js';
+import { LockIdentity } from '../program/lock-identity.js';
+import { type FieldIndex, fieldIndexOf } from '../program/field-index.js';
 import { type FnId, type Program, calleeName, resolveCallee } from '../program/program.js';
 import { type Summary, paramIndexOf } from './domain.js';
 import { isNoObject, unwrapCasts } from './zeroed-objects.js';
@@ -40,9 +40,6 @@ const NOTHING: Returned = { fields: [], cyclic: false, read: [] };
 interface Answer { fields: StoredFields | null; read: readonly FnId[] }
 
 export class StoredInstances {
-  private storersByField: Map<string, FnId[]> | null = null;
-  /** The last names of the locks the program re-keys (`i_rwsem`). */
-  private rekeyedNames: Set<string> | null = null;
   private readonly rekeyableBySummary = new WeakMap<Summary, ReadonlySet<string>>();
   private readonly answers = new Map<string, Answer>();
   /** By `fn:argIndex` (or `fn:return`): what that function hands out re-keyed. */
@@ -51,7 +48,7 @@ export class StoredInstances {
   /** Types of other functions' bodies, asked of a lock identity of its own (as place-fields.ts does). */
   private readonly types: LockIdentity;
 
-  constructor(private readonly program: Program, private readonly conditions: ConditionEvaluator) {
+  constructor(private readonly program: Program, private readonly conditions: ConditionEvaluator, private readonly fields: FieldIndex) {
     this.types = new LockIdentity(program);
   }
 
@@ -75,12 +72,7 @@ export class StoredInstances {
 
   /** Whether some `lockdep_set_class()`-like call re-keys a lock of that last name (`i_rwsem`). */
   isRekeyedName(field: string): boolean {
-    if (!this.rekeyedNames) {
-      const names = new Set<string>();
-      for (const f of this.program.functions) for (const arg of functionIndex(f).reclasses ?? []) names.add(lastName(arg) ?? '');
-      this.rekeyedNames = names;
-    }
-    return this.rekeyedNames.has(field);
+    return this.fields.isRekeyedName(field);
   }
 
   /**
@@ -96,8 +88,7 @@ export class StoredInstances {
   }
 
   private work(struct: string, field: string): Answer {
-    this.storersByField ??= functionsByName(this.program, (index) => index.storedFields);
-    const storers = this.storersByField.get(field) ?? [];
+    const storers = this.fields.storers(field);
     const read = new Set<FnId>();
     if (storers.length > MAX_STORERS) return { fields: null, read: [] };
     let found: StoredFields | null | undefined;
@@ -193,6 +184,6 @@ const byIdentity = new WeakMap<LockIdentity, StoredInstances>();
 /** The stored-instance answers of one program state (a new lock identity after check-patch starts afresh). */
 export function storedInstancesOf(program: Program, identity: LockIdentity, conditions: ConditionEvaluator): StoredInstances {
   let stored = byIdentity.get(identity);
-  if (!stored) byIdentity.set(identity, (stored = new StoredInstances(program, conditions)));
+  if (!stored) byIdentity.set(identity, (stored = new StoredInstances(program, conditions, fieldIndexOf(program, identity))));
   return stored;
 }

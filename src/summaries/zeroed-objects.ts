@@ -36,9 +36,7 @@ export function isFreshZeroedLocal(body: Stmt[], name: string, zeroedCall: Zeroe
   const assignments = assignmentsTo(body, name);
   if (!assignments.some((a) => a.op === '=' && isZeroedValue(a.value, zeroedCall))) return false;
   if (!assignments.every((a) => a.op === '=' && (isZeroedValue(a.value, zeroedCall) || isNoObject(a.value)))) return false;
-  let addressTaken = false;
-  forEachExpr(body, (e) => { if (e.k === 'addr' && e.arg.k === 'id' && e.arg.name === name) addressTaken = true; });
-  return !addressTaken;
+  return !isAddressTaken(body, name);
 }
 
 /**
@@ -57,6 +55,13 @@ export function returnsZeroedObject(body: Stmt[], zeroedCall: ZeroedCall): boole
     all = v.k === 'id' && isFreshZeroedLocal(body, v.name, zeroedCall) && !isHandledOn(body, v.name);
   });
   return all && objects > 0;
+}
+
+/** Whether the body takes local `name`'s address (`&name`), so a callee may give it a value. */
+export function isAddressTaken(body: Stmt[], name: string): boolean {
+  let taken = false;
+  forEachExpr(body, (e) => { if (!taken && e.k === 'addr' && e.arg.k === 'id' && e.arg.name === name) taken = true; });
+  return taken;
 }
 
 /** Calls that only read a pointer's value: giving it to them hands nothing over. */
