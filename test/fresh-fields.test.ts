@@ -1,15 +1,8 @@
 // Pointer fields that hold only objects allocated for them: every store is read, and any other value makes the answer no.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { analyzeProgram } from '../src/analysis/program-analysis.js';
-import { type ScanOptions, loadTree } from '../src/analysis/tree.js';
+import { describe, it } from 'node:test';
 import { type FreshFields, freshFieldsOf } from '../src/summaries/fresh-fields.js';
-
-const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-fresh-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+import { analyzeFiles } from './support/program.js';
 
 const SOURCE = `
 #include <linux/slab.h>
@@ -90,11 +83,7 @@ void frob_table_add(struct frob_table *t)
 `;
 
 async function freshFields(): Promise<FreshFields> {
-  const root = path.join(work, 'tree');
-  mkdirSync(path.join(root, 'drivers/frob'), { recursive: true });
-  writeFileSync(path.join(root, 'drivers/frob/frob.c'), SOURCE);
-  const opts: ScanOptions = { root, paths: [], arch: 'x86' };
-  const a = analyzeProgram((await loadTree(opts)).facts, opts);
+  const a = await analyzeFiles({ 'drivers/frob/frob.c': SOURCE });
   return freshFieldsOf(a.program, a.identity);
 }
 

@@ -1,15 +1,8 @@
 // Fields that hold only re-keyed objects: found from every store, and the same whatever is asked first.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { analyzeProgram } from '../src/analysis/program-analysis.js';
-import { type ScanOptions, loadTree } from '../src/analysis/tree.js';
+import { describe, it } from 'node:test';
 import { type StoredInstances, storedInstancesOf } from '../src/summaries/stored-instances.js';
-
-const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-stored-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+import { analyzeFiles } from './support/program.js';
 
 // make() returns a re-keyed object; ping() and pong() return each other's, so what they hand out
 // is a chain that returns into itself.
@@ -68,11 +61,7 @@ void frob_reset(struct frob_holder *h, struct frob_obj *given)
 const HOLDER = 'frob_holder{drivers/frob/frob.c}';
 
 async function storedInstances(): Promise<StoredInstances> {
-  const root = path.join(work, 'tree');
-  mkdirSync(path.join(root, 'drivers/frob'), { recursive: true });
-  writeFileSync(path.join(root, 'drivers/frob/frob.c'), SOURCE);
-  const opts: ScanOptions = { root, paths: [], arch: 'x86' };
-  const a = analyzeProgram((await loadTree(opts)).facts, opts);
+  const a = await analyzeFiles({ 'drivers/frob/frob.c': SOURCE });
   return storedInstancesOf(a.program, a.identity, a.conditions);
 }
 
