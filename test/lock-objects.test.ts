@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acquiredObjects, embeddingObjects, fieldHop } from '../src/deadlock/lock-objects.js';
+import { acquiredObjects, embeddingObjects, fieldHop, locksOwnRunObject } from '../src/deadlock/lock-objects.js';
 import type { FunctionFacts } from '../src/facts/types.js';
 import type { StepKind } from '../src/report/types.js';
 import { scan } from '../src/scan.js';
 import type { WitnessLink } from '../src/summaries/witness.js';
+import { analyzeFiles } from './support/program.js';
 
 const fn = (name: string, params: string[]): FunctionFacts => ({
   name, file: 'drivers/frob/frob.c', line: 1, isStatic: false, conditions: [], body: [], errors: 0,
@@ -86,4 +87,57 @@ describe('the objects of a class taken twice', () => {
     const delayed = [link(0, 11, 'frob_take(port)', 'call'), link(1, 20, 'flush_work(&port->poll.work)', 'wait')];
     assert.deepEqual(embeddingObjects('lock', 'poll', hold, delayed, functions), { k: 'same', object: 'port' });
   });
+
+  it('tells a worker that locks its own item\'s object from one whose item may be another', async () => {
+    const a = await analyzeFiles({ 'drivers/frob/conn.c': WORKERS });
+    const lockIn = (name: string): WitnessLink[] => {
+      const id = a.program.functions.findIndex((f) => f.name === name);
+      return [link(id, 5, 'mutex_lock(&con->lock)', 'acquire')];
+    };
+    assert.equal(locksOwnRunObject('lock', 'rwork', lockIn('frob_rx_work'), a.program.functions), true);
+    assert.equal(locksOwnRunObject('lock', 'swork', lockIn('frob_rx_work'), a.program.functions), false);
+    assert.equal(locksOwnRunObject('lock', 'rwork', lockIn('frob_rx_redirected'), a.program.functions), false);
+    assert.equal(locksOwnRunObject('lock', 'rwork', lockIn('frob_rx_looked_up'), a.program.functions), false);
+  });
 });
+
+const WORKERS = `
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+
+struct frob_conn {
+	struct mutex lock;
+	struct work_struct rwork;
+	struct work_struct swork;
+};
+
+extern struct frob_conn frob_default;
+struct frob_conn *frob_lookup(void);
+
+static void frob_rx_work(struct work_struct *work)
+{
+	struct frob_conn *con = container_of(work, struct frob_conn, rwork);
+
+	mutex_lock(&con->lock);
+	mutex_unlock(&con->lock);
+}
+
+/* The item handed in is dropped for another: the lock is not the handed item's object's. */
+static void frob_rx_redirected(struct work_struct *work)
+{
+	struct frob_conn *con;
+
+	work = &frob_default.rwork;
+	con = container_of(work, struct frob_conn, rwork);
+	mutex_lock(&con->lock);
+	mutex_unlock(&con->lock);
+}
+
+static void frob_rx_looked_up(struct work_struct *work)
+{
+	struct frob_conn *con = frob_lookup();
+
+	mutex_lock(&con->lock);
+	mutex_unlock(&con->lock);
+}
+`;

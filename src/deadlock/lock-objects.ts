@@ -83,14 +83,15 @@ function hopFrom(base: string, object: string): string | null {
 /**
  * Whether a worker's chain (its first frame the run's function) takes `lockField` of the object
  * embedding its own item: the lock argument, spelled in that frame, is `&X->lockField` for a local
- * `X` given only `container_of(work, S, runField)` of the function's first parameter.
+ * `X` given only `container_of(work, S, runField)` of the function's first parameter, never reassigned.
  */
 export function locksOwnRunObject(lockField: string, runField: string, chain: readonly WitnessLink[], functions: readonly FunctionFacts[]): boolean {
   const root = functions[chain[0]?.fn ?? -1];
   const object = embedding(objectIn('', chain, 0, functions), lockField);
   const work = root?.params[0]?.name;
   if (!root || !work || object === null || !/^[A-Za-z_]\w*$/.test(object)) return false;
-  if (root.params.some((p) => p.name === object)) return false;
+  // The item must be the one the worker was handed: `work` given another value names another.
+  if (root.params.some((p) => p.name === object) || assignmentsTo(root.body, work).length > 0) return false;
   const values = assignmentsTo(root.body, object);
   return values.length > 0 && values.every(({ op, value }) => {
     const args = value.k === 'call' && calleeName(value) === 'container_of' ? value.args : null;
