@@ -42,7 +42,7 @@ const summary: fc.Arbitrary<Summary> = fc.record({
   events: fc.array(event, { maxLength: 6 }), pairs: fc.array(pair, { maxLength: 3 }), releases: fc.array(lock, { maxLength: 3 }), returnsHeld: fc.array(held, { maxLength: 3 }),
   irqExit: irq, journalExit: fc.constantFrom('entry' as const, 'set' as const, 'clear' as const, 'unknown' as const),
   listsExit: fc.array(fc.tuple(fc.constantFrom('net_todo_list', 'other_list'), fc.constantFrom('empty' as const, 'unknown' as const)), { maxLength: 2 }),
-  returnsInstance: fc.array(fc.record({ field: lock, suffix: lock }, PLAIN), { maxLength: 2 }), returnsZeroed: fc.boolean(), irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
+  returnsInstance: fc.array(fc.record({ field: lock, suffix: lock }, PLAIN), { maxLength: 2 }), returnsZeroed: fc.option(fc.array(lock, { maxLength: 2 }), { nil: null }), irqExitWitness: fc.integer({ min: -1, max: 1 << 30 }),
   irqSavesTo: fc.integer({ min: -1, max: 5 }), irqRestoresFrom: fc.integer({ min: -1, max: 5 }), nonZeroWhen: fc.oneof(fc.constant('never' as const), guard), nonZeroExact: fc.boolean(),
   neverZero: fc.boolean(),
   trylock: fc.boolean(),

@@ -8,8 +8,8 @@ import {
 } from '../models/kernel-api.js';
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
-import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writtenOnlyThrough } from './local-fields.js';
-import { isFreshZeroedLocal, isNoObject, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
+import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writesNonZero, writtenOnlyThrough } from './local-fields.js';
+import { freshZeroedLocal, isAddressTaken, isNoObject, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped, plainName } from '../program/scope.js';
@@ -20,7 +20,7 @@ import {
   MAX_WRITER_CHAIN, QUEUED_WRITER, SLEEP, SOFTIRQ, EMPTY_SUMMARY, eventKey, waitModeOf, joinIrq, lockOfKey, meetHeld, meetModes, pairKey, paramIndexOf, subclassParamOf, withSubclass,
 } from './domain.js';
 import {
-  type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
+  type ArgConstant, type CmpOp, type ConstName, type ParamTest, POINTEE, containerField, containerOf, decideTest, isImpossible, joinGuards, meetGuards, negateTest,
   sameGuard, sayNoMoreThan, testKey, truthTest, whenSet, whenZero,
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
@@ -1048,6 +1048,7 @@ class FunctionAnalysis {
       // `llc->raw.hdr.flags`: a field of a struct embedded in what the parameter points to.
       const read = fieldPathOf(e);
       const p = read ? this.paramHere(read.pointer, s) : -1;
+      if (read && p < 0 && !read.path.includes('.')) return this.containerSubject(read.pointer, read.path, s);
       return read && p >= 0 && !pathWritten(s, read.path) ? { param: p, field: read.path } : null;
     }
     if (e.k !== 'id') return null;
@@ -1055,6 +1056,19 @@ class FunctionAnalysis {
     if (p >= 0) return { param: p };
     const assigned = this.singleLocalAssignment(e.name);
     return assigned ? this.testedSubject(assigned, s, depth + 1, flag) : null;
+  }
+
+  /**
+   * `x->f` where local `x` is only ever `container_of(param, S, m)` of a parameter that still
+   * holds what the caller passed: a test of the embedding object's field, which a caller that
+   * passes `&local->m` can decide (`rdma_listen(&dev_id_priv->id, …)` tests `id_priv->reuseaddr`).
+   */
+  private containerSubject(local: string, field: string, s: State): { param: number; field: string } | null {
+    const value = this.paramIndex(local) < 0 ? this.singleLocalAssignment(local) : null;
+    if (value?.k !== 'call' || calleeName(value) !== 'container_of' || pathWritten(s, field)) return null;
+    const [pointer, , member] = value.args;
+    const p = pointer?.k === 'id' ? this.paramHere(pointer.name, s) : -1;
+    return p >= 0 && member?.k === 'id' && !isAddressTaken(this.fn().body, local) ? { param: p, field: containerField(member.name, field) } : null;
   }
 
   /** `name`'s parameter index where it still holds what the caller passed on this path, else -1. */
@@ -2064,6 +2078,8 @@ class FunctionAnalysis {
     const arg = c.args[t.param];
     if (!arg) return unknown;
     if (t.field === NESTED_HANDLE) return this.nestingAtCall(t, arg, s, unknown);
+    const container = containerOf(t.field);
+    if (container) return this.containerTestAtCall(t, container, arg, s);
     const p = arg.k === 'id' ? this.paramHere(arg.name, s, t.test === 'flag' || t.test === 'noFlag' ? t.flag : undefined) : -1;
     if (p >= 0) {
       // A test of a struct embedded in the object (`sdp->sd_args.ar_errors`) is decided by the
@@ -2091,6 +2107,22 @@ class FunctionAnalysis {
     const decided = embedded ? undefined : this.placeValues(arg, t.field)?.map((v) => this.testOfValue(ofValue, v, unknown, s));
     if (decided?.length && decided.every((d) => d === 'never')) return 'never';
     return decided?.length && decided.every((d) => d === null) ? null : unknown;
+  }
+
+  /**
+   * A callee's test of the object embedding the member it is handed (containerSubject()): decided
+   * where we pass `&local->member` of a local whose field this path wrote with constants, or which
+   * holds a fresh zeroed object; else dropped, whatever `strict` says (as a test of a struct
+   * embedded in the object is: a call cannot tell such state).
+   */
+  private containerTestAtCall(t: ParamTest, container: { member: string; field: string }, arg: Expr, s: State): Guard | 'never' {
+    const part = arg.k === 'addr' && arg.arg.k === 'field' && arg.arg.arrow && arg.arg.field === container.member ? arg.arg.base : null;
+    if (part?.k !== 'id' || !this.isVariable(part.name) || this.paramIndex(part.name) >= 0) return null;
+    const { field: _read, ...ofValue } = t;
+    const known = s.known[`@${part.name}:${container.field}`];
+    if (known) return this.testOfKnown({ ...t, field: container.field }, known, null);
+    const value = this.fieldValueAt(part, container.field);
+    return value ? this.testOfValue(ofValue, value, null, s) : null;
   }
 
   /** Whether the call hands one of our parameters to a callee that asks if that handle is nested: it ends it. */
@@ -2218,15 +2250,18 @@ class FunctionAnalysis {
     const local = object.k === 'addr' ? baseName(object.arg) : object.k === 'id' ? object.name : null;
     if (local === null || !this.isVariable(local) || this.paramIndex(local) >= 0) return null;
     const body = this.fn().body;
-    const zeroed = object.k === 'addr' ? startsZeroedWithout(body, local, names) : isFreshZeroedLocal(body, local, this.zeroedCall);
+    const zeroed = object.k === 'addr' ? startsZeroedWithout(body, local, names) : setNone(freshZeroedLocal(body, local, this.zeroedCall), names);
     return zeroed && !names.some((name) => writesField(body, name) || this.calleesWrite(local, name)) ? ZERO : null;
   }
 
-  /** Whether a call handed `local` (or a part of it) may write a field named `field` (mayWriteField()). */
+  /**
+   * Whether a call handed `local` (or a part of it) may make a field named `field` non-zero
+   * (mayWriteField()): `rdma_listen()` tests `reuseaddr` and only ever clears it.
+   */
   private calleesWrite(local: string, field: string): boolean {
     let written = false;
     forEachExpr(this.fn().body, (e) => {
-      if (!written && e.k === 'call' && e.args.some((a) => reachesLocal(a, local))) written = this.mayWriteField(e, field);
+      if (!written && e.k === 'call' && e.args.some((a) => reachesLocal(a, local))) written = this.mayWriteField(e, field, undefined, writesNonZero);
     });
     return written;
   }
@@ -2237,13 +2272,13 @@ class FunctionAnalysis {
    * (models/memory-writers.ts), or a named function one of whose definitions writes it, one level
    * down (marked as consulted for check-patch). A named call with no body to read is taken not to.
    */
-  private mayWriteField(c: Call, field: string, defs?: readonly FnId[]): boolean {
+  private mayWriteField(c: Call, field: string, defs?: readonly FnId[], writes: (body: Stmt[], field: string) => boolean = writesField): boolean {
     const name = calleeName(c);
     if (name === null || fillsFirstArgument(name)) return true;
     return (defs ?? resolveCallee(this.ctx.program, this.fn(), name)).some((d) => {
       const callee = this.ctx.program.functions[d];
       this.ctx.identity.consult(d);
-      return callee !== undefined && writesField(callee.body, field);
+      return callee !== undefined && writes(callee.body, field);
     });
   }
 
@@ -2262,7 +2297,9 @@ class FunctionAnalysis {
     }
     // `device_register(&link->link_dev)`: a struct inside a fresh zeroed object is zeroed too.
     const holder = arg.k === 'addr' && arg.arg.k === 'field' && arg.arg.arrow && arg.arg.base.k === 'id' ? arg.arg.base.name : null;
-    if (holder) return this.paramIndex(holder) < 0 && !writesField(body, field) && this.isZeroedField(holder, field) ? ZERO : null;
+    // The member is a name on the path too: a creator that set `link->link_dev.x` set `link_dev`.
+    const member = holder && arg.k === 'addr' && arg.arg.k === 'field' ? arg.arg.field : '';
+    if (holder) return this.paramIndex(holder) < 0 && !writesField(body, field) && this.isZeroedField(holder, field) && this.isZeroedField(holder, member) ? ZERO : null;
     const local = arg.k === 'addr' && arg.arg.k === 'id' ? arg.arg.name : null;
     if (!local || this.paramIndex(local) >= 0) return null;
     // `netlink_attachskb(sk, skb, &timeo, ssk)`: the callee tests `*timeo` before it writes it,
@@ -2302,7 +2339,7 @@ class FunctionAnalysis {
 
   private startsZeroed(local: string, field: string): boolean {
     const body = this.fn().body;
-    return writtenOnlyThrough(body, local, field) && isFreshZeroedLocal(body, local, this.zeroedCall) && !this.calleesWrite(local, field);
+    return writtenOnlyThrough(body, local, field) && setNone(freshZeroedLocal(body, local, this.zeroedCall), [field]) && !this.calleesWrite(local, field);
   }
 
   /** Whether `name` is a parameter or local of this function rather than a constant. */
@@ -2386,7 +2423,7 @@ class FunctionAnalysis {
     return this.writtenInBody;
   }
 
-  private readonly zeroedCall = (c: Call): boolean => this.singleSummary(c)?.returnsZeroed ?? false;
+  private readonly zeroedCall = (c: Call): readonly string[] | null => this.singleSummary(c)?.returnsZeroed ?? null;
 
   /** The first of `values` if they are all one constant, else null. */
   private oneConstant(values: Expr[]): Expr | null {
@@ -3350,6 +3387,11 @@ function emptiedBy(locks: readonly LockKey[], f: ListFacts): ListFacts {
   let out = f;
   for (const lock of locks) for (const list of listsEmptiedBy(plainName(lock))) out = withList(out, list, 'empty');
   return out;
+}
+
+/** Whether a fresh zeroed object whose creators set `set` (null: no such object) left all of `names` 0. */
+function setNone(set: readonly string[] | null, names: readonly string[]): boolean {
+  return set !== null && !names.some((n) => set.includes(n));
 }
 
 function isEmbeddedFieldTest(t: ParamTest): boolean {

@@ -166,7 +166,7 @@ function sameSummary(a: Summary | undefined, b: Summary): boolean {
   const keys = (s: Summary): string => [
     ...s.events.map(eventKey).sort(), '|', ...s.pairs.map(pairKey).sort(), '|', ...s.releases.slice().sort(), '|',
     ...s.returnsHeld.map((h) => `${h.lock}${h.mode}`).sort(), '|', s.irqExit, s.journalExit, s.listsExit.join(';'), s.returnsInstance.map((f) => `${f.field}${f.suffix}`).join(','), '|', s.nonZeroWhen === 'never' ? 'never' : guardKey(s.nonZeroWhen), s.nonZeroExact ? 'exact' : '', s.neverZero ? 'nonzero' : '',
-    '|', ...s.requires.map((r) => `${r.lock}${r.mode}`), '|', s.trylock ? 'trylock' : '', s.returnsZeroed ? 'zeroed' : '', '|', `${s.irqSavesTo} ${s.irqRestoresFrom}`,
+    '|', ...s.requires.map((r) => `${r.lock}${r.mode}`), '|', s.trylock ? 'trylock' : '', s.returnsZeroed ? `zeroed:${s.returnsZeroed.join(',')}` : '', '|', `${s.irqSavesTo} ${s.irqRestoresFrom}`,
   ].join('\n');
   return keys(a) === keys(b);
 }

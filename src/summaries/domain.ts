@@ -160,8 +160,11 @@ export interface Summary {
   listsExit: [string, ListState][];
   /** The locks of the object it returns that it gave classes of their own (rekeyed-instances.ts), by field. */
   returnsInstance: InstanceField[];
-  /** Every object it returns is a fresh zeroed allocation no field of which it set (zeroed-objects.ts). */
-  returnsZeroed: boolean;
+  /**
+   * Every object it returns is a fresh zeroed allocation: the fields it set in it (empty: none;
+   * zeroed-objects.ts); null when it returns no such object.
+   */
+  returnsZeroed: readonly string[] | null;
   /** Where irqs were turned off, when the function returns with them off. */
   irqExitWitness: WitnessId;
   /**
@@ -197,7 +200,7 @@ export interface Summary {
   requires: HeldClass[];
 }
 
-export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', listsExit: [], returnsInstance: [], returnsZeroed: false, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, neverZero: false, trylock: false, requires: [] };
+export const EMPTY_SUMMARY: Summary = { events: [], pairs: [], releases: [], returnsHeld: [], irqExit: 'entry', journalExit: 'entry', listsExit: [], returnsInstance: [], returnsZeroed: null, irqExitWitness: -1, irqSavesTo: -1, irqRestoresFrom: -1, nonZeroWhen: null, nonZeroExact: false, neverZero: false, trylock: false, requires: [] };
 
 /** What tells two pairs apart: everything but the witnesses. */
 export function pairKey(p: Omit<LockPair, 'hold' | 'wait'>): string {

@@ -15,6 +15,20 @@ export type CmpOp = '<' | '<=' | '>' | '>=';
  */
 export type ParamTest = ParamTestKind & { field?: string };
 
+/**
+ * The `field` of a test of the struct that embeds what a pointer parameter points to:
+ * `container_of(id, struct rdma_id_private, id)->reuseaddr` as `id<reuseaddr`. Decided only
+ * where the caller passes `&local->id`; never passed further up.
+ */
+export const containerField = (member: string, field: string): string => `${member}${CONTAINER}${field}`;
+const CONTAINER = '<';
+
+/** The member and field of a containerField(), or null for another field. */
+export function containerOf(field: string | undefined): { member: string; field: string } | null {
+  const at = field?.indexOf(CONTAINER) ?? -1;
+  return field !== undefined && at > 0 ? { member: field.slice(0, at), field: field.slice(at + 1) } : null;
+}
+
 /** The `field` of a test of what a pointer parameter points to itself: `if (!*timeo)`. */
 export const POINTEE = '*';
 

@@ -12,6 +12,8 @@ export const ZERO: Expr = { k: 'num', value: 0 };
 interface LocalFields {
   /** Every field the body assigns, through anything (`a->b->f = v`, `x.f |= F`), and how often. */
   written: Map<string, number>;
+  /** The fields it assigns other than 0 (`= 0`, `= NULL`, `= false` keep a zeroed field 0). */
+  nonZero: Set<string>;
   /** Struct locals (not pointers) by name: their initialiser, if any. */
   structs: Map<string, Expr | null>;
   /** `x.f = v` and `memset(&x, 0, …)` (as every field's value) by `x`. */
@@ -25,11 +27,12 @@ const byBody = new WeakMap<Stmt[], LocalFields>();
 function indexOf(body: Stmt[]): LocalFields {
   let found = byBody.get(body);
   if (found) return found;
-  const out: LocalFields = { written: new Map(), structs: new Map(), direct: new Map(), through: new Map() };
+  const out: LocalFields = { written: new Map(), nonZero: new Set(), structs: new Map(), direct: new Map(), through: new Map() };
   forEachDecl(body, (d) => { if (d.type.pointer === 0) out.structs.set(d.name, d.init); });
   const push = <T>(map: Map<string, T[]>, key: string, item: T): void => { const list = map.get(key); if (list) list.push(item); else map.set(key, [item]); };
   forEachExpr(body, (e) => {
     if (e.k === 'assign' && e.left.k === 'field') out.written.set(e.left.field, (out.written.get(e.left.field) ?? 0) + 1);
+    if (e.k === 'assign' && e.left.k === 'field' && !(e.op === '=' && isZeroConstant(e.right))) out.nonZero.add(e.left.field);
     if (e.k === 'assign' && e.left.k === 'field' && e.left.base.k === 'id') {
       const value = e.op === '=' ? e.right : UNKNOWN_VALUE;
       if (e.left.arrow) push(out.through, e.left.base.name, { field: e.left.field, value });
@@ -115,6 +118,16 @@ export function fieldsWritten(body: Stmt[]): string[] {
 /** Whether the body assigns `field` through anything: a test of it is not its callers' to decide. */
 export function writesField(body: Stmt[], field: string): boolean {
   return indexOf(body).written.has(field);
+}
+
+/** Whether the body may give `field`, through anything, a value other than 0. */
+export function writesNonZero(body: Stmt[], field: string): boolean {
+  return indexOf(body).nonZero.has(field);
+}
+
+function isZeroConstant(e: Expr): boolean {
+  if (e.k === 'cast') return isZeroConstant(e.arg);
+  return (e.k === 'num' && e.value === 0) || (e.k === 'id' && (e.name === 'NULL' || e.name === 'false'));
 }
 
 /** Whether the body assigns `field` through `pointer` only (`pointer->field = v`), if at all. */

@@ -97,7 +97,7 @@ export class SummaryCodec {
 
   private numbers(s: Summary): number[] {
     const out: number[] = [
-      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, (s.trylock ? 1 : 0) | (s.returnsZeroed ? 2 : 0) | (s.nonZeroExact ? 4 : 0) | (s.neverZero ? 8 : 0), s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length, s.listsExit.length,
+      this.id(s.irqExit), this.id(s.journalExit), s.irqExitWitness, s.irqSavesTo, s.irqRestoresFrom, (s.trylock ? 1 : 0) | (s.returnsZeroed !== null ? 2 : 0) | (s.nonZeroExact ? 4 : 0) | (s.neverZero ? 8 : 0), s.events.length, s.releases.length, s.returnsHeld.length, s.pairs.length, s.requires.length, s.returnsInstance.length, s.listsExit.length,
     ];
     if (s.nonZeroWhen === 'never') out.push(-1);
     else this.packGuard(s.nonZeroWhen, out);
@@ -122,6 +122,10 @@ export class SummaryCodec {
     for (const r of s.requires) out.push(this.id(r.lock), this.id(r.mode));
     for (const f of s.returnsInstance) out.push(this.id(f.field), this.id(f.suffix));
     for (const [list, state] of s.listsExit) out.push(this.id(list), this.id(state));
+    if (s.returnsZeroed !== null) {
+      out.push(s.returnsZeroed.length);
+      for (const f of s.returnsZeroed) out.push(this.id(f));
+    }
     return out;
   }
 
@@ -168,7 +172,6 @@ export class SummaryCodec {
     const irqRestoresFrom = next();
     const bits = next();
     const trylock = (bits & 1) !== 0;
-    const returnsZeroed = (bits & 2) !== 0;
     const nonZeroExact = (bits & 4) !== 0;
     const neverZero = (bits & 8) !== 0;
     const counts = [next(), next(), next(), next(), next(), next(), next()] as const;
@@ -201,6 +204,7 @@ export class SummaryCodec {
     const requires = Array.from({ length: counts[4] }, () => ({ lock: str(), mode: str() as LockMode }));
     const returnsInstance = Array.from({ length: counts[5] }, () => ({ field: str(), suffix: str() }));
     const listsExit = Array.from({ length: counts[6] }, (): [string, ListState] => [str(), str() as ListState]);
+    const returnsZeroed = (bits & 2) !== 0 ? Array.from({ length: next() }, str) : null;
     if (at !== p.length) throw new Error('packed summary too long');
     return { events, pairs, releases, returnsHeld, irqExit, journalExit, listsExit, returnsInstance, returnsZeroed, irqExitWitness, irqSavesTo, irqRestoresFrom, nonZeroWhen, nonZeroExact, neverZero, trylock, requires };
   }
