@@ -62,6 +62,21 @@ describe('check-patch', () => {
     }
   });
 
+  it('a patch that has a thread call a function puts that function on the thread, from the image too', async () => {
+    const onThread = [
+      'diff --git a/drivers/scsi/frob/frob_mbx.c b/drivers/scsi/frob/frob_mbx.c', '--- a/drivers/scsi/frob/frob_mbx.c', '+++ b/drivers/scsi/frob/frob_mbx.c',
+      '@@ -52,7 +52,7 @@ static int frob_do_dpc(void *data)', ' \twhile (!kthread_should_stop()) {', ' \t\tif (test_and_clear_bit(FROB_ISP_ABORT_NEEDED, &ha->dpc_flags))',
+      ' \t\t\tfrob_abort_isp(ha);', '-\t\tfrob_mailbox_command(ha, FROB_MBC_GET_STATS);', '+\t\tfrob_read_stats(ha, NULL);', ' \t\tset_current_state(TASK_INTERRUPTIBLE);',
+      ' \t\tschedule();', ' \t}', '',
+    ].join('\n');
+    // `frob_read_stats()`'s own body does not change: only the call graph puts it on the DPC thread.
+    for (const cacheDir of [null, path.join(work, 'thread-cache'), path.join(work, 'thread-cache')]) {
+      const { result, mode } = await checkPatch({ root: 'fixtures/recursive-locking/thread-identity-ok', paths: [], arch: 'x86', cacheDir }, onThread, 'on-thread.patch');
+      assert.deepEqual(result.newFindings.map((f) => [f.rule, f.resources]), [['recursive-locking', ['frob_hw.optrom_mutex']]], mode);
+      assert.deepEqual(result.fixedFindings, []);
+    }
+  });
+
   it('fixing an AB-BA shows the longer cycle it implied, neither new nor fixed', async () => {
     const ring = 'fixtures/lock-cycle/six-lock-ring';
     const { result, after } = await checkPatch({ root: ring, paths: [], arch: 'x86' }, patch('six-lock-ring-fix-abba.patch'), 'six-lock-ring-fix-abba.patch');

@@ -25,6 +25,7 @@ import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
 import { runFunctions } from '../program/waits.js';
+import { ThreadReach } from '../program/threads.js';
 import { signalEdges } from '../deadlock/signal-edges.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
 import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
@@ -63,6 +64,8 @@ export interface ProgramAnalysis {
   requiring: Set<FnId>;
   /** Functions the analysis failed on (`AnalysisContext.failed`). */
   failed: Map<FnId, Problem>;
+  /** The thread places the analysis asked which functions run on (`ThreadReach.asked`). */
+  threadPlaces: Set<string>;
 }
 
 /**
@@ -88,6 +91,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     registrations: registrationsIn(program, program.functions.keys()),
     keySites: keySitesIn(program, program.functions.keys()),
     callHolds: new Map(), signals: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), multiKeyed: new Map(), requiring: new Set(), failed: new Map(),
+    threadPlaces: new Set(),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -98,6 +102,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
 
 /** The context the per-function analysis runs in, over an analysis state. */
 export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): AnalysisContext {
+  const runs = runFunctions(a.program, a.identity, a.registrations);
   return {
     program: a.program, identity: a.identity, witnesses: a.witnesses, summaries: a.summaries, offerEdge: a.collector.offer,
     stats: emptyStats(), functionStats: a.functionStats, conditions: a.conditions,
@@ -106,7 +111,8 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     maxChainDepth: opts.maxChainDepth ?? 12,
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
     irqsOffEntries: irqsOffEntries(a.program, a.callGraph, a.registrations),
-    runFunctions: runFunctions(a.program, a.identity, a.registrations),
+    runFunctions: runs,
+    threads: new ThreadReach(a.callGraph, runs, a.threadPlaces),
     callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };

@@ -41,6 +41,8 @@ import {
 } from '../models/task-journal.js';
 import { fillsFirstArgument } from '../models/memory-writers.js';
 import { waitPlaceAt } from '../program/waits.js';
+import type { ThreadReach } from '../program/threads.js';
+import { THREAD_PARAM, currentThreadTest } from '../models/current-thread.js';
 import { type HeldWhere, type PassedTest, NO_HELD_WHERE, NO_PASSED, forgetName, joinPassedTests, passTest, releasedWhere, testOf } from './passed-conditions.js';
 import { type WaitKind, waitOf, waitResource } from '../resources/waits.js';
 import { signalOf } from '../models/waits.js';
@@ -92,6 +94,8 @@ export interface AnalysisContext {
   irqsOffEntries: ReadonlyMap<FnId, IrqsOffEntry>;
   /** Per function a worker or a thread runs, the runs it is (`waitResource()`s, program/waits.ts). */
   runFunctions: ReadonlyMap<FnId, readonly string[]>;
+  /** Which functions may run on the thread kept at a place (program/threads.ts). */
+  threads: ThreadReach;
   /**
    * Per function, the classes it holds at every call of each callee it calls with some held
    * (callee-sorted): what gates its callees' edges (program/must-hold.ts). A function analysed
@@ -675,6 +679,28 @@ class FunctionAnalysis {
   }
 
   /**
+   * `current == d->dpc_thread`: false in a function that the thread kept at that place never runs
+   * (program/threads.ts), else a guard its callers decide the same way. Not a test where no thread
+   * the program starts is kept at the place: then which task it is, the analysis cannot tell.
+   */
+  private threadTest(e: Expr, s: State): [State, State] | null {
+    const test = s.dead ? null : currentThreadTest(e);
+    const place = test ? waitPlaceAt(this.ctx.identity, this.fnId, 'kthread', test.thread) : null;
+    if (!test || place === null || this.ctx.threads.runningOn(place) === null) return null;
+    const v = this.expr(e, s);
+    // Callers of a function that thread never runs are not that thread's either.
+    const onThread = this.mayRunOn(place);
+    const on = onThread ? withGuard(v, [{ param: THREAD_PARAM, test: 'in', values: [place] }]) : DEAD;
+    const off = onThread ? withGuard(v, [{ param: THREAD_PARAM, test: 'notIn', values: [place] }]) : v;
+    return test.equal ? [on, off] : [off, on];
+  }
+
+  /** Whether this function may run on the thread kept at `place`: one the program starts there reaches it. */
+  private mayRunOn(place: string): boolean {
+    return this.ctx.threads.runningOn(place)?.has(this.fnId) ?? true;
+  }
+
+  /**
    * `in_interrupt()` and the like: decided in an entry point that runs in one context, else a
    * guard on the context that callers decide (`raise_softirq_irqoff()` wakes ksoftirqd only
    * outside interrupts; from `hrtimer_interrupt()` it never does).
@@ -836,7 +862,7 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.countDropTest(e, s) ?? this.drainedListTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
+    const handle = this.threadTest(e, s) ?? this.countDropTest(e, s) ?? this.drainedListTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       // `while (0)`, `while (1)`: the literal decides.
@@ -2055,6 +2081,12 @@ class FunctionAnalysis {
     if (t.param === CONTEXT_PARAM) {
       if (!this.context) return [t];
       return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
+    }
+    if (t.param === THREAD_PARAM) {
+      // A callee's test of the task it runs on: false here where no thread kept there reaches us.
+      const [place] = t.test === 'in' || t.test === 'notIn' ? t.values : [];
+      if (place === undefined || this.mayRunOn(place)) return [t];
+      return t.test === 'in' ? 'never' : null;
     }
     if (t.param === ATOMIC_PARAM) {
       // The callee's atomicity at entry is ours here, for each of ours at entry.
