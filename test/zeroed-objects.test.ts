@@ -8,7 +8,7 @@ const SOURCE = `
 #include <linux/slab.h>
 #include <linux/err.h>
 
-struct frob_sub { int device; int context; };
+struct frob_sub { int device; int context; struct list_head node; };
 struct frob { struct frob_sub id; int state; unsigned int reuse; struct frob *peer; };
 
 void frob_register(struct frob *f);
@@ -49,6 +49,15 @@ struct frob *frob_new_aliased(void)
 	return f;
 }
 
+struct frob *frob_new_listed(struct list_head *head)
+{
+	struct frob *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (f)
+		list_add(&f->id.node, head);
+	return f;
+}
+
 struct frob *frob_new_nested(void)
 {
 	struct frob *f = frob_new(1);
@@ -76,9 +85,10 @@ describe('returnsZeroed: the fields a creator sets in its fresh zeroed object', 
     assert.deepEqual(zeroed('frob_new_untouched'), []);
   });
 
-  it('an object handed whole to a call, or given another name, is none the analysis can vouch for', () => {
+  it('an object handed whole to a call, given another name or linked into a list is none the analysis can vouch for', () => {
     assert.equal(zeroed('frob_new_registered'), null);
     assert.equal(zeroed('frob_new_aliased'), null);
+    assert.equal(zeroed('frob_new_listed'), null);
   });
 
   it("a creator's object keeps the creator's fields, with the caller's added", () => {

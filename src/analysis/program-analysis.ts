@@ -3,12 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import { buildDependencyGraph, DEFAULT_MAX_CYCLE_LENGTH, DEFAULT_MAX_CYCLES, EdgeCollector, findCycles } from '../deadlock/graph.js';
 import { type FindingContext, findingsFromCycles, findingsFromWaits } from '../deadlock/findings.js';
-import { freshFieldsOf } from '../summaries/fresh-fields.js';
+import { freshFieldsOf, threadFieldsOf } from '../summaries/fresh-fields.js';
 import type { DepEdge } from '../deadlock/types.js';
 import { type LoadedFile, functionIndex } from '../facts/outline.js';
 import type { FunctionFacts } from '../facts/types.js';
 import { LockIdentity } from '../program/lock-identity.js';
-import { classNamer, scopedKey } from '../program/scope.js';
+import { classNamer, plainName, scopedKey } from '../program/scope.js';
 import { ConditionEvaluator } from '../program/conditions.js';
 import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAsked } from '../program/program.js';
 import type { GraphEdgeView } from '../report/dot.js';
@@ -112,10 +112,19 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
     irqsOffEntries: irqsOffEntries(a.program, a.callGraph, a.registrations),
     runFunctions: runs,
-    threads: new ThreadReach(a.callGraph, runs, a.threadPlaces),
+    threads: new ThreadReach(a.callGraph, runs, a.threadPlaces, (place) => keepsOnlyThreads(a, place)),
     callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };
+}
+
+/** Whether a thread place (`qla_hw_data.dpc_thread`) is a struct's field that holds only threads started for it. */
+function keepsOnlyThreads(a: ProgramAnalysis, place: string): boolean {
+  const dot = place.lastIndexOf('.');
+  const struct = dot > 0 ? place.slice(0, dot) : '';
+  // A global, or a field of one named instance: not a question fresh-fields answers.
+  if (!a.program.structs.has(struct)) return false;
+  return threadFieldsOf(a.program, a.identity).holdsOnlyFresh(plainName(struct), place.slice(dot + 1));
 }
 
 /** See `AnalysisContext.decidedByCallers`. */

@@ -6,9 +6,12 @@
 // struct's field (or through an object of a type the code does not say) must be no object, an
 // allocation, or a local holding only those or the value that field of the same object already
 // had. An initialiser list naming the field, or a static object of the struct, leaves it unknown.
+// The same question of threads: `ha->dpc_thread`, set only to what `kthread_create()` returns,
+// holds no task but the threads started for it (`current == ha->dpc_thread`, program/threads.ts).
 import { forEachFieldWrite } from '../facts/outline.js';
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import { isAllocator } from '../models/allocations.js';
+import { RUN_BINDINGS } from '../models/waits.js';
 import type { LockIdentity } from '../program/lock-identity.js';
 import { type FieldIndex, fieldIndexOf } from '../program/field-index.js';
 import { type FnId, type Program, assignmentsTo, baseName, calleeName, declaredNames, identifiersOf } from '../program/program.js';
@@ -22,7 +25,8 @@ export class FreshFields {
   private staticStructs: Set<string> | null = null;
   private readonly answers = new Map<string, boolean>();
 
-  constructor(private readonly program: Program, private readonly types: LockIdentity, private readonly fields: FieldIndex) {}
+  /** `isNew`: whether a call makes the kind of object asked about (an allocation, a thread). */
+  constructor(private readonly program: Program, private readonly types: LockIdentity, private readonly fields: FieldIndex, private readonly isNew: (call: string) => boolean = isAllocator) {}
 
   /** Whether every object `struct.field` ever holds was allocated to be stored there (`struct` as plainly named). */
   holdsOnlyFresh(struct: string, field: string): boolean {
@@ -46,7 +50,7 @@ export class FreshFields {
       if (!fresh || w.field !== field) return;
       const target = this.types.structOf(fn, w.base);
       if (target !== null && plainName(target) !== struct) return;
-      fresh = target !== null && w.value !== null && isFreshValue(facts, w.value, w.base, field);
+      fresh = target !== null && w.value !== null && isFreshValue(facts, w.value, w.base, field, this.isNew);
     });
     return fresh;
   }
@@ -63,8 +67,9 @@ export class FreshFields {
 }
 
 /** A stored value that is a new object: no object, an allocation, or a local given only those (or `base->field` itself). */
-function isFreshValue(facts: FunctionFacts, value: Expr, base: Expr, field: string): boolean {
+function isFreshValue(facts: FunctionFacts, value: Expr, base: Expr, field: string, isNew: (call: string) => boolean): boolean {
   const v = unwrapCasts(value);
+  const isAllocation = (e: Expr): boolean => { const c = unwrapCasts(e); return c.k === 'call' && isNew(calleeName(c) ?? ''); };
   if (isNoObject(v) || isAllocation(v)) return true;
   if (v.k !== 'id' || !isPlainLocal(facts, v.name) || mayBeStoredInto(facts, base, v.name)) return false;
   const values = assignmentsTo(facts.body, v.name);
@@ -76,11 +81,6 @@ function isFreshValue(facts: FunctionFacts, value: Expr, base: Expr, field: stri
 function mayBeStoredInto(facts: FunctionFacts, base: Expr, local: string): boolean {
   const root = baseName(base);
   return root === null || root === local || assignmentsTo(facts.body, root).some((a) => identifiersOf(a.value).has(local));
-}
-
-function isAllocation(e: Expr): boolean {
-  const v = unwrapCasts(e);
-  return v.k === 'call' && isAllocator(calleeName(v) ?? '');
 }
 
 /** `base->field` (or `base.field`) as written at the store: the field's own value, kept. */
@@ -96,9 +96,20 @@ function isPlainLocal(facts: FunctionFacts, name: string): boolean {
 
 /** One answer per program and lock identity (check-patch's new program starts afresh). */
 const byIdentity = new WeakMap<LockIdentity, FreshFields>();
+const threadsByIdentity = new WeakMap<LockIdentity, FreshFields>();
 
 export function freshFieldsOf(program: Program, identity: LockIdentity): FreshFields {
   let found = byIdentity.get(identity);
   if (!found) byIdentity.set(identity, (found = new FreshFields(program, identity, fieldIndexOf(program, identity))));
+  return found;
+}
+
+/** A call that starts a thread and returns it (`kthread_run()`). */
+const startsThread = (call: string): boolean => RUN_BINDINGS[call]?.kind === 'kthread' && RUN_BINDINGS[call]?.place === 'result';
+
+/** Fields that hold only threads started to be kept there (`ha->dpc_thread = kthread_create(…)`). */
+export function threadFieldsOf(program: Program, identity: LockIdentity): FreshFields {
+  let found = threadsByIdentity.get(identity);
+  if (!found) threadsByIdentity.set(identity, (found = new FreshFields(program, identity, fieldIndexOf(program, identity), startsThread)));
   return found;
 }

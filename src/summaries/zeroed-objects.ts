@@ -108,15 +108,19 @@ function fieldNames(e: Expr, name: string): string[] | null {
   return inner && [...inner, e.field];
 }
 
+/** Calls that link an object into a shared list or tree by a member (`list_add(&p->node, head)`): others may reach it there. */
+const PUBLISHES = /^(?:h|ll|k)?list_add|^rb_(?:link_node|insert)/;
+
 /**
  * The fields the body may set through local `name` (assigned, or a part handed to a call), or
- * null when the object itself goes elsewhere: handed whole to a call, or given to another name
- * or field, through which it could be changed unseen.
+ * null when the object itself goes elsewhere: handed whole to a call, linked into a list by a
+ * member, or given to another name or field, through which it could be changed unseen.
  */
 function fieldsSetThrough(body: Stmt[], name: string): string[] | null {
   const set = new Set<string>();
   let uses = 0;
   let known = 0;
+  let published = false;
   const isName = (e: Expr): boolean => e.k === 'id' && e.name === name;
   forEachExpr(body, (e) => {
     if (isName(e)) uses++;
@@ -126,10 +130,14 @@ function fieldsSetThrough(body: Stmt[], name: string): string[] | null {
       for (const f of (e.left.k === 'field' ? fieldNames(e.left, name) : null) ?? []) set.add(f);
     }
     if (e.k === 'call') {
-      const tests = POINTER_TESTS.has(calleeName(e) ?? '');
+      const callee = calleeName(e) ?? '';
+      const tests = POINTER_TESTS.has(callee);
       for (const a of e.args) {
         if (isName(a) && tests) known++;
-        for (const f of fieldNames(a, name) ?? []) set.add(f);
+        const names = fieldNames(a, name);
+        // Linked in, the object is no longer only this body's.
+        if (names && PUBLISHES.test(callee)) published = true;
+        for (const f of names ?? []) set.add(f);
       }
     }
     if (e.k === 'not' && isName(e.arg)) known++;
@@ -137,7 +145,7 @@ function fieldsSetThrough(body: Stmt[], name: string): string[] | null {
   });
   // A bare `return name;` or `if (name)` is a use that hands nothing over.
   known += bareUses(body, name);
-  return uses === known ? [...set].sort() : null;
+  return uses === known && !published ? [...set].sort() : null;
 }
 
 /** `return name;`, `if (name)`, `while (name)`: uses of the pointer's value alone. */
