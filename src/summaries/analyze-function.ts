@@ -2189,6 +2189,8 @@ class FunctionAnalysis {
   /** A callee's test of a field this path wrote with `known` (undefined: not with constants). */
   private testOfKnown(t: ParamTest, known: KnownFlags | undefined, unknown: 'never' | null): Guard | 'never' {
     if (t.test === 'in' || t.test === 'notIn') {
+      // `f->owner = owner; callee(f)`: the field holds our parameter's value, our callers' to test.
+      if (known && known.params.length > 0) return this.storedParamTest(t, known) ?? unknown;
       // `ms->m_flags = cpu_to_le32(DLM_IFL_STUB_MS); callee(ms)`: the field is that constant.
       const value = known?.othersClear ? exactValue(known.set, this.constantValue) : null;
       const holds = value ? decideTest(t, value, this.constantValue) : null;
@@ -2199,6 +2201,14 @@ class FunctionAnalysis {
     const flag = known && (t.test === 'flag' || t.test === 'noFlag') ? this.paramFlag(known, t.flag) : null;
     const ours = known && flag !== null ? paramFlagGuards(known, flag) : null;
     return ours?.[t.test === 'flag' ? 0 : 1] ?? unknown;
+  }
+
+  /** A callee's test of a field that holds only our one parameter's value, as a test of that parameter; null otherwise. */
+  private storedParamTest(t: ParamTest, known: KnownFlags): Guard {
+    const [only] = known.params;
+    if (!known.othersClear || known.set.length > 0 || known.params.length !== 1 || only === undefined) return null;
+    const { field: _field, ...test } = t;
+    return [{ ...test, param: only }];
   }
 
   /**
