@@ -1388,7 +1388,7 @@ class FunctionAnalysis {
       }
       const defs = resolveCallee(this.ctx.program, this.fn(), name);
       if (defs.length === 0) { this.ctx.stats.unresolvedCalls++; return this.forgetWrittenBy(c, defs, s); }
-      return this.forgetWrittenBy(c, defs, this.integrateAll(c, defs, s, false));
+      return this.storedByCallee(c, defs, this.forgetWrittenBy(c, defs, this.integrateAll(c, defs, s, false)));
     }
     return this.forgetWrittenBy(c, [], this.indirect(c, null, this.expr(c.callee, s)));
   }
@@ -1414,6 +1414,26 @@ class FunctionAnalysis {
     });
     if (forgotten.length === 0) return s;
     return { ...s, known: Object.fromEntries(Object.entries(s.known).filter(([key]) => !forgotten.includes(key))) };
+  }
+
+  /**
+   * `_cma_attach_to_dev(id_priv, cma_dev)`, whose one body sets `id_priv->cma_dev = cma_dev` on
+   * every path (calleeStores()): after the call our local's field holds what we passed, as if
+   * written here (State.known), so a later callee's test of it is ours to decide. The body is read
+   * one level down and marked as consulted for check-patch, as mayWriteField() does.
+   */
+  private storedByCallee(c: Call, defs: readonly FnId[], s: State): State {
+    const [only] = defs;
+    const callee = defs.length === 1 && only !== undefined ? this.ctx.program.functions[only] : undefined;
+    if (s.dead || !callee || only === undefined) return s;
+    const stores = calleeStores(callee);
+    if (stores.length > 0) this.ctx.identity.consult(only);
+    return stores.reduce((acc, st) => {
+      const object = c.args[st.objectParam];
+      const value = c.args[st.valueParam];
+      if (object?.k !== 'id' || !value) return acc;
+      return this.fieldAssigned({ k: 'field', base: object, field: st.field, arrow: true }, '=', value, acc);
+    }, s);
   }
 
   /**
@@ -2557,6 +2577,7 @@ class FunctionAnalysis {
     if (arg.k === 'call' && arg.args.length === 1 && isIdentityConstantFunction(calleeName(arg) ?? '')) return this.argConstant(arg.args[0] as Expr);
     if (arg.k === 'addr' || arg.k === 'str') return NON_ZERO;
     if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && checkedPointers(this.fn().body).has(arg.name)) return NON_ZERO;
+    if (arg.k === 'id' && this.paramIndex(arg.name) < 0 && listIterators(this.fn().body).has(arg.name)) return NON_ZERO;
     if (arg.k !== 'id') return null;
     const fixed = FIXED_CONSTANTS[arg.name];
     if (fixed !== undefined) return { name: null, value: fixed };
@@ -2984,6 +3005,57 @@ function checkedPointers(body: Stmt[]): Set<string> {
     if (name && assignmentsTo(body, name).every((a) => a.op === '=' && (a.value.k === 'call' || (a.value.k === 'cast' && a.value.arg.k === 'call')))) out?.add(name);
   });
   checkedByBody.set(body, out);
+  return out;
+}
+
+const iteratorsByBody = new WeakMap<Stmt[], Set<string>>();
+
+/**
+ * Locals given values only as the cursor of `list_for_each_entry*()` loops: never NULL, inside
+ * the loop or after it (an emptied walk leaves the container of the head). Not `hlist_`, whose
+ * walk ends on NULL.
+ */
+function listIterators(body: Stmt[]): Set<string> {
+  let out = iteratorsByBody.get(body);
+  if (out) return out;
+  out = new Set<string>();
+  forEachStmt(body, (st) => {
+    const cursor = st.k === 'loop' && st.macro?.startsWith('list_for_each_entry') && st.update?.k === 'seq' ? st.update.items[0] : undefined;
+    if (cursor?.k === 'id' && assignmentsTo(body, cursor.name).length === 0 && !isAddressTaken(body, cursor.name)) out?.add(cursor.name);
+  });
+  iteratorsByBody.set(body, out);
+  return out;
+}
+
+/** A store `p->f = q` of two parameters that a function makes on every path. */
+interface CalleeStore { objectParam: number; field: string; valueParam: number }
+
+const storesByBody = new WeakMap<Stmt[], CalleeStore[]>();
+
+/**
+ * The stores `p->f = q` (both parameters, never reassigned) among a body's top-level statements
+ * before anything that may leave or branch around them, of fields it writes nowhere else.
+ */
+function calleeStores(fn: FunctionFacts): CalleeStore[] {
+  let out = storesByBody.get(fn.body);
+  if (out) return out;
+  out = [];
+  const param = (e: Expr): number => {
+    const v = e.k === 'cast' ? e.arg : e;
+    return v.k === 'id' && assignmentsTo(fn.body, v.name).length === 0 ? fn.params.findIndex((p) => p.name === v.name) : -1;
+  };
+  const written = new Map<string, number>();
+  forEachExpr(fn.body, (e) => { if (e.k === 'assign' && e.left.k === 'field') written.set(e.left.field, (written.get(e.left.field) ?? 0) + 1); });
+  for (const st of fn.body) {
+    if (st.k === 'decl') continue;
+    if (st.k !== 'expr') break;
+    const e = st.e;
+    if (e.k === 'assign' && e.op === '=' && e.left.k === 'field' && e.left.arrow && written.get(e.left.field) === 1) {
+      const [objectParam, valueParam] = [param(e.left.base), param(e.right)];
+      if (objectParam >= 0 && valueParam >= 0) out.push({ objectParam, field: e.left.field, valueParam });
+    }
+  }
+  storesByBody.set(fn.body, out);
   return out;
 }
 
