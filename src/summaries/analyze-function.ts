@@ -36,6 +36,7 @@ import { type StoredFields, type StoredInstances, sameFields, storedInstancesOf 
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, rekeyingHelper, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
 import { type BitGateOp, gateKey, gateOpener, gateTaker } from '../models/bit-gates.js';
+import { type BitOp, bitFlag, bitOfFlag, bitOpOf } from '../models/bit-ops.js';
 import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
@@ -200,6 +201,9 @@ interface KnownFlags { set: string[]; othersClear: boolean; params: number[]; cl
 interface FlagValue { set: Guard | 'never'; zero: Guard | 'never' }
 
 type Call = Extract<Expr, { k: 'call' }>;
+
+/** A bit operation on a field's word (`test_bit(B, &x->f)`): the flag test it reads, `x->f & BIT(B)`. */
+interface BitAccess { op: BitOp; word: Extract<Expr, { k: 'field' }>; flag: string; test: Expr }
 
 /**
  * Calls from where a hard irq's half is decided to its lock (the handler, or the function that
@@ -881,6 +885,8 @@ class FunctionAnalysis {
         return [join(lt, rt), rf];
       }
       case 'call': {
+        const bits = this.bitAccess(e);
+        if (bits?.op.reads) return this.bitTest(e, bits, s);
         const name = calleeName(e);
         const model = name ? modelOf(name) : undefined;
         const gate = name ? this.gateTaken(e, name) : null;
@@ -939,7 +945,11 @@ class FunctionAnalysis {
       const assigned = e.k === 'id' ? this.singleLocalAssignment(e.name) : null;
       return assigned ? this.branchGuards(assigned, s, depth + 1) : null;
     }
-    if (e.k === 'call') return this.gfpBranchGuards(e, s) ?? this.returnGuards(e, s);
+    if (e.k === 'call') {
+      const bits = this.bitAccess(e);
+      if (bits?.op.reads) return this.branchGuards(bits.test, s, depth + 1);
+      return this.gfpBranchGuards(e, s) ?? this.returnGuards(e, s);
+    }
     if (e.k === 'cond') return this.conditionalGuards(e, s, depth);
     if (e.k !== 'bin') return null;
     if (e.op === '&') {
@@ -1350,6 +1360,8 @@ class FunctionAnalysis {
     const moved = name ? afterListCall(name, c.args, evaluated.drained) : null;
     const s = moved ? { ...evaluated, drained: moved } : evaluated;
     if (name) {
+      const bits = this.bitAccess(c);
+      if (bits) return this.bitWritten(c, bits, s);
       const opened = gateOpener(name);
       if (opened) return this.openGate(c, opened, s);
       const signal = signalOf(name);
@@ -1548,6 +1560,46 @@ class FunctionAnalysis {
   private lacking(arg: Expr | undefined, flag: string, s: State): State {
     if (!arg) return s;
     return this.cond({ k: 'bin', op: '&', left: arg, right: { k: 'id', name: flag } }, s)[1];
+  }
+
+  /**
+   * A bit operation on a field's word with a constant bit: the operation, the word, and the flag
+   * test it reads (`test_bit(B, &x->f)` as `x->f & BIT(B)`); null for any other call, or a bit
+   * in a variable (no write can be compared with it).
+   */
+  private bitAccess(c: Call): BitAccess | null {
+    const name = calleeName(c);
+    const op = name !== null && directCallee(c, this.fn()) === name ? bitOpOf(name) : undefined;
+    const [bit, wordArg] = op ? [c.args[op.bitArg], c.args[op.wordArg]] : [];
+    const word = wordArg ? unwrapCasts(wordArg.k === 'addr' ? wordArg.arg : wordArg) : null;
+    const constant = op && bit ? this.constName(bit) : null;
+    if (!op || word?.k !== 'field' || constant === null) return null;
+    const flag = bitFlag(constant);
+    return { op, word, flag, test: { k: 'bin', op: '&', left: word, right: { k: 'id', name: flag } } };
+  }
+
+  /**
+   * `if (test_bit(B, &x->f))` as `if (x->f & BIT(B))`; a test-and-set or -clear then writes the
+   * bit on both branches, and a test-and-set's zero branch is inside its gate (bit-gates.ts).
+   */
+  private bitTest(c: Call, bits: BitAccess, s: State): [State, State] {
+    const [set, zero] = this.cond(bits.test, s);
+    const name = calleeName(c);
+    const gate = name ? this.gateTaken(c, name) : null;
+    const entered = gate && !zero.dead ? this.insideGate(zero, c, gate) : zero;
+    if (!bits.op.writes) return [set, entered];
+    return [this.bitWritten(c, bits, set), this.bitWritten(c, bits, entered)];
+  }
+
+  /** `set_bit(B, &x->f)` as `x->f |= BIT(B)`, `clear_bit()` as `&= ~BIT(B)` (and out of its gate), a toggle as a write of no known value. */
+  private bitWritten(c: Call, bits: BitAccess, s0: State): State {
+    if (s0.dead) return s0;
+    const flag: Expr = { k: 'id', name: bits.flag };
+    const [op, value]: [string, Expr] = bits.op.writes === 'set' ? ['|=', flag] : bits.op.writes === 'clear' ? ['&=', { k: 'unary', op: '~', arg: flag }] : ['^=', flag];
+    const s = bits.op.writes === null ? s0 : this.fieldAssigned(bits.word, op, value, s0);
+    const name = calleeName(c);
+    const opened = name ? gateOpener(name) : undefined;
+    return opened ? this.openGate(c, opened, s) : s;
   }
 
   /** The gate a call passes where it returns zero (`test_and_set_bit(CF_CLOSING, &con->flags)`), or null. */
@@ -2096,7 +2148,7 @@ class FunctionAnalysis {
 
   private testAtCall(t: ParamTest, c: Call, s: State, strict = false): Guard | 'never' {
     // An object's state a call cannot tell (sleepsWhenEnteredPreemptible()) leaves a sleep as it was.
-    const unknown = strict && !isEmbeddedFieldTest(t) ? 'never' : null;
+    const unknown = strict && !isObjectStateTest(t) ? 'never' : null;
     const journal = s.journal;
     if (t.param === CONTEXT_PARAM) {
       if (!this.context) return [t];
@@ -2288,7 +2340,7 @@ class FunctionAnalysis {
     const values = known.set.map((f) => (isDecimal(f) ? Number(f) : this.constantValue(f)));
     const bits = this.flagBits(flag);
     if (bits === null || values.some((v) => v === null)) return null;
-    const any = values.some((v) => ((v as number) & bits) !== 0);
+    const any = values.some((v) => Number.isSafeInteger(v) && (BigInt(v as number) & BigInt(bits)) !== 0n);
     return any ? true : clear ? false : null;
   }
 
@@ -2591,7 +2643,13 @@ class FunctionAnalysis {
     return { name: arg.name, value };
   }
 
-  private readonly constantValue = (name: string): number | null => this.ctx.conditions.numeric(name);
+  private readonly constantValue = (name: string): number | null => {
+    const bit = bitOfFlag(name);
+    if (bit === null) return this.ctx.conditions.numeric(name);
+    // `BIT(n)`: bit numbers past a double's exact integers have no value here.
+    const at = isDecimal(bit) ? Number(bit) : this.ctx.conditions.numeric(bit);
+    return at !== null && Number.isInteger(at) && at >= 0 && at < 53 ? 2 ** at : null;
+  };
 
   /**
    * Whether an acquisition tells lockdep it nests: under a nest lock, or `_nested` with a named
@@ -3493,7 +3551,7 @@ function isStateTest(e: Expr): boolean {
  * where a call decides it false, and does not make it conditional here.
  */
 function sleepsWhenEnteredPreemptible(guard: Guard): boolean {
-  return guard === null || guard.every((t) => isEmbeddedFieldTest(t) || (t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true));
+  return guard === null || guard.every((t) => isObjectStateTest(t) || (t.param === ATOMIC_PARAM && decideTest(t, { name: PREEMPTIBLE, value: null }, () => null) === true));
 }
 
 /** The drained lists after taking `locks`: empty, as whoever released them left them. */
@@ -3510,6 +3568,16 @@ function setNone(set: readonly string[] | null, names: readonly string[]): boole
 
 function isEmbeddedFieldTest(t: ParamTest): boolean {
   return t.field !== undefined && t.field.includes('.');
+}
+
+/**
+ * A test of what the object holds rather than of what a caller chose: a struct embedded in it
+ * (`sdp->sd_args.ar_errors`), or a bit of a word the kernel's atomic bit operations keep
+ * (`test_bit(SDF_WITHDRAWING, &sdp->sd_flags)`), which other contexts set. A caller that wrote
+ * it decides it; where none did, a sleep under it may happen.
+ */
+function isObjectStateTest(t: ParamTest): boolean {
+  return isEmbeddedFieldTest(t) || (t.field !== undefined && (t.test === 'flag' || t.test === 'noFlag') && bitOfFlag(t.flag) !== null);
 }
 
 /** A callee's event whose irqs the callee could not know: they are decided here, or further up. */
@@ -3556,7 +3624,7 @@ const isDecimal = (name: ConstName): boolean => /^\d+$/.test(name);
 function orOfConstants(e: Expr): Set<string> | null {
   if (e.k === 'cast') return orOfConstants(e.arg);
   if (e.k === 'call' && e.args.length === 1 && isIdentityConstantFunction(calleeName(e) ?? '')) return orOfConstants(e.args[0] as Expr);
-  if (e.k === 'id') return CONSTANT_NAME.test(e.name) ? new Set([e.name]) : null;
+  if (e.k === 'id') return CONSTANT_NAME.test(e.name) || bitOfFlag(e.name) !== null ? new Set([e.name]) : null;
   if (e.k !== 'bin' || e.op !== '|') return null;
   const left = orOfConstants(e.left);
   const right = left && orOfConstants(e.right);

@@ -4,6 +4,7 @@
 import type { Expr, Stmt } from '../facts/types.js';
 import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
 import { CONSTANT_NAME } from '../facts/outline.js';
+import { bitOpOf } from '../models/bit-ops.js';
 
 /** A value the code gives a field but no constant can stand for (`|=`, `memset(&x, 0xff, …)`). */
 export const UNKNOWN_VALUE: Expr = { k: 'other' };
@@ -31,12 +32,14 @@ function indexOf(body: Stmt[]): LocalFields {
   forEachDecl(body, (d) => { if (d.type.pointer === 0) out.structs.set(d.name, d.init); });
   const push = <T>(map: Map<string, T[]>, key: string, item: T): void => { const list = map.get(key); if (list) list.push(item); else map.set(key, [item]); };
   forEachExpr(body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'field') out.written.set(e.left.field, (out.written.get(e.left.field) ?? 0) + 1);
-    if (e.k === 'assign' && e.left.k === 'field' && !(e.op === '=' && isZeroConstant(e.right))) out.nonZero.add(e.left.field);
-    if (e.k === 'assign' && e.left.k === 'field' && e.left.base.k === 'id') {
-      const value = e.op === '=' ? e.right : UNKNOWN_VALUE;
-      if (e.left.arrow) push(out.through, e.left.base.name, { field: e.left.field, value });
-      else push(out.direct, e.left.base.name, { field: e.left.field, value });
+    // `set_bit(B, &x->f)` writes `x->f` as `x->f |= BIT(B)` would.
+    const bits = e.k === 'call' ? bitWrite(e) : null;
+    const write = e.k === 'assign' && e.left.k === 'field' ? { left: e.left, value: e.op === '=' ? e.right : UNKNOWN_VALUE } : bits;
+    if (write) out.written.set(write.left.field, (out.written.get(write.left.field) ?? 0) + 1);
+    if (write && !(write.value !== UNKNOWN_VALUE && isZeroConstant(write.value)) && bits?.clears !== true) out.nonZero.add(write.left.field);
+    if (write && write.left.base.k === 'id') {
+      if (write.left.arrow) push(out.through, write.left.base.name, { field: write.left.field, value: write.value });
+      else push(out.direct, write.left.base.name, { field: write.left.field, value: write.value });
     }
     const target = e.k === 'call' && calleeName(e) === 'memset' ? e.args[0] : undefined;
     if (e.k === 'call' && target?.k === 'addr' && target.arg.k === 'id') {
@@ -45,6 +48,14 @@ function indexOf(body: Stmt[]): LocalFields {
   });
   byBody.set(body, (found = out));
   return found;
+}
+
+/** The word a bit operation writes (`&x->f` of `set_bit(B, &x->f)`), or null; `clears`: it only clears the bit. */
+function bitWrite(c: Extract<Expr, { k: 'call' }>): { left: Extract<Expr, { k: 'field' }>; value: Expr; clears: boolean } | null {
+  const op = bitOpOf(calleeName(c) ?? '');
+  const arg = op?.writes ? c.args[op.wordArg] : undefined;
+  const word = arg?.k === 'addr' ? arg.arg : arg;
+  return op && word?.k === 'field' ? { left: word, value: UNKNOWN_VALUE, clears: op.writes === 'clear' } : null;
 }
 
 /**

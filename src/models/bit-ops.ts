@@ -1,0 +1,51 @@
+// Bit operations on a word in a struct (`test_bit(B, &x->flags)`, `set_bit(B, &x->flags)`). The
+// analysis reads them as the flag tests and writes the code spells with `&` and `|=`: bit `B` is
+// the flag `BIT(B)` of the field, so a callee's `if (test_bit(ABORT_ACTIVE, &ha->flags)) return;`
+// is decided where the caller did `set_bit(ABORT_ACTIVE, &ha->flags)`, as `ha->flags |= F` would.
+// Whether a test-and-set also gates a section is models/bit-gates.ts's question.
+//
+// Name → which argument is the bit and which the word; what the call reads and writes.
+import { entryOf } from './kernel-api.js';
+
+/** `change`: the bit is toggled or given a value the call does not name (`assign_bit()`). */
+export type BitWrite = 'set' | 'clear' | 'change';
+
+export interface BitOp { bitArg: number; wordArg: number; reads: boolean; writes: BitWrite | null }
+
+const op = (reads: boolean, writes: BitWrite | null): BitOp => ({ bitArg: 0, wordArg: 1, reads, writes });
+
+const BIT_OPS: Readonly<Record<string, BitOp>> = {
+  test_bit: op(true, null),
+  test_bit_acquire: op(true, null),
+  set_bit: op(false, 'set'),
+  __set_bit: op(false, 'set'),
+  clear_bit: op(false, 'clear'),
+  __clear_bit: op(false, 'clear'),
+  clear_bit_unlock: op(false, 'clear'),
+  __clear_bit_unlock: op(false, 'clear'),
+  clear_and_wake_up_bit: op(false, 'clear'),
+  change_bit: op(false, 'change'),
+  __change_bit: op(false, 'change'),
+  assign_bit: op(false, 'change'),
+  __assign_bit: op(false, 'change'),
+  test_and_set_bit: op(true, 'set'),
+  __test_and_set_bit: op(true, 'set'),
+  test_and_set_bit_lock: op(true, 'set'),
+  test_and_clear_bit: op(true, 'clear'),
+  __test_and_clear_bit: op(true, 'clear'),
+  test_and_change_bit: op(true, 'change'),
+  __test_and_change_bit: op(true, 'change'),
+};
+
+/** The bit operation a call names, or undefined. */
+export const bitOpOf = (name: string): BitOp | undefined => entryOf(BIT_OPS, name);
+
+/** The flag bit `bit` (a constant's name, or a number) is in its word: `BIT(ABORT_ISP_ACTIVE)`. */
+export const bitFlag = (bit: string): string => `BIT(${bit})`;
+
+const BIT_FLAG = /^BIT\((\w+)\)$/;
+
+/** The bit number a bitFlag() names (`ABORT_ISP_ACTIVE` of `BIT(ABORT_ISP_ACTIVE)`), or null for another flag. */
+export function bitOfFlag(flag: string): string | null {
+  return BIT_FLAG.exec(flag)?.[1] ?? null;
+}
