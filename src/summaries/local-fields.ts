@@ -36,7 +36,7 @@ function indexOf(body: Stmt[]): LocalFields {
     const bits = e.k === 'call' ? bitWrite(e) : null;
     const write = e.k === 'assign' && e.left.k === 'field' ? { left: e.left, value: e.op === '=' ? e.right : UNKNOWN_VALUE } : bits;
     if (write) out.written.set(write.left.field, (out.written.get(write.left.field) ?? 0) + 1);
-    if (write && !(write.value !== UNKNOWN_VALUE && isZeroConstant(write.value)) && bits?.clears !== true) out.nonZero.add(write.left.field);
+    if (write && !isZeroConstant(write.value) && bits?.clears !== true) out.nonZero.add(write.left.field);
     if (write && write.left.base.k === 'id') {
       if (write.left.arrow) push(out.through, write.left.base.name, { field: write.left.field, value: write.value });
       else push(out.direct, write.left.base.name, { field: write.left.field, value: write.value });
