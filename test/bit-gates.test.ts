@@ -5,8 +5,11 @@ import { gateKey, gateOpener, gateTaker, heldName } from '../src/models/bit-gate
 
 describe('bit gates', () => {
   it('are passed by test_and_set_bit() and opened by clear_bit(), bit first, word second', () => {
-    assert.deepEqual(gateTaker('test_and_set_bit'), { bitArg: 0, wordArg: 1 });
-    assert.deepEqual(gateOpener('clear_bit_unlock'), { bitArg: 0, wordArg: 1 });
+    assert.deepEqual([gateTaker('test_and_set_bit')?.bitArg, gateTaker('test_and_set_bit')?.wordArg], [0, 1]);
+    assert.deepEqual([gateOpener('clear_bit_unlock')?.bitArg, gateOpener('clear_bit_unlock')?.wordArg], [0, 1]);
+    // A non-atomic clear hands nothing over; a test-and-clear is no taker.
+    assert.equal(gateOpener('__clear_bit'), undefined);
+    assert.equal(gateTaker('test_and_clear_bit'), undefined);
     // Reading or setting a bit in two steps is no gate; nor is a name of Object's.
     assert.equal(gateTaker('test_bit'), undefined);
     assert.equal(gateTaker('set_bit'), undefined);

@@ -6,8 +6,9 @@ import { kernelIdioms } from '../parse/grammar.js';
 import { parseC } from '../parse/parser.js';
 import { conditionsByLine } from '../parse/conditionals.js';
 import { ENUMERATOR } from '../program/conditions.js';
+import { isConstantExpr } from './outline.js';
 import type {
-  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, Param, Pos, Stmt, SwitchCase, TypeRef,
+  Expr, FieldFunctionBinding, FileFacts, FunctionFacts, GlobalFacts, Param, Pos, Stmt, SwitchCase, TypeRef,
 } from './types.js';
 
 const UNKNOWN_TYPE: TypeRef = { name: '', pointer: 0 };
@@ -181,12 +182,36 @@ function recordDeclaration(node: Node, ctx: Ctx, facts: FileFacts): void {
     if (!d) continue;
     const { name, pointer, isFunction } = declaratorInfo(d);
     if (!name || isFunction) continue;
-    facts.globals[name] = { name: type.name, pointer: type.pointer + pointer };
-    if (isStatic) facts.staticGlobals.push(name);
     const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
-    if (value) collectBindings(value, ctx, facts.bindings, initialised(type, d));
+    const into = d.type === 'init_declarator' ? initialised(type, d) : null;
+    const fields = value?.type === 'initializer_list' && into && !into.array ? designatedFields(value, ctx) : null;
+    facts.globals[name] = { name: type.name, pointer: type.pointer + pointer, ...fields };
+    if (isStatic) facts.staticGlobals.push(name);
+    if (value) collectBindings(value, ctx, facts.bindings, into);
     if (value?.type === 'identifier' && isRunDefinition(node)) (facts.declaredRuns ??= []).push([name, value.text]);
   }
+}
+
+/**
+ * What a struct's designated initialiser gives its fields: constants, and the names of fields set
+ * to anything else; null where an item has no one field designator (positional, `[i] =`, an
+ * `#ifdef` inside the list): then which fields it leaves zero is not known.
+ */
+function designatedFields(list: Node, ctx: Ctx): Omit<GlobalFacts, 'name' | 'pointer'> | null {
+  const constants: Record<string, Expr> = {};
+  const others: string[] = [];
+  for (const item of list.namedChildren) {
+    if (!item || item.type === 'comment') continue;
+    const designators = item.type === 'initializer_pair' ? item.childrenForFieldName('designator') : [];
+    const first = designators[0];
+    const field = first?.type === 'field_designator' ? first.namedChild(0)?.text : undefined;
+    const value = item.childForFieldName('value');
+    if (!field || !value) return null;
+    const e = designators.length === 1 ? convertExpr(value, ctx) : null;
+    if (e && isConstantExpr(e)) constants[field] = e;
+    else others.push(field);
+  }
+  return others.length ? { constants, others: others.join(' ') } : { constants };
 }
 
 /** `static DECLARE_WORK(frob_work, frob_fn);`, as normalised: a work item bound to its function. */

@@ -6,7 +6,8 @@ import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, recla
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { lockedRunOf, queueingOf, runBindingOf, runsWithIrqsOff, signalOf } from '../models/waits.js';
 import type { RunKind } from '../resources/waits.js';
-import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf } from '../program/program.js';
+import { type BitOp, bitFlag, bitOfFlag, bitOpOf, bitWordOf } from '../models/bit-ops.js';
+import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf, walkExpr } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** Where a body makes a call that registers a function: for a report's witness step. */
@@ -91,7 +92,13 @@ export function mayStoreThrough(callee: string): boolean {
 }
 
 /** A write into a field: its value where the code gives one (`x->f = v`, `WRITE_ONCE(x->f, v)`), else null. */
-export interface FieldWrite { base: Expr; field: string; arrow: boolean; value: Expr | null }
+export interface FieldWrite {
+  base: Expr; field: string; arrow: boolean;
+  /** What `=` or a store stores (null: not known, or a compound assignment). */
+  value: Expr | null;
+  /** A compound assignment's operator and operand (`|=` and `F` of `x->flags |= F`). */
+  compound?: { op: string; right: Expr };
+}
 
 /** Macros that write their first argument, an lvalue, with their second: `WRITE_ONCE(x->f, v)`. */
 const LVALUE_STORES = /^(WRITE_ONCE|RCU_INIT_POINTER|rcu_assign_pointer|smp_store_release|smp_store_mb)$/;
@@ -101,13 +108,19 @@ const EXCHANGES = /^(swap|(try_)?cmpxchg\w*|xchg\w*)$/;
 /**
  * Every write into a field a body makes: assignments (`x->f |= v`, `x->f++` without a value),
  * lvalue store macros and exchanges, and `&x->f` handed to a call no model takes (which may write
- * it: `cmpxchg(&vm->process_info, NULL, info)`).
+ * it: `cmpxchg(&vm->process_info, NULL, info)`). A bit operation writes its word as its flag
+ * would be (`set_bit(B, &x->f)` as `x->f |= BIT(B)`), and `test_bit()` writes nothing.
  */
 export function forEachFieldWrite(body: Stmt[], visit: (write: FieldWrite) => void): void {
   forEachExpr(body, (e) => {
-    if (e.k === 'assign' && e.left.k === 'field') visit({ ...fieldOfWrite(e.left), value: e.op === '=' ? e.right : null });
+    if (e.k === 'assign' && e.left.k === 'field') visit({ ...fieldOfWrite(e.left), value: e.op === '=' ? e.right : null, ...(e.op === '=' ? {} : { compound: { op: e.op, right: e.right } }) });
     if (e.k !== 'call') return;
     const name = calleeName(e) ?? '';
+    const bits = bitOpOf(name);
+    if (bits) {
+      visitBitWrite(bits, e.args, visit);
+      return;
+    }
     const stores = LVALUE_STORES.test(name);
     const exchanges = EXCHANGES.test(name);
     const modelled = name !== '' && modelOf(name) !== undefined;
@@ -118,7 +131,19 @@ export function forEachFieldWrite(body: Stmt[], visit: (write: FieldWrite) => vo
   });
 }
 
-function fieldOfWrite(e: Extract<Expr, { k: 'field' }>): Omit<FieldWrite, 'value'> {
+function visitBitWrite(op: BitOp, args: readonly Expr[], visit: (write: FieldWrite) => void): void {
+  const word = op.writes ? bitWordOf(op, args) : null;
+  if (word?.k !== 'field') return;
+  const bit = args[op.bitArg];
+  // `BIT(nr)` of a variable is no constant: isConstantExpr() tells, given the function's variables.
+  const name = bit?.k === 'id' ? bit.name : bit?.k === 'num' ? String(bit.value) : null;
+  const flag: Expr = name !== null ? { k: 'id', name: bitFlag(name) } : { k: 'other' };
+  if (op.writes === 'set') visit({ ...fieldOfWrite(word), value: null, compound: { op: '|=', right: flag } });
+  else if (op.writes === 'clear') visit({ ...fieldOfWrite(word), value: null, compound: { op: '&=', right: { k: 'unary', op: '~', arg: flag } } });
+  else visit({ ...fieldOfWrite(word), value: null });
+}
+
+function fieldOfWrite(e: Extract<Expr, { k: 'field' }>): Pick<FieldWrite, 'base' | 'field' | 'arrow'> {
   return { base: e.base, field: e.field, arrow: e.arrow };
 }
 
@@ -166,6 +191,10 @@ export function outlineOf(facts: FileFacts): FileOutline {
   const mention = (text: string): void => { for (const w of text.match(IDENTIFIERS) ?? []) refs.add(w); };
   for (const m of facts.objectMacros) m.conditions.forEach(mention);
   for (const g of facts.guards) g.conditions.forEach(mention);
+  // A global's initialiser constants are compared with the flags code tests (program/global-objects.ts).
+  for (const g of Object.values(facts.globals)) {
+    for (const e of Object.values(g.constants ?? {})) walkExpr(e, (x) => { if (x.k === 'id' && CONSTANT_NAME.test(x.name)) refs.add(x.name); });
+  }
   const functions = facts.functions.map(({ body, addressTaken, ...rest }) => {
     rest.conditions.forEach(mention);
     forEachPpCondition(body, mention);
@@ -201,6 +230,31 @@ function constantsAnyCase(body: Stmt[], params: readonly Param[]): Set<string> {
 export const IDENTIFIERS = /\b[A-Za-z_]\w*/g;
 /** How the kernel names a constant (a macro or an enumerator): `TRANS_JOIN`, `READ`, `__WQ_ORDERED`. */
 export const CONSTANT_NAME = /^_*[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Numbers, constants' names, and what `|`, `&`, `+`, shifts, `~`, casts and upper-case macros
+ * (`BIT(3)`) make of them; a name in `variables` is no constant, whatever its case.
+ */
+export function isConstantExpr(e: Expr, variables: ReadonlySet<string> = NO_NAMES): boolean {
+  const constant = (x: Expr): boolean => isConstantExpr(x, variables);
+  switch (e.k) {
+    case 'num': return true;
+    case 'id': return !variables.has(e.name) && (CONSTANT_NAME.test(e.name) || isConstantBit(e.name, variables) || e.name === 'NULL' || e.name === 'true' || e.name === 'false');
+    case 'bin': return ['|', '&', '+', '<<', '>>'].includes(e.op) && constant(e.left) && constant(e.right);
+    case 'unary': return e.op === '~' && constant(e.arg);
+    case 'cast': return constant(e.arg);
+    case 'call': return e.callee.k === 'id' && CONSTANT_NAME.test(e.callee.name) && e.args.every(constant);
+    default: return false;
+  }
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** A bit operation's flag (`BIT(PG_locked)`) whose bit is a number or a name no variable has: an enumerator, of either case. */
+function isConstantBit(name: string, variables: ReadonlySet<string>): boolean {
+  const bit = bitOfFlag(name);
+  return bit !== null && !variables.has(bit);
+}
 
 function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | undefined): FunctionIndex {
   const calls = new Set<string>();

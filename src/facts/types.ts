@@ -92,6 +92,18 @@ export interface StructFacts { name: string; fields: Record<string, TypeRef> }
  */
 export interface FieldFunctionBinding { field: string; fn: string; file: string; line: number; struct?: string; via?: string[] }
 
+/**
+ * A global's type and, where its definition has a designated initialiser (`struct ftrace_ops
+ * direct_ops = { .flags = A | B, .func = f }`), the fields that initialiser gives: a field it leaves
+ * out is zero (static storage).
+ */
+export interface GlobalFacts extends TypeRef {
+  /** Fields set to a constant expression (numbers, constants' names, `|`, `BIT()`). */
+  constants?: Record<string, Expr>;
+  /** Fields set to anything else (a function, an address, a nested list), space-separated. */
+  others?: string;
+}
+
 export interface ObjectMacro { name: string; value: string; conditions: string[] }
 
 /** What a guard's lock or unlock call is passed. */
@@ -113,7 +125,7 @@ export interface FileFacts {
   functions: FunctionFacts[];
   structs: StructFacts[];
   typedefs: Record<string, TypeRef>;
-  globals: Record<string, TypeRef>;
+  globals: Record<string, GlobalFacts>;
   /** Globals declared `static`: the file's own, whatever other files call the same name. */
   staticGlobals: string[];
   bindings: FieldFunctionBinding[];

@@ -5,28 +5,19 @@
 // work cannot both be cancelling each other. A gate orders nothing (no task waits for it); two
 // CPUs that would both have to be inside it are not a scenario (deadlock/simulate.ts).
 //
-// Name → which argument is the bit and which the word it lives in.
-import { entryOf } from './kernel-api.js';
+// Which calls take and open a gate is a column of the bit operations' table (models/bit-ops.ts).
+import { type BitOp, type GateRole, bitOpOf } from './bit-ops.js';
 
-export interface BitGateOp { bitArg: number; wordArg: number }
-
-const TAKERS: Readonly<Record<string, BitGateOp>> = {
-  test_and_set_bit: { bitArg: 0, wordArg: 1 },
-  test_and_set_bit_lock: { bitArg: 0, wordArg: 1 },
-};
-
-const OPENERS: Readonly<Record<string, BitGateOp>> = {
-  clear_bit: { bitArg: 0, wordArg: 1 },
-  clear_bit_unlock: { bitArg: 0, wordArg: 1 },
-  __clear_bit_unlock: { bitArg: 0, wordArg: 1 },
-  clear_and_wake_up_bit: { bitArg: 0, wordArg: 1 },
+const withRole = (name: string, role: GateRole): BitOp | undefined => {
+  const op = bitOpOf(name);
+  return op?.gate === role ? op : undefined;
 };
 
 /** A call that passes the gate when it returns zero, or undefined. */
-export const gateTaker = (name: string): BitGateOp | undefined => entryOf(TAKERS, name);
+export const gateTaker = (name: string): BitOp | undefined => withRole(name, 'take');
 
 /** A call that opens the gate again, or undefined. */
-export const gateOpener = (name: string): BitGateOp | undefined => entryOf(OPENERS, name);
+export const gateOpener = (name: string): BitOp | undefined => withRole(name, 'open');
 
 const GATE_MARK = '#bit:';
 

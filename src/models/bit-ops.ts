@@ -2,35 +2,44 @@
 // analysis reads them as the flag tests and writes the code spells with `&` and `|=`: bit `B` is
 // the flag `BIT(B)` of the field, so a callee's `if (test_bit(ABORT_ACTIVE, &ha->flags)) return;`
 // is decided where the caller did `set_bit(ABORT_ACTIVE, &ha->flags)`, as `ha->flags |= F` would.
-// Whether a test-and-set also gates a section is models/bit-gates.ts's question.
+// A test-and-set that lets one task at a time through, and the clears that let the next one in,
+// are a bit gate's (models/bit-gates.ts).
 //
-// Name → which argument is the bit and which the word; what the call reads and writes.
+// Name → which argument is the bit and which the word; what the call reads and writes; its gate role.
+import type { Expr } from '../facts/types.js';
+import { unwrapCasts } from '../program/program.js';
 import { entryOf } from './kernel-api.js';
 
 /** `change`: the bit is toggled or given a value the call does not name (`assign_bit()`). */
 export type BitWrite = 'set' | 'clear' | 'change';
 
-export interface BitOp { bitArg: number; wordArg: number; reads: boolean; writes: BitWrite | null }
+/**
+ * `take`: passes the bit's gate where it returns zero; `open`: opens it again. Only the atomic
+ * forms: a non-atomic `__clear_bit()` is no hand-over to another task.
+ */
+export type GateRole = 'take' | 'open';
 
-const op = (reads: boolean, writes: BitWrite | null): BitOp => ({ bitArg: 0, wordArg: 1, reads, writes });
+export interface BitOp { bitArg: number; wordArg: number; reads: boolean; writes: BitWrite | null; gate?: GateRole }
+
+const op = (reads: boolean, writes: BitWrite | null, gate?: GateRole): BitOp => ({ bitArg: 0, wordArg: 1, reads, writes, ...(gate ? { gate } : {}) });
 
 const BIT_OPS: Readonly<Record<string, BitOp>> = {
   test_bit: op(true, null),
   test_bit_acquire: op(true, null),
   set_bit: op(false, 'set'),
   __set_bit: op(false, 'set'),
-  clear_bit: op(false, 'clear'),
+  clear_bit: op(false, 'clear', 'open'),
   __clear_bit: op(false, 'clear'),
-  clear_bit_unlock: op(false, 'clear'),
-  __clear_bit_unlock: op(false, 'clear'),
-  clear_and_wake_up_bit: op(false, 'clear'),
+  clear_bit_unlock: op(false, 'clear', 'open'),
+  __clear_bit_unlock: op(false, 'clear', 'open'),
+  clear_and_wake_up_bit: op(false, 'clear', 'open'),
   change_bit: op(false, 'change'),
   __change_bit: op(false, 'change'),
   assign_bit: op(false, 'change'),
   __assign_bit: op(false, 'change'),
-  test_and_set_bit: op(true, 'set'),
+  test_and_set_bit: op(true, 'set', 'take'),
   __test_and_set_bit: op(true, 'set'),
-  test_and_set_bit_lock: op(true, 'set'),
+  test_and_set_bit_lock: op(true, 'set', 'take'),
   test_and_clear_bit: op(true, 'clear'),
   __test_and_clear_bit: op(true, 'clear'),
   test_and_change_bit: op(true, 'change'),
@@ -39,6 +48,14 @@ const BIT_OPS: Readonly<Record<string, BitOp>> = {
 
 /** The bit operation a call names, or undefined. */
 export const bitOpOf = (name: string): BitOp | undefined => entryOf(BIT_OPS, name);
+
+/** The word a bit operation's call names (`x->f` of `set_bit(B, &x->f)` or of `(unsigned long *)&x->f`), casts taken off. */
+export function bitWordOf(op: BitOp, args: readonly Expr[]): Expr | null {
+  const word = args[op.wordArg];
+  if (!word) return null;
+  const pointee = unwrapCasts(word);
+  return unwrapCasts(pointee.k === 'addr' ? pointee.arg : pointee);
+}
 
 /** The flag bit `bit` (a constant's name, or a number) is in its word: `BIT(ABORT_ISP_ACTIVE)`. */
 export const bitFlag = (bit: string): string => `BIT(${bit})`;

@@ -11,7 +11,7 @@
 // (`p->f = q`, both its parameters), whose calls that may be handed an object at that place (at
 // it, or at no known place) pass constants; or a constant stored through an object that may be
 // at that place; or a store at another place. The answer is the constants found.
-import { CONSTANT_NAME, forEachFieldWrite, functionIndex } from '../facts/outline.js';
+import { CONSTANT_NAME, forEachFieldWrite, functionIndex, isConstantExpr } from '../facts/outline.js';
 import type { Expr } from '../facts/types.js';
 import { fieldIndexOf } from './field-index.js';
 import { LockIdentity } from './lock-identity.js';
@@ -28,7 +28,16 @@ interface Answer { values: Expr[] | null; read: FnId[] }
  * A write into a field: the struct of its object (null: not known), and an initialiser's `p->f = q`
  * (its parameters' indexes), or a value (a constant, or null for another) at a place (null: none known).
  */
-type Write = { target: string | null; member?: string } & ({ fn: FnId; init: { objectParam: number; valueParam: number } } | { fn: FnId; at: Place | null; value: Expr | null });
+type Write = { target: string | null; member?: string } & ({ fn: FnId; init: { objectParam: number; valueParam: number } } | { fn: FnId; at: Place | null; value: Expr | null; compound?: Compound });
+
+/** A compound assignment's operator and constant operand (null: another value): `|=` and `F` of `x->flags |= F`. */
+interface Compound { op: string; right: Expr | null }
+
+/**
+ * What the program may store into a field of a global object after its static initialiser: the
+ * values of `=`, the flags of `|=`, and whether some `&=` may clear flags.
+ */
+export interface GlobalStores { values: Expr[]; added: Expr[]; clears: boolean }
 
 /** An initialiser's `p->f = q`: the struct written and its parameters' indexes. */
 interface InitWrite { target: string; objectParam: number; valueParam: number }
@@ -39,12 +48,18 @@ interface InitCall { caller: FnId; at: Place | null; value: Expr | null }
 /** Past this many functions writing a field of that name, the answer is not worked out. */
 const MAX_STORERS = 5000;
 
+/**
+ * The same for a global object's field: asked only where a callee tests a field of `&global`, and
+ * a global's field has a common name (`flags`: 6.1's whole tree has more than 5,000 writers).
+ */
+const MAX_GLOBAL_STORERS = 50_000;
+
 export class PlaceFields {
   /** By member name: the type names structs give it. */
   private memberTypes: Map<string, Set<string>> | null = null;
   private readonly answers = new Map<string, Answer>();
-  /** By field name: every write into a field of that name (null: not read). */
-  private readonly writes = new Map<string, Write[] | null>();
+  /** By field name: every write into a field of that name, once read (writesOf()). */
+  private readonly writes = new Map<string, Write[]>();
   /** By initialiser name: the functions that call it. */
   private initCallers: Map<string, FnId[]> | null = null;
   /**
@@ -111,6 +126,42 @@ export class PlaceFields {
     return { values: distinct(values), read: [...new Set(read)].sort((a, b) => a - b) };
   }
 
+  /**
+   * What the program may store into `field` of a global object of `objectStruct` (`direct_ops.flags`):
+   * every store through an object of that struct at no known place, as a store at an embedded place
+   * (`&klp->fops`) is another object's. Null where one is not a constant, or past `MAX_STORERS`.
+   * A store through an object of no known type is not counted (a macro's parameter, a macro's
+   * result: `(child)->flags |= …`, `PF_ANY(page)->flags`): a common field name has some in every
+   * tree, and a global of a struct that C makes code name to write it is written through that name.
+   */
+  storesIntoGlobal(objectStruct: string, field: string): GlobalStores | null {
+    const writes = this.writesOf(field, MAX_GLOBAL_STORERS)?.filter((w) => w.target === objectStruct);
+    if (!writes) return null;
+    const out: GlobalStores = { values: [], added: [], clears: false };
+    const read = new Set<FnId>();
+    for (const w of writes) {
+      if ('init' in w) {
+        const calls = this.callsOf(w.fn, w.init.objectParam, w.init.valueParam);
+        if (!calls) return null;
+        for (const c of calls.filter((x) => x.at === null)) {
+          if (!c.value) return null;
+          out.values.push(c.value);
+          read.add(c.caller);
+        }
+        read.add(w.fn);
+        continue;
+      }
+      if (w.at !== null) continue;
+      read.add(w.fn);
+      if (w.compound?.op === '|=' && w.compound.right) out.added.push(w.compound.right);
+      else if (w.compound?.op === '&=') out.clears = true;
+      else if (!w.compound && w.value) out.values.push(w.value);
+      else return null;
+    }
+    for (const fn of read) this.identity.consult(fn);
+    return out;
+  }
+
   /** Every write into `objectStruct.field` the program makes (an untyped object may be of that struct); null: not known. */
   private writesInto(place: Place, objectStruct: string, field: string): Write[] | null {
     // No answer is decided but where an initialiser of that struct's field is handed the place
@@ -145,15 +196,16 @@ export class PlaceFields {
   }
 
   /**
-   * Every write into a field of that name, read once for every struct; null past `MAX_STORERS`.
+   * Every write into a field of that name, read once for every struct; null past `limit` writers.
    */
-  private writesOf(field: string): Write[] | null {
+  private writesOf(field: string, limit = MAX_STORERS): Write[] | null {
+    const storers = this.storers(field);
+    if (storers.length > limit) return null;
     const known = this.writes.get(field);
     if (known !== undefined) return known;
-    const storers = this.storers(field);
-    const out: Write[] | null = storers.length > MAX_STORERS ? null : [];
-    if (out) this.identity.placeReads.fields.add(field);
-    for (const fn of out ? storers : []) {
+    const out: Write[] = [];
+    this.identity.placeReads.fields.add(field);
+    for (const fn of storers) {
       const facts = this.program.functions[fn];
       if (!facts) continue;
       const param = (x: Expr | null): number => (x?.k === 'id' ? facts.params.findIndex((p) => p.name === x.name) : -1);
@@ -165,11 +217,13 @@ export class PlaceFields {
         const target = this.types.structOf(fn, w.base);
         const member = target === null && w.base.k === 'field' ? { member: w.base.field } : {};
         if (w.arrow && param(w.base) >= 0 && param(w.value) >= 0) {
-          out?.push({ fn, target, ...member, init: { objectParam: param(w.base), valueParam: param(w.value) } });
+          out.push({ fn, target, ...member, init: { objectParam: param(w.base), valueParam: param(w.value) } });
           return;
         }
         const at = this.placeOf(fn, w.arrow ? w.base : { k: 'addr', arg: w.base }, this.types);
-        out?.push({ fn, target, ...member, at, value: w.value ? constantOf(w.value, variablesOf(facts)) : null });
+        const variables = variablesOf(facts);
+        const compound = w.compound ? { compound: { op: w.compound.op, right: isConstantExpr(w.compound.right, variables) ? w.compound.right : null } } : {};
+        out.push({ fn, target, ...member, at, value: w.value ? constantOf(w.value, variables) : null, ...compound });
       });
     }
     this.writes.set(field, out);

@@ -1,6 +1,6 @@
 // Linking per-file facts into one program: symbol tables, types, function-pointer bindings.
 import { CONSTANT_NAME, IDENTIFIERS, type LoadedFile, fieldOf, forEachPackedMacro, functionIndex } from '../facts/outline.js';
-import type { Expr, FieldFunctionBinding, FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
+import type { Expr, FieldFunctionBinding, FunctionFacts, GlobalFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { keyedStructOfInitialiser, reclassedLockArg } from '../models/kernel-api.js';
 import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
@@ -17,7 +17,7 @@ export interface Program {
   /** Structs, typedefs and globals by key: a `.c` file's own are `name{path}` (see scope.ts). */
   structs: Map<string, Record<string, TypeRef>>;
   typedefs: Map<string, TypeRef>;
-  globals: Map<string, TypeRef>;
+  globals: Map<string, GlobalFacts>;
   /** Per file, its work items defined bound to a function (`DECLARE_WORK(w, fn)`): [the global, the function]. */
   declaredRuns: Map<string, [string, string][]>;
   /** Field name → functions assigned to it in an initialiser or an assignment (a static one as `name{path}`). */
@@ -107,7 +107,9 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
     const statics = new Set(file.staticGlobals);
     for (const [k, v] of Object.entries(file.globals)) {
       const key = definitionKey(k, file.path, statics.has(k));
-      if (!program.globals.has(key)) program.globals.set(key, v);
+      // The definition that says what its initialiser gives, over a declaration (`extern`) that does not.
+      const known = program.globals.get(key);
+      if (!known || (!known.constants && v.constants)) program.globals.set(key, v);
     }
     forEachPackedMacro(file.macros, (name, value, conds) => {
       const alias = /^[A-Za-z_]\w*$/.test(value);
@@ -266,6 +268,9 @@ function keysLockIn(fn: FunctionFacts, param: string): boolean {
   const index = functionIndex(fn);
   return [...(index.reclasses ?? []), ...(index.lockInits ?? [])].some((lock) => baseName(lock) === param);
 }
+
+/** `e` without the casts around it. */
+export const unwrapCasts = (e: Expr): Expr => (e.k === 'cast' ? unwrapCasts(e.arg) : e);
 
 /** `p` of `&p->a.b`, `&p[i]`, `p`. */
 export function baseName(e: Expr): string | null {

@@ -6,10 +6,11 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LockMode, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, initialisingCallbackArg, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, unwrapCasts, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
+import { type GlobalField, globalFieldAt } from '../program/global-objects.js';
 import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writesNonZero, writtenOnlyThrough } from './local-fields.js';
-import { freshZeroedLocal, isAddressTaken, isNoObject, reachesLocal, returnsZeroedObject, unwrapCasts } from './zeroed-objects.js';
+import { freshZeroedLocal, isAddressTaken, isNoObject, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped, plainName } from '../program/scope.js';
@@ -35,8 +36,8 @@ import {
 import { type StoredFields, type StoredInstances, sameFields, storedInstancesOf } from './stored-instances.js';
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, rekeyingHelper, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
-import { type BitGateOp, gateKey, gateOpener, gateTaker } from '../models/bit-gates.js';
-import { type BitOp, bitFlag, bitOfFlag, bitOpOf } from '../models/bit-ops.js';
+import { gateKey, gateOpener, gateTaker } from '../models/bit-gates.js';
+import { type BitOp, bitFlag, bitOfFlag, bitOpOf, bitWordOf } from '../models/bit-ops.js';
 import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
@@ -190,8 +191,11 @@ interface GateWhere { gate: HeldLock; where: ParamTest }
  * `othersClear`: the field holds nothing else (`= A | B`, `= 0`, `= flags`). `clear`: constants
  * the path took out (`req->flags &= ~REQ_F_BUFFER_SELECTED`), whatever else the field holds.
  * `changed`: flags the path ORed into those parameters before storing them (flagsChangedKey()).
+ * `fromEntry`: only `|=` and `&=` wrote the field since entry, so the bits they do not name are
+ * still the caller's (`ops->flags &= ~ENABLED; cleanup(ops)`: cleanup's test of another flag is
+ * our callers').
  */
-interface KnownFlags { set: string[]; othersClear: boolean; params: number[]; clear: string[]; changed?: string[] }
+interface KnownFlags { set: string[]; othersClear: boolean; params: number[]; clear: string[]; changed?: string[]; fromEntry?: true }
 
 /**
  * What a flag local says: the guards under which it is non-zero and zero here (`never`: on no
@@ -1570,8 +1574,8 @@ class FunctionAnalysis {
   private bitAccess(c: Call): BitAccess | null {
     const name = calleeName(c);
     const op = name !== null && directCallee(c, this.fn()) === name ? bitOpOf(name) : undefined;
-    const [bit, wordArg] = op ? [c.args[op.bitArg], c.args[op.wordArg]] : [];
-    const word = wordArg ? unwrapCasts(wordArg.k === 'addr' ? wordArg.arg : wordArg) : null;
+    const bit = op ? c.args[op.bitArg] : undefined;
+    const word = op ? bitWordOf(op, c.args) : null;
     const constant = op && bit ? this.constName(bit) : null;
     if (!op || word?.k !== 'field' || constant === null) return null;
     const flag = bitFlag(constant);
@@ -1609,10 +1613,9 @@ class FunctionAnalysis {
   }
 
   /** The gate of the bit a call names in a field (`connection.flags#bit:CF_CLOSING`), or null. */
-  private gateOf(c: Call, op: BitGateOp): LockKey | null {
-    const word = c.args[op.wordArg];
+  private gateOf(c: Call, op: BitOp): LockKey | null {
+    const target = bitWordOf(op, c.args);
     const bit = c.args[op.bitArg];
-    const target = word?.k === 'addr' ? word.arg : null;
     if (target?.k !== 'field' || !bit) return null;
     const struct = this.ctx.identity.structOf(this.fnId, target.base);
     const name = bit.k === 'id' ? bit.name : bit.k === 'num' ? String(bit.value) : null;
@@ -1626,7 +1629,7 @@ class FunctionAnalysis {
   }
 
   /** `clear_bit(BIT, &x->flags)`: out of that bit's gate, if the path was in it. */
-  private openGate(c: Call, op: BitGateOp, s: State): State {
+  private openGate(c: Call, op: BitOp, s: State): State {
     const gate = this.gateOf(c, op);
     if (!gate) return s;
     const gatesWhere = s.gatesWhere.some((g) => g.gate.lock === gate) ? s.gatesWhere.filter((g) => g.gate.lock !== gate) : s.gatesWhere;
@@ -2193,7 +2196,8 @@ class FunctionAnalysis {
       // A field this path wrote (`p->in_inode = 1; callee(p)`) is not what its callers passed,
       // but for flags the write put there (`p->flags |= F`).
       if (t.field === undefined || !fieldWritten(s, t.field, this.ctx.identity.structOf(this.fnId, arg))) return [{ ...t, param: p }];
-      return this.testOfKnown(t, s.known[`${p}:${t.field}`], unknown);
+      const known = s.known[`${p}:${t.field}`];
+      return known && this.flagFromEntry(t, known) ? [{ ...t, param: p }] : this.testOfKnown(t, known, unknown);
     }
     if (t.field === undefined) {
       // `affine_move_task(…, ctx->flags)`: the callee's test of its argument is our callers'
@@ -2207,10 +2211,35 @@ class FunctionAnalysis {
     if (local) return this.testOfKnown(t, local, unknown);
     const value = embedded ? this.embeddedFieldValue(arg, t.field) : this.fieldValueAt(arg, t.field);
     if (value) return this.testOfValue(ofValue, value, unknown, s);
+    const global = embedded ? null : globalFieldAt(this.ctx.program, this.ctx.identity, this.fn(), arg, t.field);
+    if (global) return this.testOfGlobalField(t, global, unknown, s);
     // Decided where every value the place's objects may hold decides it alike.
     const decided = embedded ? undefined : this.placeValues(arg, t.field)?.map((v) => this.testOfValue(ofValue, v, unknown, s));
     if (decided?.length && decided.every((d) => d === 'never')) return 'never';
     return decided?.length && decided.every((d) => d === null) ? null : unknown;
+  }
+
+  /**
+   * A callee's test of a field of a global object (`&direct_ops`): decided where its initialiser's
+   * value and every value the program may store decide it alike. A flag `|=` adds is set in some
+   * runs; one `&=` may clear is clear in some; a value test is not decided past either.
+   */
+  private testOfGlobalField(t: ParamTest, field: GlobalField, unknown: 'never' | null, s: State): Guard | 'never' {
+    const { field: _read, ...ofValue } = t;
+    const { stores } = field;
+    const values = [field.initial, ...stores.values];
+    // Asked with the other answer for "not known", each answer is only what the value decides.
+    const isFalse = (test: typeof ofValue) => (v: Expr): boolean => this.testOfValue(test, v, null, s) === 'never';
+    const isTrue = (test: typeof ofValue) => (v: Expr): boolean => this.testOfValue(test, v, 'never', s) === null;
+    if (t.test === 'flag' || t.test === 'noFlag') {
+      const set = { ...ofValue, test: 'flag', flag: t.flag } as const;
+      if (values.every(isFalse(set)) && stores.added.every(isFalse(set))) return t.test === 'flag' ? 'never' : null;
+      if (values.every(isTrue(set)) && !stores.clears) return t.test === 'flag' ? null : 'never';
+      return unknown;
+    }
+    if (stores.added.length > 0 || stores.clears) return unknown;
+    if (values.every(isFalse(ofValue))) return 'never';
+    return values.every(isTrue(ofValue)) ? null : unknown;
   }
 
   /**
@@ -2273,6 +2302,16 @@ class FunctionAnalysis {
     const flag = known && (t.test === 'flag' || t.test === 'noFlag') ? this.paramFlag(known, t.flag) : null;
     const ours = known && flag !== null ? paramFlagGuards(known, flag) : null;
     return ours?.[t.test === 'flag' ? 0 : 1] ?? unknown;
+  }
+
+  /**
+   * Whether a callee's flag test of our parameter's field reads a bit as the caller passed it:
+   * only `|=` and `&=` of other flags wrote the field (KnownFlags.fromEntry).
+   */
+  private flagFromEntry(t: ParamTest, known: KnownFlags): boolean {
+    if (!known.fromEntry || (t.test !== 'flag' && t.test !== 'noFlag') || known.params.length > 0 || known.changed?.length) return false;
+    const flag = t.flag;
+    return [...known.set, ...known.clear].every((named) => named !== flag && this.disjointFlags(named, flag));
   }
 
   /** A callee's test of a field that holds only our one parameter's value, as a test of that parameter; null otherwise. */
@@ -2489,6 +2528,7 @@ class FunctionAnalysis {
     for (const [key, value] of Object.entries(s.known)) if (!key.endsWith(suffix)) known[key] = value;
     const key = `${holder}${suffix}`;
     const before = op === '=' ? undefined : s.known[key];
+    const fromEntry = (before ? before.fromEntry : op !== '=' && !fieldWritten(s0, left.field, this.ctx.identity.structOf(this.fnId, left.base))) ? { fromEntry: true as const } : {};
     const params = param >= 0 ? [param] : [];
     const changed = stored?.changed.length ? { changed: stored.changed } : {};
     if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params, clear: [], ...changed };
@@ -2500,6 +2540,7 @@ class FunctionAnalysis {
         params: [...new Set([...(before?.params ?? []), ...params])].sort((a, b) => a - b),
         clear: (before?.clear ?? []).filter((f) => !flags?.has(f)),
         ...(all.length ? { changed: all } : {}),
+        ...fromEntry,
       };
     } else if (cleared) {
       known[key] = {
@@ -2507,6 +2548,7 @@ class FunctionAnalysis {
         othersClear: before?.othersClear ?? false,
         params: before?.params ?? [],
         clear: sortedUnion(before?.clear ?? [], [...cleared]),
+        ...fromEntry,
       };
     }
     return { ...s, known };
@@ -3237,7 +3279,10 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
     const othersClear = x.othersClear && y.othersClear && same;
     const clear = x.clear.filter((f) => y.clear.includes(f));
     const changed = sortedUnion(x.changed ?? [], y.changed ?? []);
-    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0 || splitKnownKey(key).field === NULL_OBJECT) out[key] = { set, othersClear, params, clear, ...(changed.length ? { changed } : {}) };
+    const fromEntry = x.fromEntry && y.fromEntry ? { fromEntry: true as const } : {};
+    if (set.length > 0 || params.length > 0 || othersClear || clear.length > 0 || fromEntry.fromEntry || splitKnownKey(key).field === NULL_OBJECT) {
+      out[key] = { set, othersClear, params, clear, ...(changed.length ? { changed } : {}), ...fromEntry };
+    }
   }
   for (const [key, y] of Object.entries(b)) if (!(key in a) && isNullOn(a, key)) out[key] = y;
   return out;

@@ -14,9 +14,9 @@ import { isAllocator } from '../models/allocations.js';
 import { RUN_BINDINGS } from '../models/waits.js';
 import type { LockIdentity } from '../program/lock-identity.js';
 import { type FieldIndex, fieldIndexOf } from '../program/field-index.js';
-import { type FnId, type Program, assignmentsTo, baseName, calleeName, declaredNames, identifiersOf } from '../program/program.js';
+import { type FnId, type Program, assignmentsTo, baseName, calleeName, declaredNames, identifiersOf, unwrapCasts } from '../program/program.js';
 import { plainName } from '../program/scope.js';
-import { isAddressTaken, isNoObject, unwrapCasts } from './zeroed-objects.js';
+import { isAddressTaken, isNoObject } from './zeroed-objects.js';
 
 /** Past this many functions storing into a field of that name, the answer is not worked out. */
 const MAX_STORERS = 2000;

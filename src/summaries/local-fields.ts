@@ -4,7 +4,7 @@
 import type { Expr, Stmt } from '../facts/types.js';
 import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
 import { CONSTANT_NAME } from '../facts/outline.js';
-import { bitOpOf } from '../models/bit-ops.js';
+import { bitOpOf, bitWordOf } from '../models/bit-ops.js';
 
 /** A value the code gives a field but no constant can stand for (`|=`, `memset(&x, 0xff, …)`). */
 export const UNKNOWN_VALUE: Expr = { k: 'other' };
@@ -53,8 +53,7 @@ function indexOf(body: Stmt[]): LocalFields {
 /** The word a bit operation writes (`&x->f` of `set_bit(B, &x->f)`), or null; `clears`: it only clears the bit. */
 function bitWrite(c: Extract<Expr, { k: 'call' }>): { left: Extract<Expr, { k: 'field' }>; value: Expr; clears: boolean } | null {
   const op = bitOpOf(calleeName(c) ?? '');
-  const arg = op?.writes ? c.args[op.wordArg] : undefined;
-  const word = arg?.k === 'addr' ? arg.arg : arg;
+  const word = op?.writes ? bitWordOf(op, c.args) : null;
   return op && word?.k === 'field' ? { left: word, value: UNKNOWN_VALUE, clears: op.writes === 'clear' } : null;
 }
 

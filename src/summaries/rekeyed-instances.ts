@@ -7,8 +7,8 @@ import { functionIndex } from '../facts/outline.js';
 import type { Expr, FunctionFacts, Stmt } from '../facts/types.js';
 import { initialisingCallbackArg, instanceReclassing } from '../models/kernel-api.js';
 import { lastName } from '../program/lock-identity.js';
-import { isNoObject, unwrapCasts } from './zeroed-objects.js';
-import { type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, resolveCallee } from '../program/program.js';
+import { isNoObject } from './zeroed-objects.js';
+import { type FnId, type Program, calleeName, forEachDecl, forEachExpr, forEachReturn, resolveCallee, unwrapCasts } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
 

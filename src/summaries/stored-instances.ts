@@ -14,9 +14,9 @@ import type { Expr, FunctionFacts } from '../facts/types.js';
 import type { ConditionEvaluator } from '../program/conditions.js';
 import { LockIdentity } from '../program/lock-identity.js';
 import { type FieldIndex, fieldIndexOf } from '../program/field-index.js';
-import { type FnId, type Program, calleeName, resolveCallee } from '../program/program.js';
+import { type FnId, type Program, calleeName, resolveCallee, unwrapCasts } from '../program/program.js';
 import { type Summary, paramIndexOf } from './domain.js';
-import { isNoObject, unwrapCasts } from './zeroed-objects.js';
+import { isNoObject } from './zeroed-objects.js';
 import { type CalleeRekeys, type InstanceField, type SubclassLabel, instanceClasses, instanceOf, namesAmong, rekeyingHelper, valuesOut } from './rekeyed-instances.js';
 
 type Call = Extract<Expr, { k: 'call' }>;

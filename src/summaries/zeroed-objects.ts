@@ -5,7 +5,7 @@
 // `id`, …) returns one whose other fields are 0 (`reuseaddr`): its summary lists the fields set.
 import type { Expr, Stmt } from '../facts/types.js';
 import { allocatesZeroed } from '../models/allocations.js';
-import { assignmentsTo, calleeName, forEachExpr, forEachReturn } from '../program/program.js';
+import { assignmentsTo, calleeName, forEachExpr, forEachReturn, unwrapCasts } from '../program/program.js';
 
 type Call = Extract<Expr, { k: 'call' }>;
 
@@ -14,8 +14,6 @@ export type ZeroedCall = (c: Call) => readonly string[] | null;
 
 const NONE_SET: readonly string[] = [];
 
-/** `e` without the casts around it. */
-export const unwrapCasts = (e: Expr): Expr => (e.k === 'cast' ? unwrapCasts(e.arg) : e);
 const unwrap = unwrapCasts;
 
 /** The fields set in the fresh zeroed object `e` gives, or null when it gives none. */
