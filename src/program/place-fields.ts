@@ -58,6 +58,8 @@ export class PlaceFields {
   /** By member name: the type names structs give it. */
   private memberTypes: Map<string, Set<string>> | null = null;
   private readonly answers = new Map<string, Answer>();
+  /** By struct and field: storesIntoGlobal()'s answers, with the bodies they read. */
+  private readonly globalAnswers = new Map<string, { stores: GlobalStores | null; read: FnId[] }>();
   /** By field name: every write into a field of that name, once read (writesOf()). */
   private readonly writes = new Map<string, Write[]>();
   /** By initialiser name: the functions that call it. */
@@ -135,17 +137,29 @@ export class PlaceFields {
    * tree, and a global of a struct that C makes code name to write it is written through that name.
    */
   storesIntoGlobal(objectStruct: string, field: string): GlobalStores | null {
+    const key = `${objectStruct}\0${field}`;
+    let answer = this.globalAnswers.get(key);
+    if (!answer) {
+      answer = this.globalWork(objectStruct, field);
+      this.globalAnswers.set(key, answer);
+    }
+    for (const fn of answer.read) this.identity.consult(fn);
+    return answer.stores;
+  }
+
+  private globalWork(objectStruct: string, field: string): { stores: GlobalStores | null; read: FnId[] } {
+    const unknown = { stores: null, read: [] };
     const writes = this.writesOf(field, MAX_GLOBAL_STORERS)?.filter((w) => w.target === objectStruct);
-    if (!writes) return null;
-    const out: GlobalStores = { values: [], added: [], clears: false };
+    if (!writes) return unknown;
+    const stores: GlobalStores = { values: [], added: [], clears: false };
     const read = new Set<FnId>();
     for (const w of writes) {
       if ('init' in w) {
         const calls = this.callsOf(w.fn, w.init.objectParam, w.init.valueParam);
-        if (!calls) return null;
+        if (!calls) return unknown;
         for (const c of calls.filter((x) => x.at === null)) {
-          if (!c.value) return null;
-          out.values.push(c.value);
+          if (!c.value) return unknown;
+          stores.values.push(c.value);
           read.add(c.caller);
         }
         read.add(w.fn);
@@ -153,13 +167,12 @@ export class PlaceFields {
       }
       if (w.at !== null) continue;
       read.add(w.fn);
-      if (w.compound?.op === '|=' && w.compound.right) out.added.push(w.compound.right);
-      else if (w.compound?.op === '&=') out.clears = true;
-      else if (!w.compound && w.value) out.values.push(w.value);
-      else return null;
+      if (w.compound?.op === '|=' && w.compound.right) stores.added.push(w.compound.right);
+      else if (w.compound?.op === '&=') stores.clears = true;
+      else if (!w.compound && w.value) stores.values.push(w.value);
+      else return unknown;
     }
-    for (const fn of read) this.identity.consult(fn);
-    return out;
+    return { stores, read: [...read].sort((a, b) => a - b) };
   }
 
   /** Every write into `objectStruct.field` the program makes (an untyped object may be of that struct); null: not known. */
