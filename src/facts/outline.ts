@@ -6,7 +6,7 @@ import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, recla
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { lockedRunOf, queueingOf, runBindingOf, runsWithIrqsOff, signalOf } from '../models/waits.js';
 import type { RunKind } from '../resources/waits.js';
-import { type BitOp, bitFlag, bitOfFlag, bitOpOf, bitWordOf } from '../models/bit-ops.js';
+import { type BitOp, bitFlag, bitOfFlag, bitNameOf, bitOpOf, bitWordOf } from '../models/bit-ops.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf, walkExpr } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
@@ -134,9 +134,8 @@ export function forEachFieldWrite(body: Stmt[], visit: (write: FieldWrite) => vo
 function visitBitWrite(op: BitOp, args: readonly Expr[], visit: (write: FieldWrite) => void): void {
   const word = op.writes ? bitWordOf(op, args) : null;
   if (word?.k !== 'field') return;
-  const bit = args[op.bitArg];
   // `BIT(nr)` of a variable is no constant: isConstantExpr() tells, given the function's variables.
-  const name = bit?.k === 'id' ? bit.name : bit?.k === 'num' ? String(bit.value) : null;
+  const name = bitNameOf(op, args);
   const flag: Expr = name !== null ? { k: 'id', name: bitFlag(name) } : { k: 'other' };
   if (op.writes === 'set') visit({ ...fieldOfWrite(word), value: null, compound: { op: '|=', right: flag } });
   else if (op.writes === 'clear') visit({ ...fieldOfWrite(word), value: null, compound: { op: '&=', right: { k: 'unary', op: '~', arg: flag } } });

@@ -57,6 +57,12 @@ export function bitWordOf(op: BitOp, args: readonly Expr[]): Expr | null {
   return unwrapCasts(pointee.k === 'addr' ? pointee.arg : pointee);
 }
 
+/** The bit a bit operation names, as a constant's name or a number; null for a bit it computes. */
+export function bitNameOf(op: BitOp, args: readonly Expr[]): string | null {
+  const bit = args[op.bitArg];
+  return bit?.k === 'id' ? bit.name : bit?.k === 'num' ? String(bit.value) : null;
+}
+
 /** The flag bit `bit` (a constant's name, or a number) is in its word: `BIT(ABORT_ISP_ACTIVE)`. */
 export const bitFlag = (bit: string): string => `BIT(${bit})`;
 

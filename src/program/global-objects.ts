@@ -7,13 +7,11 @@
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import type { LockIdentity } from './lock-identity.js';
 import { type GlobalStores, placeFieldsOf } from './place-fields.js';
-import { type Program, structName, variablesOf } from './program.js';
+import { type Program, ZERO, structName, variablesOf } from './program.js';
 import { lookupScoped } from './scope.js';
 
 /** A field of a global object: what its initialiser gives it, and what the program may store into it later. */
 export interface GlobalField { initial: Expr; stores: GlobalStores }
-
-const ZERO: Expr = { k: 'num', value: 0 };
 
 /**
  * The field `field` of the global object `pointer` points to (`&direct_ops`, as `fn` spells it),

@@ -269,6 +269,9 @@ function keysLockIn(fn: FunctionFacts, param: string): boolean {
   return [...(index.reclasses ?? []), ...(index.lockInits ?? [])].some((lock) => baseName(lock) === param);
 }
 
+/** The constant zero, as the code spells it: what static storage and zeroed allocations hold. */
+export const ZERO: Expr = { k: 'num', value: 0 };
+
 /** `e` without the casts around it. */
 export const unwrapCasts = (e: Expr): Expr => (e.k === 'cast' ? unwrapCasts(e.arg) : e);
 

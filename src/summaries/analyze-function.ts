@@ -6,10 +6,10 @@ import type { Expr, FunctionFacts, GuardCall, Stmt } from '../facts/types.js';
 import {
   type AssertHeld, type IpiWaitOp, type LockMode, type LastPutTest, type LeafCall, type LockOp, type IrqOp, guardClassOf, initialisingCallbackArg, isReferenceCountField, isAssertHeld, isFieldCall, isIpiWait, isIrqOp, isLockOp, keyOfSubclassConstant, modelOf,
 } from '../models/kernel-api.js';
-import { type FnId, type Program, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, unwrapCasts, variablesOf, walkExpr } from '../program/program.js';
+import { type FnId, type Program, ZERO, assignmentsTo, baseName, calleeName, directCallee, forEachExpr, forEachReturn, forEachStmt, getOrInit, identifiersOf, resolveCallee, resolveIndirect, unwrapCasts, variablesOf, walkExpr } from '../program/program.js';
 import { placeFieldsOf } from '../program/place-fields.js';
 import { type GlobalField, globalFieldAt } from '../program/global-objects.js';
-import { ZERO, fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writesNonZero, writtenOnlyThrough } from './local-fields.js';
+import { fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writesNonZero, writtenOnlyThrough } from './local-fields.js';
 import { freshZeroedLocal, isAddressTaken, isNoObject, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
 import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
@@ -37,7 +37,7 @@ import { type StoredFields, type StoredInstances, sameFields, storedInstancesOf 
 import { type Helper, type InstanceClasses, type InstanceField, instanceClasses, objectField, rekeyingHelper, returnedInstance } from './rekeyed-instances.js';
 import { CONSTANT_NAME, functionIndex } from '../facts/outline.js';
 import { gateKey, gateOpener, gateTaker } from '../models/bit-gates.js';
-import { type BitOp, bitFlag, bitOfFlag, bitOpOf, bitWordOf } from '../models/bit-ops.js';
+import { type BitOp, bitFlag, bitOfFlag, bitNameOf, bitOpOf, bitWordOf } from '../models/bit-ops.js';
 import {
   JOURNAL_PARAM, type JournalState, NESTED_HANDLE, type PathJournal, isJournalSlot, joinJournal, joinPathJournal, nestedHandleTested, summaryJournal,
 } from '../models/task-journal.js';
@@ -1615,10 +1615,9 @@ class FunctionAnalysis {
   /** The gate of the bit a call names in a field (`connection.flags#bit:CF_CLOSING`), or null. */
   private gateOf(c: Call, op: BitOp): LockKey | null {
     const target = bitWordOf(op, c.args);
-    const bit = c.args[op.bitArg];
-    if (target?.k !== 'field' || !bit) return null;
+    if (target?.k !== 'field') return null;
     const struct = this.ctx.identity.structOf(this.fnId, target.base);
-    const name = bit.k === 'id' ? bit.name : bit.k === 'num' ? String(bit.value) : null;
+    const name = bitNameOf(op, c.args);
     return struct && name !== null ? gateKey(`${struct}.${target.field}`, name) : null;
   }
 

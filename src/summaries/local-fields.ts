@@ -2,13 +2,12 @@
 // field (`i->in_inode`) at a call that passes `&i` or a local pointer, and which fields it writes
 // at all. One walk per body.
 import type { Expr, Stmt } from '../facts/types.js';
-import { calleeName, forEachDecl, forEachExpr } from '../program/program.js';
+import { ZERO, calleeName, forEachDecl, forEachExpr } from '../program/program.js';
 import { CONSTANT_NAME } from '../facts/outline.js';
 import { bitOpOf, bitWordOf } from '../models/bit-ops.js';
 
 /** A value the code gives a field but no constant can stand for (`|=`, `memset(&x, 0xff, …)`). */
 export const UNKNOWN_VALUE: Expr = { k: 'other' };
-export const ZERO: Expr = { k: 'num', value: 0 };
 
 interface LocalFields {
   /** Every field the body assigns, through anything (`a->b->f = v`, `x.f |= F`), and how often. */
