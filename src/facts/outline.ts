@@ -2,12 +2,12 @@
 // function bodies. Parser threads send outlines; bodies stay in the body store (the facts cache)
 // and are read one function at a time. The per-function index is syntactic, so it is computed
 // once, where the body is at hand, instead of by whole-program walks over every body.
-import { initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
+import { elementKeyingArgs, initialisedLockArg, isAssertHeld, isFieldCall, isLockOp, modelOf, reclassedLockArg, uncheckedLockArg } from '../models/kernel-api.js';
 import { type ExecContext, registrationsBy } from '../models/contexts.js';
 import { lockedRunOf, queueingOf, runBindingOf, runsWithIrqsOff, signalOf } from '../models/waits.js';
 import type { RunKind } from '../resources/waits.js';
 import { type BitOp, bitFlag, bitOfFlag, bitNameOf, bitOpOf, bitWordOf } from '../models/bit-ops.js';
-import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, variablesOf, walkExpr } from '../program/program.js';
+import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, unwrapCasts, variablesOf, walkExpr } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 
 /** Where a body makes a call that registers a function: for a report's witness step. */
@@ -60,6 +60,11 @@ export interface FunctionIndex {
   unchecked?: Expr[];
   /** Locks this body initialises with a key of the call site (`spin_lock_init(&x->lock)`): their arguments, one per call. */
   lockInits?: Expr[];
+  /**
+   * Lock arrays this body keys element by element, each with the key of the same index
+   * (`__percpu_init_rwsem(&s->s_writers.rw_sem[i], …, &type->s_writers_key[i])`): their lock arguments.
+   */
+  elementKeys?: Expr[];
   /** See `FunctionFacts.addressTaken` (kept here: the index is what a summary image reads of a function without its outline). */
   addressTaken?: true;
 }
@@ -129,6 +134,17 @@ export function forEachFieldWrite(body: Stmt[], visit: (write: FieldWrite) => vo
       else if (a.k === 'field' && ((stores && i === 0) || exchanges)) visit({ ...fieldOfWrite(a), value: stores ? e.args[1] ?? null : null });
     });
   });
+}
+
+/** `&a[i]` keyed `&k[i]`: a lock array element and a key array element of one variable index. */
+function keyedByItsIndex(lock: Expr, key: Expr): boolean {
+  const element = (e: Expr): Extract<Expr, { k: 'index' }> | null => {
+    const inner = unwrapCasts(e.k === 'addr' ? e.arg : e);
+    return inner.k === 'index' ? inner : null;
+  };
+  const a = element(lock);
+  const b = element(key);
+  return a?.index.k === 'id' && b?.index.k === 'id' && a.index.name === b.index.name;
 }
 
 function visitBitWrite(op: BitOp, args: readonly Expr[], visit: (write: FieldWrite) => void): void {
@@ -267,6 +283,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   const reclasses: Expr[] = [];
   const lockInits: Expr[] = [];
   const unchecked: Expr[] = [];
+  const elementKeys: Expr[] = [];
   const storedFields = new Set<string>();
   const initStoredFields = new Set<string>();
   const listedFields = new Set<string>();
@@ -301,6 +318,9 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
     if (novalidate !== null && e.args[novalidate]) unchecked.push(e.args[novalidate]);
     const initialised = initialisedLockArg(name ?? '');
     if (initialised !== null && e.args[initialised]) lockInits.push(e.args[initialised]);
+    const keying = elementKeyingArgs(name ?? '');
+    const [lock, key] = keying ? [e.args[keying.lockArg], e.args[keying.keyArg]] : [];
+    if (lock && key && keyedByItsIndex(lock, key)) elementKeys.push(lock);
     // A may-sleep model is still followed where it is defined: a call for ordering.
     if (name && directCallee(e, { params, body }) === null) return;
     if (name && (!model || 'maySleep' in model)) calls.add(name);
@@ -319,7 +339,7 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
   forEachFieldStore(body, () => { storesToFields = true; });
   return {
     calls: [...calls].sort(), fieldCalls: [...fieldCalls].sort(), assigns, writes,
-    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(queueings.length ? { queueings } : {}), ...(lockedRuns.length ? { lockedRuns } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}),
+    ...(keyedInits.length ? { keyedInits } : {}), ...(registers.length ? { registers } : {}), ...(runBindings.length ? { runBindings } : {}), ...(queueings.length ? { queueings } : {}), ...(lockedRuns.length ? { lockedRuns } : {}), ...(reclasses.length ? { reclasses } : {}), ...(unchecked.length ? { unchecked } : {}), ...(lockInits.length ? { lockInits } : {}), ...(elementKeys.length ? { elementKeys } : {}),
     ...(storesToFields ? { storesToFields: true as const } : {}), ...(storedFields.size ? { storedFields: [...storedFields].sort() } : {}),
     ...(initStoredFields.size ? { initStoredFields: [...initStoredFields].sort() } : {}),
     ...(listedFields.size ? { listedFields: [...listedFields].sort() } : {}),

@@ -15,6 +15,8 @@ import type { DepEdge } from '../deadlock/types.js';
 const PER_FILESYSTEM_CLASSES = new Set([
   'inode.i_rwsem', 'inode.i_lock', 'address_space.invalidate_lock', 'super_block.s_umount', 'super_block.s_vfs_rename_mutex',
   'dquot.dq_lock',
+  // A super_block's freeze levels (`sb_start_write()`, `freeze_super()`): `type->s_writers_key[]`.
+  'sb_writers.rw_sem[]',
 ]);
 
 /**

@@ -246,6 +246,10 @@ const SLEEPING_LOCKS: Record<string, LockOp> = {
   percpu_up_read: sleeping('release', 'read'),
   percpu_down_write: fair(sleeping('acquire', 'write')),
   percpu_up_write: sleeping('release', 'write'),
+  // Lockdep's own release of a percpu rw-semaphore the task keeps holding: `freeze_super()` hands
+  // its freeze levels over this way when it returns (`lockdep_sb_freeze_release()`), so lockdep,
+  // and this analysis, see no order from what the caller does while the filesystem is frozen.
+  percpu_rwsem_release: sleeping('release', 'write'),
   mmap_read_lock: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
   mmap_read_lock_killable: { ...sleeping('acquire', 'read'), lockField: 'mmap_lock' },
   mmap_read_trylock: { ...sleeping('trylock', 'read'), lockField: 'mmap_lock' },
@@ -564,6 +568,8 @@ const LOCKDEP_RECLASSING: Readonly<Record<string, Reclassing>> = {
   __raw_spin_lock_init: { lockArg: 0 },
   __spin_lock_init: { lockArg: 0 },
   __rwlock_init: { lockArg: 0 },
+  // A super_block's freeze levels: `__percpu_init_rwsem(&s->s_writers.rw_sem[i], …, &type->s_writers_key[i])`.
+  __percpu_init_rwsem: { lockArg: 0, keyArg: 2 },
 };
 
 /**
@@ -599,6 +605,15 @@ export function uncheckedLockArg(name: string): number | null {
   return entry?.unchecked ? entry.lockArg : null;
 }
 
+/**
+ * The lock and key arguments of a lockdep call that keys a lock array element by element, each
+ * with the key of the same index (`__percpu_init_rwsem(&s->rw_sem[i], …, &type->keys[i])`), or null.
+ */
+export function elementKeyingArgs(name: string): { lockArg: number; keyArg: number } | null {
+  const entry = entryOf(LOCKDEP_RECLASSING, name);
+  return entry?.keyArg === undefined ? null : { lockArg: entry.lockArg, keyArg: entry.keyArg };
+}
+
 /** A call that gives one instance a class of its own (a key or a subclass), or undefined. */
 export function instanceReclassing(name: string): Reclassing | undefined {
   const entry = entryOf(LOCKDEP_RECLASSING, name);
@@ -616,6 +631,7 @@ const LOCK_INITIALISERS: Readonly<Record<string, number>> = {
   mutex_init: 0,
   init_rwsem: 0,
   seqlock_init: 0,
+  percpu_init_rwsem: 0,
 };
 
 /** The lock argument of a lock initialiser with a key per call site, or null. */

@@ -51,7 +51,8 @@ interface FnInfo {
 }
 
 /** A lock initialisation (`spin_lock_init(&x->y.lock)`): the function and its lock argument. */
-export interface LockInitSite { by: FnId; arg: Expr }
+/** A lock initialisation: `perElement` for an array keyed element by element (`FunctionIndex.elementKeys`). */
+export interface LockInitSite { by: FnId; arg: Expr; perElement?: true }
 
 /**
  * What the program-wide lock-class questions found, kept with a summary image so that
@@ -153,6 +154,11 @@ export class LockIdentity {
       }
       case 'index':
         return this.valueOf(fn, e.base, depth + 1);
+      case 'bin': {
+        // `sb->s_writers.rw_sem + level - 1` is `&sb->s_writers.rw_sem[level - 1]`.
+        const element = elementOfSum(e);
+        return element ? this.addressOf(fn, element, depth + 1) : [{ k: 'unknown', why: 'expression bin' }];
+      }
       case 'deref':
         if (e.arg.k === 'addr') return this.valueOf(fn, e.arg.arg, depth + 1);
         return [{ k: 'unknown', why: 'load through pointer' }];
@@ -244,7 +250,8 @@ export class LockIdentity {
    */
   private placesInitialised(field: string): Map<string, Set<string> | null> {
     const byStruct = new Map<string, Set<string> | null>();
-    for (const { by, arg } of this.lockInitsNamed(field)) {
+    for (const { by, arg, perElement } of this.lockInitsNamed(field)) {
+      if (perElement) continue;
       const lock = stripAddress(arg);
       if (lock.k === 'index') {
         this.noteElementInitialised(byStruct, by, lock);
@@ -283,6 +290,22 @@ export class LockIdentity {
     const field = cls.slice(dot + 1);
     this.initialisedPerPlace(struct, field);
     return this.perPlaceByName.get(field)?.get(`${struct}[]`)?.has(label) === true;
+  }
+
+  /**
+   * Whether array class `struct.field[]` is keyed element by element, as lockdep has a super_block's
+   * freeze levels (`__percpu_init_rwsem(&s->s_writers.rw_sem[i], …, &type->s_writers_key[i])`):
+   * each index is a class of its own.
+   */
+  keyedPerElement(cls: string): boolean {
+    if (!cls.endsWith('[]')) return false;
+    const dot = cls.lastIndexOf('.');
+    const struct = cls.slice(0, dot);
+    const field = cls.slice(dot + 1, -2);
+    return dot > 0 && this.lockInitsNamed(field).some(({ by, arg, perElement }) => {
+      const lock = perElement ? stripAddress(arg) : null;
+      return lock?.k === 'index' && lock.base.k === 'field' && this.structOf(by, lock.base.base) === struct;
+    });
   }
 
   /** An index the code writes as a constant (`READ`, `DIRTY_META`, `0`), or null. */
@@ -687,9 +710,14 @@ export function lockInitSites(program: Program, functions: Iterable<FnId>): Map<
   const index = new Map<string, LockInitSite[]>();
   for (const by of functions) {
     const f = program.functions[by];
-    for (const arg of (f && functionIndex(f).lockInits) ?? []) {
+    const fnIndex = f ? functionIndex(f) : null;
+    for (const arg of fnIndex?.lockInits ?? []) {
       const last = lastName(arg);
       if (last) getOrInit(index, last, () => []).push({ by, arg });
+    }
+    for (const arg of fnIndex?.elementKeys ?? []) {
+      const last = lastName(arg);
+      if (last) getOrInit(index, last, () => []).push({ by, arg, perElement: true });
     }
   }
   return index;
@@ -713,6 +741,17 @@ function stripAddress(e: Expr): Expr {
 
 function arrayClass(cls: string): string {
   return cls.endsWith('[]') ? cls : `${cls}[]`;
+}
+
+/**
+ * The array element a pointer sum names: `&x->a[i - 1]` for `x->a + i - 1`, when the sum's first
+ * term is a field (read as `&x->a[…]` is) and the others are added or subtracted.
+ */
+export function elementOfSum(e: Expr): Extract<Expr, { k: 'index' }> | null {
+  if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return null;
+  if (e.left.k === 'field') return e.op === '+' ? { k: 'index', base: e.left, index: e.right } : null;
+  const inner = elementOfSum(e.left);
+  return inner ? { ...inner, index: { k: 'bin', op: e.op, left: inner.index, right: e.right } } : null;
 }
 
 /** Element `label` of an array class: `f2fs_sb_info.inode_lock[DIRTY_META]`. */

@@ -12,7 +12,7 @@ import { type GlobalField, globalFieldAt } from '../program/global-objects.js';
 import { fieldPathOf, fieldsWritten, namesOfPath, startsZeroedWithout, valuesOfLocalField, valuesSetThrough, writesField, writesNonZero, writtenOnlyThrough } from './local-fields.js';
 import { freshZeroedLocal, isAddressTaken, isNoObject, reachesLocal, returnsZeroedObject } from './zeroed-objects.js';
 import { commandParams, expandMacro, hasEffects, macroCalled, macroIn } from './macro-commands.js';
-import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
+import { type AbsVal, BY_ADDRESS, type LockIdentity, absKey, elementOfSum, isUnknownClass, paramFieldOf } from '../program/lock-identity.js';
 import { lookupScoped, plainName } from '../program/scope.js';
 import type { DepEdge, HoldMode, WaitMode } from '../deadlock/types.js';
 import { type ConditionEvaluator, isIdentityConstantFunction } from '../program/conditions.js';
@@ -2732,8 +2732,23 @@ class FunctionAnalysis {
     const subclassArg = model.subclassArg;
     const own = this.instanceClassOf(arg);
     const keyed = own === null ? plain : plain.map((k) => this.rekeyed(k, own));
-    const keys = subclassArg === undefined ? keyed : keyed.map((k) => this.subclassed(k, c.args[subclassArg], s));
+    const subclassed = subclassArg === undefined ? keyed : keyed.map((k) => this.subclassed(k, c.args[subclassArg], s));
+    const keys = arg ? this.perElement(subclassed, arg, s) : subclassed;
     return this.counted(keys.length ? [...new Set(keys)] : ['?unresolved'], count);
+  }
+
+  /**
+   * An element of a lock array lockdep keys element by element (a super_block's freeze levels) is
+   * a class per index: the array's class in the subclass the index names. An index offset by a
+   * constant from a parameter (`level - 1`) is named by the parameter: the elements stay apart.
+   */
+  private perElement(keys: LockKey[], arg: Expr, s: State): LockKey[] {
+    const lock = unwrapCasts(arg.k === 'addr' ? arg.arg : arg);
+    const element = lock.k === 'index' ? lock : elementOfSum(lock);
+    if (!element || !keys.some((k) => this.ctx.identity.keyedPerElement(k))) return keys;
+    const index = element.index.k === 'bin' && element.index.left.k === 'id' && element.index.right.k === 'num' && (element.index.op === '+' || element.index.op === '-')
+      ? element.index.left : element.index;
+    return keys.map((k) => (this.ctx.identity.keyedPerElement(k) ? this.subclassed(k, index, s) : k));
   }
 
   /** `keys`, counted in the statistics as one lock operation when `count`. */
@@ -2973,14 +2988,25 @@ function taken(h: Holding, entry: HeldLock): Holding {
 }
 
 /** `lock` released: the last hold of it ends; a caller's (not taken here, or taken again) is released. */
-function dropped(h: Holding, lock: LockKey): Holding {
-  const at = lastIndexWhere(h.held, (x) => lockOfKey(x.lock) === lock);
+function dropped(h: Holding, key: LockKey): Holding {
+  const lock = lockOfKey(key);
+  // A release names its lock, or one element of a lock array keyed element by element (the
+  // array in that element's subclass); an element computed at run time (`/?`) may be any of them.
+  if (key.endsWith('/?')) {
+    let out = h;
+    while (out.held.some((x) => lockOfKey(x.lock) === lock)) out = dropped(out, lock);
+    return out === h ? releasedHere(h, key, true) : out;
+  }
+  const exact = key === lock ? -1 : lastIndexWhere(h.held, (x) => x.lock === key);
+  const at = exact >= 0 ? exact : lastIndexWhere(h.held, (x) => lockOfKey(x.lock) === lock);
   const callers = at < 0 || h.held[at]?.retaken === true;
-  return {
-    held: at < 0 ? h.held : [...h.held.slice(0, at), ...h.held.slice(at + 1)],
-    released: callers && !isUnknownClass(lock) ? insertSorted(h.released, lock) : h.released,
-    heldWhere: releasedWhere(h.heldWhere, lock),
-  };
+  return releasedHere({ ...h, held: at < 0 ? h.held : [...h.held.slice(0, at), ...h.held.slice(at + 1)] }, key, callers);
+}
+
+/** `h` where `key` is no longer held: its callers' lock when `callers` (a lock this function did not take). */
+function releasedHere(h: Holding, key: LockKey, callers: boolean): Holding {
+  const lock = lockOfKey(key);
+  return { held: h.held, released: callers && !isUnknownClass(lock) ? insertSorted(h.released, key) : h.released, heldWhere: releasedWhere(h.heldWhere, lock) };
 }
 
 function insertSorted(list: LockKey[], key: LockKey): LockKey[] {
