@@ -279,6 +279,8 @@ class FunctionAnalysis {
   private mayEndCallersHandle = false;
   private sawExit = false;
   private exitIrqWitness: WitnessId = -1;
+  /** Where this function last turned irqs on (its own op, or a callee that returns with them on): an `on` exit's witness. */
+  private lastIrqEnable: WitnessId = -1;
   /** `Summary.irqSavesTo` / `irqRestoresFrom`. */
   private irqSavesTo = -1;
   private irqRestoresFrom = -1;
@@ -337,7 +339,7 @@ class FunctionAnalysis {
       listsExit: listsAtExit(this.exitLists ?? NO_LIST_FACTS),
       returnsInstance: returnedInstance(fn.body, this.instanceClasses()),
       returnsZeroed: returnsZeroedObject(fn.body, this.zeroedCall),
-      irqExitWitness: this.exitIrqWitness,
+      irqExitWitness: this.exitIrq === 'on' && this.lastIrqEnable >= 0 ? this.lastIrqEnable : this.exitIrqWitness,
       irqSavesTo: this.irqSavesTo,
       irqRestoresFrom: this.irqRestoresFrom,
       nonZeroWhen: this.nonZeroWhen === undefined ? (this.sawValueReturn ? 'never' : null) : this.nonZeroWhen,
@@ -1695,6 +1697,7 @@ class FunctionAnalysis {
       s = { ...s, irq: restored.irq, irqWitness: restored.witness };
     } else if (summary.irqExit === 'off' || summary.irqExit === 'on' || summary.irqExit === 'mixed' || summary.irqExit === 'restored') {
       s = { ...s, irq: summary.irqExit === 'restored' ? 'mixed' : summary.irqExit, irqWitness: summary.irqExit === 'off' ? callLink(summary.irqExitWitness) : s.irqWitness };
+      if (summary.irqExit === 'on' && s0.irq !== 'on' && summary.irqExitWitness >= 0) this.irqsTurnedOn(s, callLink(summary.irqExitWitness));
     }
     // `btrfs_end_transaction(trans)` on a handle our caller took: we may end it, as the callee may.
     if (summary.journalExit === 'unknown' && s.journalOuter === null && this.endsParamsHandle(c, summary)) this.mayEndCallersHandle = true;
@@ -1884,6 +1887,26 @@ class FunctionAnalysis {
       const taken = pending.get();
       return { from: lock, to: HARDIRQ, holdMode: ev.mode, waitMode: 'interrupt', waitSpins: false, irqsOff: false, fn: this.fnId, hold: taken, wait: taken, alsoHeld: [], reasons: NO_REASONS };
     });
+  }
+
+  /**
+   * Irqs turned on at `enable` (`spin_unlock_irq()`, `local_irq_enable()`, a callee that returns
+   * with them on; `s` is the path there, where they were not on) while it still holds spinning locks: each is then held with irqs enabled,
+   * `L → HARDIRQ`, as lockdep marks every held lock when irqs come on (its "inconsistent lock
+   * state" when a hard-irq handler takes `L`). Known for certain here, unlike at an acquisition
+   * where irqs are as the caller left them.
+   */
+  private irqsTurnedOn(s: State, enable: WitnessId): void {
+    this.lastIrqEnable = enable;
+    if (s.dead) return;
+    for (const h of s.held) {
+      if (!h.spins || h.gate || isUnknownClass(h.lock) || paramIndexOf(h.lock) !== null) continue;
+      const cost = this.ctx.witnesses.length(h.witness) + this.ctx.witnesses.length(enable);
+      this.ctx.offerEdge(this.fnId, h.lock, HARDIRQ, h.mode, 'interrupt', false, cost, () => ({
+        from: h.lock, to: HARDIRQ, holdMode: h.mode, waitMode: 'interrupt', waitSpins: false, irqsOff: false, fn: this.fnId,
+        hold: h.witness, wait: enable, alsoHeld: [], reasons: NO_REASONS,
+      }));
+    }
   }
 
   /**
@@ -2104,7 +2127,9 @@ class FunctionAnalysis {
     const flags = flagsArg !== undefined ? flagsName(c.args[flagsArg]) : null;
     switch (effect) {
       case 'disable': return { ...s, irq: 'off', irqWitness: witness };
-      case 'enable': return { ...s, irq: 'on' };
+      case 'enable':
+        if (s.irq !== 'on') this.irqsTurnedOn(s, witness);
+        return { ...s, irq: 'on' };
       case 'save': {
         const saved = flags ? { ...s.saved, [flags]: { irq: s.irq, witness: s.irqWitness } } : s.saved;
         if (flags && s.irq === 'entry' && this.paramIndex(flags) >= 0) this.irqSavesTo = this.paramIndex(flags);
