@@ -50,8 +50,10 @@ interface FnInfo {
   returns: Expr[];
 }
 
-/** A lock initialisation (`spin_lock_init(&x->y.lock)`): the function and its lock argument. */
-/** A lock initialisation: `perElement` for an array keyed element by element (`FunctionIndex.elementKeys`). */
+/**
+ * A lock initialisation (`spin_lock_init(&x->y.lock)`): the function and its lock argument;
+ * `perElement` for an array keyed element by element (`FunctionIndex.elementKeys`).
+ */
 export interface LockInitSite { by: FnId; arg: Expr; perElement?: true }
 
 /**

@@ -1891,10 +1891,10 @@ class FunctionAnalysis {
 
   /**
    * Irqs turned on at `enable` (`spin_unlock_irq()`, `local_irq_enable()`, a callee that returns
-   * with them on; `s` is the path there, where they were not on) while it still holds spinning locks: each is then held with irqs enabled,
-   * `L → HARDIRQ`, as lockdep marks every held lock when irqs come on (its "inconsistent lock
-   * state" when a hard-irq handler takes `L`). Known for certain here, unlike at an acquisition
-   * where irqs are as the caller left them.
+   * with them on) on path `s`, where they were not on: each spinning lock it still holds is then
+   * held with irqs enabled, `L → HARDIRQ`, as lockdep marks every held lock when irqs come on (its
+   * "inconsistent lock state" when a hard-irq handler takes `L`). Known for certain here, unlike
+   * at an acquisition, where irqs are as the caller left them.
    */
   private irqsTurnedOn(s: State, enable: WitnessId): void {
     this.lastIrqEnable = enable;
