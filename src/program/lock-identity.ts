@@ -253,8 +253,11 @@ export class LockIdentity {
   private placesInitialised(field: string): Map<string, Set<string> | null> {
     const byStruct = new Map<string, Set<string> | null>();
     for (const { by, arg, perElement } of this.lockInitsNamed(field)) {
-      if (perElement) continue;
       const lock = stripAddress(arg);
+      if (perElement) {
+        if (lock.k === 'index' && lock.base.k === 'field') this.noteKeyedPerElement(byStruct, by, lock.base);
+        continue;
+      }
       if (lock.k === 'index') {
         this.noteElementInitialised(byStruct, by, lock);
         continue;
@@ -284,6 +287,12 @@ export class LockIdentity {
     else getOrInit(byStruct, key, () => new Set<string>())?.add(label);
   }
 
+  /** An array of locks a loop keys element by element (`LockInitSite.perElement`): a class per index. */
+  private noteKeyedPerElement(byStruct: Map<string, Set<string> | null>, by: FnId, array: Extract<Expr, { k: 'field' }>): void {
+    const struct = this.structOf(by, array.base);
+    if (struct !== null) byStruct.set(keyedPerElementMark(struct), new Set());
+  }
+
   /** Whether element `label` of array class `struct.field` is initialised by that constant index: a class of its own. */
   private elementInitialised(cls: string, label: string): boolean {
     const dot = cls.lastIndexOf('.');
@@ -300,14 +309,12 @@ export class LockIdentity {
    * each index is a class of its own.
    */
   keyedPerElement(cls: string): boolean {
-    if (!cls.endsWith('[]')) return false;
     const dot = cls.lastIndexOf('.');
+    if (!cls.endsWith('[]') || dot <= 0) return false;
     const struct = cls.slice(0, dot);
     const field = cls.slice(dot + 1, -2);
-    return dot > 0 && this.lockInitsNamed(field).some(({ by, arg, perElement }) => {
-      const lock = perElement ? stripAddress(arg) : null;
-      return lock?.k === 'index' && lock.base.k === 'field' && this.structOf(by, lock.base.base) === struct;
-    });
+    this.initialisedPerPlace(struct, field);
+    return this.perPlaceByName.get(field)?.has(keyedPerElementMark(struct)) === true;
   }
 
   /** An index the code writes as a constant (`READ`, `DIRTY_META`, `0`), or null. */
@@ -754,6 +761,11 @@ export function elementOfSum(e: Expr): Extract<Expr, { k: 'index' }> | null {
   if (e.left.k === 'field') return e.op === '+' ? { k: 'index', base: e.left, index: e.right } : null;
   const inner = elementOfSum(e.left);
   return inner ? { ...inner, index: { k: 'bin', op: e.op, left: inner.index, right: e.right } } : null;
+}
+
+/** Where the per-place answers of a lock name mark `struct`'s array of that name as keyed per element. */
+function keyedPerElementMark(struct: string): string {
+  return `${struct}[*]`;
 }
 
 /** Element `label` of an array class: `f2fs_sb_info.inode_lock[DIRTY_META]`. */

@@ -3012,7 +3012,7 @@ function taken(h: Holding, entry: HeldLock): Holding {
   };
 }
 
-/** `lock` released: the last hold of it ends; a caller's (not taken here, or taken again) is released. */
+/** `key` released: the last hold of its lock ends; a caller's (not taken here, or taken again) is released. */
 function dropped(h: Holding, key: LockKey): Holding {
   const lock = lockOfKey(key);
   // A release names its lock, or one element of a lock array keyed element by element (the
