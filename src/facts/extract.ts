@@ -304,13 +304,32 @@ function functionNameOf(value: Node): string | undefined {
 }
 
 function recordTypedef(node: Node, facts: FileFacts): void {
-  const type = typeOfSpecifier(node.childForFieldName('type'));
-  collectStructs(node, facts);
-  for (const d of node.childrenForFieldName('declarator')) {
-    if (!d) continue;
+  const typeNode = node.childForFieldName('type');
+  const declarators = node.childrenForFieldName('declarator').filter((d): d is Node => !!d);
+  // `typedef struct { … } foo_t;`: the struct has no name of its own; the typedef's names it.
+  const anonymous = anonymousStructName(typeNode, declarators, '');
+  const type = anonymous ? { name: anonymous, pointer: 0 } : typeOfSpecifier(typeNode);
+  if (anonymous && typeNode) recordStruct(typeNode, facts, anonymous);
+  else collectStructs(node, facts);
+  for (const d of declarators) {
     const { name, pointer } = declaratorInfo(d);
-    if (name && type.name) facts.typedefs[name] = { name: type.name, pointer: type.pointer + pointer };
+    if (name && type.name && name !== anonymous) facts.typedefs[name] = { name: type.name, pointer: type.pointer + pointer };
   }
+}
+
+/**
+ * The name an anonymous struct or union type with a body is known by: a member's, under the
+ * struct that declares it (`arcnet_local.hw` for `struct { … } hw;` in `struct arcnet_local`), or a
+ * typedef's (`parent` empty). Lockdep names its locks by the member path (`&lp->hw.lock`), and an
+ * ops call through it (`lp->hw.command()`) is bound only by what is stored into that member.
+ */
+function anonymousStructName(typeNode: Node | null, declarators: readonly Node[], parent: string): string | null {
+  if (!typeNode || (typeNode.type !== 'struct_specifier' && typeNode.type !== 'union_specifier')) return null;
+  if (typeNode.childForFieldName('name') || !typeNode.childForFieldName('body')) return null;
+  const first = declarators.map((d) => declaratorInfo(d)).find((d) => d.name && !d.isFunction);
+  if (!first?.name) return null;
+  if (parent) return `${parent}.${first.name}`;
+  return first.pointer === 0 ? first.name : null;
 }
 
 /** Struct and union bodies anywhere below `node` (nested definitions included). */
@@ -322,28 +341,32 @@ function collectStructs(node: Node, facts: FileFacts): void {
   for (const c of node.namedChildren) if (c && c.type !== 'compound_statement') collectStructs(c, facts);
 }
 
-function recordStruct(node: Node, facts: FileFacts): void {
+/** `anonymousName`: the name of a struct the code leaves unnamed (anonymousStructName()). */
+function recordStruct(node: Node, facts: FileFacts, anonymousName?: string): void {
   const body = node.childForFieldName('body');
-  const name = node.childForFieldName('name')?.text;
+  const name = node.childForFieldName('name')?.text ?? anonymousName;
   if (!body) return;
   const fields: Record<string, TypeRef> = {};
-  collectFields(body, fields, facts);
+  collectFields(body, fields, facts, name ?? '');
   if (name) facts.structs.push({ name, fields });
 }
 
-function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileFacts): void {
+/** `owner`: the struct the fields belong to (names the anonymous struct types of its members), or empty. */
+function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileFacts, owner: string): void {
   for (const member of body.namedChildren) {
     if (!member) continue;
     if (member.type === 'field_declaration') {
       const typeNode = member.childForFieldName('type');
-      const type = typeOfSpecifier(typeNode);
       const declarators = member.childrenForFieldName('declarator').filter((d): d is Node => !!d);
+      const anonymous = owner ? anonymousStructName(typeNode, declarators, owner) : null;
+      const type = anonymous ? { name: anonymous, pointer: 0 } : typeOfSpecifier(typeNode);
       if (declarators.length === 0 && typeNode && (typeNode.type === 'struct_specifier' || typeNode.type === 'union_specifier')) {
         // Anonymous member struct/union: its fields belong to the parent.
         const inner = typeNode.childForFieldName('body');
-        if (inner && !typeNode.childForFieldName('name')) collectFields(inner, fields, facts);
+        if (inner && !typeNode.childForFieldName('name')) collectFields(inner, fields, facts, owner);
       }
-      if (typeNode) collectStructs(typeNode, facts);
+      if (anonymous && typeNode) recordStruct(typeNode, facts, anonymous);
+      else if (typeNode) collectStructs(typeNode, facts);
       for (const d of declarators) {
         const { name, pointer } = declaratorInfo(d);
         if (name) fields[name] = { name: type.name, pointer: type.pointer + pointer };
@@ -351,7 +374,7 @@ function collectFields(body: Node, fields: Record<string, TypeRef>, facts: FileF
     } else if (member.type.startsWith('preproc_')) {
       // Both arms of a conditional field contribute.
       for (const arm of conditionalArms(member)) {
-        collectFields({ namedChildren: arm.children } as unknown as Node, fields, facts);
+        collectFields({ namedChildren: arm.children } as unknown as Node, fields, facts, owner);
       }
     }
   }
