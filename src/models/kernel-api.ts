@@ -145,13 +145,21 @@ export interface AssertHeld { assertHeld: { lockArg: number } | { lockOf: string
 export type ApiModel = LockOp | IrqOp | IpiWaitOp | FieldCallOp | LeafCall | MaySleep | DeferredPut | NoReturn | LastPutTest | ConfigTest
   | TransparentTest | GfpTest | ContextTest | AtomicityTest | AssertHeld | { rcu: 'enter' | 'exit' } | { passThrough: number };
 
-const SPINNING_FAMILIES: { prefix: string; mode: LockMode; queue?: LockQueue }[] = [
-  { prefix: 'spin', mode: 'write' },
-  { prefix: 'raw_spin', mode: 'write' },
-  { prefix: 'read', mode: 'read' },
-  { prefix: 'write', mode: 'write', queue: 'fair-writer' },
-  // A seqlock's readers retry rather than wait: its writer queues nobody.
-  { prefix: 'write_seq', mode: 'write' },
+/** `lock`/`unlock`: the operations' names before their suffixes; `trylock`, where the family has one. */
+interface SpinningFamily { lock: string; unlock: string; trylock?: string; mode: LockMode; queue?: LockQueue }
+
+const family = (prefix: string, mode: LockMode, queue?: LockQueue): SpinningFamily =>
+  ({ lock: `${prefix}_lock`, unlock: `${prefix}_unlock`, trylock: `${prefix}_trylock`, mode, ...(queue ? { queue } : {}) });
+
+const SPINNING_FAMILIES: SpinningFamily[] = [
+  family('spin', 'write'),
+  family('raw_spin', 'write'),
+  family('read', 'read'),
+  family('write', 'write', 'fair-writer'),
+  // A seqlock's readers retry rather than wait: its writer queues nobody. A locking reader
+  // (`read_seqlock_excl()`) takes the seqlock's spinlock as its writer does: the same class.
+  { lock: 'write_seqlock', unlock: 'write_sequnlock', mode: 'write' },
+  { lock: 'read_seqlock_excl', unlock: 'read_sequnlock_excl', mode: 'write' },
 ];
 
 /** Suffix of `<family>_lock<suffix>` and what it adds to the acquisition. */
@@ -174,9 +182,7 @@ const RELEASE_SUFFIXES: { suffix: string; irq?: IrqEffect; flagsArg?: number }[]
 
 function spinningLockTable(): Record<string, ApiModel> {
   const table: Record<string, ApiModel> = {};
-  for (const { prefix, mode, queue } of SPINNING_FAMILIES) {
-    const lock = prefix === 'write_seq' ? 'write_seqlock' : `${prefix}_lock`;
-    const unlock = prefix === 'write_seq' ? 'write_sequnlock' : `${prefix}_unlock`;
+  for (const { lock, unlock, trylock, mode, queue } of SPINNING_FAMILIES) {
     for (const a of ACQUIRE_SUFFIXES) {
       table[lock + a.suffix] = {
         op: 'acquire', lockArg: 0, mode, spins: true, ...irqPart(a), ...(a.subclassArg ? { subclassArg: a.subclassArg } : {}), ...(a.nestLock ? { nestLock: true } : {}),
@@ -184,7 +190,6 @@ function spinningLockTable(): Record<string, ApiModel> {
       };
     }
     for (const r of RELEASE_SUFFIXES) table[unlock + r.suffix] = { op: 'release', lockArg: 0, mode, spins: true, ...irqPart(r) };
-    const trylock = prefix === 'write_seq' ? null : `${prefix}_trylock`;
     if (trylock) {
       table[trylock] = { op: 'trylock', lockArg: 0, mode, spins: true };
       table[`${trylock}_bh`] = { op: 'trylock', lockArg: 0, mode, spins: true };
