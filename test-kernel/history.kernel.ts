@@ -73,6 +73,13 @@ export const FIXES: readonly Fix[] = [
     dirs: ['net/wireless'],
     matches: (f) => f.rule === 'wait-cycle' && holds(f, 'wireless_dev.mtx') && through(f, 'cfg80211_pmsr_free_wk'),
   },
+  {
+    // 6.12.109 stable (Debian 6.12.111-1). The worker is mt7615's own: several chips' code binds
+    // the field, and the flush waits for the item registered nearest it.
+    title: 'wifi: mt76: mt7615: avoid waiting for mac work under the mt76 mutex',
+    dirs: ['drivers/net/wireless/mediatek/mt76'],
+    matches: (f) => f.rule === 'wait-cycle' && holds(f, 'mt76_dev.mutex') && through(f, 'mt7615_suspend') && through(f, 'mt7615_mac_work'),
+  },
 ];
 
 const reports = new Map<string, Promise<Report>>();

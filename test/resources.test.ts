@@ -6,6 +6,7 @@ import { PLACE_ARGUMENT, QUEUEINGS, RUN_BINDINGS, SIGNALS, queueingOf, runBindin
 import { cycleBoundOf, kindOf, resourceOf, throughKind } from '../src/resources/resource.js';
 import { WAIT_MODELS, type WaitKind, waitOf, waitResource } from '../src/resources/waits.js';
 import { HARDIRQ, IPI, SLEEP } from '../src/summaries/domain.js';
+import { nearestDirectories } from '../src/program/waits.js';
 
 describe('resources', () => {
   it('reads a name back as its kind', () => {
@@ -71,5 +72,25 @@ describe('resources', () => {
     assert.deepEqual(signalOf('complete_all'), { kind: 'completion', arg: 0 });
     assert.deepEqual(runBindingOf('kthread_run'), { kind: 'kthread', fn: 0, place: 'result' });
     assert.equal(runBindingOf('kthread_should_stop'), null);
+  });
+});
+
+describe('registration sites of a work item', () => {
+  const dirs = ['drivers/wl/radiox/', 'drivers/wl/radiox/rx100/', 'drivers/wl/radiox/rx200/'];
+
+  it('narrows a flush to the directories nearest its chain when some are nearer than the rest', () => {
+    assert.deepEqual(nearestDirectories(dirs, ['drivers/wl/radiox/rx100/main.c']), ['drivers/wl/radiox/rx100/']);
+    // A driver frame that calls into the core names its own directory.
+    assert.deepEqual(nearestDirectories(dirs, ['drivers/wl/radiox/rx200/debugfs.c', 'drivers/wl/radiox/pm.c']), ['drivers/wl/radiox/rx200/']);
+  });
+
+  it('keeps every directory for the shared core and for code elsewhere', () => {
+    assert.deepEqual(nearestDirectories(dirs, ['drivers/wl/radiox/core.c']), dirs);
+    assert.deepEqual(nearestDirectories(dirs, ['net/mac80211/main.c']), dirs);
+    assert.deepEqual(nearestDirectories(dirs, []), dirs);
+  });
+
+  it('is a property of the work kind only', () => {
+    assert.deepEqual(WAIT_MODELS.filter((m) => m.keyedBySite).map((m) => m.kind), ['work']);
   });
 });

@@ -24,7 +24,7 @@ import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
-import { runFunctions } from '../program/waits.js';
+import { runFunctions, runSiteDirectories } from '../program/waits.js';
 import { ThreadReach } from '../program/threads.js';
 import { signalEdges } from '../deadlock/signal-edges.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
@@ -112,6 +112,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     entryContexts: entryContexts(a.program, a.callGraph, a.registrations),
     irqsOffEntries: irqsOffEntries(a.program, a.callGraph, a.registrations),
     runFunctions: runs,
+    runSites: runSiteDirectories(a.program, a.identity, a.registrations),
     threads: new ThreadReach(a.callGraph, runs, a.threadPlaces, (place) => keepsOnlyThreads(a, place)),
     callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
@@ -174,6 +175,7 @@ export function reportOf(a: ProgramAnalysis, tree: TreeNotes, opts: ScanOptions,
   const fresh = freshFieldsOf(program, a.identity);
   const findingContext: FindingContext = {
     functions: program.functions, witnesses, rules, writers, runFunctions: runFunctions(program, a.identity, a.registrations),
+    runSites: runSiteDirectories(program, a.identity, a.registrations),
     holdsOnlyFresh: (struct, field) => fresh.holdsOnlyFresh(struct, field),
   };
   const sleeping = rules.includes(sleepInAtomic) ? findingsFromWaits(waitEdges(a.collector, (e) => e.to === SLEEP), sleepInAtomic, findingContext) : [];

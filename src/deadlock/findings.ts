@@ -13,6 +13,7 @@ import { fieldHop, flushedObjects, locksOwnRunObject } from './lock-objects.js';
 import { oneBackend } from './paravirt.js';
 import { waitOf } from '../resources/waits.js';
 import { lockedRunHolder } from '../models/waits.js';
+import { nearestDirectories } from '../program/waits.js';
 import { type QueuedWriters, type Verdict, simulate } from './simulate.js';
 import type { DepEdge } from './types.js';
 
@@ -31,6 +32,8 @@ export interface FindingContext {
   writers: QueuedWriters;
   /** Per function a worker or a thread runs, the runs it is (program/waits.ts). */
   runFunctions: ReadonlyMap<number, readonly string[]>;
+  /** Per run keyed by its registration site, per function registered to run it, the registering directories (program/waits.ts). */
+  runSites: ReadonlyMap<string, ReadonlyMap<number, readonly string[]>>;
   /** Whether pointer field `struct.field` only ever holds objects allocated for it (summaries/fresh-fields.ts). */
   holdsOnlyFresh(struct: string, field: string): boolean;
 }
@@ -158,7 +161,27 @@ function comesFirst(a: string, b: string): boolean {
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
   const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && !ring.some((e) => waitsForOwnRun(e, ctx)) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !ring.some((e) => waitsForOwnRun(e, ctx)) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+}
+
+/**
+ * Whether each run the ring waits for is one registered near the waiter: lockdep keys a work item
+ * by its `INIT_WORK()` site, and a driver flushes the items its own code initialised (mt7615's
+ * suspend cancels `phy->mt76->mac_work`, which mt7615's init binds to `mt7615_mac_work()`, not
+ * the `mt76x02_mac_work()` another driver binds to the same field). The waiter's place is its
+ * chain's code; the runner's, the directory that registers it (`heldIn`).
+ */
+function flushesNearestItems(ring: readonly DepEdge[], ctx: FindingContext): boolean {
+  return ring.every((waiter, i) => {
+    const runner = ring[(i + 1) % ring.length] as DepEdge;
+    const sites = runner.heldIn === undefined ? undefined : ctx.runSites.get(runner.from);
+    if (!sites) return true;
+    const dirs = [...new Set([...sites.values()].flat())].sort();
+    const files: string[] = [];
+    ctx.witnesses.forEachFunction(waiter.wait, (fn) => { const file = ctx.functions[fn]?.file; if (file !== undefined) files.push(file); });
+    const nearest = nearestDirectories(dirs, files);
+    return (runner.heldIn as string).split('\n').some((dir) => nearest.includes(dir));
+  });
 }
 
 /**

@@ -35,6 +35,8 @@ export interface DepEdge {
   /**
    * For a class lockdep keys per filesystem type (`inode.i_rwsem`): the filesystem whose code
    * holds `from` / waits for `to`, when the path runs through one (models/filesystem-classes.ts).
+   * For a run lockdep keys per registration site (a work item), `heldIn`: the directories that
+   * register the function holding it, one per line (`flushesNearestItems()`).
    */
   heldIn?: string;
   awaitedIn?: string;

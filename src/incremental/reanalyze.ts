@@ -10,7 +10,7 @@ import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity, l
 import { type FnId, type Program, argumentKeyedReclasses, calleeName, forEachDecl, forEachExpr, forEachReturn, getOrInit, indexFunctions, walkExpr } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
-import { runFunctions } from '../program/waits.js';
+import { runFunctions, runSiteDirectories } from '../program/waits.js';
 import { ThreadReach } from '../program/threads.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
 import { closedFunctionsIn } from '../program/must-hold.js';
@@ -54,6 +54,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const contextsBefore = entryContexts(a.program, a.callGraph, a.registrations);
   const irqsOffBefore = irqsOffEntries(a.program, a.callGraph, a.registrations);
   const runsBefore = runFunctions(a.program, a.identity, a.registrations);
+  const sitesBefore = sitesByFunction(runSiteDirectories(a.program, a.identity, a.registrations));
   const threadsBefore = threadMembers(new ThreadReach(a.callGraph, runsBefore, new Set()), a.threadPlaces);
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
@@ -63,6 +64,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const contextsBeforeByNewId = new Map([...contextsBefore].map(([old, c]) => [id(old), c]));
   const irqsOffBeforeByNewId = new Set([...irqsOffBefore.keys()].map(id));
   const runsBeforeByNewId = new Map([...runsBefore].map(([old, runs]) => [id(old), runs.join('\n')]));
+  const sitesBeforeByNewId = new Map([...sitesBefore].map(([old, sites]) => [id(old), sites]));
   const threadsBeforeByNewId = new Map([...threadsBefore].map(([old, places]) => [id(old), places]));
   for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
@@ -91,15 +93,26 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const contextsAfter = entryContexts(a.program, a.callGraph, a.registrations);
   const irqsOffAfter = irqsOffEntries(a.program, a.callGraph, a.registrations);
   const runsAfter = runFunctions(a.program, a.identity, a.registrations);
+  const sitesAfter = sitesByFunction(runSiteDirectories(a.program, a.identity, a.registrations));
   // A call the patch adds or drops may put a function on a thread, or take it off (program/threads.ts).
   const threadsAfter = threadMembers(new ThreadReach(a.callGraph, runsAfter, new Set()), a.threadPlaces);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn)
     || irqsOffAfter.has(fn) !== irqsOffBeforeByNewId.has(fn)
     || runsAfter.get(fn)?.join('\n') !== runsBeforeByNewId.get(fn)
+    || sitesAfter.get(fn) !== sitesBeforeByNewId.get(fn)
     || threadsAfter.get(fn) !== threadsBeforeByNewId.get(fn) ? [fn] : []));
   const reanalysed = summarizeAgain(a, [...new Set([...redo, ...recontexted])].sort((x, y) => x - y), opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));
   return { analysis: a, writers, changed: plan.changed.size, added: plan.added.size, removed: plan.removed.size, reanalysed };
+}
+
+/** Per function registered to run items keyed by site, where (joined): the directories its run edges name. */
+function sitesByFunction(sites: ReadonlyMap<string, ReadonlyMap<FnId, readonly string[]>>): Map<FnId, string> {
+  const out = new Map<FnId, string[]>();
+  for (const [run, byFunction] of [...sites].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    for (const [fn, dirs] of byFunction) getOrInit(out, fn, () => []).push(`${run}\t${dirs.join('\t')}`);
+  }
+  return new Map([...out].map(([fn, lines]) => [fn, lines.join('\n')]));
 }
 
 /** Per function on any of `places`' threads, those places (joined): what its summary's thread tests read. */

@@ -378,8 +378,8 @@ const STAGING = 'drivers/staging/';
 /** Trees of modules, where one name in two directories is two modules' own copies. */
 const MODULE_TREES = ['drivers/', 'sound/'];
 
-/** Directories two paths have in common from the top (`drivers/scsi/fnic/a.c`, `drivers/scsi/b.c`: 2). */
-function sharedDirectoryDepth(a: string, b: string): number {
+/** Directories two paths have in common from the top (`drivers/scsi/fnic/a.c`, `drivers/scsi/b.c`: 2; a directory ends in `/`). */
+export function sharedDirectoryDepth(a: string, b: string): number {
   const x = a.split('/').slice(0, -1);
   const y = b.split('/').slice(0, -1);
   let n = 0;

@@ -3,12 +3,12 @@
 // `INIT_WORK()`, `kthread_run()`). A place is named like a lock class: the field of a struct
 // type, a static instance's field, or a global.
 import type { Expr } from '../facts/types.js';
-import { type FnId, type Program, calleeName, getOrInit } from './program.js';
+import { type FnId, type Program, calleeName, getOrInit, sharedDirectoryDepth } from './program.js';
 import { type Registration, isFunctionRegistration, isLockedRegistration, isQueueing, registeredFunctions } from './contexts.js';
 import type { LockIdentity } from './lock-identity.js';
 import { PLACE_ARGUMENT, lockedRunOf } from '../models/waits.js';
 import { resolveName } from './scope.js';
-import { type WaitKind, waitResource } from '../resources/waits.js';
+import { type WaitKind, waitModel, waitResource } from '../resources/waits.js';
 
 /** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s (a workqueue's or a kthread worker's). */
 const DELAYED_WORK: ReadonlySet<string> = new Set(['delayed_work', 'kthread_delayed_work']);
@@ -87,6 +87,50 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
     for (const id of registeredFunctions(program, r)) runsOf(id).add(cls);
   }
   return new Map([...out].map(([id, runs]) => [id, [...runs].sort()]));
+}
+
+/**
+ * Per run of a kind lockdep keys by its registration site (`keyedBySite`: a work item), per
+ * function registered to run it, the directories of the files that register it
+ * (`INIT_WORK(&mphy->mac_work, mt7615_mac_work)` in `…/mt76/mt7615/init.c`). Reads the places
+ * runFunctions() named.
+ */
+export function runSiteDirectories(program: Program, identity: LockIdentity, registrations: readonly Registration[]): Map<string, Map<FnId, string[]>> {
+  const out = new Map<string, Map<FnId, Set<string>>>();
+  for (const r of registrations) {
+    if (!isFunctionRegistration(r) || !r.run || !waitModel(r.run.kind).keyedBySite) continue;
+    const run = r.run;
+    if (run.named === undefined) run.named = waitPlaceAt(identity, r.by, run.kind, run.place);
+    const file = program.functions[r.by]?.file;
+    if (run.named === null || file === undefined) continue;
+    const byFunction = getOrInit(out, waitResource(run.kind, run.named), () => new Map<FnId, Set<string>>());
+    for (const id of registeredFunctions(program, r)) getOrInit(byFunction, id, () => new Set<string>()).add(directoryOf(file));
+  }
+  return new Map([...out].map(([run, byFunction]) => [run, new Map([...byFunction].map(([id, dirs]) => [id, [...dirs].sort()]))]));
+}
+
+/**
+ * Of the directories that register a run, those nearest the code on a waiter's chain (`files`,
+ * its frames' files): at each frame, those sharing most leading directories with it, when some
+ * share more than the rest; the frame that names the fewest wins, else all. Code flushes the
+ * items its own driver initialises, through a library of the core too (mt7615's debugfs wakes
+ * the chip through `mt76_connac_pm_wake()`), and a core function on its own any driver's.
+ */
+export function nearestDirectories(dirs: readonly string[], files: readonly string[]): string[] {
+  let nearest = [...dirs];
+  let depth = -1;
+  for (const file of files) {
+    const depths = dirs.map((d) => sharedDirectoryDepth(d, file));
+    const best = Math.max(...depths);
+    const here = dirs.filter((_, i) => depths[i] === best);
+    if (here.length < dirs.length && best > depth) [nearest, depth] = [here, best];
+  }
+  return nearest;
+}
+
+/** `a/b/` of `a/b/c.c`: a directory as sharedDirectoryDepth() reads it. */
+function directoryOf(file: string): string {
+  return file.slice(0, file.lastIndexOf('/') + 1);
 }
 
 /** The class of the lock `callee`'s callbacks run under, when the program defines it (a scan of `kernel/`). */

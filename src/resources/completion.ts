@@ -11,6 +11,7 @@ export const COMPLETION: WaitModel = {
   prefix: '(completion)',
   heldBy: 'owner',
   onePerPlace: false,
+  keyedBySite: false,
   // As for work items: a wait deeper than two calls is mostly a teardown decided by state.
   maxWaitChain: 3,
   noun: 'a wait for a completion',

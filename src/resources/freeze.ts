@@ -15,6 +15,7 @@ export const FREEZE: WaitModel = {
   prefix: '(freeze)',
   heldBy: 'section',
   onePerPlace: false,
+  keyedBySite: false,
   // A request allocated under a driver's lock is a call or two from the lock; a bio submitted
   // through the block layer is deeper, and decided there by the queue's state.
   maxWaitChain: 4,

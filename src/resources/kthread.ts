@@ -11,6 +11,7 @@ export const KTHREAD: WaitModel = {
   prefix: '(kthread)',
   heldBy: 'owner',
   onePerPlace: true,
+  keyedBySite: false,
   // As for work items: a stop deeper than two calls is a teardown decided by state.
   maxWaitChain: 3,
   noun: 'a wait for a kthread to stop',

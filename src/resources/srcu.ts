@@ -13,6 +13,7 @@ export const SRCU: WaitModel = {
   prefix: '(srcu)',
   heldBy: 'section',
   onePerPlace: false,
+  keyedBySite: false,
   // As for work items: an update deeper than two calls is mostly a teardown decided by state.
   maxWaitChain: 3,
   noun: 'an SRCU grace period',

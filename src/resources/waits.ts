@@ -34,6 +34,12 @@ export interface WaitModel {
    */
   onePerPlace: boolean;
   /**
+   * Lockdep keys the resource by its registration site (a work item by its `INIT_WORK()`), so a
+   * place that several drivers' code registers is several resources: a waiter reaches those
+   * registered nearest it (`flushesNearestItems()` in deadlock/findings.ts).
+   */
+  keyedBySite: boolean;
+  /**
    * Links from a function to the wait it reaches, at most (the wait itself and the calls to it):
    * deeper, the wait is mostly a teardown reached through puts and releases whose state (the
    * last reference, a device's mode, a connection already closing) decides whether it runs.

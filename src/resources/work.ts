@@ -3,7 +3,8 @@
 // before they wait (`__flush_work()`). A flusher that holds a lock the function takes waits for
 // a function that waits for it. The item is named by the place that holds it (`struct.field`, or
 // a global), as lock classes are; lockdep keys it by its `INIT_WORK()` site, so a field bound to
-// several functions here is every one of them.
+// several functions is every one of them, narrowed to those bound nearest the flush when several
+// directories bind it (`keyedBySite`).
 import type { WaitModel } from './waits.js';
 
 export const WORK: WaitModel = {
@@ -11,6 +12,7 @@ export const WORK: WaitModel = {
   prefix: '(work_completion)',
   heldBy: 'owner',
   onePerPlace: true,
+  keyedBySite: true,
   // The flush and two calls. Of the cycles found on 6.1's fs, block, net and drivers, every one
   // whose flush was deeper was a false positive (rbd's parent release, SMC's connection teardown).
   maxWaitChain: 3,

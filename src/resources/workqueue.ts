@@ -14,6 +14,7 @@ export const WORKQUEUE: WaitModel = {
   heldBy: 'owner',
   // A queue runs many items at once, and an item that flushes its own queue waits for itself.
   onePerPlace: false,
+  keyedBySite: false,
   // As for work items: a flush deeper than two calls is mostly a teardown decided by state.
   maxWaitChain: 3,
   noun: 'a flush of a workqueue',

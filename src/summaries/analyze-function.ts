@@ -96,6 +96,8 @@ export interface AnalysisContext {
   irqsOffEntries: ReadonlyMap<FnId, IrqsOffEntry>;
   /** Per function a worker or a thread runs, the runs it is (`waitResource()`s, program/waits.ts). */
   runFunctions: ReadonlyMap<FnId, readonly string[]>;
+  /** Per run keyed by its registration site, per function registered to run it, the registering directories (program/waits.ts). */
+  runSites: ReadonlyMap<string, ReadonlyMap<FnId, readonly string[]>>;
   /** Which functions may run on the thread kept at a place (program/threads.ts). */
   threads: ThreadReach;
   /**
@@ -2106,14 +2108,17 @@ class FunctionAnalysis {
   private offerRunWaits(item: string): void {
     // A run's resource that is a lock class is one the kernel holds around the run (LOCKED_RUNS).
     const runUnder = waitOf(item) === null;
+    // Where this function is registered to run the item (the directories, one per line): a flush
+    // elsewhere may wait for another driver's.
+    const heldIn = this.ctx.runSites.get(item)?.get(this.fnId)?.join('\n');
     for (const ev of this.events.inOrder()) {
       if (ev.kind !== 'acquire' || ev.viaIndirect || ev.lock === item || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
       const waitMode = waitModeOf(ev);
       const length = this.ctx.witnesses.length(ev.witness);
       this.ctx.offerEdge(this.fnId, item, ev.lock, 'write', waitMode, ev.irq === 'off', length, () => ({
         from: item, to: ev.lock, holdMode: 'write', waitMode, waitSpins: ev.spins, irqsOff: ev.irq === 'off', fn: this.fnId,
-        hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS, ...(runUnder ? { runUnder } : {}),
-      }));
+        hold: ev.witness, wait: ev.witness, alsoHeld: gatesHeld(ev), reasons: NO_REASONS, ...(runUnder ? { runUnder } : {}), ...(heldIn ? { heldIn } : {}),
+      }), heldIn);
     }
   }
 
