@@ -1550,6 +1550,8 @@ class FunctionAnalysis {
     const pending = known(witness);
     if (model.irq) s = this.applyIrq(c, model.irq, model.flagsArg, s, witness);
     const keys = this.lockKeys(c, model, s);
+    // A sleeping lock of a class the analysis cannot name still sleeps: the callers see a sleep.
+    if (!model.spins && waits && keys.every(isUnknownClass)) this.sleeps(s, null, pending);
     let holding: Holding = s;
     for (const lock of keys) {
       if (waits) this.onEvent(s, { kind: 'acquire', lock, mode: model.mode, spins: model.spins, irq: s.irq, guard: null, released: NO_LOCKS, afterSleep: s.slept || !model.spins, viaIndirect: false, nestingAnnotated: this.nestingAnnotated(c, model), queue: model.queue ?? 'plain' }, pending, true);
