@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acquiredObjects, embeddingObjects, fieldHop, locksOwnRunObject } from '../src/deadlock/lock-objects.js';
+import { acquiredObjects, embeddingObjects, fieldHop, locksOwnRunObject, waitedRunObjects } from '../src/deadlock/lock-objects.js';
 import type { FunctionFacts } from '../src/facts/types.js';
 import type { StepKind } from '../src/report/types.js';
 import { scan } from '../src/scan.js';
@@ -99,6 +99,22 @@ describe('the objects of a class taken twice', () => {
     assert.equal(locksOwnRunObject('lock', 'rwork', lockIn('frob_rx_redirected'), a.program.functions), false);
     assert.equal(locksOwnRunObject('lock', 'rwork', lockIn('frob_rx_looked_up'), a.program.functions), false);
   });
+
+  it('tells a worker that waits for its own item from one that waits for another object\'s', async () => {
+    const a = await analyzeFiles({ 'drivers/frob/conn.c': WORKERS });
+    const waitIn = (name: string, text: string): WitnessLink[] => [link(a.program.functions.findIndex((f) => f.name === name), 5, text, 'wait')];
+    const objects = (name: string, text: string, field = 'rwork'): ReturnType<typeof waitedRunObjects> => waitedRunObjects('work', field, waitIn(name, text), a.program.functions);
+    assert.deepEqual(objects('frob_rx_work', 'cancel_work_sync(&con->rwork)'), { k: 'same', object: 'con' });
+    assert.deepEqual(objects('frob_rx_work', 'cancel_work_sync(work)'), { k: 'same', object: 'work' });
+    assert.deepEqual(objects('frob_rx_work', 'cancel_work_sync(&con->peer->rwork)'), { k: 'different', held: 'con', taken: 'con->peer' });
+    assert.deepEqual(objects('frob_poll_work', 'cancel_delayed_work_sync(&con->poll)', 'poll'), { k: 'same', object: 'con' });
+    assert.deepEqual(objects('frob_rx_redirected', 'cancel_work_sync(&con->rwork)'), { k: 'unknown' });
+    assert.deepEqual(objects('frob_rx_looked_up', 'cancel_work_sync(&con->rwork)'), { k: 'unknown' });
+    const stop = (text: string): ReturnType<typeof waitedRunObjects> => waitedRunObjects('kthread', 'thread', waitIn('frob_thread_fn', text), a.program.functions);
+    assert.deepEqual(stop('kthread_stop(con->thread)'), { k: 'same', object: 'con' });
+    assert.deepEqual(stop('kthread_stop(con->peer->thread)'), { k: 'different', held: 'con', taken: 'con->peer' });
+    assert.deepEqual(stop('kthread_stop(frob_default.thread)'), { k: 'unknown' });
+  });
 });
 
 const WORKERS = `
@@ -109,6 +125,9 @@ struct frob_conn {
 	struct mutex lock;
 	struct work_struct rwork;
 	struct work_struct swork;
+	struct delayed_work poll;
+	struct frob_conn *peer;
+	struct task_struct *thread;
 };
 
 extern struct frob_conn frob_default;
@@ -131,6 +150,23 @@ static void frob_rx_redirected(struct work_struct *work)
 	con = container_of(work, struct frob_conn, rwork);
 	mutex_lock(&con->lock);
 	mutex_unlock(&con->lock);
+}
+
+static void frob_poll_work(struct work_struct *work)
+{
+	struct frob_conn *con = container_of(work, struct frob_conn, poll.work);
+
+	mutex_lock(&con->lock);
+	mutex_unlock(&con->lock);
+}
+
+static int frob_thread_fn(void *data)
+{
+	struct frob_conn *con = data;
+
+	mutex_lock(&con->lock);
+	mutex_unlock(&con->lock);
+	return 0;
 }
 
 static void frob_rx_looked_up(struct work_struct *work)

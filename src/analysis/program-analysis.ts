@@ -25,7 +25,8 @@ import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
 import { runFunctions, runSiteDirectories } from '../program/waits.js';
-import { ThreadReach } from '../program/threads.js';
+import { RunReach } from '../program/run-reach.js';
+import { waitOf } from '../resources/waits.js';
 import { signalEdges } from '../deadlock/signal-edges.js';
 import { type KeySite, keySitesIn, multiKeyed, uncheckedClasses } from '../program/lockdep-keys.js';
 import { HARDIRQ, type HeldClass, IPI, QUEUED_WRITER, SLEEP, lockOfKey } from '../summaries/domain.js';
@@ -64,8 +65,8 @@ export interface ProgramAnalysis {
   requiring: Set<FnId>;
   /** Functions the analysis failed on (`AnalysisContext.failed`). */
   failed: Map<FnId, Problem>;
-  /** The thread places the analysis asked which functions run on (`ThreadReach.asked`). */
-  threadPlaces: Set<string>;
+  /** The runs (resource names) the analysis asked which functions run as (`RunReach.asked`). */
+  askedRuns: Set<string>;
 }
 
 /**
@@ -91,7 +92,7 @@ export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: 
     registrations: registrationsIn(program, program.functions.keys()),
     keySites: keySitesIn(program, program.functions.keys()),
     callHolds: new Map(), signals: new Map(), closed: new Set(closedFunctionsIn(program, program.functions.keys())), multiKeyed: new Map(), requiring: new Set(), failed: new Map(),
-    threadPlaces: new Set(),
+    askedRuns: new Set(),
   };
   lap('link');
   analysis.callGraph = buildCallGraph(program, opts.maxIndirectTargets ?? 8);
@@ -113,14 +114,18 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     irqsOffEntries: irqsOffEntries(a.program, a.callGraph, a.registrations),
     runFunctions: runs,
     runSites: runSiteDirectories(a.program, a.identity, a.registrations),
-    threads: new ThreadReach(a.callGraph, runs, a.threadPlaces, (place) => keepsOnlyThreads(a, place)),
+    runReach: new RunReach(a.callGraph, runs, a.askedRuns, (run) => keepsOnlyRuns(a, run)),
     callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };
 }
 
 /** Whether a thread place (`qla_hw_data.dpc_thread`) is a struct's field that holds only threads started for it. */
-function keepsOnlyThreads(a: ProgramAnalysis, place: string): boolean {
+function keepsOnlyRuns(a: ProgramAnalysis, run: string): boolean {
+  const wait = waitOf(run);
+  // A work item's place is the item itself; a thread's a pointer anything may be stored into.
+  if (wait?.model.kind !== 'kthread') return wait !== null;
+  const place = wait.place;
   const dot = place.lastIndexOf('.');
   const struct = dot > 0 ? place.slice(0, dot) : '';
   // A global, or a field of one named instance: not a question fresh-fields answers.

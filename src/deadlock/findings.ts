@@ -161,7 +161,7 @@ function comesFirst(a: string, b: string): boolean {
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
   const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !ring.some((e) => waitsForOwnRun(e, ctx)) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !(ring.length > 1 && ring.some((e) => waitsForOwnRun(e, ctx))) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
 /**

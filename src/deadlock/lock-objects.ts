@@ -4,13 +4,13 @@
 // child: a deadlock only if another path takes them in the other order, or if they can be one).
 // Each lock argument is carried up its chain, a parameter replaced by the caller's argument,
 // to the deepest frame both chains share; there the two are compared as the code spells them.
-import type { FunctionFacts } from '../facts/types.js';
+import type { Expr, FunctionFacts } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
 import { splitTopLevel } from '../parse/normalize.js';
 import { assignmentsTo, calleeName } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { resourceOf } from '../resources/resource.js';
-import { waitOf } from '../resources/waits.js';
+import { type RunKind, waitOf } from '../resources/waits.js';
 import { lockOfKey } from '../summaries/domain.js';
 import type { WitnessId, WitnessLink } from '../summaries/witness.js';
 import type { DepEdge } from './types.js';
@@ -82,22 +82,57 @@ function hopFrom(base: string, object: string): string | null {
 
 /**
  * Whether a worker's chain (its first frame the run's function) takes `lockField` of the object
- * embedding its own item: the lock argument, spelled in that frame, is `&X->lockField` for a local
- * `X` given only `container_of(work, S, runField)` of the function's first parameter, never reassigned.
+ * embedding its own item: the lock argument, spelled in that frame, is `&X->lockField` for X the
+ * worker's own object (`isOwnRunObject()`).
  */
 export function locksOwnRunObject(lockField: string, runField: string, chain: readonly WitnessLink[], functions: readonly FunctionFacts[]): boolean {
   const root = functions[chain[0]?.fn ?? -1];
   const object = embedding(objectIn('', chain, 0, functions), lockField);
-  const work = root?.params[0]?.name;
-  if (!root || !work || object === null || !/^[A-Za-z_]\w*$/.test(object)) return false;
-  // The item must be the one the worker was handed: `work` given another value names another.
-  if (root.params.some((p) => p.name === object) || assignmentsTo(root.body, work).length > 0) return false;
+  return root !== undefined && object !== null && isOwnRunObject('work', object, runField, root);
+}
+
+/**
+ * The objects of a run waiting for a run of its own class (`cancel_work_sync(&X->runField)` or
+ * `kthread_stop(X->runField)` down its chain, its first frame the run's function): its own object
+ * and the one whose run it waits for, spelled in that frame (`dev` and `dev->parent`); `unknown`
+ * where the waited run is not spelled from the run's own object.
+ */
+export function waitedRunObjects(kind: RunKind, runField: string, chain: readonly WitnessLink[], functions: readonly FunctionFacts[]): AcquiredObjects {
+  const root = functions[chain[0]?.fn ?? -1];
+  const waited = objectIn('', chain, 0, functions);
+  if (!root || waited === null) return { k: 'unknown' };
+  // The item handed in (`cancel_work_sync(work)`) is the worker's own.
+  if (kind === 'work' && waited === root.params[0]?.name && assignmentsTo(root.body, waited).length === 0) return { k: 'same', object: waited };
+  const object = kind === 'work' ? embedding(waited, runField) : new RegExp(`^(.+?)->${runField}$`).exec(waited)?.[1] ?? null;
+  const base = object === null ? null : /^[A-Za-z_]\w*/.exec(object)?.[0] ?? null;
+  if (object === null || base === null || !isOwnRunObject(kind, base, runField, root)) return { k: 'unknown' };
+  return object === base ? { k: 'same', object } : { k: 'different', held: base, taken: object };
+}
+
+/**
+ * Whether local `object` of a run's function is the object its run is kept in, given only the
+ * function's first parameter (never another value itself): a worker's `container_of(work, S,
+ * runField)`, the item's embedding object; a thread's data pointer, taken to be the object that
+ * keeps the thread (`host->eh_thread = kthread_run(fn, host, …)`).
+ */
+function isOwnRunObject(kind: RunKind, object: string, runField: string, root: FunctionFacts): boolean {
+  const handed = root.params[0]?.name;
+  if (!handed || !/^[A-Za-z_]\w*$/.test(object) || root.params.some((p) => p.name === object) || assignmentsTo(root.body, handed).length > 0) return false;
   const values = assignmentsTo(root.body, object);
   return values.length > 0 && values.every(({ op, value }) => {
-    const args = value.k === 'call' && calleeName(value) === 'container_of' ? value.args : null;
+    if (op !== '=') return false;
+    const v = value.k === 'cast' ? value.arg : value;
+    if (kind === 'kthread') return v.k === 'id' && v.name === handed;
+    const args = v.k === 'call' && calleeName(v) === 'container_of' ? v.args : null;
     const [item, , member] = args ?? [];
-    return op === '=' && item?.k === 'id' && item.name === work && member?.k === 'id' && member.name === runField;
+    return item?.k === 'id' && item.name === handed && member !== undefined && namesRunMember(member, runField);
   });
+}
+
+/** `runField`, or a delayed item's `runField.work`, as `container_of()`'s member argument. */
+function namesRunMember(member: Expr, runField: string): boolean {
+  if (member.k === 'id') return member.name === runField;
+  return member.k === 'field' && !member.arrow && member.field === 'work' && member.base.k === 'id' && member.base.name === runField;
 }
 
 /** `dev` of `&dev->reset_work` (or of a delayed item's `&dev->poll.work`), or null when `object` is no member `field`. */

@@ -105,7 +105,7 @@ interface AnalysisPart {
   multiKeyed: [string, boolean][];
   requiring: FnId[];
   failed: [FnId, Problem][];
-  threadPlaces: string[];
+  askedRuns: string[];
 }
 
 /** Functions by the names they call: names, and each one's callers. */
@@ -280,7 +280,7 @@ function analysisPart(base: Baseline): AnalysisPart {
     multiKeyed: [...a.multiKeyed].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
     requiring: [...a.requiring].sort((x, y) => x - y),
     failed: [...a.failed].sort(([x], [y]) => x - y),
-    threadPlaces: [...a.threadPlaces].sort(),
+    askedRuns: [...a.askedRuns].sort(),
   };
 }
 
@@ -399,7 +399,7 @@ function assemble(
     callGraph, functionStats: restoreStats(part.functionStats), fileErrors: new Map(part.fileErrors),
     registrations: part.registrations, keySites: part.keySites,
     callHolds: new Map(part.callHolds), signals: new Map(part.signals), closed: new Set(part.closed), multiKeyed: new Map(part.multiKeyed), requiring: new Set(part.requiring), failed: new Map(part.failed),
-    threadPlaces: new Set(part.threadPlaces),
+    askedRuns: new Set(part.askedRuns),
   };
   return {
     analysis, report, problems: part.problems, writers: new Map(part.writers), consulted: new Set(part.consulted),

@@ -11,7 +11,7 @@ import { type FnId, type Program, argumentKeyedReclasses, calleeName, forEachDec
 import { plainName } from '../program/scope.js';
 import { entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
 import { runFunctions, runSiteDirectories } from '../program/waits.js';
-import { ThreadReach } from '../program/threads.js';
+import { RunReach } from '../program/run-reach.js';
 import { keySitesIn } from '../program/lockdep-keys.js';
 import { closedFunctionsIn } from '../program/must-hold.js';
 import type { CallHolds } from '../summaries/analyze-function.js';
@@ -55,7 +55,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const irqsOffBefore = irqsOffEntries(a.program, a.callGraph, a.registrations);
   const runsBefore = runFunctions(a.program, a.identity, a.registrations);
   const sitesBefore = sitesByFunction(runSiteDirectories(a.program, a.identity, a.registrations));
-  const threadsBefore = threadMembers(new ThreadReach(a.callGraph, runsBefore, new Set()), a.threadPlaces);
+  const membersBefore = runMembers(new RunReach(a.callGraph, runsBefore, new Set()), a.askedRuns);
   // The store index as the baseline has it, before any body is replaced.
   const stores = a.identity.allFieldStores();
   const inits = a.identity.lockInitIndex();
@@ -65,7 +65,7 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const irqsOffBeforeByNewId = new Set([...irqsOffBefore.keys()].map(id));
   const runsBeforeByNewId = new Map([...runsBefore].map(([old, runs]) => [id(old), runs.join('\n')]));
   const sitesBeforeByNewId = new Map([...sitesBefore].map(([old, sites]) => [id(old), sites]));
-  const threadsBeforeByNewId = new Map([...threadsBefore].map(([old, places]) => [id(old), places]));
+  const membersBeforeByNewId = new Map([...membersBefore].map(([old, places]) => [id(old), places]));
   for (const [old, next] of plan.changed) a.program.functions[id(old)] = next;
   for (const [file, after] of patched) if (after) a.fileErrors.set(file, after.errorNodes);
   const added = a.program.functions.flatMap((fn, i) => (plan.added.has(fn) ? [i] : []));
@@ -94,13 +94,13 @@ export function reanalyze(base: Baseline, patched: ReadonlyMap<string, LoadedFil
   const irqsOffAfter = irqsOffEntries(a.program, a.callGraph, a.registrations);
   const runsAfter = runFunctions(a.program, a.identity, a.registrations);
   const sitesAfter = sitesByFunction(runSiteDirectories(a.program, a.identity, a.registrations));
-  // A call the patch adds or drops may put a function on a thread, or take it off (program/threads.ts).
-  const threadsAfter = threadMembers(new ThreadReach(a.callGraph, runsAfter, new Set()), a.threadPlaces);
+  // A call the patch adds or drops may put a function on a thread, or take it off (program/run-reach.ts).
+  const membersAfter = runMembers(new RunReach(a.callGraph, runsAfter, new Set()), a.askedRuns);
   const recontexted = a.program.functions.flatMap((_, fn) => (contextsAfter.get(fn) !== contextsBeforeByNewId.get(fn)
     || irqsOffAfter.has(fn) !== irqsOffBeforeByNewId.has(fn)
     || runsAfter.get(fn)?.join('\n') !== runsBeforeByNewId.get(fn)
     || sitesAfter.get(fn) !== sitesBeforeByNewId.get(fn)
-    || threadsAfter.get(fn) !== threadsBeforeByNewId.get(fn) ? [fn] : []));
+    || membersAfter.get(fn) !== membersBeforeByNewId.get(fn) ? [fn] : []));
   const reanalysed = summarizeAgain(a, [...new Set([...redo, ...recontexted])].sort((x, y) => x - y), opts);
   const writers = replaceWriters(base.writers, new Set(patched.keys()), [...plan.files.values()].flat().map((f) => f.next));
   return { analysis: a, writers, changed: plan.changed.size, added: plan.added.size, removed: plan.removed.size, reanalysed };
@@ -116,9 +116,11 @@ function sitesByFunction(sites: ReadonlyMap<string, ReadonlyMap<FnId, readonly s
 }
 
 /** Per function on any of `places`' threads, those places (joined): what its summary's thread tests read. */
-function threadMembers(threads: ThreadReach, places: ReadonlySet<string>): Map<FnId, string> {
+function runMembers(reach: RunReach, runs: ReadonlySet<string>): Map<FnId, string> {
   const out = new Map<FnId, string[]>();
-  for (const place of [...places].sort()) for (const fn of threads.runningOn(place) ?? []) getOrInit(out, fn, () => []).push(place);
+  for (const run of [...runs].sort()) {
+    for (const fn of reach.runningOn(run) ?? []) getOrInit(out, fn, () => []).push(run, `entered only as ${reach.enteredOnlyAs(fn).join(' ')}`);
+  }
   return new Map([...out].map(([fn, on]) => [fn, on.join('\n')]));
 }
 

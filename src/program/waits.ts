@@ -4,11 +4,11 @@
 // type, a static instance's field, or a global.
 import type { Expr } from '../facts/types.js';
 import { type FnId, type Program, calleeName, getOrInit, sharedDirectoryDepth } from './program.js';
-import { type Registration, isFunctionRegistration, isLockedRegistration, isQueueing, registeredFunctions } from './contexts.js';
+import { type FunctionRegistration, type Registration, isFunctionRegistration, isLockedRegistration, isQueueing, registeredFunctions } from './contexts.js';
 import type { LockIdentity } from './lock-identity.js';
 import { PLACE_ARGUMENT, lockedRunOf } from '../models/waits.js';
 import { resolveName } from './scope.js';
-import { type WaitKind, waitModel, waitResource } from '../resources/waits.js';
+import { type RunKind, type WaitKind, waitModel, waitResource } from '../resources/waits.js';
 
 /** A delayed item's `work` member is the item: `&d->dwork.work` is `d->dwork`'s (a workqueue's or a kthread worker's). */
 const DELAYED_WORK: ReadonlySet<string> = new Set(['delayed_work', 'kthread_delayed_work']);
@@ -61,12 +61,7 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
   const out = new Map<FnId, Set<string>>();
   const runsOf = (id: FnId): Set<string> => getOrInit(out, id, () => new Set<string>());
   const byItem = new Map<string, FnId[]>();
-  for (const r of registrations) {
-    if (!isFunctionRegistration(r) || !r.run) continue;
-    const run = r.run;
-    if (run.named === undefined) run.named = waitPlaceAt(identity, r.by, run.kind, run.place);
-    if (run.named === null) continue;
-    const item = waitResource(run.kind, run.named);
+  for (const { r, item } of namedRuns(identity, registrations)) {
     for (const id of registeredFunctions(program, r)) {
       runsOf(id).add(item);
       getOrInit(byItem, item, () => []).push(id);
@@ -97,16 +92,23 @@ export function runFunctions(program: Program, identity: LockIdentity, registrat
  */
 export function runSiteDirectories(program: Program, identity: LockIdentity, registrations: readonly Registration[]): Map<string, Map<FnId, string[]>> {
   const out = new Map<string, Map<FnId, Set<string>>>();
-  for (const r of registrations) {
-    if (!isFunctionRegistration(r) || !r.run || !waitModel(r.run.kind).keyedBySite) continue;
-    const run = r.run;
-    if (run.named === undefined) run.named = waitPlaceAt(identity, r.by, run.kind, run.place);
+  for (const { r, kind, item } of namedRuns(identity, registrations)) {
     const file = program.functions[r.by]?.file;
-    if (run.named === null || file === undefined) continue;
-    const byFunction = getOrInit(out, waitResource(run.kind, run.named), () => new Map<FnId, Set<string>>());
+    if (!waitModel(kind).keyedBySite || file === undefined) continue;
+    const byFunction = getOrInit(out, item, () => new Map<FnId, Set<string>>());
     for (const id of registeredFunctions(program, r)) getOrInit(byFunction, id, () => new Set<string>()).add(directoryOf(file));
   }
   return new Map([...out].map(([run, byFunction]) => [run, new Map([...byFunction].map(([id, dirs]) => [id, [...dirs].sort()]))]));
+}
+
+/** The registrations of functions for a run whose place the code names, with the run's resource (its name kept in the registration). */
+function* namedRuns(identity: LockIdentity, registrations: readonly Registration[]): Generator<{ r: FunctionRegistration; kind: RunKind; item: string }> {
+  for (const r of registrations) {
+    if (!isFunctionRegistration(r) || !r.run) continue;
+    const run = r.run;
+    if (run.named === undefined) run.named = waitPlaceAt(identity, r.by, run.kind, run.place);
+    if (run.named !== null) yield { r, kind: run.kind, item: waitResource(run.kind, run.named) };
+  }
 }
 
 /**

@@ -43,8 +43,8 @@ import {
 } from '../models/task-journal.js';
 import { fillsFirstArgument } from '../models/memory-writers.js';
 import { waitPlaceAt } from '../program/waits.js';
-import type { ThreadReach } from '../program/threads.js';
-import { THREAD_PARAM, currentThreadTest } from '../models/current-thread.js';
+import type { RunReach } from '../program/run-reach.js';
+import { RUN_PARAM, currentRunTest } from '../models/current-run.js';
 import { type HeldWhere, type PassedTest, NO_HELD_WHERE, NO_PASSED, forgetName, joinPassedTests, passTest, releasedWhere, testOf } from './passed-conditions.js';
 import { type WaitKind, waitOf, waitResource } from '../resources/waits.js';
 import { signalOf } from '../models/waits.js';
@@ -98,8 +98,8 @@ export interface AnalysisContext {
   runFunctions: ReadonlyMap<FnId, readonly string[]>;
   /** Per run keyed by its registration site, per function registered to run it, the registering directories (program/waits.ts). */
   runSites: ReadonlyMap<string, ReadonlyMap<FnId, readonly string[]>>;
-  /** Which functions may run on the thread kept at a place (program/threads.ts). */
-  threads: ThreadReach;
+  /** Which functions may run as the thread or work item kept at a place (program/run-reach.ts). */
+  runReach: RunReach;
   /**
    * Per function, the classes it holds at every call of each callee it calls with some held
    * (callee-sorted): what gates its callees' edges (program/must-hold.ts). A function analysed
@@ -691,25 +691,38 @@ class FunctionAnalysis {
   }
 
   /**
-   * `current == d->dpc_thread`: false in a function that the thread kept at that place never runs
-   * (program/threads.ts), else a guard its callers decide the same way. Not a test where no thread
-   * the program starts is kept at the place: then which task it is, the analysis cannot tell.
+   * `current == d->dpc_thread`, `current_work() != &d->reset_work`: false in a function that the run
+   * kept at that place never reaches (program/run-reach.ts), else a guard its callers decide the
+   * same way. Not a test where the program starts no thread kept at the place: then which task it
+   * is, the analysis cannot tell.
    */
-  private threadTest(e: Expr, s: State): [State, State] | null {
-    const test = s.dead ? null : currentThreadTest(e);
-    const place = test ? waitPlaceAt(this.ctx.identity, this.fnId, 'kthread', test.thread) : null;
-    if (!test || place === null || this.ctx.threads.runningOn(place) === null) return null;
+  private runTest(e: Expr, s: State): [State, State] | null {
+    const test = s.dead ? null : currentRunTest(e);
+    const place = test ? waitPlaceAt(this.ctx.identity, this.fnId, test.kind, test.place) : null;
+    if (!test || place === null) return null;
+    const run = waitResource(test.kind, place);
+    if (this.ctx.runReach.runningOn(run) === null) return null;
     const v = this.expr(e, s);
-    // Callers of a function that thread never runs are not that thread's either.
-    const onThread = this.mayRunOn(place);
-    const on = onThread ? withGuard(v, [{ param: THREAD_PARAM, test: 'in', values: [place] }]) : DEAD;
-    const off = onThread ? withGuard(v, [{ param: THREAD_PARAM, test: 'notIn', values: [place] }]) : v;
+    // Callers of a function that run never reaches are not that run's either.
+    const here = this.mayRunAs(run) ? this.isRun(run) : false;
+    const on = here === null ? withGuard(v, [{ param: RUN_PARAM, test: 'in', values: [run] }]) : here ? v : DEAD;
+    const off = here === null ? withGuard(v, [{ param: RUN_PARAM, test: 'notIn', values: [run] }]) : here ? DEAD : v;
     return test.equal ? [on, off] : [off, on];
   }
 
-  /** Whether this function may run on the thread kept at `place`: one the program starts there reaches it. */
-  private mayRunOn(place: string): boolean {
-    return this.ctx.threads.runningOn(place)?.has(this.fnId) ?? true;
+  /** Whether this function may run as `run`: a function the program runs as it reaches this one. */
+  private mayRunAs(run: string): boolean {
+    return this.ctx.runReach.runningOn(run)?.has(this.fnId) ?? true;
+  }
+
+  /**
+   * Whether this function runs as `run` wherever it runs, if that is known: a function entered
+   * only as runs (a work function no call names) is `run` when its every run is, and not when none is.
+   */
+  private isRun(run: string): boolean | null {
+    const only = this.ctx.runReach.enteredOnlyAs(this.fnId);
+    if (only.length === 0) return null;
+    return only.every((r) => r === run) ? true : only.includes(run) ? null : false;
   }
 
   /**
@@ -874,7 +887,7 @@ class FunctionAnalysis {
 
   /** States on the true and the false branch: trylock success and parameter guards split here. */
   private cond(e: Expr, s: State): [State, State] {
-    const handle = this.threadTest(e, s) ?? this.countDropTest(e, s) ?? this.drainedListTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
+    const handle = this.runTest(e, s) ?? this.countDropTest(e, s) ?? this.drainedListTest(e, s) ?? this.journalTest(e, s) ?? this.nestingTest(e, s) ?? this.flagTest(e, s) ?? this.knownFieldTest(e, s) ?? this.localFlagTest(e, s);
     if (handle) return handle;
     switch (e.k) {
       // `while (0)`, `while (1)`: the literal decides.
@@ -2114,7 +2127,10 @@ class FunctionAnalysis {
     // elsewhere may wait for another driver's.
     const heldIn = this.ctx.runSites.get(item)?.get(this.fnId)?.join('\n');
     for (const ev of this.events.inOrder()) {
-      if (ev.kind !== 'acquire' || ev.viaIndirect || ev.lock === item || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
+      // A run waiting for its own place is lockdep's recursion on the item's map (a worker
+      // cancelling its item with `_sync`); a lock the kernel holds around the run is another matter.
+      if (ev.kind !== 'acquire' || ev.viaIndirect || (ev.lock === item && runUnder) || isUnknownClass(ev.lock) || paramIndexOf(ev.lock) !== null) continue;
+      if (failsOnRun(ev.guard, item)) continue;
       const waitMode = waitModeOf(ev);
       const length = this.ctx.witnesses.length(ev.witness);
       this.ctx.offerEdge(this.fnId, item, ev.lock, 'write', waitMode, ev.irq === 'off', length, () => ({
@@ -2188,11 +2204,12 @@ class FunctionAnalysis {
       if (!this.context) return [t];
       return decideTest(t, { name: this.context, value: null }, () => null) === false ? 'never' : null;
     }
-    if (t.param === THREAD_PARAM) {
-      // A callee's test of the task it runs on: false here where no thread kept there reaches us.
-      const [place] = t.test === 'in' || t.test === 'notIn' ? t.values : [];
-      if (place === undefined || this.mayRunOn(place)) return [t];
-      return t.test === 'in' ? 'never' : null;
+    if (t.param === RUN_PARAM) {
+      // A callee's test of the run it is on: false here where no run kept there reaches us.
+      const [run] = t.test === 'in' || t.test === 'notIn' ? t.values : [];
+      const here = run === undefined ? null : this.mayRunAs(run) ? this.isRun(run) : false;
+      if (here === null) return [t];
+      return (t.test === 'in') === here ? null : 'never';
     }
     if (t.param === ATOMIC_PARAM) {
       // The callee's atomicity at entry is ours here, for each of ours at entry.
@@ -3731,4 +3748,9 @@ function orOfConstants(e: Expr): Set<string> | null {
   const left = orOfConstants(e.left);
   const right = left && orOfConstants(e.right);
   return right ? new Set([...(left as Set<string>), ...right]) : null;
+}
+
+/** Whether a guard tests the run the path is on and fails on `run` (`current_work() != &d->work`, in `d->work`'s worker). */
+function failsOnRun(guard: Guard, run: string): boolean {
+  return guard?.some((t) => t.param === RUN_PARAM && decideTest(t, { name: run, value: null }, () => null) === false) ?? false;
 }

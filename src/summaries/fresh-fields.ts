@@ -7,7 +7,7 @@
 // allocation, or a local holding only those or the value that field of the same object already
 // had. An initialiser list naming the field, or a static object of the struct, leaves it unknown.
 // The same question of threads: `ha->dpc_thread`, set only to what `kthread_create()` returns,
-// holds no task but the threads started for it (`current == ha->dpc_thread`, program/threads.ts).
+// holds no task but the threads started for it (`current == ha->dpc_thread`, program/run-reach.ts).
 import { forEachFieldWrite } from '../facts/outline.js';
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import { isAllocator } from '../models/allocations.js';
