@@ -24,7 +24,7 @@ import { CompactSummaries } from '../summaries/store.js';
 import { WitnessTable } from '../summaries/witness.js';
 import { toolVersion } from '../version.js';
 import { type Registration, entryContexts, irqsOffEntries, registrationsIn } from '../program/contexts.js';
-import { runFunctions, runSiteDirectories } from '../program/waits.js';
+import { runFunctions, runSiteDirectories, runsByThreadName } from '../program/waits.js';
 import { RunReach } from '../program/run-reach.js';
 import { waitOf } from '../resources/waits.js';
 import { signalEdges } from '../deadlock/signal-edges.js';
@@ -115,6 +115,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
     runFunctions: runs,
     runSites: runSiteDirectories(a.program, a.identity, a.registrations),
     runReach: new RunReach(a.callGraph, runs, a.askedRuns, (run) => keepsOnlyRuns(a, run)),
+    runsByThreadName: runsByThreadName(a.identity, a.registrations),
     callHolds: a.callHolds, signals: a.signals, requiring: a.requiring, failed: a.failed,
     decidedByCallers: decidedByCallers(a),
   };

@@ -6,7 +6,7 @@
 // to the deepest frame both chains share; there the two are compared as the code spells them.
 import type { Expr, FunctionFacts } from '../facts/types.js';
 import { isLockOp, modelOf } from '../models/kernel-api.js';
-import { splitTopLevel } from '../parse/normalize.js';
+import { callArgumentTexts } from '../parse/normalize.js';
 import { assignmentsTo, calleeName } from '../program/program.js';
 import { plainName } from '../program/scope.js';
 import { resourceOf } from '../resources/resource.js';
@@ -163,7 +163,7 @@ function objectIn(cls: string, chain: readonly WitnessLink[], frame: number, fun
   for (let k = chain.length - 1; object !== null && k > frame; k--) {
     const fn = functions[(chain[k] as WitnessLink).fn];
     const caller = chain[k - 1] as WitnessLink;
-    object = fn ? inCaller(object, cls, fn, callArguments(caller.text)) : null;
+    object = fn ? inCaller(object, cls, fn, callArgumentTexts(caller.text)) : null;
   }
   return object;
 }
@@ -189,20 +189,11 @@ function inCaller(object: string, cls: string, fn: FunctionFacts, args: string[]
 /** The lock argument of an acquisition's text (`&lport->lp_mutex` of `mutex_lock(&lport->lp_mutex)`). */
 function lockArgument(text: string): string | null {
   const name = /^\s*([A-Za-z_]\w*)\s*\(/.exec(text)?.[1];
-  const args = callArguments(text);
+  const args = callArgumentTexts(text);
   const model = name ? modelOf(name) : undefined;
   const index = model && isLockOp(model) ? model.lockArg : 0;
   const arg = args?.[index];
   return arg === undefined ? null : normalise(arg);
-}
-
-/** The top-level arguments of a call's text, or null when it does not end its call. */
-function callArguments(text: string): string[] | null {
-  const open = text.indexOf('(');
-  const close = text.trimEnd().length - 1;
-  if (open < 0 || close <= open || text[close] !== ')') return null;
-  if (text.slice(open + 1, close).trim() === '') return [];
-  return splitTopLevel(text, open + 1, close).map(({ start, end }) => text.slice(start, end).trim());
 }
 
 function normalise(expr: string): string {

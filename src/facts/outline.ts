@@ -9,6 +9,7 @@ import type { RunKind } from '../resources/waits.js';
 import { type BitOp, bitFlag, bitOfFlag, bitNameOf, bitOpOf, bitWordOf } from '../models/bit-ops.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, unwrapCasts, variablesOf, walkExpr } from '../program/program.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
+import { callArgumentTexts } from '../parse/normalize.js';
 
 /** Where a body makes a call that registers a function: for a report's witness step. */
 export interface RegistrationSite { line: number; col: number; text: string }
@@ -36,9 +37,10 @@ export interface FunctionIndex {
   registers?: [string, ExecContext][];
   /**
    * Places this body binds to a function a worker or a thread runs (`INIT_WORK(&x->work, name)`,
-   * `x->task = kthread_run(name, …)`): [kind, the place as the kind's calls name it, name].
+   * `x->task = kthread_run(name, …)`): [kind, the place as the kind's calls name it, name], and a
+   * thread's name where the code spells it whole (`threadNameOf()`).
    */
-  runBindings?: [RunKind, Expr, string][];
+  runBindings?: RunBindingFact[];
   /** Work items this body queues on a workqueue (`queue_work(d->wq, &d->work)`): [the queue, the item]. */
   queueings?: [Expr, Expr][];
   /**
@@ -70,6 +72,9 @@ export interface FunctionIndex {
 }
 
 /** A store that may put an address into a field: `x->f = v` (v may be a pointer), or `&x->f` handed to a call no model takes. */
+/** See `FunctionIndex.runBindings`: [kind, place, function, thread name]. */
+export type RunBindingFact = [RunKind, Expr, string] | [RunKind, Expr, string, string];
+
 export type FieldStoreSite =
   | { base: Expr; field: string; value: Expr }
   | { base: Expr; field: string; call: Extract<Expr, { k: 'call' }>; argIndex: number };
@@ -348,8 +353,8 @@ function indexOf(body: Stmt[], params: readonly Param[], addressTaken: true | un
 }
 
 /** See `FunctionIndex.runBindings`. */
-function runBindingsOf(body: Stmt[]): [RunKind, Expr, string][] {
-  const out: [RunKind, Expr, string][] = [];
+function runBindingsOf(body: Stmt[]): RunBindingFact[] {
+  const out: RunBindingFact[] = [];
   const results: [Expr, Expr][] = [];
   const localStores = new Map<string, Expr[]>();
   forEachDecl(body, (d) => { if (d.init) results.push([{ k: 'id', name: d.name }, d.init]); });
@@ -371,9 +376,23 @@ function runBindingsOf(body: Stmt[]): [RunKind, Expr, string][] {
     if (!binding || binding.place !== 'result' || !fn) continue;
     // `t = kthread_run(…); … d->task = t;`: the place is where the local is kept.
     const kept = target.k === 'id' ? localStores.get(target.name)?.find((p) => p.k !== 'id' || p.name !== target.name) : undefined;
-    out.push([binding.kind, kept ?? target, fn]);
+    const name = binding.name === undefined || call.k !== 'call' ? undefined : threadNameOf(call.text, binding.name);
+    out.push(name === undefined ? [binding.kind, kept ?? target, fn] : [binding.kind, kept ?? target, fn, name]);
   }
   return out;
+}
+
+/**
+ * A thread's name as the code spells it whole, the format argument at `at` of its creating call
+ * (`"%s", ISCSI_RX_THREAD_NAME` → `ISCSI_RX_THREAD_NAME`; `"frobd"` → `"frobd"`), or undefined
+ * for a name formatted from values (`"frob/%d", id`).
+ */
+function threadNameOf(callText: string, at: number): string | undefined {
+  const args = callArgumentTexts(callText);
+  const format = args?.[at];
+  if (!args || format === undefined) return undefined;
+  if (format === '"%s"' && args.length === at + 2) return args[at + 1];
+  return /^"[^"%\\]*"$/.test(format) && args.length === at + 1 ? format : undefined;
 }
 
 function stripCasts(e: Expr): Expr {

@@ -7,11 +7,12 @@ import { plainName } from '../program/scope.js';
 /**
  * `fn`: the argument naming the function run. `place`: the argument naming the place, or
  * `result` when the call returns it and the caller stores it (`t->task = kthread_run(fn, …)`).
+ * `name`: the argument that formats a thread's name (its `comm`).
  */
-export interface RunBinding { kind: RunKind; fn: number; place: number | 'result' }
+export interface RunBinding { kind: RunKind; fn: number; place: number | 'result'; name?: number }
 
 const work = (place: number, fn: number): RunBinding => ({ kind: 'work', fn, place });
-const kthread = (fn: number): RunBinding => ({ kind: 'kthread', fn, place: 'result' });
+const kthread = (fn: number, name: number): RunBinding => ({ kind: 'kthread', fn, place: 'result', name });
 
 export const RUN_BINDINGS: Readonly<Record<string, RunBinding>> = {
   INIT_WORK: work(0, 1),
@@ -23,11 +24,11 @@ export const RUN_BINDINGS: Readonly<Record<string, RunBinding>> = {
   // A kthread worker's items: its thread runs their functions as a workqueue's worker does.
   kthread_init_work: work(0, 1),
   kthread_init_delayed_work: work(0, 1),
-  kthread_create: kthread(0),
-  kthread_run: kthread(0),
-  kthread_create_on_node: kthread(0),
-  kthread_create_on_cpu: kthread(0),
-  kthread_run_on_cpu: kthread(0),
+  kthread_create: kthread(0, 2),
+  kthread_run: kthread(0, 2),
+  kthread_create_on_node: kthread(0, 3),
+  kthread_create_on_cpu: kthread(0, 3),
+  kthread_run_on_cpu: kthread(0, 3),
 };
 
 /**

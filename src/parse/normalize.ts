@@ -337,6 +337,15 @@ function rewriteSyscallDefine(source: string, out: CharEdits, start: number, end
   return true;
 }
 
+/** The top-level arguments of a call's text, as written, or null when the text does not end its call. */
+export function callArgumentTexts(text: string): string[] | null {
+  const open = text.indexOf('(');
+  const close = text.trimEnd().length - 1;
+  if (open < 0 || close <= open || text[close] !== ')') return null;
+  if (text.slice(open + 1, close).trim() === '') return [];
+  return splitTopLevel(text, open + 1, close).map(({ start, end }) => text.slice(start, end).trim());
+}
+
 /** The comma-separated parts of `text` between `from` and `to` at bracket depth 0, as ranges. */
 export function splitTopLevel(text: string, from: number, to: number): { start: number; end: number }[] {
   const parts: { start: number; end: number }[] = [];

@@ -16,8 +16,11 @@ import { type FnId, type Program, resolveCallee } from './program.js';
  */
 export interface FunctionRegistration {
   by: FnId; name: string; context: ExecContext;
-  /** `named`: the place's name once worked out (program/waits.ts), kept with the registration in the image. */
-  run?: { kind: RunKind; place: Expr; named?: string | null };
+  /**
+   * `named`: the place's name once worked out (program/waits.ts), kept with the registration in
+   * the image; `thread`: a thread's name as the code spells it (`ISCSI_RX_THREAD_NAME`, `"frobd"`).
+   */
+  run?: { kind: RunKind; place: Expr; named?: string | null; thread?: string };
 }
 
 /**
@@ -50,7 +53,7 @@ export function registrationsIn(program: Program, functions: Iterable<FnId>): Re
     const fn = program.functions[by];
     const index = fn ? functionIndex(fn) : null;
     for (const [name, context] of index?.registers ?? []) out.push({ by, name, context });
-    for (const [kind, place, name] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place } });
+    for (const [kind, place, name, thread] of index?.runBindings ?? []) out.push({ by, name, context: 'task', run: { kind, place, ...(thread ? { thread } : {}) } });
     for (const [queue, item] of index?.queueings ?? []) out.push({ by, queue, item });
     for (const [lockedBy, name, irqsOffAt] of index?.lockedRuns ?? []) out.push({ by, name, lockedBy, ...(irqsOffAt ? { irqsOffAt } : {}) });
     // `DECLARE_WORK(frob_work, frob_fn)` in the function's own file binds the item to it.

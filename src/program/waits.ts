@@ -101,6 +101,18 @@ export function runSiteDirectories(program: Program, identity: LockIdentity, reg
   return new Map([...out].map(([run, byFunction]) => [run, new Map([...byFunction].map(([id, dirs]) => [id, [...dirs].sort()]))]));
 }
 
+/**
+ * Per thread name as the code spells it (`ISCSI_RX_THREAD_NAME`), the runs of the threads created
+ * with it: `strcmp(current->comm, ISCSI_RX_THREAD_NAME)` tells those threads from any other task.
+ */
+export function runsByThreadName(identity: LockIdentity, registrations: readonly Registration[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const { r, item } of namedRuns(identity, registrations)) {
+    if (r.run?.thread !== undefined) getOrInit(out, r.run.thread, () => new Set<string>()).add(item);
+  }
+  return new Map([...out].map(([name, runs]) => [name, [...runs].sort()]));
+}
+
 /** The registrations of functions for a run whose place the code names, with the run's resource (its name kept in the registration). */
 function* namedRuns(identity: LockIdentity, registrations: readonly Registration[]): Generator<{ r: FunctionRegistration; kind: RunKind; item: string }> {
   for (const r of registrations) {

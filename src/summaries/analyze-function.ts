@@ -44,7 +44,7 @@ import {
 import { fillsFirstArgument } from '../models/memory-writers.js';
 import { waitPlaceAt } from '../program/waits.js';
 import type { RunReach } from '../program/run-reach.js';
-import { RUN_PARAM, currentRunTest } from '../models/current-run.js';
+import { type CurrentRunTest, RUN_PARAM, currentRunTest } from '../models/current-run.js';
 import { type HeldWhere, type PassedTest, NO_HELD_WHERE, NO_PASSED, forgetName, joinPassedTests, passTest, releasedWhere, testOf } from './passed-conditions.js';
 import { type WaitKind, waitOf, waitResource } from '../resources/waits.js';
 import { signalOf } from '../models/waits.js';
@@ -100,6 +100,8 @@ export interface AnalysisContext {
   runSites: ReadonlyMap<string, ReadonlyMap<FnId, readonly string[]>>;
   /** Which functions may run as the thread or work item kept at a place (program/run-reach.ts). */
   runReach: RunReach;
+  /** Per thread name as the code spells it, the runs of the threads created with it (`runsByThreadName()`). */
+  runsByThreadName: ReadonlyMap<string, readonly string[]>;
   /**
    * Per function, the classes it holds at every call of each callee it calls with some held
    * (callee-sorted): what gates its callees' edges (program/must-hold.ts). A function analysed
@@ -698,31 +700,34 @@ class FunctionAnalysis {
    */
   private runTest(e: Expr, s: State): [State, State] | null {
     const test = s.dead ? null : currentRunTest(e);
-    const place = test ? waitPlaceAt(this.ctx.identity, this.fnId, test.kind, test.place) : null;
-    if (!test || place === null) return null;
-    const run = waitResource(test.kind, place);
-    if (this.ctx.runReach.runningOn(run) === null) return null;
+    const runs = test ? this.runsTested(test) : [];
+    if (!test || runs.length === 0 || runs.some((r) => this.ctx.runReach.runningOn(r) === null)) return null;
     const v = this.expr(e, s);
-    // Callers of a function that run never reaches are not that run's either.
-    const here = this.mayRunAs(run) ? this.isRun(run) : false;
-    const on = here === null ? withGuard(v, [{ param: RUN_PARAM, test: 'in', values: [run] }]) : here ? v : DEAD;
-    const off = here === null ? withGuard(v, [{ param: RUN_PARAM, test: 'notIn', values: [run] }]) : here ? DEAD : v;
+    // Callers of a function those runs never reach are not those runs' either.
+    const here = this.onRuns(runs);
+    const on = here === null ? withGuard(v, [{ param: RUN_PARAM, test: 'in', values: [...runs] }]) : here ? v : DEAD;
+    const off = here === null ? withGuard(v, [{ param: RUN_PARAM, test: 'notIn', values: [...runs] }]) : here ? DEAD : v;
     return test.equal ? [on, off] : [off, on];
   }
 
-  /** Whether this function may run as `run`: a function the program runs as it reaches this one. */
-  private mayRunAs(run: string): boolean {
-    return this.ctx.runReach.runningOn(run)?.has(this.fnId) ?? true;
+  /** The runs a test names: the one kept at the place it names, or the threads created with the name it compares. */
+  private runsTested(test: CurrentRunTest): readonly string[] {
+    if ('threadName' in test) return this.ctx.runsByThreadName.get(test.threadName) ?? [];
+    const place = waitPlaceAt(this.ctx.identity, this.fnId, test.kind, test.place);
+    return place === null ? [] : [waitResource(test.kind, place)];
   }
 
   /**
-   * Whether this function runs as `run` wherever it runs, if that is known: a function entered
-   * only as runs (a work function no call names) is `run` when its every run is, and not when none is.
+   * Whether this function runs as one of `runs`, where that is known: not when none of them
+   * reaches it; yes in a function entered only as runs (a work function no call names), when
+   * each of those is one of `runs`, and no when none is.
    */
-  private isRun(run: string): boolean | null {
+  private onRuns(runs: readonly string[]): boolean | null {
+    if (!runs.some((r) => this.ctx.runReach.runningOn(r)?.has(this.fnId) ?? true)) return false;
     const only = this.ctx.runReach.enteredOnlyAs(this.fnId);
     if (only.length === 0) return null;
-    return only.every((r) => r === run) ? true : only.includes(run) ? null : false;
+    if (only.every((r) => runs.includes(r))) return true;
+    return only.some((r) => runs.includes(r)) ? null : false;
   }
 
   /**
@@ -2206,8 +2211,7 @@ class FunctionAnalysis {
     }
     if (t.param === RUN_PARAM) {
       // A callee's test of the run it is on: false here where no run kept there reaches us.
-      const [run] = t.test === 'in' || t.test === 'notIn' ? t.values : [];
-      const here = run === undefined ? null : this.mayRunAs(run) ? this.isRun(run) : false;
+      const here = t.test === 'in' || t.test === 'notIn' ? this.onRuns(t.values) : null;
       if (here === null) return [t];
       return (t.test === 'in') === here ? null : 'never';
     }
