@@ -108,6 +108,7 @@ describe('the objects of a class taken twice', () => {
     assert.deepEqual(objects('frob_rx_work', 'cancel_work_sync(work)'), { k: 'same', object: 'work' });
     assert.deepEqual(objects('frob_rx_work', 'cancel_work_sync(&con->peer->rwork)'), { k: 'different', held: 'con', taken: 'con->peer' });
     assert.deepEqual(objects('frob_poll_work', 'cancel_delayed_work_sync(&con->poll)', 'poll'), { k: 'same', object: 'con' });
+    assert.deepEqual(objects('frob_poll_delayed', 'cancel_delayed_work_sync(&con->poll)', 'poll'), { k: 'same', object: 'con' });
     assert.deepEqual(objects('frob_rx_redirected', 'cancel_work_sync(&con->rwork)'), { k: 'unknown' });
     assert.deepEqual(objects('frob_rx_looked_up', 'cancel_work_sync(&con->rwork)'), { k: 'unknown' });
     const stop = (text: string): ReturnType<typeof waitedRunObjects> => waitedRunObjects('kthread', 'thread', waitIn('frob_thread_fn', text), a.program.functions);
@@ -155,6 +156,15 @@ static void frob_rx_redirected(struct work_struct *work)
 static void frob_poll_work(struct work_struct *work)
 {
 	struct frob_conn *con = container_of(work, struct frob_conn, poll.work);
+
+	mutex_lock(&con->lock);
+	mutex_unlock(&con->lock);
+}
+
+static void frob_poll_delayed(struct work_struct *work)
+{
+	struct delayed_work *dwork = to_delayed_work(work);
+	struct frob_conn *con = container_of(dwork, struct frob_conn, poll);
 
 	mutex_lock(&con->lock);
 	mutex_unlock(&con->lock);

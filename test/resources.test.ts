@@ -70,7 +70,8 @@ describe('resources', () => {
     assert.equal(modelOf('blk_freeze_queue_start'), undefined);
     assert.deepEqual(modelOf('blk_queue_enter'), { maySleep: true, waitsOn: { kind: 'freeze', arg: 0 }, unlessFlag: { arg: 1, flag: 'BLK_MQ_REQ_NOWAIT' } });
     assert.deepEqual(signalOf('complete_all'), { kind: 'completion', arg: 0 });
-    assert.deepEqual(runBindingOf('kthread_run'), { kind: 'kthread', fn: 0, place: 'result' });
+    assert.deepEqual(runBindingOf('kthread_run'), { kind: 'kthread', fn: 0, place: 'result', name: 2 });
+    assert.deepEqual(runBindingOf('kthread_create_on_node'), { kind: 'kthread', fn: 0, place: 'result', name: 3 });
     assert.equal(runBindingOf('kthread_should_stop'), null);
   });
 });

@@ -9,7 +9,7 @@ import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
 import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
 import { functionIndex } from '../facts/outline.js';
-import { fieldHop, flushedObjects, locksOwnRunObject } from './lock-objects.js';
+import { fieldHop, flushedObjects, locksOwnRunObject, selfWaitObjects } from './lock-objects.js';
 import { oneBackend } from './paravirt.js';
 import { waitOf } from '../resources/waits.js';
 import { lockedRunHolder } from '../models/waits.js';
@@ -161,7 +161,7 @@ function comesFirst(a: string, b: string): boolean {
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
   const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !(ring.length > 1 && ring.some((e) => waitsForOwnRun(e, ctx))) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  return sameFilesystems(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !(ring.length > 1 && ring.some((e) => waitsForOwnRun(e, ctx))) && !waitsForAnotherRun(ring, ctx) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
 /**
@@ -198,6 +198,19 @@ function waitsForOwnRun(e: DepEdge, ctx: FindingContext): boolean {
   ctx.witnesses.forEachFunction(e.hold, visit);
   ctx.witnesses.forEachFunction(e.wait, visit);
   return own;
+}
+
+/**
+ * A run that waits for its own place, when the place may be another run's: a thread has no class
+ * of its own but its task, so only a thread stopping itself deadlocks (the data it was handed
+ * naming the task stopped); a work item is its `INIT_WORK()` site's class, so where other sites
+ * bind other functions to the place, the item waited for must be the worker's own.
+ */
+function waitsForAnotherRun(ring: readonly DepEdge[], ctx: FindingContext): boolean {
+  const [e] = ring;
+  const objects = ring.length === 1 && e ? selfWaitObjects(e, ctx.functions, (id) => ctx.witnesses.chain(id)) : null;
+  if (objects === null || objects.k === 'same' || !e) return false;
+  return waitOf(e.to)?.model.kind === 'kthread' || (ctx.runSites.get(e.to)?.size ?? 0) > 1;
 }
 
 /**

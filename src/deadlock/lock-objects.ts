@@ -92,6 +92,18 @@ export function locksOwnRunObject(lockField: string, runField: string, chain: re
 }
 
 /**
+ * The objects of a run waiting for its own place (a self-loop `W → W`, the wait's chain starting
+ * in the run's function), or null for an edge that is none: a global item is one object.
+ */
+export function selfWaitObjects(e: DepEdge, functions: readonly FunctionFacts[], chain: (id: WitnessId) => WitnessLink[]): AcquiredObjects | null {
+  const run = waitOf(e.to);
+  const kind = run?.model.kind;
+  if (e.from !== e.to || !run || (kind !== 'work' && kind !== 'kthread')) return null;
+  if (/^[A-Za-z_]\w*$/.test(plainName(run.place))) return { k: 'same', object: run.place };
+  return waitedRunObjects(kind, run.place.slice(run.place.lastIndexOf('.') + 1), chain(e.wait), functions);
+}
+
+/**
  * The objects of a run waiting for a run of its own class (`cancel_work_sync(&X->runField)` or
  * `kthread_stop(X->runField)` down its chain, its first frame the run's function): its own object
  * and the one whose run it waits for, spelled in that frame (`dev` and `dev->parent`); `unknown`
@@ -125,8 +137,20 @@ function isOwnRunObject(kind: RunKind, object: string, runField: string, root: F
     if (kind === 'kthread') return v.k === 'id' && v.name === handed;
     const args = v.k === 'call' && calleeName(v) === 'container_of' ? v.args : null;
     const [item, , member] = args ?? [];
-    return item?.k === 'id' && item.name === handed && member !== undefined && namesRunMember(member, runField);
+    return item !== undefined && isHandedItem(item, handed, root) && member !== undefined && namesRunMember(member, runField);
   });
+}
+
+/**
+ * The item a work function was handed: its parameter, or the delayed item that embeds it
+ * (`to_delayed_work(work)`, directly or kept in a local given only that).
+ */
+function isHandedItem(e: Expr, handed: string, root: FunctionFacts): boolean {
+  if (e.k === 'id' && e.name === handed) return true;
+  if (e.k === 'call' && calleeName(e) === 'to_delayed_work') return e.args[0]?.k === 'id' && e.args[0].name === handed;
+  if (e.k !== 'id' || root.params.some((p) => p.name === e.name)) return false;
+  const values = assignmentsTo(root.body, e.name);
+  return values.length > 0 && values.every(({ op, value }) => op === '=' && value.k === 'call' && calleeName(value) === 'to_delayed_work' && value.args[0]?.k === 'id' && value.args[0].name === handed);
 }
 
 /** `runField`, or a delayed item's `runField.work`, as `container_of()`'s member argument. */

@@ -1,11 +1,9 @@
-import { type AcquiredObjects, acquiredObjects, waitedRunObjects } from '../deadlock/lock-objects.js';
+import { type AcquiredObjects, acquiredObjects, selfWaitObjects } from '../deadlock/lock-objects.js';
 import type { DepEdge } from '../deadlock/types.js';
-import type { FunctionFacts } from '../facts/types.js';
 import { waitOf } from '../resources/waits.js';
-import type { WitnessLink } from '../summaries/witness.js';
 import { plainName } from '../program/scope.js';
 import { IPI, lockOfKey } from '../summaries/domain.js';
-import { type CycleRule, DOCS_BASE } from './rule.js';
+import { type ChainView, type CycleRule, DOCS_BASE } from './rule.js';
 
 /** Lockdep's "possible recursive locking detected": a lock class taken while the same task holds it. */
 export const recursiveLocking: CycleRule = {
@@ -30,9 +28,9 @@ export const recursiveLocking: CycleRule = {
   message: ([resource = '?']) => `possible recursive locking: ${resource} ${waitOf(resource) ? 'waited for' : 'taken'} while already held`,
   // The same object is a CPU waiting on itself; two objects of the class are lockdep's report
   // all the same, and a deadlock only with the other order elsewhere or if they can be one.
-  doubts: ([edge], { functions, chain }) => {
+  doubts: ([edge], view) => {
     if (!edge || edge.from !== edge.to) return [];
-    const objects = objectsOf(edge, chain(edge.hold), chain(edge.wait), functions);
+    const objects = objectsOf(edge, view);
     switch (objects.k) {
       case 'same': return [];
       case 'different': return [`may be two objects of the class: ${objects.held} held, ${objects.taken} taken`];
@@ -41,15 +39,7 @@ export const recursiveLocking: CycleRule = {
   },
 };
 
-/**
- * The objects of the held and the taken resource. A run holds its own resource from the start of
- * its function (the edge's chain is the wait's): its own is the one its function was handed.
- */
-function objectsOf(edge: DepEdge, hold: WitnessLink[], wait: WitnessLink[], functions: readonly FunctionFacts[]): AcquiredObjects {
-  const run = waitOf(edge.from);
-  const kind = run?.model.kind;
-  // A global item (`DECLARE_DELAYED_WORK(frob_keys_work, …)`) is one object.
-  if (run && /^[A-Za-z_]\w*$/.test(plainName(run.place))) return { k: 'same', object: run.place };
-  if (run && (kind === 'work' || kind === 'kthread')) return waitedRunObjects(kind, run.place.slice(run.place.lastIndexOf('.') + 1), wait, functions);
-  return acquiredObjects(plainName(lockOfKey(edge.from)), hold, wait, functions);
+/** The objects of the held and the taken resource: a run's own (`selfWaitObjects()`), else the two acquisitions'. */
+function objectsOf(edge: DepEdge, view: ChainView): AcquiredObjects {
+  return selfWaitObjects(edge, view.functions, view.chain) ?? acquiredObjects(plainName(lockOfKey(edge.from)), view.chain(edge.hold), view.chain(edge.wait), view.functions);
 }
