@@ -121,7 +121,7 @@ export function analysisContext(a: ProgramAnalysis, opts: ScanOptions): Analysis
   };
 }
 
-/** Whether a thread place (`qla_hw_data.dpc_thread`) is a struct's field that holds only threads started for it. */
+/** Whether a run's place holds only that run: any work item's; a thread's (`qla_hw_data.dpc_thread`) when a struct's field that holds only threads started for it. */
 function keepsOnlyRuns(a: ProgramAnalysis, run: string): boolean {
   const wait = waitOf(run);
   // A work item's place is the item itself; a thread's a pointer anything may be stored into.

@@ -208,8 +208,9 @@ function waitsForOwnRun(e: DepEdge, ctx: FindingContext): boolean {
  */
 function waitsForAnotherRun(ring: readonly DepEdge[], ctx: FindingContext): boolean {
   const [e] = ring;
-  const objects = ring.length === 1 && e ? selfWaitObjects(e, ctx.functions, (id) => ctx.witnesses.chain(id)) : null;
-  if (objects === null || objects.k === 'same' || !e) return false;
+  if (ring.length !== 1 || !e) return false;
+  const objects = selfWaitObjects(e, ctx.functions, (id) => ctx.witnesses.chain(id));
+  if (objects === null || objects.k === 'same') return false;
   return waitOf(e.to)?.model.kind === 'kthread' || (ctx.runSites.get(e.to)?.size ?? 0) > 1;
 }
 

@@ -99,8 +99,8 @@ export function selfWaitObjects(e: DepEdge, functions: readonly FunctionFacts[],
   const run = waitOf(e.to);
   const kind = run?.model.kind;
   if (e.from !== e.to || !run || (kind !== 'work' && kind !== 'kthread')) return null;
-  if (/^[A-Za-z_]\w*$/.test(plainName(run.place))) return { k: 'same', object: run.place };
-  return waitedRunObjects(kind, run.place.slice(run.place.lastIndexOf('.') + 1), chain(e.wait), functions);
+  const [struct, field] = splitMember(plainName(run.place));
+  return struct === null ? { k: 'same', object: run.place } : waitedRunObjects(kind, field, chain(e.wait), functions);
 }
 
 /**
@@ -146,11 +146,11 @@ function isOwnRunObject(kind: RunKind, object: string, runField: string, root: F
  * (`to_delayed_work(work)`, directly or kept in a local given only that).
  */
 function isHandedItem(e: Expr, handed: string, root: FunctionFacts): boolean {
-  if (e.k === 'id' && e.name === handed) return true;
-  if (e.k === 'call' && calleeName(e) === 'to_delayed_work') return e.args[0]?.k === 'id' && e.args[0].name === handed;
+  const delayedOfHanded = (v: Expr): boolean => v.k === 'call' && calleeName(v) === 'to_delayed_work' && v.args[0]?.k === 'id' && v.args[0].name === handed;
+  if ((e.k === 'id' && e.name === handed) || delayedOfHanded(e)) return true;
   if (e.k !== 'id' || root.params.some((p) => p.name === e.name)) return false;
   const values = assignmentsTo(root.body, e.name);
-  return values.length > 0 && values.every(({ op, value }) => op === '=' && value.k === 'call' && calleeName(value) === 'to_delayed_work' && value.args[0]?.k === 'id' && value.args[0].name === handed);
+  return values.length > 0 && values.every(({ op, value }) => op === '=' && delayedOfHanded(value));
 }
 
 /** `runField`, or a delayed item's `runField.work`, as `container_of()`'s member argument. */

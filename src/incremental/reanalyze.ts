@@ -115,7 +115,7 @@ function sitesByFunction(sites: ReadonlyMap<string, ReadonlyMap<FnId, readonly s
   return new Map([...out].map(([fn, lines]) => [fn, lines.join('\n')]));
 }
 
-/** Per function on any of `places`' threads, those places (joined): what its summary's thread tests read. */
+/** Per function any of `runs` reaches, those runs and the runs it is only entered as (joined): what its summary's run tests read. */
 function runMembers(reach: RunReach, runs: ReadonlySet<string>): Map<FnId, string> {
   const out = new Map<FnId, string[]>();
   for (const run of [...runs].sort()) {

@@ -24,10 +24,6 @@ export class RunReach {
   ) {}
 
   /**
-   * The functions that may run as `run` (a run's resource name), or null when the program starts
-   * no such run, or something else may be kept in its place.
-   */
-  /**
    * The runs `fn` is only ever entered as: the runs it is registered for, when no call in the
    * program names it (its address is handed to `INIT_WORK()` or `kthread_run()`, not called).
    */
@@ -39,6 +35,10 @@ export class RunReach {
     return this.called.has(fn) ? [] : this.runs.get(fn) ?? [];
   }
 
+  /**
+   * The functions that may run as `run` (a run's resource name), or null when the program starts
+   * no such run, or something else may be kept in its place.
+   */
   runningOn(run: string): ReadonlySet<FnId> | null {
     this.asked.add(run);
     const known = this.memo.get(run);
