@@ -1111,7 +1111,8 @@ class FunctionAnalysis {
       const read = fieldPathOf(e);
       const p = read ? this.paramHere(read.pointer, s) : -1;
       if (read && p < 0 && !read.path.includes('.')) return this.containerSubject(read.pointer, read.path, s);
-      return read && p >= 0 && !pathWritten(s, read.path) ? { param: p, field: read.path } : null;
+      const otherBit = flag === undefined ? undefined : (written: string): boolean => this.disjointFlags(written, flag);
+      return read && p >= 0 && !pathWritten(s, read.path, otherBit) ? { param: p, field: read.path } : null;
     }
     if (e.k !== 'id') return null;
     const p = this.paramHere(e.name, s, flag);
@@ -1624,7 +1625,7 @@ class FunctionAnalysis {
     if (s0.dead) return s0;
     const flag: Expr = { k: 'id', name: bits.flag };
     const [op, value]: [string, Expr] = bits.op.writes === 'set' ? ['|=', flag] : bits.op.writes === 'clear' ? ['&=', { k: 'unary', op: '~', arg: flag }] : ['^=', flag];
-    const s = bits.op.writes === null ? s0 : this.fieldAssigned(bits.word, op, value, s0);
+    const s = bits.op.writes === null ? s0 : this.fieldAssigned(bits.word, op, value, s0, bits.flag);
     const name = calleeName(c);
     const opened = name ? gateOpener(name) : undefined;
     return opened ? this.openGate(c, opened, s) : s;
@@ -2565,9 +2566,13 @@ class FunctionAnalysis {
 
 
 
-  /** `s` after `left op= right` to a field: written, and the flags it now holds when the code says. */
-  private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State): State {
-    const s = withWritten(s0, writtenFieldKey(left.field, this.ctx.identity.structOf(this.fnId, left.base)));
+  /**
+   * `s` after `left op= right` to a field: written (only bit `bit` of it, for a bit operation's),
+   * and the flags it now holds when the code says.
+   */
+  private fieldAssigned(left: Extract<Expr, { k: 'field' }>, op: string, right: Expr, s0: State, bit?: string): State {
+    const struct = this.ctx.identity.structOf(this.fnId, left.base);
+    const s = withWritten(s0, bit === undefined ? writtenFieldKey(left.field, struct) : writtenBitKey(left.field, struct, bit));
     const holder = left.arrow && left.base.k === 'id' && (op === '=' || op === '|=' || op === '&=') ? this.knownHolder(left.base.name) : null;
     const cleared = holder !== null && op === '&=' && right.k === 'unary' && right.op === '~' ? orOfConstants(right.arg) : null;
     const flags = holder !== null && op !== '&=' ? this.constantFlags(right) : null;
@@ -2580,7 +2585,7 @@ class FunctionAnalysis {
     for (const [key, value] of Object.entries(s.known)) if (!key.endsWith(suffix)) known[key] = value;
     const key = `${holder}${suffix}`;
     const before = op === '=' ? undefined : s.known[key];
-    const fromEntry = (before ? before.fromEntry : op !== '=' && !fieldWritten(s0, left.field, this.ctx.identity.structOf(this.fnId, left.base))) ? { fromEntry: true as const } : {};
+    const fromEntry = (before ? before.fromEntry : op !== '=' && !fieldWritten(s0, left.field, struct)) ? { fromEntry: true as const } : {};
     const params = param >= 0 ? [param] : [];
     const changed = stored?.changed.length ? { changed: stored.changed } : {};
     if (op === '=' && (flags || param >= 0)) known[key] = { set: [...(flags ?? [])].sort(), othersClear: true, params, clear: [], ...changed };
@@ -3443,9 +3448,12 @@ function forgetFieldsOf(name: string, s: State): State {
   return { ...s, known: Object.fromEntries(Object.entries(s.known).filter(([k]) => !k.startsWith(prefix))) };
 }
 
-/** Whether this path wrote a field a field path reads (any of `a.b.f`'s names, of any struct). */
-function pathWritten(s: State, path: string): boolean {
-  return (path.includes('.') ? namesOfPath(path) : [path]).some((name) => fieldWritten(s, name, null));
+/**
+ * Whether this path wrote a field a field path reads (any of `a.b.f`'s names, of any struct);
+ * `otherBit` as fieldWritten()'s, for a test of one bit of a plain field.
+ */
+function pathWritten(s: State, path: string, otherBit?: (flag: string) => boolean): boolean {
+  return path.includes('.') ? namesOfPath(path).some((name) => fieldWritten(s, name, null)) : fieldWritten(s, path, null, otherBit);
 }
 
 /**
@@ -3457,12 +3465,27 @@ function writtenFieldKey(field: string, struct: string | null): string {
   return struct ? `${struct}.${field}` : field;
 }
 
-/** Whether this path wrote field `field` of a `struct` object (of any struct, where null). */
-function fieldWritten(s: State, field: string, struct: string | null): boolean {
-  if (s.written.includes(field)) return true;
-  if (struct) return s.written.includes(`${struct}.${field}`);
-  const suffix = `.${field}`;
-  return s.written.some((k) => k.endsWith(suffix));
+/**
+ * How `written` names one bit of a word that a bit operation wrote
+ * (`ionic_lif.state#BIT(IONIC_LIF_F_INITED)`): a later test of another bit of the word still
+ * reads what the callers passed.
+ */
+function writtenBitKey(field: string, struct: string | null, flag: string): string {
+  return `${writtenFieldKey(field, struct)}#${flag}`;
+}
+
+/**
+ * Whether this path wrote field `field` of a `struct` object (of any struct, where null). For a
+ * test of one bit, `otherBit` tells a bit written by a bit operation that is known to be another
+ * one: such a write does not count.
+ */
+function fieldWritten(s: State, field: string, struct: string | null, otherBit?: (flag: string) => boolean): boolean {
+  return s.written.some((key) => {
+    const hash = key.indexOf('#');
+    const word = hash < 0 ? key : key.slice(0, hash);
+    if (word !== field && (struct ? word !== `${struct}.${field}` : !word.endsWith(`.${field}`))) return false;
+    return hash < 0 || otherBit === undefined || !otherBit(key.slice(hash + 1));
+  });
 }
 
 function withWritten(s: State, field: string): State {
