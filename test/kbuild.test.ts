@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Kconfig } from '../src/source/kconfig.js';
 import { treeFiles } from '../src/analysis/tree.js';
-import { filterByKbuild, readKbuildDir } from '../src/source/kbuild.js';
+import { filterByKbuild, makeDefinesFor, readKbuildDir } from '../src/source/kbuild.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'kdeadlock-kbuild-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -111,6 +111,25 @@ describe('Kbuild filter', () => {
       const verdict = readKbuildDir(root, 'k', config(['CONFIG_A']));
       assert.ok(verdict);
     }), { numRuns: 150 });
+  });
+
+  it('reads the -D flags a directory compiles with: its own, a parent\'s subdir-ccflags, one object\'s', () => {
+    const root = tree({
+      'net/Makefile': 'obj-y += wl/\nsubdir-ccflags-$(CONFIG_A) += -DNET_TRACE\n',
+      'net/wl/Makefile': [
+        'obj-y += main.o rx.o',
+        'ccflags-y += $(call cc-disable-warning, unused) -DDEBUG',
+        'ccflags-$(CONFIG_OFF) += -DVERBOSE_DEBUG',
+        "CFLAGS_rx.o := -I$(src) -D'RX_NAME=\"rx\"'",
+        'EXTRA_CFLAGS += -DLEGACY=1',
+      ].join('\n'),
+    });
+    const files = ['net/wl/main.c', 'net/wl/rx.c'];
+    const { defines } = filterByKbuild(root, files, config(['CONFIG_A']));
+    assert.deepEqual(readKbuildDir(root, 'net/wl', config([]))?.defines, { dir: ['DEBUG', 'LEGACY'], subdirs: [], objects: { 'net/wl/rx.o': ['RX_NAME'] } });
+    assert.deepEqual(makeDefinesFor(defines, 'net/wl/main.c').sort(), ['DEBUG', 'LEGACY', 'NET_TRACE']);
+    assert.deepEqual(makeDefinesFor(defines, 'net/wl/rx.c').sort(), ['DEBUG', 'LEGACY', 'NET_TRACE', 'RX_NAME']);
+    assert.deepEqual(makeDefinesFor(filterByKbuild(root, files, config([])).defines, 'net/wl/main.c').sort(), ['DEBUG', 'LEGACY']);
   });
 });
 

@@ -10,6 +10,7 @@ import type { FunctionFacts } from '../facts/types.js';
 import { LockIdentity } from '../program/lock-identity.js';
 import { classNamer, plainName, scopedKey } from '../program/scope.js';
 import { ConditionEvaluator } from '../program/conditions.js';
+import type { DefineScopes } from '../program/define-scopes.js';
 import { type FnId, type Program, collectObjectMacros, linkProgram, macroNamesAsked } from '../program/program.js';
 import type { GraphEdgeView } from '../report/dot.js';
 import type { Problem, Report } from '../report/types.js';
@@ -73,17 +74,17 @@ export interface ProgramAnalysis {
  * Links and summarises a program. `lastUse`: no one links these files again, so what linking took
  * from them (millions of macro definitions in a whole tree, declarations) is let go once linked.
  */
-export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: Timings = {}, lastUse = false): ProgramAnalysis {
+export function analyzeProgram(facts: LoadedFile[], opts: ScanOptions, timings: Timings = {}, lastUse = false, scopes: DefineScopes | null = null): ProgramAnalysis {
   const start = performance.now();
   let t = start;
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
   const config = opts.config?.values ?? null;
   const asked = macroNamesAsked(facts);
-  const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config, asked), undefined, asked);
+  const conditions = new ConditionEvaluator(config, collectObjectMacros(facts, config, asked, scopes), undefined, asked, scopes);
   const program = linkProgram(facts, conditions);
   if (lastUse) {
     // The program has what linking took from them; the files keep their functions only.
-    for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], guards: [] });
+    for (const f of facts) Object.assign(f, { macros: '', macroRefs: [], definedRefs: [], structs: [], typedefs: {}, globals: {}, staticGlobals: [], bindings: [], guards: [] });
   }
   const analysis: ProgramAnalysis = {
     program, conditions, identity: new LockIdentity(program), witnesses: new WitnessTable(), summaries: new CompactSummaries(),

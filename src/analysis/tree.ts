@@ -7,10 +7,11 @@ import type { LoadedFile } from '../facts/outline.js';
 import type { Problem } from '../report/types.js';
 import type { BodyStore } from '../source/body-store.js';
 import { discoverFiles } from '../source/discover.js';
-import { includeClosure, includeResolver } from '../source/includes.js';
+import { includeClosure, includeResolver, sharedHeaderDirs } from '../source/includes.js';
 import { includedUnitsNotBuilt, testsConfigOnly } from '../source/included-units.js';
-import { type KbuildFiltered, filterByKbuild } from '../source/kbuild.js';
+import { type KbuildFiltered, type MakeDefines, filterByKbuild, makeDefinesFor } from '../source/kbuild.js';
 import { ConditionEvaluator } from '../program/conditions.js';
+import { type DefineScopes, defineScopes } from '../program/define-scopes.js';
 import { type KnownIncludes, includesReader } from '../source/tree-index.js';
 import type { Kconfig } from '../source/kconfig.js';
 import { codeFingerprint } from '../version.js';
@@ -51,6 +52,8 @@ export interface LoadedTree {
   contentKey: string;
   /** Path → content address of its facts (in the facts cache when one is used). */
   factsKeys: Map<string, string>;
+  /** Which file sees which locally defined name (with a config; null without). */
+  defineScopes: DefineScopes | null;
 }
 
 /**
@@ -68,13 +71,15 @@ export interface TreeFiles {
   unreached: ReadonlySet<string>;
   /** Resolves an include ref of a file to a path of the tree. */
   resolve: (from: string, ref: string) => string | null;
+  /** The Makefiles' `-DNAME` flags by directory (with a config). */
+  makeDefines: ReadonlyMap<string, MakeDefines>;
 }
 
 export async function treeFiles(opts: ScanOptions): Promise<TreeFiles> {
   const root = path.resolve(opts.root);
   const discovered = await discoverFiles({ root, paths: opts.paths, arch: opts.arch });
   const config = opts.config?.values;
-  const built: KbuildFiltered = config ? filterByKbuild(root, discovered.files, config) : { kept: discovered.files, dropped: 0, mentioned: new Set() };
+  const built: KbuildFiltered = config ? filterByKbuild(root, discovered.files, config) : { kept: discovered.files, dropped: 0, mentioned: new Set(), defines: new Map() };
   const known = new Set([...discovered.files, ...discovered.headers]);
   const resolve = includeResolver(opts.arch, (rel) => known.has(rel));
   const includes = new Map<string, KnownIncludes>();
@@ -96,7 +101,7 @@ export async function treeFiles(opts: ScanOptions): Promise<TreeFiles> {
   const reached = includeClosure(kept, new Set(discovered.headers), resolve, refsOf);
   return {
     root, files: [...kept, ...reached].sort(), problems: discovered.problems, excludedByConfig: dropped,
-    includes, unreached: new Set(discovered.headers.filter((h) => !reached.has(h))), resolve,
+    includes, unreached: new Set(discovered.headers.filter((h) => !reached.has(h))), resolve, makeDefines: built.defines,
   };
 }
 
@@ -120,19 +125,34 @@ export function headersReachedBy(listed: TreeFiles, roots: readonly string[], pa
 export async function loadTree(opts: ScanOptions, timings: Timings = {}, listed?: TreeFiles): Promise<LoadedTree> {
   let t = performance.now();
   const lap = (stage: string): void => { const now = performance.now(); timings[stage] = now - t; t = now; };
-  const { root, files, problems, excludedByConfig, includes } = listed ?? await treeFiles(opts);
+  const tree = listed ?? await treeFiles(opts);
+  const { root, files, problems, excludedByConfig, includes } = tree;
   lap('discover');
   const collected = await collectFacts(root, files, { jobs: opts.jobs ?? 1, cacheDir: opts.cacheDir ?? null, onProgress: opts.onProgress, includes });
   lap('parse+facts');
   return {
     files, facts: collected.files, store: collected.store, problems: [...problems, ...collected.problems], excludedByConfig,
-    contentKey: contentKeyOf(opts, files, collected.keys), factsKeys: collected.keys,
+    contentKey: contentKeyOf(opts, tree, collected.keys), factsKeys: collected.keys,
+    defineScopes: opts.config ? scopesOf(tree, collected.files, opts) : null,
   };
 }
 
-/** Content address of a tree state under some options: its files' facts keys and the options. */
-export function contentKeyOf(opts: ScanOptions, files: readonly string[], factsKeys: ReadonlyMap<string, string>): string {
+/** Who sees which locally defined name: through the tree's include refs and Makefile flags. */
+function scopesOf(tree: TreeFiles, facts: readonly LoadedFile[], opts: ScanOptions): DefineScopes {
+  const shared = sharedHeaderDirs(opts.arch).map((d) => `${d}/`);
+  const configOnly = new ConditionEvaluator(opts.config?.values ?? null);
+  return defineScopes(facts, {
+    refsOf: (file) => tree.includes.get(file)?.refs ?? [],
+    resolve: tree.resolve,
+    isShared: (file) => shared.some((d) => file.startsWith(d)),
+    commandLineDefines: (file) => makeDefinesFor(tree.makeDefines, file),
+  }, (conditions) => configOnly.allowed(conditions.filter(testsConfigOnly)));
+}
+
+/** Content address of a tree state under some options: its files' facts keys, Makefile flags and the options. */
+export function contentKeyOf(opts: ScanOptions, { files, makeDefines }: Pick<TreeFiles, 'files' | 'makeDefines'>, factsKeys: ReadonlyMap<string, string>): string {
   const hash = createHash('sha256').update(JSON.stringify(analysisOptions(opts)));
+  hash.update(JSON.stringify([...makeDefines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   for (const f of files) hash.update(`${f}\0${factsKeys.get(f) ?? '-'}\n`);
   return hash.digest('hex');
 }

@@ -8,6 +8,7 @@ import { lockedRunOf, queueingOf, runBindingOf, runsWithIrqsOff, signalOf } from
 import type { RunKind } from '../resources/waits.js';
 import { type BitOp, bitFlag, bitOfFlag, bitNameOf, bitOpOf, bitWordOf } from '../models/bit-ops.js';
 import { calleeName, directCallee, forEachDecl, forEachExpr, forEachStmt, unwrapCasts, variablesOf, walkExpr } from '../program/program.js';
+import { DEFINED_TEST } from '../program/conditions.js';
 import type { Expr, FileFacts, FunctionFacts, ObjectMacro, Param, Stmt } from './types.js';
 import { callArgumentTexts } from '../parse/normalize.js';
 
@@ -180,6 +181,8 @@ export interface FileOutline extends Omit<FileFacts, 'functions' | 'objectMacros
   macros: string;
   /** Names this file's conditions or code may ask a macro's value of. */
   macroRefs: string[];
+  /** Names its `#if`s ask `defined()` of (`#ifdef DEBUG`): whether they are depends on what the file sees. */
+  definedRefs: string[];
 }
 
 const FIELD = '\x1f';
@@ -208,7 +211,11 @@ export function forEachPackedMacro(packed: string, visit: (name: string, value: 
 
 export function outlineOf(facts: FileFacts): FileOutline {
   const refs = new Set<string>();
-  const mention = (text: string): void => { for (const w of text.match(IDENTIFIERS) ?? []) refs.add(w); };
+  const definedRefs = new Set<string>();
+  const mention = (text: string): void => {
+    for (const w of text.match(IDENTIFIERS) ?? []) refs.add(w);
+    for (const d of text.matchAll(DEFINED_TEST)) definedRefs.add(d[1] as string);
+  };
   for (const m of facts.objectMacros) m.conditions.forEach(mention);
   for (const g of facts.guards) g.conditions.forEach(mention);
   // A global's initialiser constants are compared with the flags code tests (program/global-objects.ts).
@@ -223,7 +230,7 @@ export function outlineOf(facts: FileFacts): FileOutline {
     return { ...rest, index: indexOf(body, rest.params, addressTaken) };
   });
   const { functions: _bodies, objectMacros, ...tables } = facts;
-  return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort() };
+  return { ...tables, functions, macros: packMacros(objectMacros), macroRefs: [...refs].sort(), definedRefs: [...definedRefs].sort() };
 }
 
 /**

@@ -31,7 +31,7 @@ export interface Baseline {
 /** The whole analysis of a loaded tree. */
 /** The whole analysis of a loaded tree; `lastUse`: the tree is not analysed again after this. */
 export function analyzeTree(tree: LoadedTree, opts: ScanOptions, timings: Timings = {}, lastUse = false): Baseline {
-  const analysis = analyzeProgram(tree.facts, opts, timings, lastUse);
+  const analysis = analyzeProgram(tree.facts, opts, timings, lastUse, tree.defineScopes);
   const report = reportOf(analysis, tree, opts, timings);
   const byPath = new Map(tree.facts.map((f) => [f.path, f]));
   // Made on first use (an image needs it; check-patch only when a patch adds or removes functions).
@@ -71,7 +71,7 @@ export async function cachedReport(opts: ScanOptions, cacheDir: string, listed: 
 }
 
 /** The content key of the tree as the stat index knows it; null when any file is not known as it is. */
-async function cachedTreeKey(opts: ScanOptions, cacheDir: string, { root, files }: TreeFiles): Promise<string | null> {
-  const known = await lookupTreeKeys(root, files, cacheDir);
-  return known ? contentKeyOf(opts, files, known.keys) : null;
+async function cachedTreeKey(opts: ScanOptions, cacheDir: string, listed: TreeFiles): Promise<string | null> {
+  const known = await lookupTreeKeys(listed.root, listed.files, cacheDir);
+  return known ? contentKeyOf(opts, listed, known.keys) : null;
 }

@@ -13,6 +13,7 @@ import type { FileOutline, FunctionOutline, LoadedFile } from '../facts/outline.
 import type { FunctionFacts, GuardDefinition, Stmt, TypeRef } from '../facts/types.js';
 import { BodyMissing, BodyStore, FactsUnavailable } from '../source/body-store.js';
 import { ConditionEvaluator } from '../program/conditions.js';
+import type { DefineScopes } from '../program/define-scopes.js';
 import { type FieldStore, type LockInitIndex, type LockInitSite, LockIdentity } from '../program/lock-identity.js';
 import type { FnId, Program } from '../program/program.js';
 import type { Problem, Report, Site } from '../report/types.js';
@@ -27,7 +28,7 @@ import { CompactSummaries, SummaryCodec } from '../summaries/store.js';
 import { SummaryOverlay } from './summary-overlay.js';
 import { WitnessTable } from '../summaries/witness.js';
 
-const FORMAT = 13;
+const FORMAT = 14;
 /** Images kept per cache: the trees a developer switches between, not every state ever seen. */
 const KEEP_IMAGES = 4;
 /** A temp directory this old belongs to no running writer. */
@@ -81,6 +82,8 @@ interface LinkPart {
   macroValues: string[][];
   /** The names whose macro values were collected (null: all). */
   macroAsked: string[] | null;
+  /** Which file sees which locally defined name (null: none judged). */
+  defineScopes: DefineScopes | null;
 }
 
 interface AnalysisPart {
@@ -262,6 +265,7 @@ function linkPart(a: ProgramAnalysis, origin: Map<FunctionFacts, [number, number
     aliases: [...p.aliases], callMacros: [...p.callMacros], guards: [...p.guards], keyedStructs: [...p.keyedStructs], keyedFields: [...p.keyedFields],
     macroNames: [...a.conditions.macroValues().keys()], macroValues: [...a.conditions.macroValues().values()],
     macroAsked: a.conditions.asked ? [...a.conditions.asked].sort() : null,
+    defineScopes: a.conditions.scopes,
   };
 }
 
@@ -391,7 +395,7 @@ function assemble(
   for (const [fn, offers] of part.offers) collector.setOffers(fn, offers);
   const analysis: ProgramAnalysis = {
     program, conditions: new ConditionEvaluator(
-      config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []])), undefined, link.macroAsked ? new Set(link.macroAsked) : null,
+      config, new Map(link.macroNames.map((n, i) => [n, link.macroValues[i] ?? []])), undefined, link.macroAsked ? new Set(link.macroAsked) : null, link.defineScopes,
     ),
     identity: new LockIdentity(program, new Map(part.fieldStores), lockInitIndexOf(part), {
       fields: new Set(part.placeReads.fields), initialisers: new Set(part.placeReads.initialisers),

@@ -136,7 +136,8 @@ function planChanges(base: Baseline, patched: ReadonlyMap<string, LoadedFile | n
     if (!before || !after) return { fallback: `${file}: the patch adds or deletes an analysed file` };
     if (declarationsOf(before) !== declarationsOf(after)) return { fallback: `${file}: the patch changes declarations, macros or ops bindings` };
     if (!a.conditions.knows(after.macroRefs)) return { fallback: `${file}: the patch mentions macro constants the baseline did not evaluate` };
-    const now = after.functions.filter((f) => a.conditions.allowed(f.conditions));
+    if (after.definedRefs.some((n) => !before.definedRefs.includes(n))) return { fallback: `${file}: the patch tests whether a macro is defined that it did not` };
+    const now = after.functions.filter((f) => a.conditions.allowed(f.conditions, file));
     const old = idsOf.get(file) ?? [];
     const match = matchFunctions(old.map((i) => a.program.functions[i] as FunctionFacts), now);
     plan.files.set(file, now.map((next, i) => {

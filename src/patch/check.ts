@@ -135,7 +135,7 @@ function afterIncrementally(base: Baseline, p: PatchedTree, set: PatchSet, opts:
 
 function afterWhole(tree: LoadedTree, p: PatchedTree, set: PatchSet, opts: ScanOptions, timings: Timings): After {
   const facts = [...tree.facts.filter((f) => !p.patched.has(f.path)), ...p.changedFacts];
-  const whole = analyzeProgram(facts, opts, timings);
+  const whole = analyzeProgram(facts, opts, timings, false, tree.defineScopes);
   return { after: reportOf(whole, p.notes, opts, timings), reviews: reviewRcuConversions(set, whole.program, writerIndex(whole.program.functions)) };
 }
 

@@ -1,6 +1,7 @@
 // `#if` conditions under a configuration, three-valued: true, false, or unknown (null). Without
 // a .config every CONFIG_ test is unknown, so both arms of a conditional stay possible.
 import type { Kconfig } from '../source/kconfig.js';
+import type { DefineScopes } from './define-scopes.js';
 
 export type Tri = boolean | null;
 
@@ -65,6 +66,10 @@ export class ConditionEvaluator {
   private readonly cache = new Map<string, Tri>();
   private readonly numbers = new Map<string, Value>();
   private readonly config: Kconfig | null;
+  /** Names defined in some files only (define-scopes.ts); judged per file under a config. */
+  private readonly scoped: ReadonlySet<string>;
+  /** Conditions that ask `defined()` of a scoped name: their value is the file's. */
+  private readonly askScoped = new Map<string, boolean>();
 
   /** `macros`: object-like macro values, expanded when a condition names one (`USE_SPLIT_PTE_PTLOCKS`). */
   constructor(
@@ -74,8 +79,10 @@ export class ConditionEvaluator {
     private readonly definedNames: ReadonlySet<string> = new Set([...macros].flatMap(([name, values]) => (isEnumerator(values) ? [] : [name]))),
     /** The names whose definitions were collected (null: all were); a value asked of another name is not known here. */
     readonly asked: ReadonlySet<string> | null = null,
+    readonly scopes: DefineScopes | null = null,
   ) {
     this.config = config && withLockdep(config);
+    this.scoped = new Set(this.config ? scopes?.scoped : []);
   }
 
   /** Whether this evaluator knows the value of every macro `names` may ask for. */
@@ -90,9 +97,12 @@ export class ConditionEvaluator {
     return this.macros;
   }
 
-  /** Whether code under all of `conditions` is compiled: false only if one is surely false. */
-  allowed(conditions: readonly string[]): boolean {
-    return conditions.every((c) => this.evaluate(c) !== false);
+  /**
+   * Whether code under all of `conditions` is compiled: false only if one is surely false.
+   * `file`: where the code is, for names only some files define (without it, as if defined).
+   */
+  allowed(conditions: readonly string[], file?: string): boolean {
+    return conditions.every((c) => this.evaluate(c, file) !== false);
   }
 
   /** The value of a macro defined once (or identically everywhere), as the preprocessor sees it; null otherwise. */
@@ -135,20 +145,49 @@ export class ConditionEvaluator {
     return value;
   }
 
-  evaluate(condition: string): Tri {
-    const hit = this.cache.get(condition);
+  evaluate(condition: string, file?: string): Tri {
+    const key = file !== undefined && this.asksScoped(condition) ? `${file}\0${condition}` : condition;
+    const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     let value: Tri = null;
     try {
-      const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro, this.definedNames).parse();
+      const definedIn = key === condition ? undefined : this.definedIn(file as string);
+      const v = new ExpressionParser(tokenize(condition), this.config, this.expandMacro, this.definedNames, 0, definedIn).parse();
       value = v === null ? null : v !== 0;
     } catch {
       value = null;
     }
-    this.cache.set(condition, value);
+    this.cache.set(key, value);
     return value;
   }
+
+  private asksScoped(condition: string): boolean {
+    if (this.scoped.size === 0) return false;
+    let asks = this.askScoped.get(condition);
+    if (asks === undefined) {
+      asks = [...condition.matchAll(DEFINED_TEST)].some((m) => this.scoped.has(m[1] as string));
+      this.askScoped.set(condition, asks);
+    }
+    return asks;
+  }
+
+  /**
+   * `defined(X)` of a scoped name in `file`: a .c file sees what it, its local headers and its
+   * Makefile define; a header is included by units that may differ, so what it does not see
+   * itself is unknown.
+   */
+  private definedIn(file: string): (name: string) => Value | undefined {
+    const seen = this.scopes?.visible[file];
+    return (name) => {
+      if (!this.scoped.has(name)) return undefined;
+      if (seen?.includes(name)) return 1;
+      return file.endsWith('.c') ? 0 : null;
+    };
+  }
 }
+
+/** `defined(X)` / `defined X` in a condition. */
+export const DEFINED_TEST = /\bdefined\s*\(?\s*([A-Za-z_]\w*)/g;
 
 const TOKEN = /\s*(0x[0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%&|^~?:,])/y;
 
@@ -186,6 +225,8 @@ class ExpressionParser {
     private readonly expand: (name: string, depth: number) => Value,
     private readonly definedNames: ReadonlySet<string>,
     private readonly depth = 0,
+    /** The asking file's answer for names only some files define; undefined for other names. */
+    private readonly definedIn?: (name: string) => Value | undefined,
   ) {}
 
   parse(): Value {
@@ -294,6 +335,8 @@ class ExpressionParser {
    */
   private defined(name: string): Value {
     if (name in PREDEFINED) return PREDEFINED[name] === null ? 0 : 1;
+    const scoped = this.definedIn?.(name);
+    if (scoped !== undefined) return scoped;
     if (!name.startsWith('CONFIG_')) return this.definedNames.has(name) ? (this.config ? 1 : null) : 0;
     if (!this.config) return null;
     // Kconfig's autoconf.h defines CONFIG_X_MODULE for X=m.

@@ -4,6 +4,7 @@ import type { Expr, FieldFunctionBinding, FunctionFacts, GlobalFacts, GuardDefin
 import type { Kconfig } from '../source/kconfig.js';
 import { keyedStructOfInitialiser, reclassedLockArg } from '../models/kernel-api.js';
 import { ConditionEvaluator, ENUMERATOR } from './conditions.js';
+import type { DefineScopes } from './define-scopes.js';
 import { definitionKey, lookupScoped, plainName, resolveName, scopesOf, scopedKey, typeDefinitionKey } from './scope.js';
 
 export type FnId = number;
@@ -57,15 +58,17 @@ export interface Program {
  * keeps all. A whole tree defines millions (register headers); only the names that conditions or
  * code mention, and the names their values mention in turn, are kept.
  */
-export function collectObjectMacros(files: readonly LoadedFile[], config: Kconfig | null, wanted = macroNamesAsked(files)): Map<string, string[]> {
+export function collectObjectMacros(
+  files: readonly LoadedFile[], config: Kconfig | null, wanted = macroNamesAsked(files), scopes: DefineScopes | null = null,
+): Map<string, string[]> {
   // One pass over the millions of definitions keeps the few asked for; their conditions are
   // judged once every defined name is known (`defined(X)`).
-  const asked: { name: string; value: string; conditions: string[] }[] = [];
-  for (const f of files) forEachPackedMacro(f.macros, (name, value, conds) => { if (wanted.has(name)) asked.push({ name, value, conditions: conds() }); });
-  const conditions = new ConditionEvaluator(config, new Map(), new Set(asked.flatMap((m) => (m.value.startsWith(ENUMERATOR) ? [] : [m.name]))));
+  const asked: { name: string; value: string; conditions: string[]; file: string }[] = [];
+  for (const f of files) forEachPackedMacro(f.macros, (name, value, conds) => { if (wanted.has(name)) asked.push({ name, value, conditions: conds(), file: f.path }); });
+  const conditions = new ConditionEvaluator(config, new Map(), new Set(asked.flatMap((m) => (m.value.startsWith(ENUMERATOR) ? [] : [m.name]))), null, scopes);
   const out = new Map<string, string[]>();
   for (const m of asked) {
-    if (!conditions.allowed(m.conditions)) continue;
+    if (!conditions.allowed(m.conditions, m.file)) continue;
     const list = getOrInit(out, m.name, () => []);
     if (!list.includes(m.value)) list.push(m.value);
   }
@@ -97,7 +100,7 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
   // Sorted input makes ids, and so every later tie-break, independent of read order.
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of sorted) {
-    for (const fn of file.functions) if (conditions.allowed(fn.conditions)) program.functions.push(fn);
+    for (const fn of file.functions) if (conditions.allowed(fn.conditions, file.path)) program.functions.push(fn);
     for (const s of file.structs) {
       const fields = getOrInit(program.structs, typeDefinitionKey(s.name, file.path), () => ({}));
       Object.assign(fields, s.fields);
@@ -114,13 +117,13 @@ export function linkProgram(files: readonly LoadedFile[], conditions: ConditionE
     forEachPackedMacro(file.macros, (name, value, conds) => {
       const alias = /^[A-Za-z_]\w*$/.test(value);
       const call = alias ? null : /^\(?\s*([A-Za-z_]\w*)\s*\(\s*\)\s*\)?$/.exec(value);
-      if ((!alias && !call) || !conditions.allowed(conds())) return;
+      if ((!alias && !call) || !conditions.allowed(conds(), file.path)) return;
       if (alias) program.aliases.set(definitionKey(name, file.path, true), value);
       if (call) program.callMacros.set(definitionKey(name, file.path, true), call[1] as string);
     });
     for (const g of file.guards) {
       const key = definitionKey(g.name, file.path, true);
-      if (!program.guards.has(key) && conditions.allowed(g.conditions)) program.guards.set(key, g);
+      if (!program.guards.has(key) && conditions.allowed(g.conditions, file.path)) program.guards.set(key, g);
     }
   }
   indexFunctions(program);

@@ -15,6 +15,19 @@ export interface KbuildVerdict {
   enabled: Set<string>;
   /** Every object and directory it names in a goal list, whatever the config. */
   mentioned: Set<string>;
+  /** Names it defines on the compiler's command line; null when it defines none. */
+  defines: MakeDefines | null;
+}
+
+/**
+ * `-DNAME` flags of one directory's Makefile under a config: `ccflags-y += -DDEBUG` for its own
+ * files, `subdir-ccflags-y` for its subdirectories too, `CFLAGS_foo.o` for one object.
+ */
+export interface MakeDefines {
+  dir: string[];
+  subdirs: string[];
+  /** By object path relative to the root (`drivers/net/foo/bar.o`). */
+  objects: Record<string, string[]>;
 }
 
 /** Three-valued: a condition on something other than the config is `maybe`, and both arms count. */
@@ -85,7 +98,21 @@ class MakefileReader {
       if (word.endsWith('.o') && parts) for (const p of parts) add(p, depth + 1);
     };
     for (const group of GOAL_GROUPS) for (const w of this.values.get(`${group}-y`) ?? []) add(w, 0);
-    return { enabled, mentioned: this.mentioned };
+    return { enabled, mentioned: this.mentioned, defines: this.defines() };
+  }
+
+  private defines(): MakeDefines | null {
+    const named = (variable: string): string[] => definedByFlags(this.values.get(variable) ?? []);
+    const subdirs = named('subdir-ccflags-y');
+    const dir = [...new Set([...named('ccflags-y'), ...named('EXTRA_CFLAGS'), ...subdirs])].sort();
+    const objects: Record<string, string[]> = {};
+    for (const variable of [...this.values.keys()].sort()) {
+      const object = /^CFLAGS_(.+\.o)$/.exec(variable)?.[1];
+      const where = object ? this.located(object) : null;
+      const names = where ? named(variable) : [];
+      if (where && names.length > 0) objects[where] = names;
+    }
+    return dir.length + subdirs.length + Object.keys(objects).length === 0 ? null : { dir, subdirs: subdirs.sort(), objects };
   }
 
   /** Handles `ifeq`…`else`…`endif`; false when the line is none of them. */
@@ -205,6 +232,11 @@ class MakefileReader {
   }
 }
 
+/** The names `-DNAME` / `-DNAME=value` words define. */
+function definedByFlags(words: readonly string[]): string[] {
+  return [...new Set(words.flatMap((w) => /^-D'?([A-Za-z_]\w*)/.exec(w)?.[1] ?? []))];
+}
+
 /** `($(CONFIG_X),y)`, `"a" "b"`, `'a' 'b'`: the two operands; null for anything else. */
 function splitComparison(args: string): [string, string] | null {
   const text = args.trim();
@@ -252,6 +284,8 @@ export interface KbuildFiltered {
   dropped: number;
   /** Objects and directories some Makefile names (`kernel/sched/core.o`, `fs/btrfs/`), built or not. */
   mentioned: ReadonlySet<string>;
+  /** Command-line defines, by directory (whose Makefile gives them). */
+  defines: ReadonlyMap<string, MakeDefines>;
 }
 
 /**
@@ -269,10 +303,12 @@ export function filterByKbuild(root: string, files: string[], config: Kconfig): 
   }
   const mentioned = new Set<string>();
   const enabled = new Set<string>();
+  const defines = new Map<string, MakeDefines>();
   for (const dir of [...dirs].sort()) {
     const v = readKbuildDir(root, dir, config);
     v?.mentioned.forEach((p) => mentioned.add(p));
     v?.enabled.forEach((p) => enabled.add(p));
+    if (v?.defines) defines.set(dir, v.defines);
   }
   const notBuilt = (p: string): boolean => mentioned.has(p) && !enabled.has(p);
   const dirBuilt = new Map<string, boolean>();
@@ -285,5 +321,17 @@ export function filterByKbuild(root: string, files: string[], config: Kconfig): 
     return built;
   };
   const kept = files.filter((file) => !file.endsWith('.c') || (isDirBuilt(path.posix.dirname(file)) && !notBuilt(file.replace(/\.c$/, '.o'))));
-  return { kept, dropped: files.length - kept.length, mentioned };
+  return { kept, dropped: files.length - kept.length, mentioned, defines };
+}
+
+/** The names the Makefiles define on the command line that compiles `file` (a .c file). */
+export function makeDefinesFor(defines: ReadonlyMap<string, MakeDefines>, file: string): string[] {
+  const dir = path.posix.dirname(file);
+  const own = defines.get(dir);
+  const names = [...own?.dir ?? [], ...own?.objects[file.replace(/\.c$/, '.o')] ?? []];
+  for (let up = dir; up !== '.' && up !== '/';) {
+    up = path.posix.dirname(up);
+    names.push(...defines.get(up)?.subdirs ?? []);
+  }
+  return [...new Set(names)];
 }

@@ -524,7 +524,7 @@ class FunctionAnalysis {
         return this.eachWay(() => join(branch(stmt.then, holds, t), branch(stmt.else, fails, f)));
       }
       case 'pp': {
-        const taken = this.ctx.conditions.evaluate(stmt.cond);
+        const taken = this.ctx.conditions.evaluate(stmt.cond, this.fn().file);
         if (taken === true) return this.block(stmt.then, s);
         if (taken === false) return this.block(stmt.else, s);
         return join(this.block(stmt.then, s), this.block(stmt.else, s));
