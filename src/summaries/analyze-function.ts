@@ -1261,9 +1261,10 @@ class FunctionAnalysis {
           return this.argConstant(e.right)?.value === 0 ? { ...after, journal: 'clear', journalOuter: null, handleLocals: NO_NAMES } : { ...after, journal: 'set', journalOuter: after.journal };
         }
         if (e.left.k === 'id' && this.paramIndex(e.left.name) >= 0) {
-          return reassignmentKeys(e.left.name, e.op, e.right, this.paramFlagTested(e.left.name, after.guard)).reduce(withWritten, after);
+          const rekeyed = reassignmentKeys(e.left.name, e.op, e.right, this.paramFlagTested(e.left.name, after.guard)).reduce(withWritten, after);
+          return this.valueAssigned(e.left.name, e.op, e.right, s, rekeyed);
         }
-        if (e.left.k === 'id') return this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after);
+        if (e.left.k === 'id') return this.valueAssigned(e.left.name, e.op, e.right, s, this.assignedLocal(e.left.name, e.op === '=' ? e.right : null, after));
         const written = e.left.k === 'field' ? this.fieldAssigned(e.left, e.op, e.right, after) : e.left.k === 'deref' ? withWritten(after, POINTEE) : after;
         const key = e.left.k === 'field' ? pathKey(e.left) : null;
         if (!key) return written;
@@ -1288,6 +1289,38 @@ class FunctionAnalysis {
       case 'seq': return e.items.reduce((acc, x) => this.expr(x, acc), s);
       default: return s;
     }
+  }
+
+  /**
+   * The flags a variable holds after `name op= right` (State.known's valueKey()): constants
+   * given (`flags = A | B`), ORed in (`gup_flags |= FOLL_FAST_ONLY`) or taken out (`&= ~A`). A
+   * callee's test of the argument is decided by them (testAtCall()). `before`: the state before
+   * the assignment; anything else written to it, or its address taken, forgets them.
+   */
+  private valueAssigned(name: string, op: string, right: Expr, before: State, s: State): State {
+    const key = valueKey(name);
+    const prior = before.known[key];
+    const next = isAddressTaken(this.fn().body, name) ? null : this.flagsAssigned(op, right, prior, before);
+    if (!next && !(key in s.known)) return s;
+    const { [key]: _old, ...rest } = s.known;
+    return { ...s, known: next ? { ...rest, [key]: next } : rest };
+  }
+
+  private flagsAssigned(op: string, right: Expr, prior: KnownFlags | undefined, before: State): KnownFlags | null {
+    const value = unwrapCasts(right);
+    if (op === '=') {
+      if (value.k === 'id' && this.isVariable(value.name)) return before.known[valueKey(value.name)] ?? null;
+      const flags = this.constantFlags(value);
+      return flags ? { set: [...flags].sort(), othersClear: true, params: [], clear: [] } : null;
+    }
+    if (op === '|=') {
+      const flags = this.constantFlags(value);
+      if (!flags) return null;
+      return { set: sortedUnion(prior?.set ?? [], [...flags]), othersClear: prior?.othersClear ?? false, params: [], clear: (prior?.clear ?? []).filter((f) => !flags.has(f)) };
+    }
+    const cleared = op === '&=' && value.k === 'unary' && value.op === '~' ? orOfConstants(value.arg) : null;
+    if (!cleared) return null;
+    return { set: (prior?.set ?? []).filter((f) => !cleared.has(f)), othersClear: prior?.othersClear ?? false, params: [], clear: sortedUnion(prior?.clear ?? [], [...cleared]) };
   }
 
   /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
@@ -2238,6 +2271,9 @@ class FunctionAnalysis {
     const arg = c.args[t.param];
     if (!arg) return unknown;
     if (t.field === NESTED_HANDLE) return this.nestingAtCall(t, arg, s, unknown);
+    const held = arg.k === 'id' && t.field === undefined && (t.test === 'flag' || t.test === 'noFlag') ? s.known[valueKey(arg.name)] : undefined;
+    const has = held && (t.test === 'flag' || t.test === 'noFlag') ? this.hasFlag(held, t.flag) : null;
+    if (has !== null) return has === (t.test === 'flag') ? null : 'never';
     const container = containerOf(t.field);
     if (container) return this.containerTestAtCall(t, container, arg, s);
     const p = arg.k === 'id' ? this.paramHere(arg.name, s, t.test === 'flag' || t.test === 'noFlag' ? t.flag : undefined) : -1;
@@ -3441,6 +3477,14 @@ function isSameValue(e: Expr, name: string): boolean {
 }
 
 /** `s` after an assignment to `field`. */
+/** State.known's key for the flags a variable itself holds (`gup_flags |= FOLL_FAST_ONLY`). */
+function valueKey(name: string): string {
+  return `@${name}:${OWN_VALUE}`;
+}
+
+/** The "field" of valueKey(): no C field is spelled so. */
+const OWN_VALUE = '#value';
+
 /** `s` once local pointer `name` points elsewhere: what was known of its fields goes. */
 function forgetFieldsOf(name: string, s: State): State {
   const prefix = `@${name}:`;
