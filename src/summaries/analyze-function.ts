@@ -1299,8 +1299,8 @@ class FunctionAnalysis {
    */
   private valueAssigned(name: string, op: string, right: Expr, before: State, s: State): State {
     const key = valueKey(name);
-    const prior = before.known[key];
-    const next = isAddressTaken(this.fn().body, name) ? null : this.flagsAssigned(op, right, prior, before);
+    const assigned = this.flagsAssigned(op, right, before.known[key], before);
+    const next = assigned && !isAddressTaken(this.fn().body, name) ? assigned : null;
     if (!next && !(key in s.known)) return s;
     const { [key]: _old, ...rest } = s.known;
     return { ...s, known: next ? { ...rest, [key]: next } : rest };
@@ -1310,8 +1310,9 @@ class FunctionAnalysis {
     const value = unwrapCasts(right);
     if (op === '=') {
       if (value.k === 'id' && this.isVariable(value.name)) return before.known[valueKey(value.name)] ?? null;
+      // Not `i = 0`: a counter's value is no flag set, and every join would carry it.
       const flags = this.constantFlags(value);
-      return flags ? { set: [...flags].sort(), othersClear: true, params: [], clear: [] } : null;
+      return flags?.size ? { set: [...flags].sort(), othersClear: true, params: [], clear: [] } : null;
     }
     if (op === '|=') {
       const flags = this.constantFlags(value);
