@@ -87,10 +87,26 @@ describe('defined() per translation unit', () => {
         'drivers/flags/flags.c': ['DEBUG'], 'drivers/hdr/hdr.c': ['DEBUG'], 'drivers/other/other.c': [],
         'drivers/own/own.c': ['DEBUG'], 'drivers/shy/shy.c': [],
       },
+      partial: [],
     });
     const report = await scan(options(root, CONFIG));
     const files = [...new Set(report.findings.map((f) => f.location.file))].sort();
     assert.deepEqual(files, ['drivers/flags/flags.c', 'drivers/hdr/hdr.c', 'drivers/own/own.c']);
+  });
+
+  it('leaves a file\'s test unknown where it includes a header found only through a Makefile\'s -I', async () => {
+    const root = tree({
+      ...TREE,
+      'drivers/Makefile': 'obj-y += own/ other/ flags/ hdr/ shy/ inc/\n',
+      'drivers/own/own_regs.h': '#define DEBUG\n',
+      'drivers/inc/Makefile': 'obj-y += inc.o\nccflags-y += -I$(srctree)/drivers/own\n',
+      'drivers/inc/inc.c': driver('inc', '#include "own_regs.h"\n'),
+    });
+    const loaded = await loadTree(options(root, CONFIG));
+    assert.deepEqual(loaded.defineScopes?.partial, ['drivers/inc/inc.c']);
+    const report = await scan(options(root, CONFIG));
+    assert.ok(report.findings.some((f) => f.location.file === 'drivers/inc/inc.c'));
+    assert.ok(!report.findings.some((f) => f.location.file === 'drivers/other/other.c'));
   });
 
   it('leaves every arm possible without a config, as for any macro', async () => {
@@ -107,12 +123,14 @@ describe('defined() per translation unit', () => {
   });
 
   it('leaves a header\'s test unknown when the header does not see the name itself', () => {
-    const scopes = { scoped: ['DEBUG'], visible: { 'a/a.c': [], 'a/a.h': [], 'b/b.h': ['DEBUG'] } };
+    const scopes = { scoped: ['DEBUG'], visible: { 'a/a.c': [], 'a/a.h': [], 'b/b.h': ['DEBUG'], 'c/c.c': [] }, partial: ['c/c.c'] };
     const c = new ConditionEvaluator(parseKconfig('CONFIG_A=y\n'), new Map([['DEBUG', ['']]]), undefined, null, scopes);
     assert.equal(c.evaluate('defined(DEBUG)', 'a/a.c'), false);
     assert.equal(c.evaluate('defined(DEBUG)', 'a/a.h'), null);
     assert.equal(c.evaluate('defined(DEBUG)', 'b/b.h'), true);
     assert.equal(c.evaluate('!defined(DEBUG) && CONFIG_A', 'a/a.c'), true);
+    // c.c includes a header we could not find (through a Makefile's -I): it may define it.
+    assert.equal(c.evaluate('defined(DEBUG)', 'c/c.c'), null);
     // Without a file, as before: some file defines it.
     assert.equal(c.evaluate('defined(DEBUG)'), true);
   });

@@ -68,6 +68,8 @@ export class ConditionEvaluator {
   private readonly config: Kconfig | null;
   /** Names defined in some files only (define-scopes.ts); judged per file under a config. */
   private readonly scoped: ReadonlySet<string>;
+  /** Files whose includes we could not all find (DefineScopes.partial). */
+  private readonly partial: ReadonlySet<string>;
   /** Conditions that ask `defined()` of a scoped name: their value is the file's. */
   private readonly askScoped = new Map<string, boolean>();
 
@@ -83,6 +85,7 @@ export class ConditionEvaluator {
   ) {
     this.config = config && withLockdep(config);
     this.scoped = new Set(this.config ? scopes?.scoped : []);
+    this.partial = new Set(scopes?.partial);
   }
 
   /** Whether this evaluator knows the value of every macro `names` may ask for. */
@@ -173,15 +176,16 @@ export class ConditionEvaluator {
 
   /**
    * `defined(X)` of a scoped name in `file`: a .c file sees what it, its local headers and its
-   * Makefile define; a header is included by units that may differ, so what it does not see
-   * itself is unknown.
+   * Makefile define. What a header does not see itself is unknown (its includers may differ), and
+   * so is what a file with an include we could not find does not see.
    */
   private definedIn(file: string): (name: string) => Value | undefined {
     const seen = this.scopes?.visible[file];
+    const whole = file.endsWith('.c') && !this.partial.has(file);
     return (name) => {
       if (!this.scoped.has(name)) return undefined;
       if (seen?.includes(name)) return 1;
-      return file.endsWith('.c') ? 0 : null;
+      return whole ? 0 : null;
     };
   }
 }

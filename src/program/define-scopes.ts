@@ -15,6 +15,11 @@ export interface DefineScopes {
   scoped: string[];
   /** For each file asking about a scoped name: those it sees defined (possibly none). Sorted by file. */
   visible: Record<string, string[]>;
+  /**
+   * Asking files some of whose local includes name no file we know (`#include "regs.h"` found
+   * through a Makefile's `-I`): what they do not see may still be defined. Sorted.
+   */
+  partial: string[];
 }
 
 /** What a file includes and what its build defines, as the tree listing found them. */
@@ -47,27 +52,35 @@ export function defineScopes(files: readonly LoadedFile[], sight: IncludeSight, 
   }
   const scoped = new Set([...asked].filter((n) => !global.has(n) && !n.startsWith('CONFIG_')));
   const visible: Record<string, string[]> = {};
+  const partial: string[] = [];
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const wanted = f.definedRefs.filter((n) => scoped.has(n));
     if (wanted.length === 0) continue;
     const unit = localUnit(f.path, sight);
     const flags = f.path.endsWith('.c') ? new Set(sight.commandLineDefines(f.path)) : new Set<string>();
-    visible[f.path] = wanted.filter((n) => flags.has(n) || [...definers.get(n) ?? []].some((d) => unit.has(d)));
+    visible[f.path] = wanted.filter((n) => flags.has(n) || [...definers.get(n) ?? []].some((d) => unit.files.has(d)));
+    if (!unit.complete) partial.push(f.path);
   }
-  return { scoped: [...scoped].sort(), visible };
+  return { scoped: [...scoped].sort(), visible, partial };
 }
 
-/** The file and the local (not shared) files it includes, transitively. */
-function localUnit(file: string, sight: IncludeSight): Set<string> {
-  const unit = new Set([file]);
+/**
+ * The file and the local (not shared) files it includes, transitively; `complete`: every local
+ * include named a file we know. An unknown `<linux/…>` is a generated header, which defines no
+ * driver's names; an unknown `"regs.h"` or `<regs.h>` comes through a `-I` we do not follow.
+ */
+function localUnit(file: string, sight: IncludeSight): { files: Set<string>; complete: boolean } {
+  const files = new Set([file]);
+  let complete = true;
   const queue = [file];
   for (let at = queue.pop(); at !== undefined; at = queue.pop()) {
     for (const ref of sight.refsOf(at)) {
       const to = sight.resolve(at, ref);
-      if (to === null || unit.has(to) || sight.isShared(to)) continue;
-      unit.add(to);
+      if (to === null && (ref.startsWith('"') || !ref.includes('/'))) complete = false;
+      if (to === null || files.has(to) || sight.isShared(to)) continue;
+      files.add(to);
       queue.push(to);
     }
   }
-  return unit;
+  return { files, complete };
 }
