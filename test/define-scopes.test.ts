@@ -109,6 +109,34 @@ describe('defined() per translation unit', () => {
     assert.ok(!report.findings.some((f) => f.location.file === 'drivers/other/other.c'));
   });
 
+  it('leaves an #included .c file\'s test unknown: its includer may define the name first', async () => {
+    const root = tree({
+      ...TREE,
+      'drivers/Makefile': 'obj-y += own/ other/ flags/ hdr/ shy/ unit/\n',
+      'drivers/unit/Makefile': 'obj-y += unit.o\n',
+      'drivers/unit/unit.c': '#define DEBUG\n#include "unit_impl.c"\n',
+      'drivers/unit/unit_impl.c': driver('unit'),
+    });
+    const loaded = await loadTree(options(root, CONFIG));
+    assert.deepEqual(loaded.defineScopes?.partial, ['drivers/unit/unit_impl.c']);
+    const report = await scan(options(root, CONFIG));
+    assert.ok(report.findings.some((f) => f.location.file === 'drivers/unit/unit_impl.c'));
+  });
+
+  it('scopes a name only a Makefile defines, and leaves a name nothing defines undefined everywhere', async () => {
+    const root = tree({
+      ...TREE,
+      'drivers/flags/Makefile': 'obj-y += flags.o\nccflags-y += -DFLAGS_TRACE\n',
+      'drivers/flags/flags.c': driver('flags', '#ifdef FLAGS_TRACE\nstatic void trace_on(void) {}\n#endif\n'),
+      'drivers/other/other.c': driver('other', '#ifdef FLAGS_TRACE\nstatic void trace_on(void) {}\n#endif\n#include <linux/arch_hook.h>\n'),
+      'include/linux/arch_hook.h': '#ifndef ARCH_HAS_HOOK\nstatic inline void arch_hook(void) {}\n#endif\n',
+    });
+    const scopes = (await loadTree(options(root, CONFIG))).defineScopes;
+    assert.deepEqual(scopes?.scoped, ['DEBUG', 'FLAGS_TRACE']);
+    assert.deepEqual(scopes?.visible['drivers/flags/flags.c'], ['FLAGS_TRACE']);
+    assert.deepEqual(scopes?.visible['drivers/other/other.c'], []);
+  });
+
   it('leaves every arm possible without a config, as for any macro', async () => {
     const report = await scan(options(tree(TREE), null));
     assert.equal(new Set(report.findings.map((f) => f.location.file)).size, 5);

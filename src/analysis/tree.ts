@@ -146,6 +146,7 @@ function scopesOf(tree: TreeFiles, facts: readonly LoadedFile[], opts: ScanOptio
     resolve: tree.resolve,
     isShared: (file) => shared.some((d) => file.startsWith(d)),
     commandLineDefines: (file) => makeDefinesFor(tree.makeDefines, file),
+    commandLineNames: new Set([...tree.makeDefines.values()].flatMap((d) => [...d.dir, ...d.subdirs, ...Object.values(d.objects).flat()])),
   }, (conditions) => configOnly.allowed(conditions.filter(testsConfigOnly)));
 }
 

@@ -11,13 +11,14 @@ import { getOrInit } from './program.js';
 
 /** Plain data, kept in the summary image. */
 export interface DefineScopes {
-  /** Names asked by `defined()` that no shared header defines. Sorted. */
+  /** Names asked by `defined()` that some file or Makefile defines, but no shared header. Sorted. */
   scoped: string[];
   /** For each file asking about a scoped name: those it sees defined (possibly none). Sorted by file. */
   visible: Record<string, string[]>;
   /**
-   * Asking files some of whose local includes name no file we know (`#include "regs.h"` found
-   * through a Makefile's `-I`): what they do not see may still be defined. Sorted.
+   * Asking files whose unit we do not see whole: some local include names no file we know
+   * (`#include "regs.h"` found through a Makefile's `-I`), or another file #includes the .c file
+   * after its own #defines. What they do not see may still be defined. Sorted.
    */
   partial: string[];
 }
@@ -31,6 +32,8 @@ export interface IncludeSight {
   isShared(file: string): boolean;
   /** `-DNAME`s on the command line compiling a .c file. */
   commandLineDefines(file: string): readonly string[];
+  /** Every name some command line defines. */
+  commandLineNames: ReadonlySet<string>;
 }
 
 /**
@@ -50,18 +53,33 @@ export function defineScopes(files: readonly LoadedFile[], sight: IncludeSight, 
       else if (definedWhere(conditions())) getOrInit(definers, name, () => new Set()).add(f.path);
     });
   }
-  const scoped = new Set([...asked].filter((n) => !global.has(n) && !n.startsWith('CONFIG_')));
+  // A name nothing defines is not defined anywhere, as before.
+  const scoped = new Set([...asked].filter((n) => !global.has(n) && !n.startsWith('CONFIG_') && (definers.has(n) || sight.commandLineNames.has(n))));
   const visible: Record<string, string[]> = {};
   const partial: string[] = [];
+  const included = includedSources(files, sight);
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const wanted = f.definedRefs.filter((n) => scoped.has(n));
     if (wanted.length === 0) continue;
     const unit = localUnit(f.path, sight);
     const flags = f.path.endsWith('.c') ? new Set(sight.commandLineDefines(f.path)) : new Set<string>();
     visible[f.path] = wanted.filter((n) => flags.has(n) || [...definers.get(n) ?? []].some((d) => unit.files.has(d)));
-    if (!unit.complete) partial.push(f.path);
+    if (!unit.complete || included.has(f.path)) partial.push(f.path);
   }
   return { scoped: [...scoped].sort(), visible, partial };
+}
+
+/** The .c files another file #includes (kernel/sched's build units, a driver's shared code). */
+function includedSources(files: readonly LoadedFile[], sight: IncludeSight): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    for (const ref of sight.refsOf(f.path)) {
+      if (!ref.endsWith('.c"') && !ref.endsWith('.c>')) continue;
+      const to = sight.resolve(f.path, ref);
+      if (to !== null) out.add(to);
+    }
+  }
+  return out;
 }
 
 /**
