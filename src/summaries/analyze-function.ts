@@ -1316,12 +1316,10 @@ class FunctionAnalysis {
     }
     if (op === '|=') {
       const flags = this.constantFlags(value);
-      if (!flags) return null;
-      return { set: sortedUnion(prior?.set ?? [], [...flags]), othersClear: prior?.othersClear ?? false, params: [], clear: (prior?.clear ?? []).filter((f) => !flags.has(f)) };
+      return flags ? withFlagsSet(prior ?? NOTHING_KNOWN, flags) : null;
     }
     const cleared = op === '&=' && value.k === 'unary' && value.op === '~' ? orOfConstants(value.arg) : null;
-    if (!cleared) return null;
-    return { set: (prior?.set ?? []).filter((f) => !cleared.has(f)), othersClear: prior?.othersClear ?? false, params: [], clear: sortedUnion(prior?.clear ?? [], [...cleared]) };
+    return cleared ? withFlagsCleared(prior ?? NOTHING_KNOWN, cleared) : null;
   }
 
   /** A local given `value` (null: changed otherwise): whether it now holds the task's handle, or which constant. */
@@ -2272,7 +2270,7 @@ class FunctionAnalysis {
     const arg = c.args[t.param];
     if (!arg) return unknown;
     if (t.field === NESTED_HANDLE) return this.nestingAtCall(t, arg, s, unknown);
-    const held = arg.k === 'id' && t.field === undefined && (t.test === 'flag' || t.test === 'noFlag') ? s.known[valueKey(arg.name)] : undefined;
+    const held = arg.k === 'id' && t.field === undefined ? s.known[valueKey(arg.name)] : undefined;
     const has = held && (t.test === 'flag' || t.test === 'noFlag') ? this.hasFlag(held, t.flag) : null;
     if (has !== null) return has === (t.test === 'flag') ? null : 'never';
     const container = containerOf(t.field);
@@ -2443,9 +2441,7 @@ class FunctionAnalysis {
     const key = `@${read.object}:${read.field}`;
     const before = v.known[key] ?? NOTHING_KNOWN;
     const flag = read.flag;
-    const has = { ...before, set: sortedUnion(before.set, [flag]), clear: before.clear.filter((f) => f !== flag) };
-    const lacks = { ...before, set: before.set.filter((f) => f !== flag), clear: sortedUnion(before.clear, [flag]) };
-    return [{ ...v, known: { ...v.known, [key]: has } }, { ...v, known: { ...v.known, [key]: lacks } }];
+    return [{ ...v, known: { ...v.known, [key]: withFlagsSet(before, [flag]) } }, { ...v, known: { ...v.known, [key]: withFlagsCleared(before, [flag]) } }];
   }
 
   /**
@@ -3415,6 +3411,18 @@ function joinKnown(a: Record<string, KnownFlags>, b: Record<string, KnownFlags>)
 const NULL_OBJECT = '#null';
 const NOTHING_KNOWN: KnownFlags = { set: [], othersClear: false, params: [], clear: [] };
 
+/** `known` with `flags` set (and so no longer taken out). */
+function withFlagsSet(known: KnownFlags, flags: Iterable<string>): KnownFlags {
+  const added = new Set(flags);
+  return { ...known, set: sortedUnion(known.set, [...added]), clear: known.clear.filter((f) => !added.has(f)) };
+}
+
+/** `known` with `flags` taken out. */
+function withFlagsCleared(known: KnownFlags, flags: Iterable<string>): KnownFlags {
+  const taken = new Set(flags);
+  return { ...known, set: known.set.filter((f) => !taken.has(f)), clear: sortedUnion(known.clear, [...taken]) };
+}
+
 /** The holder (`@local`, or a parameter's index) and the field of a State.known key. */
 function splitKnownKey(key: string): { holder: string; field: string } {
   const at = key.indexOf(':');
@@ -3477,7 +3485,6 @@ function isSameValue(e: Expr, name: string): boolean {
   return arg !== undefined && isSameValue(arg, name);
 }
 
-/** `s` after an assignment to `field`. */
 /** State.known's key for the flags a variable itself holds (`gup_flags |= FOLL_FAST_ONLY`). */
 function valueKey(name: string): string {
   return `@${name}:${OWN_VALUE}`;
