@@ -7,7 +7,8 @@ import type { CycleRule } from '../rules/rule.js';
 import { HARDIRQ, IPI, QUEUED_WRITER, SLEEP, SOFTIRQ } from '../summaries/domain.js';
 import type { WitnessId, WitnessTable } from '../summaries/witness.js';
 import type { DependencyGraph } from './graph.js';
-import { devicelessFilesystems, sameFilesystems, waitsInHoldersFilesystem } from '../models/filesystem-classes.js';
+import { devicelessFilesystems } from '../models/filesystem-classes.js';
+import { sameOwners, waitsInHoldersOwner } from '../models/owner-classes.js';
 import { functionIndex } from '../facts/outline.js';
 import { fieldHop, flushedObjects, locksOwnRunObject, selfWaitObjects } from './lock-objects.js';
 import { oneBackend } from './paravirt.js';
@@ -154,14 +155,14 @@ function comesFirst(a: string, b: string): boolean {
 
 /**
  * Whether the CPUs' paths can run on one machine against the same objects: one paravirt
- * backend, and each per-filesystem class one filesystem's on the CPU that holds it and on the
- * one that waits for it. `ring` is the cycle in order; a queued writer outside it waits for the
+ * backend, and each per-owner class (a filesystem's, a protocol's) one owner's on the CPU that
+ * holds it and on the one that waits for it. `ring` is the cycle in order; a queued writer outside it waits for the
  * lock of the ring's CPU that holds it.
  */
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);
-  const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersFilesystem(w, holder, deviceless)));
-  return sameFilesystems(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !(ring.length > 1 && ring.some((e) => waitsForOwnRun(e, ctx))) && !waitsForAnotherRun(ring, ctx) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
+  const writersMeet = writers.every((w) => ring.every((holder) => holder.from !== w.to || waitsInHoldersOwner(w, holder, deviceless)));
+  return sameOwners(ring, deviceless) && writersMeet && flushesNearestItems(ring, ctx) && !(ring.length > 1 && ring.some((e) => waitsForOwnRun(e, ctx))) && !waitsForAnotherRun(ring, ctx) && !flushesAnotherObjectsRun(ring, ctx) && oneBackend([...ring, ...writers].flatMap((e) => [expand(e.hold, ctx), expand(e.wait, ctx)]));
 }
 
 /**

@@ -4,8 +4,7 @@
 // inode's lock and an ocfs2 inode's are two classes. The analysis names both `inode.i_rwsem` and
 // tells them apart by the code that locks them: an edge of such a class records the filesystem
 // whose own code (the deepest frame in its directory) holds or waits for it, and a cycle needs
-// one filesystem on both sides of each such class.
-import type { DepEdge } from '../deadlock/types.js';
+// one filesystem on both sides of each such class (owner-classes.ts).
 
 /**
  * Classes keyed per `file_system_type`, and locks of objects that belong to one super_block
@@ -79,24 +78,4 @@ export function filesystemOf(file: string, cls: string): string | null {
 
 export function isPerFilesystemClass(cls: string): boolean {
   return PER_FILESYSTEM_CLASSES.has(cls);
-}
-
-/**
- * Whether a cycle's CPUs can lock one filesystem's objects: each per-filesystem class held and
- * awaited in the same one. `deviceless()` names the filesystems a device lookup never finds.
- */
-export function sameFilesystems(edges: readonly Pick<DepEdge, 'heldIn' | 'awaitedIn'>[], deviceless: () => ReadonlySet<string>): boolean {
-  return edges.every((e, i) => waitsInHoldersFilesystem(e, edges[(i + 1) % edges.length] as Pick<DepEdge, 'heldIn'>, deviceless));
-}
-
-/** Whether the CPU of `waiter` can wait for the object the CPU of `holder` holds, as filesystems tell. */
-export function waitsInHoldersFilesystem(waiter: Pick<DepEdge, 'awaitedIn'>, holder: Pick<DepEdge, 'heldIn'>, deviceless: () => ReadonlySet<string>): boolean {
-  return !waiter.awaitedIn || !holder.heldIn || oneFilesystem(waiter.awaitedIn, holder.heldIn, deviceless);
-}
-
-function oneFilesystem(a: string, b: string, deviceless: () => ReadonlySet<string>): boolean {
-  if (a === b) return true;
-  if (a === ON_BLOCK_DEVICE) return !deviceless().has(b);
-  if (b === ON_BLOCK_DEVICE) return !deviceless().has(a);
-  return false;
 }

@@ -26,7 +26,7 @@ import {
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { Problem, StepKind } from '../report/types.js';
-import { filesystemOf, isPerFilesystemClass } from '../models/filesystem-classes.js';
+import { isPerOwnerClass, ownerOf } from '../models/owner-classes.js';
 import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import type { IrqsOffEntry } from '../program/contexts.js';
@@ -1867,11 +1867,11 @@ class FunctionAnalysis {
           }
           const reasons = viaIndirect ? INDIRECT_REASONS : NO_REASONS;
           const irqsOff = irq === 'off';
-          const [heldIn, awaitedIn] = [this.filesystemOf(from, hold.below), this.filesystemOf(to, wait.below)];
+          const [heldIn, awaitedIn] = [this.ownerOf(from, hold.below), this.ownerOf(to, wait.below)];
           const others = alsoHeld.filter((h) => !isParamLock(h.lock));
           this.ctx.offerEdge(this.fnId, from, to, p.holdMode, p.waitMode, irqsOff, hold.length + wait.length + reasons.length * 100, () => ({
             from, to, holdMode: p.holdMode, waitMode: p.waitMode, waitSpins: p.waitSpins, irqsOff, fn: this.fnId,
-            hold: hold.get(), wait: wait.get(), reasons, alsoHeld: others, ...filesystems(heldIn, awaitedIn),
+            hold: hold.get(), wait: wait.get(), reasons, alsoHeld: others, ...owners(heldIn, awaitedIn),
           }), heldIn, awaitedIn, () => others);
         }
       }
@@ -1879,16 +1879,16 @@ class FunctionAnalysis {
   }
 
   /**
-   * For a class lockdep keys per filesystem type, the filesystem whose objects the path locks:
-   * the deepest frame in one filesystem's own code, this function included.
+   * For a class lockdep keys per owner type (filesystem, address family), the owner whose objects
+   * the path locks: the deepest frame in one owner's own code, this function included.
    */
-  private filesystemOf(cls: string, below: WitnessId): string | undefined {
+  private ownerOf(cls: string, below: WitnessId): string | undefined {
     const lock = lockOfKey(cls);
-    if (!isPerFilesystemClass(lock)) return undefined;
-    let owner = filesystemOf(this.fn().file, lock);
+    if (!isPerOwnerClass(lock)) return undefined;
+    let owner = ownerOf(this.fn().file, lock);
     this.ctx.witnesses.forEachFunction(below, (fn) => {
       const f = this.ctx.program.functions[fn];
-      owner = (f && filesystemOf(f.file, lock)) ?? owner;
+      owner = (f && ownerOf(f.file, lock)) ?? owner;
     });
     return owner ?? undefined;
   }
@@ -1907,15 +1907,15 @@ class FunctionAnalysis {
     const reasons = ev.viaIndirect ? INDIRECT_REASONS : NO_REASONS;
     const penalty = reasons.length * 100;
     const alsoHeld = (except: string | null) => [...heldClasses(s, ev.released, except), ...calleeGates(ev, s)];
-    const awaitedIn = this.filesystemOf(target, pending.below);
+    const awaitedIn = this.ownerOf(target, pending.below);
     for (const h of leftToCallers ? [] : s.held) {
       if (h.gate || !isHeldClass(h, ev.released) || (h.lock === target && !isRecursive(h.lock, h.mode, waitMode, ev.nestingAnnotated))) continue;
-      const heldIn = this.filesystemOf(h.lock, h.witness);
+      const heldIn = this.ownerOf(h.lock, h.witness);
       let others: HeldClass[] | undefined;
       const othersHeld = (): HeldClass[] => (others ??= alsoHeld(h.lock));
       this.ctx.offerEdge(this.fnId, h.lock, target, h.mode, waitMode, irqsOff, this.ctx.witnesses.length(h.witness) + pending.length + penalty, () => ({
         from: h.lock, to: target, holdMode: h.mode, waitMode, waitSpins: ev.spins, irqsOff, fn: this.fnId,
-        hold: h.witness, wait: pending.get(), alsoHeld: othersHeld(), reasons, ...filesystems(heldIn, awaitedIn),
+        hold: h.witness, wait: pending.get(), alsoHeld: othersHeld(), reasons, ...owners(heldIn, awaitedIn),
       }), heldIn, awaitedIn, othersHeld);
     }
     if (irqDecidedHere && irqsOff && ev.spins && s.irqWitness !== this.offlineIrqsOff) {
@@ -3179,8 +3179,8 @@ class EventSet {
   }
 }
 
-/** The edge fields naming filesystems, only where known (edges of other classes carry none). */
-function filesystems(heldIn: string | undefined, awaitedIn: string | undefined): Pick<DepEdge, 'heldIn' | 'awaitedIn'> {
+/** The edge fields naming owners (filesystems, families), only where known (edges of other classes carry none). */
+function owners(heldIn: string | undefined, awaitedIn: string | undefined): Pick<DepEdge, 'heldIn' | 'awaitedIn'> {
   return { ...(heldIn ? { heldIn } : {}), ...(awaitedIn ? { awaitedIn } : {}) };
 }
 
