@@ -1,20 +1,42 @@
 // Classes lockdep keys per type of the object's owner: a filesystem's inodes and super_blocks
-// (filesystem-classes.ts), a protocol's sockets (socket-classes.ts). Lockdep tells an ext4
-// inode's `i_rwsem` from an ocfs2 inode's, and a unix socket's `sk_callback_lock` from a TCP
-// socket's; the analysis names each pair one class. An edge of such a class records the owner
+// (filesystem-classes.ts), a protocol's sockets (socket-classes.ts), a driver's devlink instances
+// (below). Lockdep tells an ext4 inode's `i_rwsem` from an ocfs2 inode's, and a unix socket's
+// `sk_callback_lock` from a TCP socket's; the analysis names each pair one class. An edge of such a class records the owner
 // whose code holds `from` and waits for `to` (the deepest frame of its path in that owner's own
 // directory), and a cycle needs the holder and the waiter of each such class to agree.
 import type { DepEdge } from '../deadlock/types.js';
 import { filesystemOf, isPerFilesystemClass, ON_BLOCK_DEVICE } from './filesystem-classes.js';
 import { familiesOf, isFamilyOwner, isPerFamilyClass, shareFamily } from './socket-classes.js';
 
+/**
+ * Locks keyed per instance (`lockdep_register_key(&devlink->lock_key)`, then
+ * `lockdep_set_class(&devlink->lock, &devlink->lock_key)`) of objects a driver allocates for its
+ * own devices: a cycle through one is one instance's, so one driver's. mlx5's code locks mlx5's
+ * devlinks, qed's code qed's; `net/devlink` itself names none.
+ */
+const PER_DRIVER_INSTANCE_CLASSES = new Set(['devlink.lock']);
+
 export function isPerOwnerClass(cls: string): boolean {
-  return isPerFilesystemClass(cls) || isPerFamilyClass(cls);
+  return isPerFilesystemClass(cls) || isPerFamilyClass(cls) || PER_DRIVER_INSTANCE_CLASSES.has(cls);
 }
 
 /** The owner whose own objects `file`'s code locks with class `cls`, or null for shared code. */
 export function ownerOf(file: string, cls: string): string | null {
+  if (PER_DRIVER_INSTANCE_CLASSES.has(cls)) return driverOf(file);
   return isPerFamilyClass(cls) ? familiesOf(file) : filesystemOf(file, cls);
+}
+
+/**
+ * The driver whose code `file` is, as coarse as a vendor's directory so that one vendor's
+ * drivers sharing a device (mlx5's core and its Ethernet and eswitch code) count as one:
+ * `drivers/net/ethernet/mellanox`, `drivers/net/wireless/ath`; elsewhere `drivers/<class>/<dir>`.
+ * Null outside `drivers/`.
+ */
+function driverOf(file: string): string | null {
+  const parts = file.split('/');
+  if (parts[0] !== 'drivers' || parts.length < 4) return null;
+  const depth = parts[1] === 'net' && (parts[2] === 'ethernet' || parts[2] === 'wireless') ? 4 : 3;
+  return parts.length > depth ? parts.slice(0, depth).join('/') : null;
 }
 
 /**
