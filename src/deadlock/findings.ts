@@ -155,9 +155,9 @@ function comesFirst(a: string, b: string): boolean {
 
 /**
  * Whether the CPUs' paths can run on one machine against the same objects: one paravirt
- * backend, and each per-owner class (a filesystem's, a protocol's) one owner's on the CPU that
- * holds it and on the one that waits for it. `ring` is the cycle in order; a queued writer outside it waits for the
- * lock of the ring's CPU that holds it.
+ * backend, and each per-owner class (a filesystem's, an address family's, a driver's) one
+ * owner's on the CPU that holds it and on the one that waits for it. `ring` is the cycle in
+ * order; a queued writer outside it waits for the lock of the ring's CPU that holds it.
  */
 function oneMachine(ring: DepEdge[], writers: readonly DepEdge[], ctx: FindingContext): boolean {
   const deviceless = (): ReadonlySet<string> => devicelessIn(ctx.functions);

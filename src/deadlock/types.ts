@@ -33,9 +33,9 @@ export interface DepEdge {
   /** Reasons that lower confidence (e.g. a call resolved through an ops-struct field). */
   reasons: string[];
   /**
-   * For a class lockdep keys per owner type (`inode.i_rwsem` per filesystem, `sock.sk_callback_lock`
-   * per address family): the owner whose code holds `from` / waits for `to`, when the path runs
-   * through one (models/owner-classes.ts).
+   * For a class lockdep keys per owner (`inode.i_rwsem` per filesystem type,
+   * `sock.sk_callback_lock` per address family, `devlink.lock` per instance): the owner whose
+   * code holds `from` / waits for `to`, when the path runs through one (models/owner-classes.ts).
    * For a run lockdep keys per registration site (a work item), `heldIn`: the directories that
    * register the function holding it, one per line (`flushesNearestItems()`).
    */

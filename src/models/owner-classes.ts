@@ -1,9 +1,10 @@
-// Classes lockdep keys per type of the object's owner: a filesystem's inodes and super_blocks
-// (filesystem-classes.ts), a protocol's sockets (socket-classes.ts), a driver's devlink instances
-// (below). Lockdep tells an ext4 inode's `i_rwsem` from an ocfs2 inode's, and a unix socket's
-// `sk_callback_lock` from a TCP socket's; the analysis names each pair one class. An edge of such a class records the owner
-// whose code holds `from` and waits for `to` (the deepest frame of its path in that owner's own
-// directory), and a cycle needs the holder and the waiter of each such class to agree.
+// Classes lockdep keys per owner of the object: a filesystem type's inodes and super_blocks
+// (filesystem-classes.ts), an address family's sockets (socket-classes.ts), one driver's devlink
+// instances (below). Lockdep tells an ext4 inode's `i_rwsem` from an ocfs2 inode's, and a unix
+// socket's `sk_callback_lock` from a TCP socket's; the analysis names each pair one class. An
+// edge of such a class records the owner whose code holds `from` and waits for `to` (the deepest
+// frame of its path in that owner's own directory), and a cycle needs the holder and the waiter
+// of each such class to agree.
 import type { DepEdge } from '../deadlock/types.js';
 import { filesystemOf, isPerFilesystemClass, ON_BLOCK_DEVICE } from './filesystem-classes.js';
 import { familiesOf, isFamilyOwner, isPerFamilyClass, shareFamily } from './socket-classes.js';

@@ -1879,8 +1879,9 @@ class FunctionAnalysis {
   }
 
   /**
-   * For a class lockdep keys per owner type (filesystem, address family), the owner whose objects
-   * the path locks: the deepest frame in one owner's own code, this function included.
+   * For a class lockdep keys per owner (filesystem type, address family, driver instance), the
+   * owner whose objects the path locks: the deepest frame in one owner's own code, this function
+   * included.
    */
   private ownerOf(cls: string, below: WitnessId): string | undefined {
     const lock = lockOfKey(cls);
