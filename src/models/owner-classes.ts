@@ -6,6 +6,7 @@
 // frame of its path in that owner's own directory), and a cycle needs the holder and the waiter
 // of each such class to agree.
 import type { DepEdge } from '../deadlock/types.js';
+import { plainName } from '../program/scope.js';
 import { filesystemOf, isPerFilesystemClass, ON_BLOCK_DEVICE } from './filesystem-classes.js';
 import { familiesOf, isFamilyOwner, isPerFamilyClass, shareFamily } from './socket-classes.js';
 
@@ -17,13 +18,16 @@ import { familiesOf, isFamilyOwner, isPerFamilyClass, shareFamily } from './sock
  */
 const PER_DRIVER_INSTANCE_CLASSES = new Set(['devlink.lock']);
 
+/** `struct devlink` is devlink's own (6.1 defines it in a .c file, 6.12 in a private header): its class is scoped. */
+const isPerDriverInstanceClass = (cls: string): boolean => PER_DRIVER_INSTANCE_CLASSES.has(plainName(cls));
+
 export function isPerOwnerClass(cls: string): boolean {
-  return isPerFilesystemClass(cls) || isPerFamilyClass(cls) || PER_DRIVER_INSTANCE_CLASSES.has(cls);
+  return isPerFilesystemClass(cls) || isPerFamilyClass(cls) || isPerDriverInstanceClass(cls);
 }
 
 /** The owner whose own objects `file`'s code locks with class `cls`, or null for shared code. */
 export function ownerOf(file: string, cls: string): string | null {
-  if (PER_DRIVER_INSTANCE_CLASSES.has(cls)) return driverOf(file);
+  if (isPerDriverInstanceClass(cls)) return driverOf(file);
   return isPerFamilyClass(cls) ? familiesOf(file) : filesystemOf(file, cls);
 }
 
