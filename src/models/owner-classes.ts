@@ -21,14 +21,14 @@ const PER_DRIVER_INSTANCE_CLASSES = new Set(['devlink.lock']);
 /** `struct devlink` is devlink's own (6.1 defines it in a .c file, 6.12 in a private header): its class is scoped. */
 const isPerDriverInstanceClass = (cls: string): boolean => PER_DRIVER_INSTANCE_CLASSES.has(plainName(cls));
 
-export function isPerOwnerClass(cls: string): boolean {
-  return isPerFilesystemClass(cls) || isPerFamilyClass(cls) || isPerDriverInstanceClass(cls);
-}
-
-/** The owner whose own objects `file`'s code locks with class `cls`, or null for shared code. */
-export function ownerOf(file: string, cls: string): string | null {
-  if (isPerDriverInstanceClass(cls)) return driverOf(file);
-  return isPerFamilyClass(cls) ? familiesOf(file) : filesystemOf(file, cls);
+/**
+ * For a class keyed per owner, where a file's code finds the owner of the objects it locks (null
+ * for shared code); null for any other class. Decided once per class, asked once per frame.
+ */
+export function ownerRule(cls: string): ((file: string) => string | null) | null {
+  if (isPerDriverInstanceClass(cls)) return driverOf;
+  if (isPerFamilyClass(cls)) return familiesOf;
+  return isPerFilesystemClass(cls) ? (file) => filesystemOf(file, cls) : null;
 }
 
 /**

@@ -4,6 +4,7 @@
 // socket's callback lock and a TCP socket's are two classes. The analysis names both
 // `sock.sk_callback_lock` and, as for filesystems (filesystem-classes.ts), tells them apart by the
 // protocol code that locks them: the deepest frame of the path in one protocol's own directory.
+import { entryOf } from './kernel-api.js';
 
 /** The `struct sock` locks keyed per `sk_family`. */
 const PER_FAMILY_CLASSES = new Set([
@@ -36,7 +37,7 @@ export function isPerFamilyClass(cls: string): boolean {
 /** The families `file`'s code locks sockets of, as one owner name (`af:inet|af:kcm`), or null for shared code. */
 export function familiesOf(file: string): string | null {
   const m = /^net\/([^/]+)\//.exec(file);
-  const families = m && Object.prototype.hasOwnProperty.call(PROTOCOL_FAMILIES, m[1] as string) ? PROTOCOL_FAMILIES[m[1] as string] : undefined;
+  const families = m ? entryOf(PROTOCOL_FAMILIES, m[1] as string) : undefined;
   return families ? families.map((f) => FAMILY_PREFIX + f).join(SEPARATOR) : null;
 }
 

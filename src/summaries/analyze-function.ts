@@ -26,7 +26,7 @@ import {
 } from './guard.js';
 import type { WitnessId, WitnessTable } from './witness.js';
 import type { Problem, StepKind } from '../report/types.js';
-import { isPerOwnerClass, ownerOf } from '../models/owner-classes.js';
+import { ownerRule } from '../models/owner-classes.js';
 import { ATOMIC_PARAM, type Atomicity, PREEMPTIBLE, type PathAtomicity, atomicityAtEntry, entriesWhere } from '../models/atomicity.js';
 import { CONTEXT_PARAM, type ExecContext } from '../models/contexts.js';
 import type { IrqsOffEntry } from '../program/contexts.js';
@@ -1884,12 +1884,12 @@ class FunctionAnalysis {
    * included.
    */
   private ownerOf(cls: string, below: WitnessId): string | undefined {
-    const lock = lockOfKey(cls);
-    if (!isPerOwnerClass(lock)) return undefined;
-    let owner = ownerOf(this.fn().file, lock);
+    const ownerIn = ownerRule(lockOfKey(cls));
+    if (!ownerIn) return undefined;
+    let owner = ownerIn(this.fn().file);
     this.ctx.witnesses.forEachFunction(below, (fn) => {
       const f = this.ctx.program.functions[fn];
-      owner = (f && ownerOf(f.file, lock)) ?? owner;
+      owner = (f && ownerIn(f.file)) ?? owner;
     });
     return owner ?? undefined;
   }
@@ -3180,7 +3180,7 @@ class EventSet {
   }
 }
 
-/** The edge fields naming owners (filesystems, families), only where known (edges of other classes carry none). */
+/** The edge fields naming owners (filesystems, families, drivers), only where known (edges of other classes carry none). */
 function owners(heldIn: string | undefined, awaitedIn: string | undefined): Pick<DepEdge, 'heldIn' | 'awaitedIn'> {
   return { ...(heldIn ? { heldIn } : {}), ...(awaitedIn ? { awaitedIn } : {}) };
 }
